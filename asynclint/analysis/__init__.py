@@ -1,0 +1,1 @@
+"""Rule-agnostic knowledge shared by the checks: scopes, names, usage, API tables."""

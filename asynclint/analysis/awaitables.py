@@ -1,0 +1,77 @@
+"""Which calls return something that must be awaited, and which create tasks.
+
+The lookup is layered so that a project-wide index can be fed in later: a table of
+qualified names (the asyncio API by default) plus the ``async def``s this module defines
+(module-level functions, and methods reached through ``self``/``cls`` in their class).
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Optional
+
+import libcst as cst
+
+from asynclint.analysis.asyncio_api import (
+    AWAITABLE_FUNCTIONS,
+    AWAITABLE_LOOP_METHODS,
+    LOOP_FACTORIES,
+    LOOP_NAMES,
+    LOOP_TASK_METHODS,
+    TASK_FACTORIES,
+)
+from asynclint.analysis.functions import has_yield
+from asynclint.analysis.names import TRANSPARENT_DECORATORS
+from asynclint.analysis.scope import ScopeTracker
+
+COROUTINE = "coroutine"
+FUTURE = "future"
+
+
+def awaitable_kind(
+    call: cst.Call, scope: ScopeTracker, known: Mapping[str, str] = AWAITABLE_FUNCTIONS
+) -> Optional[str]:
+    """``"coroutine"`` or ``"future"`` if the call's result must be awaited, else None."""
+    func = call.func
+    name = scope.qualified_name(func)
+    if name is not None and name in known:
+        return known[name]
+    if isinstance(func, cst.Attribute) and func.attr.value in AWAITABLE_LOOP_METHODS:
+        if is_event_loop(func.value, scope):
+            return AWAITABLE_LOOP_METHODS[func.attr.value]
+    definition = scope.module_function(func) or scope.own_method(func)
+    if definition is not None and is_coroutine_function(definition, scope):
+        return COROUTINE
+    return None
+
+
+def is_coroutine_function(definition: cst.FunctionDef, scope: ScopeTracker) -> bool:
+    """An ``async def`` that is not a generator and whose decorators keep it a coroutine."""
+    if definition.asynchronous is None or has_yield(definition):
+        return False
+    for decorator in definition.decorators:
+        name = scope.qualified_name(decorator.decorator)
+        if name is None or (name.replace("builtins.", "", 1) not in TRANSPARENT_DECORATORS):
+            return False
+    return True
+
+
+def is_event_loop(expr: cst.BaseExpression, scope: ScopeTracker) -> bool:
+    """``asyncio.get_running_loop()`` and friends, a local bound to one, or a ``loop`` name."""
+    if isinstance(expr, cst.Call):
+        return scope.qualified_name(expr.func) in LOOP_FACTORIES
+    if isinstance(expr, cst.Name):
+        value = scope.local_value(expr.value)
+        if isinstance(value, cst.Call):
+            return scope.qualified_name(value.func) in LOOP_FACTORIES
+        return expr.value in LOOP_NAMES
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value in LOOP_NAMES
+    return False
+
+
+def creates_task(call: cst.Call, scope: ScopeTracker) -> bool:
+    """``asyncio.create_task``/``ensure_future`` or ``loop.create_task`` (not a TaskGroup's)."""
+    func = call.func
+    if scope.qualified_name(func) in TASK_FACTORIES:
+        return True
+    return isinstance(func, cst.Attribute) and func.attr.value in LOOP_TASK_METHODS and is_event_loop(func.value, scope)

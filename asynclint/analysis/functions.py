@@ -1,0 +1,61 @@
+"""Facts about a function definition read from its own body (nested scopes excluded)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import libcst as cst
+
+from asynclint.traversal import child_fields
+
+_NESTED_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+
+
+@lru_cache(maxsize=2048)  # nodes hash by identity; the cache keeps them alive meanwhile
+def has_yield(function: cst.FunctionDef) -> bool:
+    """Whether the function is a generator (``yield`` in its own body)."""
+    return _contains_yield(function.body)
+
+
+def _contains_yield(node: cst.CSTNode) -> bool:
+    if isinstance(node, cst.Yield):
+        return True
+    if isinstance(node, _NESTED_SCOPES):
+        return False
+    for field_name in child_fields(type(node)):
+        value = getattr(node, field_name)
+        if isinstance(value, cst.CSTNode):
+            if _contains_yield(value):
+                return True
+        elif isinstance(value, (tuple, list)):
+            if any(isinstance(item, cst.CSTNode) and _contains_yield(item) for item in value):
+                return True
+    return False
+
+
+def is_stub(function: cst.FunctionDef) -> bool:
+    """A body of only a docstring, ``pass``, ``...`` or ``raise NotImplementedError``."""
+    body = function.body
+    statements = body.body if isinstance(body, cst.SimpleStatementSuite) else [
+        small for line in body.body if isinstance(line, cst.SimpleStatementLine) for small in line.body
+    ]
+    if isinstance(body, cst.IndentedBlock) and any(not isinstance(s, cst.SimpleStatementLine) for s in body.body):
+        return False
+    return all(_is_stub_statement(statement) for statement in statements)
+
+
+def _is_stub_statement(statement: cst.BaseSmallStatement) -> bool:
+    if isinstance(statement, cst.Pass):
+        return True
+    if isinstance(statement, cst.Expr):
+        return isinstance(statement.value, (cst.Ellipsis, cst.SimpleString, cst.ConcatenatedString))
+    if isinstance(statement, cst.Raise):
+        exc = statement.exc
+        if isinstance(exc, cst.Call):
+            exc = exc.func
+        return isinstance(exc, cst.Name) and exc.value in ("NotImplementedError", "NotImplemented")
+    return False
+
+
+def is_dunder(name: str) -> bool:
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")

@@ -1,0 +1,295 @@
+"""Where the traversal is: enclosing functions and classes, local names, import aliases.
+
+"Inside a coroutine" means the *nearest* enclosing function is an ``async def``: a nested
+sync ``def`` or ``lambda`` (typically handed to ``asyncio.to_thread``) resets it, and code
+after the nested ``def`` is in the coroutine again. A boolean "in async" flag gets this
+wrong; a stack of frames does not.
+
+The tracker runs inside the single batched traversal as two visitors: ``enter`` goes first
+in the batch (so checks see the frame of the node they visit) and ``exit`` goes last (so
+checks' ``leave_FunctionDef`` still sees the function's own frame).
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Set, Union
+
+import libcst as cst
+
+from asynclint.analysis.names import (
+    ClassInfo,
+    ModuleSymbols,
+    class_info,
+    import_bindings,
+    target_names,
+)
+
+BUILTINS = frozenset(dir(builtins))
+ScopeNode = Union[cst.Module, cst.FunctionDef, cst.Lambda, cst.ClassDef]
+
+
+@dataclass
+class Frame:
+    node: ScopeNode
+    kind: str  # "module" | "function" | "lambda" | "class"
+    is_async: bool = False
+    # local name -> the expression last assigned to it (None: bound some other way)
+    values: Dict[str, Optional[cst.BaseExpression]] = field(default_factory=dict)
+    imports: Dict[str, str] = field(default_factory=dict)
+    global_names: Set[str] = field(default_factory=set)
+    has_await: bool = False
+    class_info: Optional[ClassInfo] = None
+
+    def bind(self, name: str, value: Optional[cst.BaseExpression] = None) -> None:
+        if name not in self.global_names:
+            self.values[name] = value
+            self.imports.pop(name, None)
+
+    @property
+    def function_name(self) -> str:
+        return self.node.name.value if isinstance(self.node, cst.FunctionDef) else "<lambda>"
+
+
+class ScopeTracker:
+    """Answers "where am I?" and "what does this name mean here?" during the traversal."""
+
+    def __init__(self, module: cst.Module, symbols: ModuleSymbols) -> None:
+        self.symbols = symbols
+        self.frames: List[Frame] = [Frame(module, "module")]
+        self.enter = _Enter(self)
+        self.exit = _Exit(self)
+
+    # ------------------------------------------------------------ questions
+
+    @property
+    def frame(self) -> Frame:
+        return self.frames[-1]
+
+    @property
+    def function(self) -> Optional[Frame]:
+        """The nearest enclosing function or lambda frame (None at module or class level)."""
+        for frame in reversed(self.frames):
+            if frame.kind in ("function", "lambda"):
+                return frame
+            if frame.kind == "class":
+                return None
+        return None
+
+    @property
+    def in_coroutine(self) -> bool:
+        function = self.function
+        return function is not None and function.is_async
+
+    def enclosing_class(self) -> Optional[ClassInfo]:
+        for frame in reversed(self.frames):
+            if frame.kind == "class":
+                return frame.class_info
+        return None
+
+    def _lookup(self, name: str) -> Optional[Frame]:
+        """The function frame binding ``name`` (Python's rules: class bodies are skipped)."""
+        for index in range(len(self.frames) - 1, 0, -1):
+            frame = self.frames[index]
+            if frame.kind == "class" and index != len(self.frames) - 1:
+                continue
+            if name in frame.global_names:
+                return None
+            if name in frame.values or name in frame.imports:
+                return frame
+        return None
+
+    def local_value(self, name: str) -> Optional[cst.BaseExpression]:
+        """The expression last assigned to a function-local name, if any."""
+        frame = self._lookup(name)
+        return frame.values.get(name) if frame is not None else None
+
+    def qualified_name(self, expr: cst.BaseExpression) -> Optional[str]:
+        """``asyncio.sleep`` for ``aio.sleep`` after ``import asyncio as aio``, etc.
+
+        Module-level definitions resolve to their own name; anything bound locally in a
+        function (other than by an import) or ambiguous resolves to None.
+        """
+        if isinstance(expr, cst.Attribute):
+            base = self.qualified_name(expr.value)
+            return f"{base}.{expr.attr.value}" if base else None
+        if not isinstance(expr, cst.Name):
+            return None
+        name = expr.value
+        frame = self._lookup(name)
+        if frame is not None:
+            return frame.imports.get(name)
+        binding = self.symbols.binding(name)
+        if binding is not None:
+            return binding.target if binding.kind != "value" else None
+        if self.symbols.is_bound(name) or self.symbols.star_imports:
+            return None
+        return f"builtins.{name}" if name in BUILTINS else None
+
+    def module_function(self, expr: cst.BaseExpression) -> Optional[cst.FunctionDef]:
+        """The module-level ``def`` a plain name refers to, unless shadowed locally."""
+        if not isinstance(expr, cst.Name) or self._lookup(expr.value) is not None:
+            return None
+        binding = self.symbols.binding(expr.value)
+        if binding is None or binding.kind != "function":
+            return None
+        return binding.node  # type: ignore[return-value]
+
+    def own_method(self, expr: cst.BaseExpression) -> Optional[cst.FunctionDef]:
+        """The method ``self.name``/``cls.name`` refers to inside its own class body."""
+        if not (isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name)):
+            return None
+        receiver = expr.value.value
+        for index in range(len(self.frames) - 1, 0, -1):
+            frame = self.frames[index]
+            if frame.kind == "class":
+                return None
+            parent = self.frames[index - 1]
+            if parent.kind == "class" and isinstance(frame.node, cst.FunctionDef):
+                if _first_param(frame.node) != receiver or frame.values.get(receiver) is not None:
+                    return None
+                info = parent.class_info
+                return info.methods.get(expr.attr.value) if info else None
+            if receiver in frame.values:
+                return None  # rebound in a nested function
+        return None
+
+    # ------------------------------------------------------------ bookkeeping
+
+    def push(self, frame: Frame) -> None:
+        self.frames.append(frame)
+
+    def pop(self) -> None:
+        self.frames.pop()
+
+    def bind(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression] = None) -> None:
+        frame = self.frame
+        if frame.kind == "module":
+            return  # module-level bindings come from ModuleSymbols
+        names = list(target_names(target))
+        for name in names:
+            frame.bind(name, value if len(names) == 1 and isinstance(target, cst.Name) else None)
+
+    def mark_await(self) -> None:
+        function = self.function
+        if function is not None:
+            function.has_await = True
+
+
+def _first_param(node: cst.FunctionDef) -> Optional[str]:
+    params = node.params.posonly_params or node.params.params
+    return params[0].name.value if params else None
+
+
+def _param_names(params: cst.Parameters) -> List[str]:
+    names = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            names.append(star.name.value)
+    return names
+
+
+class _Enter(cst.BatchableCSTVisitor):
+    """Pushes frames and records bindings; first in the batch."""
+
+    def __init__(self, tracker: ScopeTracker) -> None:
+        super().__init__()
+        self.tracker = tracker
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        tracker = self.tracker
+        tracker.bind(node.name)
+        frame = Frame(node, "function", is_async=node.asynchronous is not None)
+        for name in _param_names(node.params):
+            frame.bind(name)
+        tracker.push(frame)
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        frame = Frame(node, "lambda")
+        for name in _param_names(node.params):
+            frame.bind(name)
+        self.tracker.push(frame)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        tracker = self.tracker
+        tracker.bind(node.name)
+        info = tracker.symbols.classes.get(node.name.value) if tracker.frame.kind == "module" else None
+        tracker.push(Frame(node, "class", class_info=info or class_info(node)))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self.tracker.bind(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self.tracker.bind(node.target, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self.tracker.bind(node.target)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self.tracker.bind(node.target, node.value)
+
+    def visit_For(self, node: cst.For) -> None:
+        self.tracker.bind(node.target)
+        if node.asynchronous is not None:
+            self.tracker.mark_await()
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self.tracker.bind(node.target)
+        if node.asynchronous is not None:
+            self.tracker.mark_await()
+
+    def visit_With(self, node: cst.With) -> None:
+        if node.asynchronous is not None:
+            self.tracker.mark_await()
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self.tracker.bind(node.asname.name, node.item)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self.tracker.bind(node.name.name)
+
+    def visit_Await(self, node: cst.Await) -> None:
+        self.tracker.mark_await()
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self.tracker.frame.global_names.update(item.name.value for item in node.names)
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        self.tracker.frame.global_names.update(item.name.value for item in node.names)
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self._imports(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._imports(node)
+
+    def _imports(self, node: Union[cst.Import, cst.ImportFrom]) -> None:
+        frame = self.tracker.frame
+        if frame.kind == "module":
+            return
+        for local, target in import_bindings(node):
+            if local != "*":
+                frame.values.pop(local, None)
+                frame.imports[local] = target
+
+
+class _Exit(cst.BatchableCSTVisitor):
+    """Pops frames; last in the batch."""
+
+    def __init__(self, tracker: ScopeTracker) -> None:
+        super().__init__()
+        self.tracker = tracker
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.tracker.pop()
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self.tracker.pop()
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.tracker.pop()
+

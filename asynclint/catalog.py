@@ -1,0 +1,264 @@
+"""The rule catalog: ``rules/AIOnnn-<name>.toml`` loaded, validated and rendered.
+
+Rules hold every user-facing word (message templates, suggestions, docs, examples) so
+that checks stay pure detection code. The loader is strict: a typo in a catalog file is a
+clear :class:`CatalogError`, never a confusing failure later.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+
+from asynclint import _toml
+from asynclint.diagnostics import Severity
+
+CODE_RE = re.compile(r"^AIO\d{3}$")
+NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+FILE_RE = re.compile(r"^(AIO\d{3})-([a-z0-9-]+)\.toml$")
+
+_TOP_KEYS = {
+    "code": str,
+    "name": str,
+    "summary": str,
+    "message": str,
+    "suggestion": str,
+    "severity": str,
+    "default": bool,
+    "variants": dict,
+    "docs": dict,
+    "bad": list,
+    "good": list,
+}
+_REQUIRED = ("code", "name", "summary", "message", "suggestion", "severity", "default", "docs")
+_DOC_KEYS = {"what": str, "why": str, "fix": str, "traps": str, "seeds": list, "references": list}
+_REQUIRED_DOCS = ("what", "why", "fix")
+_EXAMPLE_KEYS = {"title": str, "code": str}
+_VARIANT_KEYS = {"message": str, "suggestion": str}
+
+
+class CatalogError(Exception):
+    """A catalog file is missing, malformed or inconsistent."""
+
+
+@dataclass(frozen=True)
+class Example:
+    title: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Template:
+    message: str
+    suggestion: str
+    fields: frozenset
+
+    def render(self, fields: Mapping[str, object]) -> Tuple[str, str]:
+        return self.message.format_map(fields), self.suggestion.format_map(fields)
+
+
+@dataclass(frozen=True)
+class Docs:
+    what: str
+    why: str
+    fix: str
+    traps: str
+    seeds: Tuple[str, ...]
+    references: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    summary: str
+    severity: Severity
+    default: bool
+    template: Template
+    variants: Mapping[str, Template]
+    docs: Docs
+    bad: Tuple[Example, ...]
+    good: Tuple[Example, ...]
+    source: str
+
+    def render(self, variant: Optional[str], fields: Mapping[str, object]) -> Tuple[str, str]:
+        """Return ``(message, suggestion)`` for a finding."""
+        template = self.template if variant is None else self.variants[variant]
+        return template.render(fields)
+
+
+def rules_dir() -> Path:
+    """The catalog shipped in the wheel, or the checkout's ``rules/`` for editable installs."""
+    package = Path(__file__).resolve().parent
+    shipped = package / "_rules"
+    return shipped if shipped.is_dir() else package.parent / "rules"
+
+
+@lru_cache(maxsize=None)
+def load_catalog(directory: Optional[Path] = None) -> Dict[str, Rule]:
+    """Load every rule, keyed by code, sorted by code."""
+    directory = directory or rules_dir()
+    if not directory.is_dir():
+        raise CatalogError(f"rule catalog directory not found: {directory}")
+    rules: Dict[str, Rule] = {}
+    names: Dict[str, str] = {}
+    for path in sorted(directory.glob("*.toml")):
+        rule = load_rule(path)
+        if rule.code in rules:
+            raise CatalogError(f"{path.name}: duplicate code {rule.code}")
+        if rule.name in names:
+            raise CatalogError(f"{path.name}: name {rule.name!r} already used by {names[rule.name]}")
+        rules[rule.code] = rule
+        names[rule.name] = rule.code
+    if not rules:
+        raise CatalogError(f"no rules found in {directory}")
+    return dict(sorted(rules.items()))
+
+
+def load_rule(path: Path) -> Rule:
+    where = path.name
+    match = FILE_RE.match(path.name)
+    if not match:
+        raise CatalogError(f"{where}: file name must look like AIO200-blocking-sleep.toml")
+    try:
+        data = _toml.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, _toml.TOMLDecodeError) as error:
+        raise CatalogError(f"{where}: cannot read rule: {error}") from None
+    _check_keys(where, data, _TOP_KEYS, _REQUIRED)
+    code, name = data["code"], data["name"]
+    if not CODE_RE.match(code):
+        raise CatalogError(f"{where}: code {code!r} must look like AIO200")
+    if not NAME_RE.match(name):
+        raise CatalogError(f"{where}: name {name!r} must be kebab-case")
+    if (code, name) != match.groups():
+        raise CatalogError(f"{where}: file name does not match code {code!r} and name {name!r}")
+    try:
+        severity = Severity(data["severity"])
+    except ValueError:
+        choices = ", ".join(s.value for s in Severity)
+        raise CatalogError(f"{where}: severity must be one of {choices}") from None
+    template = _template(where, data["message"], data["suggestion"])
+    variants = {}
+    for variant, spec in data.get("variants", {}).items():
+        if not isinstance(spec, dict):
+            raise CatalogError(f"{where}: [variants.{variant}] must be a table")
+        _check_keys(f"{where} [variants.{variant}]", spec, _VARIANT_KEYS, ("message",))
+        variants[variant] = _template(
+            f"{where} [variants.{variant}]", spec["message"], spec.get("suggestion", data["suggestion"])
+        )
+    docs = data["docs"]
+    _check_keys(f"{where} [docs]", docs, _DOC_KEYS, _REQUIRED_DOCS)
+    for key in ("seeds", "references"):
+        if not all(isinstance(item, str) for item in docs.get(key, [])):
+            raise CatalogError(f"{where} [docs]: {key} must be a list of strings")
+    return Rule(
+        code=code,
+        name=name,
+        summary=data["summary"],
+        severity=severity,
+        default=data["default"],
+        template=template,
+        variants=variants,
+        docs=Docs(
+            what=docs["what"].strip(),
+            why=docs["why"].strip(),
+            fix=docs["fix"].strip(),
+            traps=docs.get("traps", "").strip(),
+            seeds=tuple(docs.get("seeds", [])),
+            references=tuple(docs.get("references", [])),
+        ),
+        bad=_examples(where, "bad", data.get("bad", [])),
+        good=_examples(where, "good", data.get("good", [])),
+        source=str(path),
+    )
+
+
+def _check_keys(where: str, data: Mapping[str, Any], allowed: Mapping[str, type], required: Iterable[str]) -> None:
+    for key in data:
+        if key not in allowed:
+            raise CatalogError(f"{where}: unknown key {key!r} (allowed: {', '.join(sorted(allowed))})")
+        if not isinstance(data[key], allowed[key]):
+            raise CatalogError(f"{where}: {key!r} must be a {allowed[key].__name__}")
+    for key in required:
+        if key not in data:
+            raise CatalogError(f"{where}: missing required key {key!r}")
+
+
+def _template(where: str, message: str, suggestion: str) -> Template:
+    fields = set()
+    for text in (message, suggestion):
+        try:
+            parsed = list(string.Formatter().parse(text))
+        except ValueError as error:
+            raise CatalogError(f"{where}: bad template {text!r}: {error}") from None
+        for _, field_name, spec, conversion in parsed:
+            if field_name is None:
+                continue
+            if not field_name.isidentifier() or spec or conversion:
+                raise CatalogError(f"{where}: template field {{{field_name}}} must be a plain name")
+            fields.add(field_name)
+    return Template(message.strip(), suggestion.strip(), frozenset(fields))
+
+
+def _examples(where: str, kind: str, items: List[Any]) -> Tuple[Example, ...]:
+    examples = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise CatalogError(f"{where}: [[{kind}]] #{index + 1} must be a table")
+        _check_keys(f"{where} [[{kind}]] #{index + 1}", item, _EXAMPLE_KEYS, ("code",))
+        examples.append(Example(item.get("title", ""), item["code"].strip("\n") + "\n"))
+    return tuple(examples)
+
+
+def find_rule(catalog: Mapping[str, Rule], key: str) -> Optional[Rule]:
+    """Look a rule up by code (any case) or by name."""
+    rule = catalog.get(key.upper())
+    if rule is not None:
+        return rule
+    return next((r for r in catalog.values() if r.name == key.lower()), None)
+
+
+def render_markdown(rule: Rule) -> str:
+    """The rule's documentation page, used by ``explain``, the docs site and hover."""
+    state = "enabled by default" if rule.default else "opt-in (enable with `--select " + rule.code + "`)"
+    parts = [
+        f"# {rule.code} {rule.name}",
+        "",
+        f"{rule.summary}.",
+        "",
+        f"Severity: {rule.severity.value}; {state}.",
+        "",
+        "## What it does",
+        "",
+        rule.docs.what,
+        "",
+        "## Why is this bad?",
+        "",
+        rule.docs.why,
+        "",
+    ]
+    if rule.bad:
+        parts += ["## Example", ""]
+        parts += [_code_block(example) for example in rule.bad]
+    if rule.good:
+        parts += ["## Use instead", ""]
+        parts += [_code_block(example) for example in rule.good]
+    parts += ["## How to fix", "", rule.docs.fix, ""]
+    if rule.docs.traps:
+        parts += ["## What is not flagged", "", rule.docs.traps, ""]
+    if rule.docs.seeds:
+        parts += ["## Sources in the study notes", ""]
+        parts += [f"- {seed}" for seed in rule.docs.seeds] + [""]
+    if rule.docs.references:
+        parts += ["## References", ""]
+        parts += [f"- <{ref}>" for ref in rule.docs.references] + [""]
+    return "\n".join(parts)
+
+
+def _code_block(example: Example) -> str:
+    title = f"{example.title}:\n\n" if example.title else ""
+    return f"{title}```python\n{example.code}```\n"

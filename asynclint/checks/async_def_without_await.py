@@ -1,0 +1,86 @@
+"""AIO101 async-def-without-await: an ``async def`` that never suspends.
+
+Precision matters more than recall here (ruff's equivalent fires hundreds of times on
+aiohttp, discord.py and asyncpg, mostly on functions that must be coroutines). Silent for
+generators, stubs, decorated functions, dunder methods, ``test_*`` functions, functions
+used as values anywhere in the module (registered callbacks), methods that may override a
+base-class or Protocol member, and coroutines that call running-loop APIs.
+"""
+
+from __future__ import annotations
+
+from typing import List, Optional, Set
+
+import libcst as cst
+
+from asynclint.analysis.asyncio_api import RUNNING_LOOP_APIS
+from asynclint.analysis.functions import has_yield, is_dunder, is_stub
+from asynclint.analysis.names import ClassInfo
+from asynclint.analysis.usage import CALL, STORE
+from asynclint.check import Check
+
+_NEUTRAL_BASES = frozenset({"builtins.object", "abc.ABC", "typing.Generic", "typing_extensions.Generic"})
+_NOT_A_VALUE = frozenset({CALL, STORE})
+
+
+class AsyncDefWithoutAwait(Check):
+    CODE = "AIO101"
+
+    def __init__(self, context) -> None:
+        super().__init__(context)
+        self._loop_users: Set[cst.CSTNode] = set()
+        self._candidates: List[cst.FunctionDef] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        function = self.scope.function
+        if function is not None and function.is_async and self.scope.qualified_name(node.func) in RUNNING_LOOP_APIS:
+            self._loop_users.add(function.node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        frame = self.scope.frame  # still this function's frame: the tracker pops last
+        if not frame.is_async or frame.has_await or original_node in self._loop_users:
+            return
+        name = original_node.name.value
+        if original_node.decorators or is_dunder(name) or name.startswith("test_"):
+            return
+        if is_stub(original_node) or has_yield(original_node):
+            return
+        owner = self.scope.frames[-2]
+        if owner.class_info is not None and self._may_override(owner.class_info, name, set()):
+            return
+        self._candidates.append(original_node)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if not self._candidates:
+            return
+        usage = self.context.usage(original_node)
+        for function in self._candidates:
+            name = function.name.value
+            kinds = usage.names.get(name, []) + usage.attributes.get(name, [])
+            if any(kind not in _NOT_A_VALUE for kind in kinds):
+                continue  # passed or stored somewhere: a callback that must be a coroutine
+            self.report(function.name, function=name)
+
+    def _may_override(self, info: ClassInfo, method: str, seen: Set[str]) -> bool:
+        """Whether a base class (or a Protocol) may define ``method`` too."""
+        for base in info.bases:
+            base_class = self._module_class(base)
+            if base_class is not None:
+                if base_class.name in seen:
+                    continue
+                seen.add(base_class.name)
+                if method in base_class.methods or method in base_class.other_members:
+                    return True
+                if self._may_override(base_class, method, seen):
+                    return True
+                continue
+            if isinstance(base, cst.Subscript):
+                base = base.value
+            if self.scope.qualified_name(base) not in _NEUTRAL_BASES:
+                return True  # unknown base (or Protocol): it may declare the method
+        return False
+
+    def _module_class(self, base: cst.BaseExpression) -> Optional[ClassInfo]:
+        if isinstance(base, cst.Name) and self.scope.qualified_name(base) == base.value:
+            return self.context.symbols.classes.get(base.value)
+        return None

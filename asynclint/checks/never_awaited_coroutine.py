@@ -1,0 +1,71 @@
+"""AIO100 never-awaited-coroutine: a coroutine (or asyncio future) created and dropped.
+
+Flagged: the call as an expression statement, bound to a local that is never used again,
+tested for truth, or iterated with a sync ``for``. Any other use (awaited, returned,
+passed to a call, stored) counts as handing it on.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from asynclint.analysis.awaitables import COROUTINE, FUTURE, awaitable_kind
+from asynclint.check import Check
+
+
+class NeverAwaitedCoroutine(Check):
+    CODE = "AIO100"
+
+    def __init__(self, context) -> None:
+        super().__init__(context)
+        self._bound: Dict[cst.FunctionDef, List[Tuple[str, cst.Call]]] = {}
+
+    def _kind(self, expr: cst.BaseExpression) -> Optional[str]:
+        return awaitable_kind(expr, self.scope) if isinstance(expr, cst.Call) else None
+
+    def _report(self, call: cst.Call, variant: Optional[str], **fields: str) -> None:
+        self.report(call, variant, callee=self.context.code(call.func), **fields)
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        kind = self._kind(node.value)
+        if kind == FUTURE:
+            self._report(node.value, "future")
+        elif kind == COROUTINE:
+            self._report(node.value, None if self.scope.in_coroutine else "sync_caller")
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        function = self.scope.function
+        if function is None or not isinstance(function.node, cst.FunctionDef) or len(node.targets) != 1:
+            return
+        target = node.targets[0].target
+        if isinstance(target, cst.Name) and self._kind(node.value) == COROUTINE:
+            self._bound.setdefault(function.node, []).append((target.value, node.value))
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        bound = self._bound.pop(original_node, None)
+        if not bound:
+            return
+        usage = self.context.usage(original_node)
+        for name, call in bound:
+            if not usage.is_used(name):
+                self._report(call, "unused_name", name=name)
+
+    def _truth_test(self, expr: cst.BaseExpression) -> None:
+        if self._kind(expr) == COROUTINE:
+            self._report(expr, "truth")
+
+    def visit_If(self, node: cst.If) -> None:
+        self._truth_test(node.test)
+
+    def visit_While(self, node: cst.While) -> None:
+        self._truth_test(node.test)
+
+    def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
+        if isinstance(node.operator, cst.Not):
+            self._truth_test(node.expression)
+
+    def visit_For(self, node: cst.For) -> None:
+        if node.asynchronous is None and self._kind(node.iter) == COROUTINE:
+            self._report(node.iter, "iterated")

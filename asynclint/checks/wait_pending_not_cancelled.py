@@ -1,0 +1,103 @@
+"""AIO301 wait-pending-not-cancelled: ``asyncio.wait`` with a timeout or an early
+``return_when`` whose pending tasks are dropped or never handled.
+
+``wait()`` does not cancel what is still pending when it returns; those tasks keep running.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from asynclint.analysis.asyncio_api import ALL_COMPLETED, WAIT
+from asynclint.analysis.usage import LEN, STORE, TRUTH
+from asynclint.check import Check
+
+_NOT_HANDLING = frozenset({STORE, TRUTH, LEN})
+
+
+class WaitPendingNotCancelled(Check):
+    CODE = "AIO301"
+
+    def __init__(self, context) -> None:
+        super().__init__(context)
+        # per function: (name holding the pending set, or None when dropped), the call, reason
+        self._candidates: Dict[cst.FunctionDef, List[Tuple[Optional[str], cst.Call, str]]] = {}
+
+    def _early_wait(self, expr: Optional[cst.BaseExpression]) -> Optional[Tuple[cst.Call, str]]:
+        """The ``asyncio.wait(...)`` call awaited by ``expr`` and why it can leave tasks pending."""
+        if not isinstance(expr, cst.Await) or not isinstance(expr.expression, cst.Call):
+            return None
+        call = expr.expression
+        if self.scope.qualified_name(call.func) != WAIT:
+            return None
+        for arg in call.args:
+            keyword = arg.keyword.value if arg.keyword else None
+            if keyword == "return_when" and not self._is_all_completed(arg.value):
+                return call, f"`return_when={self.context.code(arg.value)}`"
+            if keyword == "timeout" and not (isinstance(arg.value, cst.Name) and arg.value.value == "None"):
+                return call, "a `timeout`"
+        return None
+
+    def _is_all_completed(self, value: cst.BaseExpression) -> bool:
+        if isinstance(value, cst.SimpleString):
+            return value.evaluated_value == "ALL_COMPLETED"
+        name = self.scope.qualified_name(value)
+        return name is not None and name.endswith(".ALL_COMPLETED") and name in (ALL_COMPLETED, "concurrent.futures.ALL_COMPLETED")
+
+    def _remember(self, pending: Optional[str], found: Tuple[cst.Call, str]) -> None:
+        function = self.scope.function
+        if function is not None and isinstance(function.node, cst.FunctionDef):
+            self._candidates.setdefault(function.node, []).append((pending, *found))
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        found = self._early_wait(node.value)
+        if found:
+            self._remember(None, found)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) != 1:
+            return
+        target, value = node.targets[0].target, node.value
+        if isinstance(value, cst.Subscript):
+            found = self._early_wait(value.value)
+            if found and _index(value) == 0:
+                self._remember(None, found)
+            return
+        found = self._early_wait(value)
+        if not found:
+            return
+        if isinstance(target, (cst.Tuple, cst.List)) and len(target.elements) == 2:
+            pending = target.elements[1].value
+            if isinstance(pending, cst.Name):
+                self._remember(None if pending.value == "_" else pending.value, found)
+        elif isinstance(target, cst.Name):
+            self._remember(target.value, found)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        candidates = self._candidates.pop(original_node, None)
+        if not candidates:
+            return
+        usage = self.context.usage(original_node)
+        for pending, call, reason in candidates:
+            if pending is not None:
+                if not usage.is_used(pending, _NOT_HANDLING):
+                    self.report(call, "unused_name", reason=reason, name=pending)
+            elif not self._collection_used_elsewhere(call, usage):
+                self.report(call, reason=reason)
+
+    @staticmethod
+    def _collection_used_elsewhere(call: cst.Call, usage) -> bool:
+        """``await asyncio.wait(tasks, ...)`` dropped, but ``tasks`` is handled later."""
+        first = call.args[0].value if call.args else None
+        if not isinstance(first, cst.Name):
+            return False
+        return sum(1 for kind in usage.kinds(first.value) if kind != STORE) > 1
+
+
+def _index(subscript: cst.Subscript) -> Optional[int]:
+    if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
+        return None
+    value = subscript.slice[0].slice.value
+    return int(value.value) if isinstance(value, cst.Integer) else None

@@ -1,0 +1,132 @@
+"""The ``asynclint`` command: check, rules, explain.
+
+Exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import sys
+from pathlib import Path
+from typing import List, Optional, Sequence, Tuple
+
+import click
+
+from asynclint import __version__
+from asynclint.api import lint_paths, resolve_config
+from asynclint.catalog import CatalogError, find_rule, load_catalog, render_markdown
+from asynclint.config import ConfigError
+from asynclint.diagnostics import Diagnostic
+from asynclint.output import RENDERERS
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _split(values: Sequence[str]) -> List[str]:
+    """``--select AIO1,AIO2 --select AIO300`` -> ``[AIO1, AIO2, AIO300]``."""
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+def _fail(message: str) -> "click.exceptions.Exit":
+    click.echo(f"asynclint: error: {message}", err=True)
+    return click.exceptions.Exit(EXIT_ERROR)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="asynclint")
+def cli() -> None:
+    """A linter for asyncio misuse."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--select", multiple=True, metavar="CODES", help="Only these rules (codes, prefixes such as AIO2, or names).")
+@click.option("--extend-select", multiple=True, metavar="CODES", help="Rules to enable on top of the selection.")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Rules to switch off.")
+@click.option(
+    "--format", "output_format", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True,
+    help="Output format.",
+)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config file to use instead of the nearest pyproject.toml.")
+@click.option("--statistics", is_flag=True, help="Print a count of findings per rule instead of the findings.")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
+@click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+def check(
+    paths: Tuple[str, ...],
+    select: Tuple[str, ...],
+    extend_select: Tuple[str, ...],
+    ignore: Tuple[str, ...],
+    output_format: str,
+    config_path: Optional[Path],
+    statistics: bool,
+    quiet: bool,
+    jobs: Optional[int],
+    no_color: bool,
+    exit_zero: bool,
+) -> None:
+    """Check PATHS (files or directories, default: .) for asyncio misuse."""
+    try:
+        config = resolve_config(config_path).with_overrides(_split(select), _split(extend_select), _split(ignore))
+        result = lint_paths(list(paths) or ["."], config, jobs)
+    except (ConfigError, CatalogError) as error:
+        raise _fail(str(error)) from None
+    colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    diagnostics = result.diagnostics
+    if statistics:
+        click.echo(_statistics(diagnostics), nl=False)
+    elif diagnostics or output_format == "json":
+        click.echo(RENDERERS[output_format](diagnostics, colour), nl=False, color=colour)
+    if not quiet and output_format != "json":
+        click.echo(_summary(diagnostics, result.files), err=statistics)
+    if result.internal_errors:
+        raise click.exceptions.Exit(EXIT_ERROR)
+    raise click.exceptions.Exit(EXIT_FINDINGS if diagnostics and not exit_zero else EXIT_CLEAN)
+
+
+def _summary(diagnostics: List[Diagnostic], files: int) -> str:
+    checked = f"{files} file{'s' if files != 1 else ''} checked"
+    if not diagnostics:
+        return f"All checks passed ({checked})."
+    affected = len({d.path for d in diagnostics})
+    count = len(diagnostics)
+    return f"Found {count} problem{'s' if count != 1 else ''} in {affected} file{'s' if affected != 1 else ''} ({checked})."
+
+
+def _statistics(diagnostics: List[Diagnostic]) -> str:
+    counts = collections.Counter((d.code, d.name) for d in diagnostics)
+    return "".join(f"{count:>5}  {code}  {name}\n" for (code, name), count in sorted(counts.items()))
+
+
+@cli.command("rules")
+def list_rules() -> None:
+    """List every rule: code, name, enabled by default, summary."""
+    try:
+        catalog = load_catalog()
+    except CatalogError as error:
+        raise _fail(str(error)) from None
+    width = max(len(rule.name) for rule in catalog.values())
+    click.echo(f"{'code':<7} {'name':<{width}} {'default':<7} summary")
+    for rule in catalog.values():
+        state = "on" if rule.default else "off"
+        click.echo(f"{rule.code:<7} {rule.name:<{width}} {state:<7} {rule.summary}")
+
+
+@cli.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Show the documentation of RULE (a code such as AIO200 or a name such as blocking-sleep)."""
+    try:
+        catalog = load_catalog()
+    except CatalogError as error:
+        raise _fail(str(error)) from None
+    found = find_rule(catalog, rule)
+    if found is None:
+        raise _fail(f"unknown rule {rule!r}; `asynclint rules` lists them")
+    click.echo(render_markdown(found))
+
+
+def main() -> None:
+    cli(prog_name="asynclint")

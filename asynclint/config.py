@@ -1,0 +1,208 @@
+"""``[tool.asynclint]`` in the nearest ``pyproject.toml``, merged with CLI overrides.
+
+Every key is validated when it is read: an unknown key, a code that names no rule or a
+value of the wrong type is a :class:`ConfigError` with the file and key in the message.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, Iterable, Mapping, Optional, Sequence, Tuple
+
+from asynclint import _toml
+from asynclint.catalog import Rule
+
+DEFAULT_EXCLUDE: Tuple[str, ...] = (
+    ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pytest_cache",
+    ".ruff_cache", ".svn", ".tox", ".venv", "__pycache__", "__pypackages__", "_build",
+    "build", "dist", "node_modules", "site-packages", "venv", "*.egg-info",
+)
+TARGET_RE = re.compile(r"^py3(\d{1,2})$")
+MIN_TARGET = (3, 9)
+
+
+class ConfigError(Exception):
+    """The configuration (file or command line) is invalid."""
+
+
+@dataclass(frozen=True)
+class Config:
+    select: Optional[Tuple[str, ...]] = None
+    extend_select: Tuple[str, ...] = ()
+    ignore: Tuple[str, ...] = ()
+    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: Tuple[str, ...] = ()
+    target_version: Tuple[int, int] = MIN_TARGET
+    root: Optional[Path] = None
+    source: Optional[Path] = None
+
+    def with_overrides(
+        self,
+        select: Sequence[str] = (),
+        extend_select: Sequence[str] = (),
+        ignore: Sequence[str] = (),
+    ) -> "Config":
+        """Command-line options: --select replaces, --extend-select and --ignore add."""
+        return replace(
+            self,
+            select=tuple(select) if select else self.select,
+            extend_select=self.extend_select + tuple(extend_select),
+            ignore=self.ignore + tuple(ignore),
+        )
+
+    def enabled_codes(self, catalog: Mapping[str, Rule]) -> FrozenSet[str]:
+        """The rule codes this configuration turns on, validated against the catalog."""
+        if self.select is None:
+            chosen = {code for code, rule in catalog.items() if rule.default}
+        else:
+            chosen = set(expand_codes(self.select, catalog, "select"))
+        chosen |= expand_codes(self.extend_select, catalog, "extend-select")
+        chosen -= expand_codes(self.ignore, catalog, "ignore")
+        return frozenset(chosen)
+
+    def ignored_for(self, path: str, catalog: Mapping[str, Rule]) -> FrozenSet[str]:
+        """Codes switched off for one file by ``per-file-ignores``."""
+        candidate = self.relative(path)
+        codes: set = set()
+        for pattern, selectors in self.per_file_ignores:
+            if _path_matches(candidate, pattern):
+                codes |= expand_codes(selectors, catalog, "per-file-ignores")
+        return frozenset(codes)
+
+    def is_excluded(self, path: str) -> bool:
+        candidate = self.relative(path)
+        return any(_path_matches(candidate, p) for p in self.exclude + self.extend_exclude)
+
+    def relative(self, path: str) -> str:
+        absolute = os.path.abspath(path)
+        base = str(self.root) if self.root else os.getcwd()
+        try:
+            rel = os.path.relpath(absolute, base)
+        except ValueError:  # another drive on Windows
+            rel = absolute
+        return rel.replace(os.sep, "/")
+
+
+def expand_codes(selectors: Iterable[str], catalog: Mapping[str, Rule], key: str) -> set:
+    """Codes, code prefixes (``AIO2``) and rule names (``blocking-sleep``) to codes."""
+    codes = set()
+    for selector in selectors:
+        wanted = selector.strip()
+        matched = {
+            code
+            for code, rule in catalog.items()
+            if code.startswith(wanted.upper()) or rule.name == wanted.lower()
+        }
+        if not wanted or not matched:
+            raise ConfigError(f"{key}: {selector!r} is not a rule code, prefix or name")
+        codes |= matched
+    return codes
+
+
+def _path_matches(relative_path: str, pattern: str) -> bool:
+    """gitignore-like: a pattern without '/' matches any path component."""
+    pattern = pattern.rstrip("/")
+    if "/" not in pattern:
+        return any(fnmatch.fnmatchcase(part, pattern) for part in relative_path.split("/"))
+    pattern = pattern.lstrip("./")
+    return fnmatch.fnmatchcase(relative_path, pattern) or fnmatch.fnmatchcase(relative_path, pattern + "/*")
+
+
+# ---------------------------------------------------------------- reading files
+
+_KEYS = {
+    "select": "list of codes",
+    "extend-select": "list of codes",
+    "ignore": "list of codes",
+    "per-file-ignores": "table of glob = list of codes",
+    "exclude": "list of globs",
+    "extend-exclude": "list of globs",
+    "target-version": 'string such as "py311"',
+}
+
+
+def find_config_file(start: Path) -> Optional[Path]:
+    """The nearest ``pyproject.toml`` with a ``[tool.asynclint]`` table, walking up."""
+    directory = start if start.is_dir() else start.parent
+    for candidate in [directory, *directory.parents]:
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and _has_section(pyproject):
+            return pyproject
+    return None
+
+
+def _has_section(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return "asynclint" in text and "asynclint" in _read_toml(pyproject, text).get("tool", {})
+
+
+def _read_toml(path: Path, text: Optional[str] = None) -> Dict[str, Any]:
+    try:
+        return _toml.loads(text if text is not None else path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    except _toml.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+
+
+def load_config(path: Optional[Path], catalog: Mapping[str, Rule]) -> Config:
+    """Read a config file; ``None`` means defaults. Validates codes against the catalog."""
+    if path is None:
+        return Config()
+    data = _read_toml(path)
+    table = data.get("tool", {}).get("asynclint") if "tool" in data else None
+    if table is None:
+        if path.name == "pyproject.toml":
+            return Config(root=path.parent.resolve(), source=path)
+        table = data  # a standalone asynclint.toml holds the keys at top level
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.asynclint] must be a table")
+    config = parse_table(table, f"{path}: [tool.asynclint]")
+    config = replace(config, root=path.parent.resolve(), source=path)
+    config.enabled_codes(catalog)  # validates every selector
+    for _, codes in config.per_file_ignores:
+        expand_codes(codes, catalog, f"{path}: per-file-ignores")
+    return config
+
+
+def parse_table(table: Mapping[str, Any], where: str) -> Config:
+    for key in table:
+        if key not in _KEYS:
+            raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(sorted(_KEYS))})")
+    values: Dict[str, Any] = {}
+    for key in ("select", "extend-select", "ignore", "exclude", "extend-exclude"):
+        if key in table:
+            values[key.replace("-", "_")] = _string_list(table[key], f"{where} {key}")
+    if "per-file-ignores" in table:
+        raw = table["per-file-ignores"]
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{where} per-file-ignores: expected {_KEYS['per-file-ignores']}")
+        values["per_file_ignores"] = tuple(
+            (pattern, _string_list(codes, f"{where} per-file-ignores.{pattern}"))
+            for pattern, codes in raw.items()
+        )
+    if "target-version" in table:
+        values["target_version"] = parse_target_version(table["target-version"], where)
+    return Config(**values)
+
+
+def parse_target_version(value: Any, where: str) -> Tuple[int, int]:
+    match = TARGET_RE.match(value) if isinstance(value, str) else None
+    version = (3, int(match.group(1))) if match else None
+    if version is None or version < MIN_TARGET:
+        raise ConfigError(f"{where} target-version: expected py39 or later (e.g. \"py311\"), got {value!r}")
+    return version
+
+
+def _string_list(value: Any, where: str) -> Tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
+    return tuple(value)

@@ -1,0 +1,156 @@
+"""Lint one file: parse once, one batched traversal, then positions, suppression, rendering.
+
+Nothing here ever raises on user code: unreadable files, bad encodings and syntax errors
+become AIO001 findings, and an exception inside a check becomes an AIO001 "internal"
+finding for that file only.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from dataclasses import dataclass, field
+from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple, Union
+
+import libcst as cst
+
+from asynclint.analysis.names import ModuleSymbols
+from asynclint.analysis.scope import ScopeTracker
+from asynclint.catalog import Rule
+from asynclint.check import FileContext, Finding
+from asynclint.config import Config
+from asynclint.diagnostics import Diagnostic
+from asynclint.positions import Span, locate
+from asynclint.registry import discover_checks
+from asynclint.suppression import is_suppressed, skips_file
+from asynclint.traversal import visit_batched
+
+PARSE_ERROR = "AIO001"
+_SKIP_FILE_BYTES = re.compile(rb"^[ \t]*#[ \t]*asynclint:[ \t]*skip-file[ \t]*\r?$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    """Per-run settings every file is linted with (picklable, sent to worker processes)."""
+
+    catalog: Mapping[str, Rule]
+    config: Config = field(default_factory=Config)
+    enabled: FrozenSet[str] = frozenset()
+    honour_noqa: bool = True
+
+    @classmethod
+    def create(cls, catalog: Mapping[str, Rule], config: Config, honour_noqa: bool = True) -> "LintOptions":
+        return cls(catalog, config, config.enabled_codes(catalog), honour_noqa)
+
+
+@dataclass
+class FileResult:
+    path: str
+    diagnostics: List[Diagnostic]
+    internal_error: bool = False
+
+
+def lint_file(path: str, options: LintOptions) -> FileResult:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return _file_problem(path, options, "unreadable", reason)
+    return lint_source(data, path, options)
+
+
+def lint_source(source: Union[str, bytes], path: str, options: LintOptions) -> FileResult:
+    if _skips(source):
+        return FileResult(path, [])
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        return _file_problem(path, options, None, error.message, (error.raw_line, error.raw_column))
+    except (UnicodeError, LookupError, SyntaxError) as error:
+        return _file_problem(path, options, "unreadable", f"cannot decode: {error}")
+    except Exception as error:  # the parser rejects some binary input with other errors
+        return _file_problem(path, options, None, f"{type(error).__name__}: {error}")
+    try:
+        findings = _run_checks(module, path, options)
+        return FileResult(path, _diagnostics(module, path, findings, options))
+    except RecursionError:
+        return _file_problem(path, options, None, "nesting too deep to analyse")
+    except Exception:
+        detail = traceback.format_exc(limit=-3).strip().splitlines()
+        result = _file_problem(path, options, "internal", " | ".join(detail[-3:]))
+        result.internal_error = True
+        return result
+
+
+def _skips(source: Union[str, bytes]) -> bool:
+    if isinstance(source, bytes):
+        return b"skip-file" in source and _SKIP_FILE_BYTES.search(source) is not None
+    return "skip-file" in source and skips_file(source)
+
+
+def _run_checks(module: cst.Module, path: str, options: LintOptions) -> List[Finding]:
+    symbols = ModuleSymbols.build(module)
+    tracker = ScopeTracker(module, symbols)
+    context = FileContext(path, module, symbols, tracker)
+    checks = [cls(context) for code, cls in discover_checks().items() if code in options.enabled]
+    if checks:
+        visit_batched(module, [tracker.enter, *checks, tracker.exit])
+    return context.findings
+
+
+def _diagnostics(module: cst.Module, path: str, findings: List[Finding], options: LintOptions) -> List[Diagnostic]:
+    if not findings:
+        return []
+    spans, code = locate(module, [f.node for f in findings])
+    lines = code.splitlines()
+    ignored = options.config.ignored_for(path, options.catalog) if options.config.per_file_ignores else frozenset()
+    diagnostics: Dict[Tuple[str, int, int], Diagnostic] = {}
+    for finding in findings:
+        if finding.code in ignored:
+            continue
+        span = spans.get(finding.node, ((1, 0), (1, 0)))
+        line_text = lines[span[0][0] - 1] if span[0][0] <= len(lines) else ""
+        if options.honour_noqa and _suppressed(finding.code, span, lines, options.catalog):
+            continue
+        diagnostic = _render(options.catalog[finding.code], finding.variant, finding.fields, path, span, line_text)
+        diagnostics.setdefault((diagnostic.code, diagnostic.line, diagnostic.column), diagnostic)
+    return sorted(diagnostics.values(), key=lambda d: d.sort_key)
+
+
+def _suppressed(code: str, span: Span, lines: Sequence[str], catalog: Mapping[str, Rule]) -> bool:
+    """A suppression comment on the first or the last line of the flagged code."""
+    for line_number in {span[0][0], span[1][0]}:
+        if 0 < line_number <= len(lines) and is_suppressed(code, lines[line_number - 1], catalog):
+            return True
+    return False
+
+
+def _render(rule: Rule, variant: Optional[str], fields: Mapping[str, object], path: str, span: Span, line_text: str) -> Diagnostic:
+    message, suggestion = rule.render(variant, fields)
+    (line, column), (end_line, end_column) = span
+    return Diagnostic(
+        code=rule.code,
+        name=rule.name,
+        severity=rule.severity,
+        message=message,
+        suggestion=suggestion,
+        path=path,
+        line=line,
+        column=column + 1,
+        end_line=end_line,
+        end_column=end_column + 1,
+        source_line=line_text,
+    )
+
+
+def _file_problem(
+    path: str, options: LintOptions, variant: Optional[str], error: str, position: Tuple[int, int] = (1, 0)
+) -> FileResult:
+    """An AIO001 finding for a file that could not be read, parsed or analysed."""
+    if PARSE_ERROR not in options.enabled:
+        return FileResult(path, [])
+    line, column = position
+    span = ((line, column), (line, column))
+    diagnostic = _render(options.catalog[PARSE_ERROR], variant, {"error": error}, path, span, "")
+    return FileResult(path, [diagnostic])

@@ -1,0 +1,39 @@
+"""Which files a run looks at: paths from the command line, directories walked.
+
+Directory symlinks are not followed (no loops); excluded directories are pruned before
+they are entered. Files named explicitly are always checked, as pre-commit expects.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Iterable, Iterator, List
+
+from asynclint.config import Config
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+
+def discover(paths: Iterable[str], config: Config) -> List[str]:
+    seen = set()
+    found: List[str] = []
+    for path in paths:
+        for candidate in _expand(path, config):
+            key = os.path.normcase(os.path.abspath(candidate))
+            if key not in seen:
+                seen.add(key)
+                found.append(candidate)
+    return found
+
+
+def _expand(path: str, config: Config) -> Iterator[str]:
+    if not os.path.isdir(path):
+        yield path  # a file, or a missing path that will be reported when read
+        return
+    for root, dirs, files in os.walk(path, followlinks=False, onerror=None):
+        dirs[:] = sorted(d for d in dirs if not config.is_excluded(os.path.join(root, d)))
+        for name in sorted(files):
+            if name.endswith(PYTHON_SUFFIXES):
+                full = os.path.join(root, name)
+                if not config.is_excluded(full):
+                    yield os.path.normpath(full)

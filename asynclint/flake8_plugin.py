@@ -1,0 +1,40 @@
+"""flake8 plugin (entry point ``AIO`` in ``flake8.extension``).
+
+flake8 hands over the lines it read; we lint them with the same engine as the CLI, using
+the nearest ``[tool.asynclint]`` for rule selection, and leave ``# noqa`` to flake8.
+Columns are 0-based as flake8 expects. Importing this module never imports click.
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator, List, Tuple
+
+from asynclint import __version__
+from asynclint.api import lint_source, resolve_config
+from asynclint.config import Config, ConfigError
+
+
+@lru_cache(maxsize=64)
+def _config_for(directory: str) -> Config:
+    try:
+        return resolve_config(start=Path(directory))
+    except ConfigError:
+        return Config()  # flake8 has no channel for our config errors; the CLI reports them
+
+
+class AsyncLintFlake8:
+    name = "asynclint"
+    version = __version__
+
+    def __init__(self, tree: ast.AST, lines: List[str], filename: str) -> None:
+        self.lines = lines
+        self.filename = filename
+
+    def run(self) -> Iterator[Tuple[int, int, str, Any]]:
+        directory = str(Path(self.filename).resolve().parent) if self.filename not in ("stdin", "-") else "."
+        source = "".join(self.lines)
+        for diagnostic in lint_source(source, self.filename, _config_for(directory), honour_noqa=False):
+            yield diagnostic.line, diagnostic.column - 1, f"{diagnostic.code} {diagnostic.message}", type(self)

@@ -1,0 +1,16 @@
+"""One renderer per output format; each takes the diagnostics and returns text."""
+
+from __future__ import annotations
+
+from typing import Callable, Dict, List
+
+from asynclint.diagnostics import Diagnostic
+from asynclint.output import json_format, text
+
+Renderer = Callable[[List[Diagnostic], bool], str]
+
+RENDERERS: Dict[str, Renderer] = {
+    "text": text.render_full,
+    "concise": text.render_concise,
+    "json": json_format.render,
+}

@@ -1,0 +1,78 @@
+"""One batched traversal for every check, without rebuilding the tree.
+
+``MetadataWrapper.visit_batched`` rebuilds each node (``_visit_and_replace_children``) and
+walks every whitespace, comma and parenthesis node: on aiohttp it costs 0.57x the parse
+time. This walker keeps libcst's batched-visitor contract (``visit_<Node>`` and
+``leave_<Node>`` methods on ``BatchableCSTVisitor`` subclasses, called in list order) but
+reads child fields directly and skips pure-trivia fields, which costs ~0.05x the parse.
+Like libcst's batched visitors it cannot prune: return values of ``visit_*`` are ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable, Dict, List, Sequence, Tuple, Type
+
+import libcst as cst
+
+# Fields that only hold whitespace, comments and punctuation: never interesting to a check.
+_TRIVIA_FIELDS = frozenset(
+    {
+        "asynchronous", "colon", "comma", "comment", "dot", "empty_lines", "equal",
+        "first_colon", "first_line", "footer", "header", "indent", "last_line",
+        "lbrace", "lbracket", "leading_lines", "leading_whitespace", "lines_after_decorators",
+        "lpar", "newline", "operator", "posonly_ind", "rbrace", "rbracket", "relative",
+        "rpar", "second_colon", "semicolon", "separator", "trailing_comma",
+        "trailing_whitespace",
+    }
+)
+
+_child_fields: Dict[type, Tuple[str, ...]] = {}
+
+
+def child_fields(node_type: Type[cst.CSTNode]) -> Tuple[str, ...]:
+    fields = _child_fields.get(node_type)
+    if fields is None:
+        fields = tuple(
+            f.name
+            for f in dataclasses.fields(node_type)
+            if f.name not in _TRIVIA_FIELDS and not f.name.startswith("whitespace")
+        )
+        _child_fields[node_type] = fields
+    return fields
+
+
+Callback = Callable[[cst.CSTNode], object]
+
+
+def _methods(visitors: Sequence[cst.BatchableCSTVisitor], prefix: str) -> Dict[str, List[Callback]]:
+    table: Dict[str, List[Callback]] = {}
+    for visitor in visitors:
+        for attribute in dir(visitor):
+            if attribute.startswith(prefix) and attribute != prefix:
+                table.setdefault(attribute[len(prefix):], []).append(getattr(visitor, attribute))
+    return table
+
+
+def visit_batched(module: cst.Module, visitors: Sequence[cst.BatchableCSTVisitor]) -> None:
+    """Walk ``module`` once, calling every visitor's hooks in the order given."""
+    on_visit = _methods(visitors, "visit_")
+    on_leave = _methods(visitors, "leave_")
+    empty: List[Callback] = []
+
+    def walk(node: cst.CSTNode) -> None:
+        name = type(node).__name__
+        for callback in on_visit.get(name, empty):
+            callback(node)
+        for field_name in child_fields(type(node)):
+            value = getattr(node, field_name)
+            if isinstance(value, cst.CSTNode):
+                walk(value)
+            elif isinstance(value, (tuple, list)):
+                for item in value:
+                    if isinstance(item, cst.CSTNode):
+                        walk(item)
+        for callback in on_leave.get(name, empty):
+            callback(node)
+
+    walk(module)
