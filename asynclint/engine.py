@@ -7,6 +7,7 @@ finding for that file only.
 
 from __future__ import annotations
 
+import ast
 import re
 import traceback
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from asynclint.suppression import is_suppressed, skips_file
 from asynclint.traversal import visit_batched
 
 PARSE_ERROR = "AIO001"
+# Codes the engine reports itself (no check module): the file could not be read or parsed.
+ENGINE_CODES = frozenset({PARSE_ERROR})
 _SKIP_FILE_BYTES = re.compile(rb"^[ \t]*#[ \t]*asynclint:[ \t]*skip-file[ \t]*\r?$", re.MULTILINE)
 
 
@@ -66,7 +69,8 @@ def lint_source(source: Union[str, bytes], path: str, options: LintOptions) -> F
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
-        return _file_problem(path, options, None, error.message, (error.raw_line, error.raw_column))
+        message, position = _syntax_error(source, error)
+        return _file_problem(path, options, None, message, position)
     except (UnicodeError, LookupError, SyntaxError) as error:
         return _file_problem(path, options, "unreadable", f"cannot decode: {error}")
     except Exception as error:  # the parser rejects some binary input with other errors
@@ -81,6 +85,19 @@ def lint_source(source: Union[str, bytes], path: str, options: LintOptions) -> F
         result = _file_problem(path, options, "internal", " | ".join(detail[-3:]))
         result.internal_error = True
         return result
+
+
+def _syntax_error(source: Union[str, bytes], error: cst.ParserSyntaxError) -> Tuple[str, Tuple[int, int]]:
+    """Python's own message and position when it agrees the code is invalid: they are
+    more precise than the parser's (``'(' was never closed`` at the parenthesis)."""
+    try:
+        compile(source, "<asynclint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as python_error:
+        if python_error.lineno:
+            return python_error.msg, (python_error.lineno, max((python_error.offset or 1) - 1, 0))
+    except Exception:  # noqa: BLE001 - fall back to libcst's account below
+        pass
+    return error.message, (error.raw_line, error.raw_column)
 
 
 def _skips(source: Union[str, bytes]) -> bool:

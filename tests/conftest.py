@@ -1,0 +1,41 @@
+"""Shared test helpers: lint a snippet with a chosen rule selection."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+import pytest
+
+from asynclint.catalog import load_catalog
+from asynclint.config import Config
+from asynclint.diagnostics import Diagnostic
+from asynclint.engine import LintOptions, lint_source
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "fixtures"
+
+
+def lint(code: str, select: Optional[Sequence[str]] = None, path: str = "snippet.py", **config) -> List[Diagnostic]:
+    """Lint ``code``; ``select=None`` means every rule, default or opt-in."""
+    catalog = load_catalog()
+    options = LintOptions.create(catalog, Config(select=tuple(select) if select else ("AIO",), **config))
+    return lint_source(code, path, options).diagnostics
+
+
+def run_cli(*args: str, cwd: Optional[Path] = None, env: Optional[dict] = None):
+    """Run the real command line in a subprocess."""
+    import os
+    import subprocess
+
+    full_env = dict(os.environ, **(env or {}))
+    full_env.pop("NO_COLOR", None) if env is None or "NO_COLOR" not in env else None
+    return subprocess.run(
+        [sys.executable, "-m", "asynclint", *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture
+def catalog():
+    return load_catalog()

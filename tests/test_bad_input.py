@@ -1,0 +1,109 @@
+"""Never crash on user code: every odd input becomes a clear per-file result."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import pytest
+
+from conftest import lint, run_cli
+
+BAD = "import time\n\nasync def poll():\n    time.sleep(2)\n    await poll()\n"
+
+
+def _json(result):
+    assert "Traceback" not in result.stderr, result.stderr
+    return json.loads(result.stdout)["diagnostics"]
+
+
+def test_syntax_error_is_aio001_and_the_run_goes_on(tmp_path):
+    (tmp_path / "broken.py").write_text("def f(:\n    pass\n", encoding="utf-8")
+    (tmp_path / "bad.py").write_text(BAD, encoding="utf-8")
+    result = run_cli("check", "--format", "json", ".", cwd=tmp_path)
+    assert result.returncode == 1
+    codes = {(d["path"], d["code"]) for d in _json(result)}
+    assert codes == {("broken.py", "AIO001"), ("bad.py", "AIO200")}
+    broken = next(d for d in _json(result) if d["code"] == "AIO001")
+    assert broken["line"] == 1 and "parsed" in broken["message"]
+
+
+def test_pep263_cookie_and_bom_are_honoured(tmp_path):
+    latin = "# -*- coding: latin-1 -*-\nimport time\nasync def f():\n    s = 'caf\xe9'\n    time.sleep(1)\n    await f()\n"
+    (tmp_path / "latin.py").write_bytes(latin.encode("latin-1"))
+    (tmp_path / "bom.py").write_bytes(b"\xef\xbb\xbf" + BAD.encode())
+    result = run_cli("check", "--format", "json", ".", cwd=tmp_path)
+    found = {(d["path"], d["code"], d["line"]) for d in _json(result)}
+    assert found == {("latin.py", "AIO200", 5), ("bom.py", "AIO200", 4)}
+
+
+def test_undecodable_and_binary_files(tmp_path):
+    (tmp_path / "bad_utf8.py").write_bytes(b"x = '\xff\xfe'\n")
+    (tmp_path / "binary.py").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "unknown_cookie.py").write_bytes(b"# coding: klingon\nx = 1\n")
+    result = run_cli("check", "--format", "json", ".", cwd=tmp_path)
+    assert result.returncode == 1
+    by_path = {d["path"]: d for d in _json(result)}
+    assert set(by_path) == {"bad_utf8.py", "binary.py", "unknown_cookie.py"}
+    assert all(d["code"] == "AIO001" for d in by_path.values())
+
+
+def test_empty_file_and_missing_path(tmp_path):
+    (tmp_path / "empty.py").write_bytes(b"")
+    result = run_cli("check", "--format", "json", "empty.py", "missing.py", cwd=tmp_path)
+    [diagnostic] = _json(result)
+    assert diagnostic["path"] == "missing.py" and diagnostic["code"] == "AIO001"
+    assert "could not be read" in diagnostic["message"]
+    assert result.returncode == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root can read anything")
+def test_unreadable_file(tmp_path):
+    path = tmp_path / "secret.py"
+    path.write_text(BAD, encoding="utf-8")
+    path.chmod(0)
+    try:
+        result = run_cli("check", "--format", "json", "secret.py", cwd=tmp_path)
+        [diagnostic] = _json(result)
+        assert diagnostic["code"] == "AIO001" and "ermission" in diagnostic["message"]
+    finally:
+        path.chmod(0o644)
+
+
+def test_symlink_loop_and_dangling_link(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "bad.py").write_text(BAD, encoding="utf-8")
+    os.symlink(tmp_path / "pkg", tmp_path / "pkg" / "loop")
+    os.symlink(tmp_path / "nowhere.py", tmp_path / "pkg" / "dangling.py")
+    result = run_cli("check", "--format", "json", ".", cwd=tmp_path)
+    found = sorted((d["path"], d["code"]) for d in _json(result))
+    assert found == [("pkg/bad.py", "AIO200"), ("pkg/dangling.py", "AIO001")]
+
+
+def test_check_never_writes_user_files(tmp_path):
+    path = tmp_path / "bad.py"
+    path.write_text(BAD, encoding="utf-8")
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    run_cli("check", ".", cwd=tmp_path)
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_deeply_nested_code_does_not_crash():
+    code = "async def f():\n    x = " + "(" * 90 + "1" + ")" * 90 + "\n    await f()\n"
+    assert lint(code) == []
+
+
+def test_huge_file_is_linted(tmp_path):
+    body = "".join(f"async def f{i}():\n    await f{i}()\n" for i in range(5000))
+    assert lint(body + BAD.replace("import time\n", "import time\n", 1)) != []
+
+
+def test_skip_file_and_suppression_comments():
+    assert lint("# asynclint: skip-file\n" + BAD) == []
+    assert lint(BAD.replace("time.sleep(2)", "time.sleep(2)  # noqa")) == []
+    assert lint(BAD.replace("time.sleep(2)", "time.sleep(2)  # noqa: AIO200")) == []
+    assert lint(BAD.replace("time.sleep(2)", "time.sleep(2)  # noqa: AIO300")) != []
+    assert lint(BAD.replace("time.sleep(2)", "time.sleep(2)  # asynclint: ignore[blocking-sleep]")) == []
+    assert lint(BAD.replace("time.sleep(2)", "time.sleep(2)  # asynclint: ignore[AIO200]")) == []
+    assert lint(BAD.replace("time.sleep(2)", "time.sleep(2)  # asynclint: ignore[dangling-task]")) != []

@@ -1,0 +1,120 @@
+"""The catalog, the checks and the examples agree with each other."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from asynclint.catalog import CatalogError, find_rule, load_catalog, load_rule, render_markdown
+from asynclint.engine import ENGINE_CODES
+from asynclint.registry import discover_checks
+
+from conftest import lint
+
+CATALOG = load_catalog()
+EXAMPLES = [
+    pytest.param(rule.code, kind, example.code, id=f"{rule.code}-{kind}{index}")
+    for rule in CATALOG.values()
+    for kind in ("bad", "good")
+    for index, example in enumerate(getattr(rule, kind))
+]
+
+
+def test_every_rule_has_exactly_one_check_and_vice_versa():
+    checks = discover_checks()
+    assert set(checks) == set(CATALOG) - ENGINE_CODES
+    for code, check in checks.items():
+        module = check.__module__.rsplit(".", 1)[1]
+        assert module == CATALOG[code].name.replace("-", "_"), f"{code}: module {module} is not named after the rule"
+
+
+def test_every_checked_rule_has_examples():
+    for code in set(CATALOG) - ENGINE_CODES:
+        rule = CATALOG[code]
+        assert rule.bad and rule.good, f"{code} needs bad and good examples"
+
+
+@pytest.mark.parametrize("code, kind, snippet", EXAMPLES)
+def test_example(code, kind, snippet):
+    compile(snippet, f"<{code} {kind}>", "exec")
+    if kind == "bad":
+        own = lint(snippet, select=[code])
+        assert own, f"bad example of {code} fires nothing"
+        assert {d.code for d in own} == {code}
+    else:
+        found = lint(snippet)
+        assert not found, f"good example of {code} fires: {[(d.code, d.line, d.message) for d in found]}"
+
+
+def test_messages_render_with_fields_of_every_variant():
+    for rule in CATALOG.values():
+        for template in (rule.template, *rule.variants.values()):
+            values = {name: f"<{name}>" for name in template.fields}
+            message, suggestion = template.render(values)
+            assert message and suggestion and "{" not in message
+
+
+def test_find_rule_by_code_or_name():
+    assert find_rule(CATALOG, "aio200").name == "blocking-sleep"
+    assert find_rule(CATALOG, "blocking-sleep").code == "AIO200"
+    assert find_rule(CATALOG, "nope") is None
+
+
+def test_markdown_has_sections_and_examples():
+    text = render_markdown(CATALOG["AIO200"])
+    assert text.startswith("# AIO200 blocking-sleep")
+    for heading in ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## How to fix"):
+        assert heading in text
+    assert "time.sleep" in text
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+VALID = """
+code = "AIO999"
+name = "demo-rule"
+summary = "demo"
+message = "bad {thing}"
+suggestion = "fix {thing}"
+severity = "error"
+default = true
+[docs]
+what = "w"
+why = "y"
+fix = "f"
+"""
+
+
+def test_loader_accepts_a_minimal_rule(tmp_path):
+    rule = load_rule(_write(tmp_path, "AIO999-demo-rule.toml", VALID))
+    assert rule.render(None, {"thing": "x"}) == ("bad x", "fix x")
+
+
+@pytest.mark.parametrize(
+    "name, text, expected",
+    [
+        ("AIO999-demo-rule.toml", VALID + "colour = 1\n", "unknown key 'colour'"),
+        ("AIO999-demo-rule.toml", VALID.replace('severity = "error"', 'severity = "fatal"'), "severity must be one of"),
+        ("AIO999-other.toml", VALID, "does not match"),
+        ("demo.toml", VALID, "file name must look like"),
+        ("AIO999-demo-rule.toml", VALID.replace("bad {thing}", "bad {thing!r}"), "plain name"),
+        ("AIO999-demo-rule.toml", VALID.replace('what = "w"\n', ""), "missing required key 'what'"),
+        ("AIO999-demo-rule.toml", "code = ", "cannot read rule"),
+        ("AIO999-demo-rule.toml", VALID.replace("default = true", 'default = "yes"'), "'default' must be a bool"),
+    ],
+)
+def test_loader_rejects_bad_rules_clearly(tmp_path, name, text, expected):
+    with pytest.raises(CatalogError, match=expected):
+        load_rule(_write(tmp_path, name, text))
+
+
+def test_loader_rejects_duplicate_names(tmp_path):
+    _write(tmp_path, "AIO998-demo-rule.toml", VALID.replace("AIO999", "AIO998"))
+    _write(tmp_path, "AIO999-demo-rule.toml", VALID)
+    with pytest.raises(CatalogError, match="already used"):
+        load_catalog.__wrapped__(tmp_path)

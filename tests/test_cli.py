@@ -1,0 +1,156 @@
+"""The real command line: output formats, selection, exit codes, config errors."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import REPO, run_cli
+
+BAD = "import time\n\n\nasync def poll():\n    time.sleep(2)\n    await poll()\n"
+GOOD = "import asyncio\n\n\nasync def poll():\n    await asyncio.sleep(2)\n"
+
+
+def _project(tmp_path, files, pyproject=None):
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    if pyproject is not None:
+        (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    return tmp_path
+
+
+def test_text_output_shows_source_caret_and_help(tmp_path):
+    _project(tmp_path, {"app.py": BAD})
+    result = run_cli("check", "app.py", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("app.py:5:5: AIO200 ")
+    assert lines[1] == "5 |     time.sleep(2)"
+    assert lines[2] == "  |     ^^^^^^^^^^^^^"
+    assert "help:" in lines[3] and "asyncio.sleep" in lines[3]
+    assert "Found 1 problem in 1 file (1 file checked)." in result.stdout
+    assert "\x1b[" not in result.stdout  # no colour when not a terminal
+
+
+def test_concise_and_quiet(tmp_path):
+    _project(tmp_path, {"app.py": BAD})
+    result = run_cli("check", "--format", "concise", "-q", "app.py", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.count("\n") == 1 and result.stdout.startswith("app.py:5:5: AIO200 ")
+
+
+def test_json_contract(tmp_path):
+    _project(tmp_path, {"app.py": BAD})
+    result = run_cli("check", "--format", "json", "app.py", cwd=tmp_path)
+    payload = json.loads(result.stdout)
+    assert payload["version"]
+    [diagnostic] = payload["diagnostics"]
+    assert diagnostic["code"] == "AIO200" and diagnostic["name"] == "blocking-sleep"
+    assert (diagnostic["line"], diagnostic["column"], diagnostic["end_line"], diagnostic["end_column"]) == (5, 5, 5, 18)
+    assert diagnostic["severity"] == "error" and diagnostic["fix"] is None
+    assert diagnostic["path"] == "app.py" and diagnostic["suggestion"]
+
+
+def test_clean_exit_zero_and_summary(tmp_path):
+    _project(tmp_path, {"app.py": GOOD})
+    result = run_cli("check", ".", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert "All checks passed (1 file checked)." in result.stdout
+
+
+def test_select_ignore_and_prefixes(tmp_path):
+    _project(tmp_path, {"app.py": BAD})
+    assert run_cli("check", "--ignore", "AIO200", "app.py", cwd=tmp_path).returncode == 0
+    assert run_cli("check", "--select", "AIO1", "app.py", cwd=tmp_path).returncode == 0
+    assert run_cli("check", "--select", "AIO1,AIO2", "app.py", cwd=tmp_path).returncode == 1
+    assert run_cli("check", "--select", "blocking-sleep", "app.py", cwd=tmp_path).returncode == 1
+    assert run_cli("check", "--exit-zero", "app.py", cwd=tmp_path).returncode == 0
+
+
+def test_unknown_code_is_a_usage_error(tmp_path):
+    _project(tmp_path, {"app.py": BAD})
+    result = run_cli("check", "--select", "AIO777", "app.py", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "AIO777" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_statistics(tmp_path):
+    _project(tmp_path, {"a.py": BAD, "b.py": BAD})
+    result = run_cli("check", "--statistics", "-q", ".", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.split() == ["2", "AIO200", "blocking-sleep"]
+
+
+def test_directories_recurse_and_default_excludes(tmp_path):
+    _project(tmp_path, {"pkg/mod.py": BAD, ".venv/lib.py": BAD, "build/gen.py": BAD, "node_modules/x.py": BAD})
+    result = run_cli("check", "--format", "concise", "-q", ".", cwd=tmp_path)
+    paths = {line.split(":")[0] for line in result.stdout.splitlines()}
+    assert paths == {"pkg/mod.py"}
+
+
+def test_pyproject_config_is_used(tmp_path):
+    pyproject = """
+[tool.asynclint]
+ignore = ["AIO200"]
+extend-exclude = ["generated"]
+per-file-ignores = {"tests/*" = ["AIO101"]}
+"""
+    _project(tmp_path, {"app.py": BAD, "generated/x.py": "async def f():\n    open('x')\n"}, pyproject)
+    result = run_cli("check", ".", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+
+
+def test_per_file_ignores(tmp_path):
+    pyproject = '[tool.asynclint]\nper-file-ignores = {"tests/*" = ["blocking-sleep"]}\n'
+    _project(tmp_path, {"tests/test_x.py": BAD, "app.py": BAD}, pyproject)
+    result = run_cli("check", "--format", "concise", "-q", ".", cwd=tmp_path)
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == ["app.py"]
+
+
+def test_explicit_config_file(tmp_path):
+    _project(tmp_path, {"app.py": BAD})
+    (tmp_path / "asynclint.toml").write_text('ignore = ["AIO2"]\n', encoding="utf-8")
+    assert run_cli("check", "--config", "asynclint.toml", "app.py", cwd=tmp_path).returncode == 0
+
+
+def test_bad_config_is_a_clear_error(tmp_path):
+    cases = [
+        ("[tool.asynclint]\ncolour = true\n", "unknown key 'colour'"),
+        ("[tool.asynclint]\nselect = \"AIO200\"\n", "expected a list of strings"),
+        ("[tool.asynclint]\nignore = [\"AIO999\"]\n", "AIO999"),
+        ("[tool.asynclint]\ntarget-version = \"py27\"\n", "target-version"),
+        ("[tool.asynclint\n", "invalid TOML"),
+    ]
+    for text, expected in cases:
+        (tmp_path / "pyproject.toml").write_text(text, encoding="utf-8")
+        _project(tmp_path, {"app.py": GOOD})
+        result = run_cli("check", "app.py", cwd=tmp_path)
+        assert result.returncode == 2, text
+        assert expected in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_rules_and_explain():
+    rules = run_cli("rules", cwd=REPO)
+    assert rules.returncode == 0
+    assert any(line.split()[:3] == ["AIO200", "blocking-sleep", "on"] for line in rules.stdout.splitlines())
+    by_code = run_cli("explain", "AIO200", cwd=REPO)
+    by_name = run_cli("explain", "blocking-sleep", cwd=REPO)
+    assert by_code.returncode == 0 and by_code.stdout == by_name.stdout
+    assert "# AIO200 blocking-sleep" in by_code.stdout and "```python" in by_code.stdout
+    unknown = run_cli("explain", "AIO999", cwd=REPO)
+    assert unknown.returncode == 2 and "unknown rule" in unknown.stderr
+
+
+def test_version_and_module_entry_point():
+    result = run_cli("--version")
+    assert result.returncode == 0 and "asynclint, version" in result.stdout
+
+
+def test_parallel_jobs_give_the_same_findings(tmp_path):
+    files = {f"m{i}.py": BAD for i in range(30)}
+    _project(tmp_path, files)
+    serial = run_cli("check", "--format", "json", "-j", "1", ".", cwd=tmp_path)
+    parallel = run_cli("check", "--format", "json", "-j", "2", ".", cwd=tmp_path)
+    assert json.loads(serial.stdout) == json.loads(parallel.stdout)
+    assert len(json.loads(serial.stdout)["diagnostics"]) == 30
