@@ -33,22 +33,26 @@ def _contains_yield(node: cst.CSTNode) -> bool:
     return False
 
 
-def is_stub(function: cst.FunctionDef) -> bool:
-    """A body of only a docstring, ``pass``, ``...`` or ``raise NotImplementedError``."""
+def is_stub(function: cst.FunctionDef, allow_constant_return: bool = False) -> bool:
+    """A placeholder body: only a docstring, ``pass``, ``...``, ``raise NotImplementedError``,
+    and with ``allow_constant_return`` a ``return`` of a constant (the default
+    implementation of a hook method meant to be overridden)."""
     body = function.body
     statements = body.body if isinstance(body, cst.SimpleStatementSuite) else [
         small for line in body.body if isinstance(line, cst.SimpleStatementLine) for small in line.body
     ]
     if isinstance(body, cst.IndentedBlock) and any(not isinstance(s, cst.SimpleStatementLine) for s in body.body):
         return False
-    return all(_is_stub_statement(statement) for statement in statements)
+    return all(_is_stub_statement(statement, allow_constant_return) for statement in statements)
 
 
-def _is_stub_statement(statement: cst.BaseSmallStatement) -> bool:
+def _is_stub_statement(statement: cst.BaseSmallStatement, allow_constant_return: bool) -> bool:
     if isinstance(statement, cst.Pass):
         return True
     if isinstance(statement, cst.Expr):
         return isinstance(statement.value, (cst.Ellipsis, cst.SimpleString, cst.ConcatenatedString))
+    if isinstance(statement, cst.Return) and allow_constant_return:
+        return statement.value is None or _is_constant(statement.value)
     if isinstance(statement, cst.Raise):
         exc = statement.exc
         if isinstance(exc, cst.Call):
@@ -59,3 +63,13 @@ def _is_stub_statement(statement: cst.BaseSmallStatement) -> bool:
 
 def is_dunder(name: str) -> bool:
     return len(name) > 4 and name.startswith("__") and name.endswith("__")
+
+
+def _is_constant(expr: cst.BaseExpression) -> bool:
+    if isinstance(expr, cst.Name):
+        return expr.value in ("None", "True", "False")
+    if isinstance(expr, (cst.Integer, cst.Float, cst.SimpleString, cst.ConcatenatedString)):
+        return True
+    if isinstance(expr, (cst.List, cst.Tuple, cst.Dict, cst.Set)):
+        return not expr.elements
+    return False

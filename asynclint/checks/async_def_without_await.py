@@ -2,9 +2,11 @@
 
 Precision matters more than recall here (ruff's equivalent fires hundreds of times on
 aiohttp, discord.py and asyncpg, mostly on functions that must be coroutines). Silent for
-generators, stubs, decorated functions, dunder methods, ``test_*`` functions, functions
-used as values anywhere in the module (registered callbacks), methods that may override a
-base-class or Protocol member, and coroutines that call running-loop APIs.
+generators, stubs and methods that only return a constant (hook defaults), decorated functions, dunder
+methods, ``test_*`` functions and ``on_*`` event handlers, functions used as values
+anywhere in the module (registered callbacks), methods that may override a base-class or
+Protocol member or be overridden (abstract classes, classes subclassed in the module), and
+coroutines that call running-loop APIs.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from asynclint.analysis.names import ClassInfo
 from asynclint.analysis.usage import CALL, STORE
 from asynclint.check import Check
 
-_NEUTRAL_BASES = frozenset({"builtins.object", "abc.ABC", "typing.Generic", "typing_extensions.Generic"})
+_NEUTRAL_BASES = frozenset({"builtins.object", "typing.Generic", "typing_extensions.Generic"})
+_FRAMEWORK_PREFIXES = ("test_", "on_")  # pytest-asyncio tests, event-handler hooks
 _NOT_A_VALUE = frozenset({CALL, STORE})
 
 
@@ -41,12 +44,13 @@ class AsyncDefWithoutAwait(Check):
         if not frame.is_async or frame.has_await or original_node in self._loop_users:
             return
         name = original_node.name.value
-        if original_node.decorators or is_dunder(name) or name.startswith("test_"):
-            return
-        if is_stub(original_node) or has_yield(original_node):
+        if original_node.decorators or is_dunder(name) or name.startswith(_FRAMEWORK_PREFIXES):
             return
         owner = self.scope.frames[-2]
-        if owner.class_info is not None and self._may_override(owner.class_info, name, set()):
+        if is_stub(original_node, allow_constant_return=owner.kind == "class") or has_yield(original_node):
+            return
+        info = owner.class_info
+        if info is not None and (self._is_subclassed(info) or self._may_override(info, name, set())):
             return
         self._candidates.append(original_node)
 
@@ -79,6 +83,14 @@ class AsyncDefWithoutAwait(Check):
             if self.scope.qualified_name(base) not in _NEUTRAL_BASES:
                 return True  # unknown base (or Protocol): it may declare the method
         return False
+
+    def _is_subclassed(self, info: ClassInfo) -> bool:
+        """A class other classes of this module derive from: its coroutines are an interface."""
+        return any(
+            isinstance(base, cst.Name) and base.value == info.name
+            for other in self.context.symbols.classes.values()
+            for base in other.bases
+        )
 
     def _module_class(self, base: cst.BaseExpression) -> Optional[ClassInfo]:
         if isinstance(base, cst.Name) and self.scope.qualified_name(base) == base.value:

@@ -11,7 +11,7 @@ from typing import Dict, List, Optional, Tuple
 import libcst as cst
 
 from asynclint.analysis.asyncio_api import ALL_COMPLETED, WAIT
-from asynclint.analysis.usage import LEN, STORE, TRUTH
+from asynclint.analysis.usage import LEN, STORE, TRUTH, Usage
 from asynclint.check import Check
 
 _NOT_HANDLING = frozenset({STORE, TRUTH, LEN})
@@ -73,7 +73,7 @@ class WaitPendingNotCancelled(Check):
             if isinstance(pending, cst.Name):
                 self._remember(None if pending.value == "_" else pending.value, found)
         elif isinstance(target, cst.Name):
-            self._remember(target.value, found)
+            self._remember(None if target.value == "_" else target.value, found)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         candidates = self._candidates.pop(original_node, None)
@@ -88,13 +88,20 @@ class WaitPendingNotCancelled(Check):
                 self.report(call, reason=reason)
 
     @staticmethod
-    def _collection_used_elsewhere(call: cst.Call, usage) -> bool:
-        """``await asyncio.wait(tasks, ...)`` dropped, but ``tasks`` is handled later."""
-        first = call.args[0].value if call.args else None
-        if not isinstance(first, cst.Name):
+    def _collection_used_elsewhere(call: cst.Call, usage: Usage) -> bool:
+        """``await asyncio.wait(tasks, ...)`` dropped, but the awaited tasks are reachable
+        elsewhere (``tasks`` or ``fut`` referenced again, or ``self.task`` state), where
+        they can still be checked and cancelled."""
+        if not call.args:
             return False
-        return sum(1 for kind in usage.kinds(first.value) if kind != STORE) > 1
-
+        first = call.args[0].value
+        elements = [e.value for e in first.elements] if isinstance(first, (cst.List, cst.Tuple, cst.Set)) else [first]
+        for element in elements:
+            if isinstance(element, (cst.Attribute, cst.Subscript)):
+                return True
+            if isinstance(element, cst.Name) and sum(1 for k in usage.kinds(element.value) if k != STORE) > 1:
+                return True
+        return False
 
 def _index(subscript: cst.Subscript) -> Optional[int]:
     if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
