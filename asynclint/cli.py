@@ -80,7 +80,7 @@ def check(
     elif diagnostics or output_format == "json":
         click.echo(RENDERERS[output_format](diagnostics, colour), nl=False, color=colour)
     if not quiet and output_format != "json":
-        click.echo(_summary(diagnostics, result.files), err=statistics)
+        click.echo(_summary(diagnostics, result.files))
     if result.internal_errors:
         raise click.exceptions.Exit(EXIT_ERROR)
     raise click.exceptions.Exit(EXIT_FINDINGS if diagnostics and not exit_zero else EXIT_CLEAN)

@@ -74,9 +74,16 @@ class Config:
                 codes |= expand_codes(selectors, catalog, "per-file-ignores")
         return frozenset(codes)
 
-    def is_excluded(self, path: str) -> bool:
+    def is_excluded(self, path: str, walked_from: str = ".") -> bool:
+        """Whether a path found while walking ``walked_from`` is excluded. Name patterns
+        (no ``/``) only look at the components below ``walked_from``, so a directory named
+        on the command line is checked even if it is itself excluded."""
+        below = os.path.relpath(path, walked_from).replace(os.sep, "/")
         candidate = self.relative(path)
-        return any(_path_matches(candidate, p) for p in self.exclude + self.extend_exclude)
+        for pattern in self.exclude + self.extend_exclude:
+            if _path_matches(candidate if "/" in pattern.rstrip("/") else below, pattern):
+                return True
+        return False
 
     def relative(self, path: str) -> str:
         absolute = os.path.abspath(path)

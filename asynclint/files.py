@@ -31,9 +31,9 @@ def _expand(path: str, config: Config) -> Iterator[str]:
         yield path  # a file, or a missing path that will be reported when read
         return
     for root, dirs, files in os.walk(path, followlinks=False, onerror=None):
-        dirs[:] = sorted(d for d in dirs if not config.is_excluded(os.path.join(root, d)))
+        dirs[:] = sorted(d for d in dirs if not config.is_excluded(os.path.join(root, d), path))
         for name in sorted(files):
             if name.endswith(PYTHON_SUFFIXES):
                 full = os.path.join(root, name)
-                if not config.is_excluded(full):
+                if not config.is_excluded(full, path):
                     yield os.path.normpath(full)

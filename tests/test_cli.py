@@ -154,3 +154,10 @@ def test_parallel_jobs_give_the_same_findings(tmp_path):
     parallel = run_cli("check", "--format", "json", "-j", "2", ".", cwd=tmp_path)
     assert json.loads(serial.stdout) == json.loads(parallel.stdout)
     assert len(json.loads(serial.stdout)["diagnostics"]) == 30
+
+
+def test_directory_named_explicitly_is_checked_even_if_excluded(tmp_path):
+    _project(tmp_path, {"vendor/lib/mod.py": BAD, "vendor/lib/build/gen.py": BAD}, '[tool.asynclint]\nextend-exclude = ["vendor"]\n')
+    assert run_cli("check", ".", cwd=tmp_path).returncode == 0
+    result = run_cli("check", "--format", "concise", "-q", "vendor/lib", cwd=tmp_path)
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == ["vendor/lib/mod.py"]
