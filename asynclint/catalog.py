@@ -83,7 +83,6 @@ class Rule:
     docs: Docs
     bad: Tuple[Example, ...]
     good: Tuple[Example, ...]
-    source: str
 
     def render(self, variant: Optional[str], fields: Mapping[str, object]) -> Tuple[str, str]:
         """Return ``(message, suggestion)`` for a finding."""
@@ -173,7 +172,6 @@ def load_rule(path: Path) -> Rule:
         ),
         bad=_examples(where, "bad", data.get("bad", [])),
         good=_examples(where, "good", data.get("good", [])),
-        source=str(path),
     )
 
 

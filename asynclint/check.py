@@ -9,7 +9,7 @@ the text. Shared questions ("am I in a coroutine?", "what does this name resolve
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Dict, List, Optional
+from typing import Any, ClassVar, Dict, Iterator, List, Optional, Tuple
 
 import libcst as cst
 
@@ -62,3 +62,25 @@ class Check(cst.BatchableCSTVisitor):
 
     def report(self, node: cst.CSTNode, variant: Optional[str] = None, **fields: Any) -> None:
         self.context.findings.append(Finding(self.CODE, node, variant, fields))
+
+
+class LocalBindings:
+    """Calls bound to a function-local name, kept until the function ends, when the
+    function's usage tells whether the name was ever used again. Module- and class-level
+    bindings are not tracked: other modules may import them."""
+
+    def __init__(self, context: FileContext) -> None:
+        self.context = context
+        self._bound: Dict[cst.FunctionDef, List[Tuple[str, cst.Call]]] = {}
+
+    def remember(self, name: str, call: cst.Call) -> None:
+        function = self.context.scope.function
+        if function is not None and isinstance(function.node, cst.FunctionDef):
+            self._bound.setdefault(function.node, []).append((name, call))
+
+    def unused(self, function: cst.FunctionDef) -> Iterator[Tuple[str, cst.Call]]:
+        """The bindings of ``function`` whose name is never used again (call on leave)."""
+        bound = self._bound.pop(function, None)
+        if bound:
+            usage = self.context.usage(function)
+            yield from ((name, call) for name, call in bound if not usage.is_used(name))

@@ -82,12 +82,6 @@ class ScopeTracker:
         function = self.function
         return function is not None and function.is_async
 
-    def enclosing_class(self) -> Optional[ClassInfo]:
-        for frame in reversed(self.frames):
-            if frame.kind == "class":
-                return frame.class_info
-        return None
-
     def _lookup(self, name: str) -> Optional[Frame]:
         """The function frame binding ``name`` (Python's rules: class bodies are skipped)."""
         for index in range(len(self.frames) - 1, 0, -1):

@@ -19,7 +19,7 @@ from asynclint.analysis.asyncio_api import RUNNING_LOOP_APIS
 from asynclint.analysis.functions import has_yield, is_dunder, is_stub
 from asynclint.analysis.names import ClassInfo
 from asynclint.analysis.usage import CALL, STORE
-from asynclint.check import Check
+from asynclint.check import Check, FileContext
 
 _NEUTRAL_BASES = frozenset({"builtins.object", "typing.Generic", "typing_extensions.Generic"})
 _FRAMEWORK_PREFIXES = ("test_", "on_")  # pytest-asyncio tests, event-handler hooks
@@ -29,7 +29,7 @@ _NOT_A_VALUE = frozenset({CALL, STORE})
 class AsyncDefWithoutAwait(Check):
     CODE = "AIO101"
 
-    def __init__(self, context) -> None:
+    def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._loop_users: Set[cst.CSTNode] = set()
         self._candidates: List[cst.FunctionDef] = []

@@ -6,20 +6,18 @@ assigned to ``_``, or bound to a local that is never used again.
 
 from __future__ import annotations
 
-from typing import Dict, List, Tuple
-
 import libcst as cst
 
 from asynclint.analysis.awaitables import creates_task
-from asynclint.check import Check
+from asynclint.check import Check, FileContext, LocalBindings
 
 
 class DanglingTask(Check):
     CODE = "AIO300"
 
-    def __init__(self, context) -> None:
+    def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._bound: Dict[cst.FunctionDef, List[Tuple[str, cst.Call]]] = {}
+        self._bound = LocalBindings(context)
 
     def _is_task(self, expr: cst.BaseExpression) -> bool:
         return isinstance(expr, cst.Call) and creates_task(expr, self.scope)
@@ -38,15 +36,8 @@ class DanglingTask(Check):
         if name == "_":
             self.report(call, call=self.context.code(call.func))
             return
-        function = self.scope.function
-        if function is not None and isinstance(function.node, cst.FunctionDef):
-            self._bound.setdefault(function.node, []).append((name, call))
+        self._bound.remember(name, call)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        bound = self._bound.pop(original_node, None)
-        if not bound:
-            return
-        usage = self.context.usage(original_node)
-        for name, call in bound:
-            if not usage.is_used(name):
-                self.report(call, "unused_name", call=self.context.code(call.func), name=name)
+        for name, call in self._bound.unused(original_node):
+            self.report(call, "unused_name", call=self.context.code(call.func), name=name)

@@ -7,20 +7,20 @@ passed to a call, stored) counts as handing it on.
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
+from typing import Optional
 
 import libcst as cst
 
 from asynclint.analysis.awaitables import COROUTINE, FUTURE, awaitable_kind
-from asynclint.check import Check
+from asynclint.check import Check, FileContext, LocalBindings
 
 
 class NeverAwaitedCoroutine(Check):
     CODE = "AIO100"
 
-    def __init__(self, context) -> None:
+    def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._bound: Dict[cst.FunctionDef, List[Tuple[str, cst.Call]]] = {}
+        self._bound = LocalBindings(context)
 
     def _kind(self, expr: cst.BaseExpression) -> Optional[str]:
         return awaitable_kind(expr, self.scope) if isinstance(expr, cst.Call) else None
@@ -36,21 +36,15 @@ class NeverAwaitedCoroutine(Check):
             self._report(node.value, None if self.scope.in_coroutine else "sync_caller")
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        function = self.scope.function
-        if function is None or not isinstance(function.node, cst.FunctionDef) or len(node.targets) != 1:
+        if len(node.targets) != 1:
             return
         target = node.targets[0].target
         if isinstance(target, cst.Name) and self._kind(node.value) == COROUTINE:
-            self._bound.setdefault(function.node, []).append((target.value, node.value))
+            self._bound.remember(target.value, node.value)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        bound = self._bound.pop(original_node, None)
-        if not bound:
-            return
-        usage = self.context.usage(original_node)
-        for name, call in bound:
-            if not usage.is_used(name):
-                self._report(call, "unused_name", name=name)
+        for name, call in self._bound.unused(original_node):
+            self._report(call, "unused_name", name=name)
 
     def _truth_test(self, expr: cst.BaseExpression) -> None:
         if self._kind(expr) == COROUTINE:

@@ -12,7 +12,7 @@ import libcst as cst
 
 from asynclint.analysis.asyncio_api import ALL_COMPLETED, WAIT
 from asynclint.analysis.usage import LEN, STORE, TRUTH, Usage
-from asynclint.check import Check
+from asynclint.check import Check, FileContext
 
 _NOT_HANDLING = frozenset({STORE, TRUTH, LEN})
 
@@ -20,7 +20,7 @@ _NOT_HANDLING = frozenset({STORE, TRUTH, LEN})
 class WaitPendingNotCancelled(Check):
     CODE = "AIO301"
 
-    def __init__(self, context) -> None:
+    def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         # per function: (name holding the pending set, or None when dropped), the call, reason
         self._candidates: Dict[cst.FunctionDef, List[Tuple[Optional[str], cst.Call, str]]] = {}
