@@ -7,11 +7,14 @@ process pool that uses every core; a single file is linted in-process.
 from __future__ import annotations
 
 import os
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, List, Optional, Union
 
+from asynclint.analysis.index import ProjectIndex
+from asynclint.analysis.project import CACHE_DIR_NAME, find_project_root, index_files
 from asynclint.catalog import load_catalog
 from asynclint.config import Config, find_config_file, load_config
 from asynclint.diagnostics import Diagnostic
@@ -27,6 +30,8 @@ class LintResult:
     diagnostics: List[Diagnostic] = field(default_factory=list)
     files: int = 0
     internal_errors: int = 0
+    indexed_files: int = 0
+    index_seconds: float = 0.0
 
 
 def resolve_config(config_path: Optional[Path] = None, start: Optional[Path] = None) -> Config:
@@ -44,16 +49,33 @@ def lint_source(
     return _lint_source(source, path, options).diagnostics
 
 
-def lint_paths(paths: Iterable[str], config: Optional[Config] = None, jobs: Optional[int] = None) -> LintResult:
+def lint_paths(
+    paths: Iterable[str], config: Optional[Config] = None, jobs: Optional[int] = None, use_cache: bool = True
+) -> LintResult:
+    """Lint files and directories. Only they are reported on, but the project index covers
+    the whole project they belong to, so that cross-module facts hold when pre-commit
+    passes just the changed files."""
     config = config or Config()
-    options = LintOptions.create(load_catalog(), config)
+    paths = list(paths)
     files = discover(paths, config)
-    result = LintResult(files=len(files))
+    started = time.perf_counter()
+    index = build_project_index(paths, files, config, use_cache)
+    result = LintResult(files=len(files), indexed_files=len(index.by_path), index_seconds=time.perf_counter() - started)
+    options = LintOptions.create(load_catalog(), config, index=index)
     for file_result in _run(files, options, jobs or os.cpu_count() or 1):
         result.diagnostics.extend(file_result.diagnostics)
         result.internal_errors += file_result.internal_error
     result.diagnostics.sort(key=lambda d: d.sort_key)
     return result
+
+
+def build_project_index(paths: List[str], files: List[str], config: Config, use_cache: bool = True) -> ProjectIndex:
+    root = config.root or (find_project_root(paths[0]) if paths else None)
+    to_index = files if root is None else discover([str(root)], config) + files
+    base = config.root or Path.cwd()
+    roots = [str(base / src) for src in config.src] + [p for p in paths if os.path.isdir(p)]
+    cache_dir = (root or Path.cwd()) / CACHE_DIR_NAME if use_cache else None
+    return index_files(dict.fromkeys(to_index), roots, cache_dir)
 
 
 def _run(files: List[str], options: LintOptions, jobs: int) -> Iterable[FileResult]:

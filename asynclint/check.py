@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Dict, Iterator, List, Optional, Tuple
 
 import libcst as cst
 
+from asynclint.analysis.index import EMPTY_INDEX, ProjectIndex
 from asynclint.analysis.names import ModuleSymbols
 from asynclint.analysis.scope import ScopeTracker
 from asynclint.analysis.usage import Usage, collect_usage
@@ -36,6 +37,9 @@ class FileContext:
     module: cst.Module
     symbols: ModuleSymbols
     scope: ScopeTracker
+    index: ProjectIndex = EMPTY_INDEX
+    target_version: Tuple[int, int] = (3, 9)
+    helper_depth: int = 3
     findings: List[Finding] = field(default_factory=list)
     _usage: Dict[int, Usage] = field(default_factory=dict)
 

@@ -54,6 +54,7 @@ def cli() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
 @click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the project index cache (.asynclint_cache).")
 def check(
     paths: Tuple[str, ...],
     select: Tuple[str, ...],
@@ -66,11 +67,12 @@ def check(
     jobs: Optional[int],
     no_color: bool,
     exit_zero: bool,
+    no_cache: bool,
 ) -> None:
     """Check PATHS (files or directories, default: .) for asyncio misuse."""
     try:
         config = resolve_config(config_path).with_overrides(_split(select), _split(extend_select), _split(ignore))
-        result = lint_paths(list(paths) or ["."], config, jobs)
+        result = lint_paths(list(paths) or ["."], config, jobs, use_cache=not no_cache)
     except (ConfigError, CatalogError) as error:
         raise _fail(str(error)) from None
     colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()

@@ -18,7 +18,7 @@ from asynclint.catalog import Rule
 
 DEFAULT_EXCLUDE: Tuple[str, ...] = (
     ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pytest_cache",
-    ".ruff_cache", ".svn", ".tox", ".venv", "__pycache__", "__pypackages__", "_build",
+    ".ruff_cache", ".asynclint_cache", ".svn", ".tox", ".venv", "__pycache__", "__pypackages__", "_build",
     "build", "dist", "node_modules", "site-packages", "venv", "*.egg-info",
 )
 TARGET_RE = re.compile(r"^py3(\d{1,2})$")
@@ -38,6 +38,8 @@ class Config:
     exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: Tuple[str, ...] = ()
     target_version: Tuple[int, int] = MIN_TARGET
+    src: Tuple[str, ...] = ()
+    max_helper_depth: int = 3
     root: Optional[Path] = None
     source: Optional[Path] = None
 
@@ -130,6 +132,8 @@ _KEYS = {
     "exclude": "list of globs",
     "extend-exclude": "list of globs",
     "target-version": 'string such as "py311"',
+    "src": "list of source directories (import roots)",
+    "max-helper-depth": "integer from 1 to 10",
 }
 
 
@@ -185,7 +189,7 @@ def parse_table(table: Mapping[str, Any], where: str) -> Config:
         if key not in _KEYS:
             raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(sorted(_KEYS))})")
     values: Dict[str, Any] = {}
-    for key in ("select", "extend-select", "ignore", "exclude", "extend-exclude"):
+    for key in ("select", "extend-select", "ignore", "exclude", "extend-exclude", "src"):
         if key in table:
             values[key.replace("-", "_")] = _string_list(table[key], f"{where} {key}")
     if "per-file-ignores" in table:
@@ -196,6 +200,11 @@ def parse_table(table: Mapping[str, Any], where: str) -> Config:
             (pattern, _string_list(codes, f"{where} per-file-ignores.{pattern}"))
             for pattern, codes in raw.items()
         )
+    if "max-helper-depth" in table:
+        depth = table["max-helper-depth"]
+        if not isinstance(depth, int) or isinstance(depth, bool) or not 1 <= depth <= 10:
+            raise ConfigError(f"{where} max-helper-depth: expected {_KEYS['max-helper-depth']}, got {depth!r}")
+        values["max_helper_depth"] = depth
     if "target-version" in table:
         values["target_version"] = parse_target_version(table["target-version"], where)
     return Config(**values)

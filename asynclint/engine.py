@@ -8,6 +8,7 @@ finding for that file only.
 from __future__ import annotations
 
 import ast
+import os
 import re
 import traceback
 from dataclasses import dataclass, field
@@ -15,7 +16,9 @@ from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple, Un
 
 import libcst as cst
 
+from asynclint.analysis.index import ProjectIndex
 from asynclint.analysis.names import ModuleSymbols
+from asynclint.analysis.project import index_source
 from asynclint.analysis.scope import ScopeTracker
 from asynclint.catalog import Rule
 from asynclint.check import FileContext, Finding
@@ -40,10 +43,13 @@ class LintOptions:
     config: Config = field(default_factory=Config)
     enabled: FrozenSet[str] = frozenset()
     honour_noqa: bool = True
+    index: Optional[ProjectIndex] = None  # None: index each file on its own
 
     @classmethod
-    def create(cls, catalog: Mapping[str, Rule], config: Config, honour_noqa: bool = True) -> "LintOptions":
-        return cls(catalog, config, config.enabled_codes(catalog), honour_noqa)
+    def create(
+        cls, catalog: Mapping[str, Rule], config: Config, honour_noqa: bool = True, index: Optional[ProjectIndex] = None
+    ) -> "LintOptions":
+        return cls(catalog, config, config.enabled_codes(catalog), honour_noqa, index)
 
 
 @dataclass
@@ -76,7 +82,7 @@ def lint_source(source: Union[str, bytes], path: str, options: LintOptions) -> F
     except Exception as error:  # the parser rejects some binary input with other errors
         return _file_problem(path, options, None, f"{type(error).__name__}: {error}")
     try:
-        findings = _run_checks(module, path, options)
+        findings = _run_checks(module, path, _file_index(source, path, options), options)
         return FileResult(path, _diagnostics(module, path, findings, options))
     except RecursionError:
         return _file_problem(path, options, None, "nesting too deep to analyse")
@@ -106,10 +112,20 @@ def _skips(source: Union[str, bytes]) -> bool:
     return "skip-file" in source and skips_file(source)
 
 
-def _run_checks(module: cst.Module, path: str, options: LintOptions) -> List[Finding]:
-    symbols = ModuleSymbols.build(module)
+def _file_index(source: Union[str, bytes], path: str, options: LintOptions) -> ProjectIndex:
+    """The run's project index if it covers this file, else an index of this file alone."""
+    if options.index is not None and options.index.module_for(os.path.abspath(path)) is not None:
+        return options.index
+    return index_source(path, source.encode("utf-8") if isinstance(source, str) else source)
+
+
+def _run_checks(module: cst.Module, path: str, index: ProjectIndex, options: LintOptions) -> List[Finding]:
+    entry = index.module_for(os.path.abspath(path))
+    symbols = ModuleSymbols.build(module, entry.name, entry.is_package) if entry else ModuleSymbols.build(module)
     tracker = ScopeTracker(module, symbols)
-    context = FileContext(path, module, symbols, tracker)
+    context = FileContext(
+        path, module, symbols, tracker, index, options.config.target_version, options.config.max_helper_depth
+    )
     checks = [cls(context) for code, cls in discover_checks().items() if code in options.enabled]
     if checks:
         visit_batched(module, [tracker.enter, *checks, tracker.exit])

@@ -20,6 +20,7 @@ from asynclint.analysis.asyncio_api import (
     TASK_FACTORIES,
 )
 from asynclint.analysis.functions import has_yield
+from asynclint.analysis.index import ProjectIndex, Target, is_coroutine_target
 from asynclint.analysis.names import TRANSPARENT_DECORATORS
 from asynclint.analysis.scope import ScopeTracker
 
@@ -28,7 +29,7 @@ FUTURE = "future"
 
 
 def awaitable_kind(
-    call: cst.Call, scope: ScopeTracker, known: Mapping[str, str] = AWAITABLE_FUNCTIONS
+    call: cst.Call, scope: ScopeTracker, index: ProjectIndex, known: Mapping[str, str] = AWAITABLE_FUNCTIONS
 ) -> Optional[str]:
     """``"coroutine"`` or ``"future"`` if the call's result must be awaited, else None."""
     func = call.func
@@ -38,10 +39,52 @@ def awaitable_kind(
     if isinstance(func, cst.Attribute) and func.attr.value in AWAITABLE_LOOP_METHODS:
         if is_event_loop(func.value, scope):
             return AWAITABLE_LOOP_METHODS[func.attr.value]
-    definition = scope.module_function(func) or scope.own_method(func)
-    if definition is not None and is_coroutine_function(definition, scope):
-        return COROUTINE
+    return COROUTINE if is_coroutine_function_ref(func, scope, index) else None
+
+
+def is_coroutine_function_ref(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> bool:
+    """Whether ``expr`` names a coroutine function: an ``async def`` of this module (also
+    through ``self``/``cls``), or of the project (imported, re-exported, inherited, a
+    method of a project class instance built in view)."""
+    definition = scope.module_function(expr) or scope.own_method(expr)
+    if definition is not None:
+        return is_coroutine_function(definition, scope)
+    target = project_callable(expr, scope, index)
+    return target is not None and is_coroutine_target(target)
+
+
+def project_callable(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> Optional[Target]:
+    """What a callee expression denotes in the project index, if anything."""
+    name = scope.qualified_name(expr)
+    if name is not None:
+        return index.resolve(name)
+    if isinstance(expr, cst.Attribute):
+        owner = receiver_class(expr.value, scope, index)
+        if owner is not None:
+            return index.method(owner, expr.attr.value)
     return None
+
+
+def receiver_class(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> Optional[str]:
+    """The qualified name of the project class of a receiver known by construction:
+    ``self``/``cls`` in a method, a local built as ``Client(...)``, or ``self.client``
+    assigned ``Client(...)`` in the class."""
+    own = scope.self_class(expr)
+    if own is not None:
+        return scope.symbols.qualify(own.name)
+    constructor: Optional[str] = None
+    if isinstance(expr, cst.Call):
+        constructor = scope.qualified_name(expr.func)
+    elif isinstance(expr, cst.Name):
+        value = scope.local_value(expr.value)
+        if isinstance(value, cst.Call):
+            constructor = scope.qualified_name(value.func)
+    elif isinstance(expr, cst.Attribute):
+        owner = scope.self_class(expr.value)
+        if owner is not None:
+            constructor = index.attribute_type(scope.symbols.qualify(owner.name), expr.attr.value)
+    target = index.resolve(constructor) if constructor else None
+    return target.qualname if target is not None and target.kind == "class" else None
 
 
 def is_coroutine_function(definition: cst.FunctionDef, scope: ScopeTracker) -> bool:

@@ -17,6 +17,8 @@ from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Un
 
 import libcst as cst
 
+from asynclint.analysis.modules import absolute_name
+
 # Decorators that keep an ``async def`` a coroutine function.
 TRANSPARENT_DECORATORS = frozenset(
     {"staticmethod", "classmethod", "abc.abstractmethod", "typing.override", "typing_extensions.override"}
@@ -61,16 +63,26 @@ def class_info(node: cst.ClassDef) -> ClassInfo:
 
 @dataclass
 class ModuleSymbols:
+    name: str = ""  # dotted module name, when known (relative imports need it)
+    is_package: bool = False
     bindings: Dict[str, List[Binding]] = field(default_factory=dict)
     classes: Dict[str, ClassInfo] = field(default_factory=dict)
     star_imports: List[str] = field(default_factory=list)
 
     @classmethod
-    def build(cls, module: cst.Module) -> "ModuleSymbols":
-        symbols = cls()
+    def build(cls, module: cst.Module, name: str = "", is_package: bool = False) -> "ModuleSymbols":
+        symbols = cls(name, is_package)
         for statement in _flatten(module):
             symbols._add_statement(statement)
         return symbols
+
+    def absolute(self, target: str) -> str:
+        """An import target with relative dots resolved against this module's name."""
+        return absolute_name(target, self.name, self.is_package) if self.name else target
+
+    def qualify(self, name: str) -> str:
+        """The qualified name of a module-level definition."""
+        return f"{self.name}.{name}" if self.name else name
 
     def binding(self, name: str) -> Optional[Binding]:
         """The one binding of a module-level name; None if unbound or ambiguous."""
@@ -92,16 +104,16 @@ class ModuleSymbols:
 
     def _add_statement(self, statement: cst.CSTNode) -> None:
         if isinstance(statement, cst.FunctionDef):
-            self._bind(statement.name.value, Binding("function", statement.name.value, statement))
+            self._bind(statement.name.value, Binding("function", self.qualify(statement.name.value), statement))
         elif isinstance(statement, cst.ClassDef):
-            self._bind(statement.name.value, Binding("class", statement.name.value, statement))
+            self._bind(statement.name.value, Binding("class", self.qualify(statement.name.value), statement))
             self.classes[statement.name.value] = class_info(statement)
         elif isinstance(statement, (cst.Import, cst.ImportFrom)):
             for local, target in import_bindings(statement):
                 if local == "*":
-                    self.star_imports.append(target)
+                    self.star_imports.append(self.absolute(target))
                 else:
-                    self._bind(local, Binding("import", target))
+                    self._bind(local, Binding("import", self.absolute(target)))
         else:
             for name in _bound_names(statement):
                 self._bind(name, Binding("value"))

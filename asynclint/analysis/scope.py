@@ -130,24 +130,37 @@ class ScopeTracker:
             return None
         return binding.node  # type: ignore[return-value]
 
-    def own_method(self, expr: cst.BaseExpression) -> Optional[cst.FunctionDef]:
-        """The method ``self.name``/``cls.name`` refers to inside its own class body."""
-        if not (isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name)):
+    def module_class(self, expr: cst.BaseExpression) -> Optional[cst.ClassDef]:
+        """The module-level ``class`` a plain name refers to, unless shadowed locally."""
+        if not isinstance(expr, cst.Name) or self._lookup(expr.value) is not None:
             return None
-        receiver = expr.value.value
+        binding = self.symbols.binding(expr.value)
+        return binding.node if binding is not None and binding.kind == "class" else None  # type: ignore[return-value]
+
+    def self_class(self, receiver: cst.BaseExpression) -> Optional[ClassInfo]:
+        """The class whose method we are in, when ``receiver`` is that method's ``self``/``cls``."""
+        if not isinstance(receiver, cst.Name):
+            return None
+        name = receiver.value
         for index in range(len(self.frames) - 1, 0, -1):
             frame = self.frames[index]
             if frame.kind == "class":
                 return None
             parent = self.frames[index - 1]
             if parent.kind == "class" and isinstance(frame.node, cst.FunctionDef):
-                if _first_param(frame.node) != receiver or frame.values.get(receiver) is not None:
+                if _first_param(frame.node) != name or frame.values.get(name) is not None:
                     return None
-                info = parent.class_info
-                return info.methods.get(expr.attr.value) if info else None
-            if receiver in frame.values:
+                return parent.class_info
+            if name in frame.values:
                 return None  # rebound in a nested function
         return None
+
+    def own_method(self, expr: cst.BaseExpression) -> Optional[cst.FunctionDef]:
+        """The method ``self.name``/``cls.name`` refers to inside its own class body."""
+        if not isinstance(expr, cst.Attribute):
+            return None
+        info = self.self_class(expr.value)
+        return info.methods.get(expr.attr.value) if info else None
 
     # ------------------------------------------------------------ bookkeeping
 
@@ -268,7 +281,7 @@ class _Enter(cst.BatchableCSTVisitor):
         for local, target in import_bindings(node):
             if local != "*":
                 frame.values.pop(local, None)
-                frame.imports[local] = target
+                frame.imports[local] = self.tracker.symbols.absolute(target)
 
 
 class _Exit(cst.BatchableCSTVisitor):

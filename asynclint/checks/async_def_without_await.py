@@ -93,6 +93,6 @@ class AsyncDefWithoutAwait(Check):
         )
 
     def _module_class(self, base: cst.BaseExpression) -> Optional[ClassInfo]:
-        if isinstance(base, cst.Name) and self.scope.qualified_name(base) == base.value:
+        if isinstance(base, cst.Name) and self.scope.module_class(base) is not None:
             return self.context.symbols.classes.get(base.value)
         return None

@@ -23,7 +23,7 @@ class NeverAwaitedCoroutine(Check):
         self._bound = LocalBindings(context)
 
     def _kind(self, expr: cst.BaseExpression) -> Optional[str]:
-        return awaitable_kind(expr, self.scope) if isinstance(expr, cst.Call) else None
+        return awaitable_kind(expr, self.scope, self.context.index) if isinstance(expr, cst.Call) else None
 
     def _report(self, call: cst.Call, variant: Optional[str], **fields: str) -> None:
         self.report(call, variant, callee=self.context.code(call.func), **fields)

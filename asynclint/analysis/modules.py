@@ -1,0 +1,51 @@
+"""Module names for files, found the way type checkers find them.
+
+A file's import root is the first directory above it without ``__init__.py`` (walking up
+through package directories). Configured ``src`` directories and the directories named on
+the command line are roots too: below them, directories without ``__init__.py`` are
+namespace packages, so a module is also known by its name relative to each such root.
+Relative imports are made absolute with :func:`absolute_name`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable, List, Tuple
+
+
+def _is_package(directory: Path) -> bool:
+    return (directory / "__init__.py").is_file() or (directory / "__init__.pyi").is_file()
+
+
+def module_names(path: str, roots: Iterable[str] = ()) -> Tuple[List[str], bool]:
+    """All dotted names a file is importable as (the package-walk name first), and
+    whether it is a package ``__init__``."""
+    file = Path(os.path.abspath(path))
+    is_package = file.stem == "__init__"
+    directory = file.parent
+    top = directory
+    while _is_package(top) and top.parent != top:
+        top = top.parent
+    tail = [] if is_package else [file.stem]
+    package_parts = list(directory.relative_to(top).parts)
+    names = [".".join(package_parts + tail)]
+    for root in roots:
+        base = Path(os.path.abspath(root))
+        if base in top.parents or base == top:
+            namespace = list(top.relative_to(base).parts)
+            name = ".".join(namespace + package_parts + tail)
+            if name and name not in names:
+                names.append(name)
+    return [n for n in names if n] or [file.stem], is_package
+
+
+def absolute_name(target: str, module: str, is_package: bool) -> str:
+    """``.net.download`` imported from ``app.handlers`` -> ``app.net.download``."""
+    if not target.startswith("."):
+        return target
+    level = len(target) - len(target.lstrip("."))
+    rest = target[level:]
+    package = module.split(".") if is_package else module.split(".")[:-1]
+    package = package[: max(len(package) - (level - 1), 0)]
+    return ".".join([*package, rest] if rest else package)

@@ -1,0 +1,44 @@
+"""AIO209 blocking-call-via-helper: a coroutine calls a project sync function that blocks,
+directly or through other project functions (the chain is in the message).
+
+Handing the helper to ``asyncio.to_thread``/``run_in_executor`` is a reference, not a call,
+so it is never reported.
+"""
+
+from __future__ import annotations
+
+import os
+
+import libcst as cst
+
+from asynclint.analysis.awaitables import project_callable
+from asynclint.analysis.blocking import BLOCKING_CALLS, blocking_code
+from asynclint.analysis.index import ChainLink
+from asynclint.check import Check
+
+
+class BlockingCallViaHelper(Check):
+    CODE = "AIO209"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        function = self.scope.function
+        if function is None or not function.is_async or blocking_code(node, self.scope) is not None:
+            return
+        target = project_callable(node.func, self.scope, self.context.index)
+        if target is None or target.kind not in ("function", "method"):
+            return
+        chain = self.context.index.blocking_chain(target.qualname, BLOCKING_CALLS, self.context.helper_depth)
+        if chain:
+            self.report(
+                node,
+                helper=self.context.code(node.func),
+                blocking=chain[-1].display,
+                chain=", which calls ".join(_step(link) for link in chain),
+                function=function.function_name,
+            )
+
+
+def _step(link: ChainLink) -> str:
+    relative = os.path.relpath(link.path)
+    path = os.path.basename(link.path) if relative.startswith("..") else relative
+    return f"`{link.display}()` ({path}:{link.line})"

@@ -1,0 +1,68 @@
+"""Multi-module fixture projects: cross-module findings through the project index."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from asynclint.api import lint_paths
+from asynclint.config import Config
+
+from conftest import FIXTURES, run_cli
+
+MARKER = re.compile(r"#\s*expect:\s*(?P<codes>AIO\d{3}(?:\s*,\s*AIO\d{3})*)")
+PROJECTS = sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir())
+CROSS_MODULE = ("AIO100", "AIO103", "AIO104", "AIO209")
+
+
+def expected_in(project: Path) -> Counter:
+    expected: Counter = Counter()
+    for path in sorted(project.rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            match = MARKER.search(line)
+            if match:
+                for code in match.group("codes").split(","):
+                    expected[(str(path.relative_to(project)), number, code.strip())] += 1
+    return expected
+
+
+def findings_in(project: Path, use_cache: bool = False) -> Counter:
+    result = lint_paths([str(project)], Config(select=CROSS_MODULE), jobs=1, use_cache=use_cache)
+    return Counter((str(Path(d.path).relative_to(project)), d.line, d.code) for d in result.diagnostics)
+
+
+@pytest.mark.parametrize("project", PROJECTS, ids=lambda p: p.name)
+def test_project_fixture(project):
+    expected = expected_in(project)
+    assert expected, f"{project.name} has no markers"
+    actual = findings_in(project)
+    missing = sorted((expected - actual).elements())
+    unexpected = sorted((actual - expected).elements())
+    assert not missing and not unexpected, f"missing: {missing}\nunexpected: {unexpected}"
+
+
+def test_editing_a_dependency_updates_its_importers(tmp_path):
+    project = tmp_path / "shop"
+    shutil.copytree(FIXTURES / "projects" / "shop", project)
+    before = findings_in(project, use_cache=True)
+    assert ("shop/handlers.py", 21, "AIO100") in before
+    assert (project / ".asynclint_cache").is_dir(), "the index cache was not written"
+    net = project / "shop" / "net.py"
+    net.write_text(net.read_text().replace("async def download(url):\n    await asyncio.sleep(0.1)", "def download(url):\n    pass"))
+    after = findings_in(project, use_cache=True)
+    assert ("shop/handlers.py", 21, "AIO100") not in after
+    assert ("shop/handlers.py", 43, "AIO100") not in after  # the sync caller of download
+    assert ("shop/handlers.py", 29, "AIO100") in after  # Store.load is untouched
+
+
+def test_explicit_files_still_use_the_whole_project(tmp_path):
+    project = tmp_path / "shop"
+    shutil.copytree(FIXTURES / "projects" / "shop", project)
+    result = run_cli("check", "--select", "AIO100", "--format", "concise", "-q", "shop/handlers.py", cwd=project)
+    lines = result.stdout.splitlines()
+    assert lines and all(line.startswith("shop/handlers.py:") for line in lines)
+    assert any(line.startswith("shop/handlers.py:21:5: AIO100") for line in lines)
