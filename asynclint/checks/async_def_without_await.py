@@ -4,7 +4,7 @@ Precision matters more than recall here (ruff's equivalent fires hundreds of tim
 aiohttp, discord.py and asyncpg, mostly on functions that must be coroutines). Silent for
 generators, stubs and methods that only return a constant (hook defaults), decorated functions, dunder
 methods, ``test_*`` functions and ``on_*`` event handlers, functions used as values
-anywhere in the module (registered callbacks), methods that may override a base-class or
+anywhere in the project (registered callbacks, dispatch tables), methods that may override a base-class or
 Protocol member or be overridden (abstract classes, classes subclassed in the module), and
 coroutines that call running-loop APIs.
 """
@@ -61,8 +61,8 @@ class AsyncDefWithoutAwait(Check):
         for function in self._candidates:
             name = function.name.value
             kinds = usage.names.get(name, []) + usage.attributes.get(name, [])
-            if any(kind not in _NOT_A_VALUE for kind in kinds):
-                continue  # passed or stored somewhere: a callback that must be a coroutine
+            if any(kind not in _NOT_A_VALUE for kind in kinds) or self.context.index.is_value(name):
+                continue  # passed or stored somewhere in the project: a callback that must be a coroutine
             self.report(function.name, function=name)
 
     def _may_override(self, info: ClassInfo, method: str, seen: Set[str]) -> bool:
