@@ -21,6 +21,7 @@ from asynclint.analysis.asyncio_api import (
 )
 from asynclint.analysis.functions import has_yield
 from asynclint.analysis.index import ProjectIndex, Target, is_coroutine_target
+from asynclint.analysis.library_types import ASYNC_FUNCTIONS, ASYNC_METHODS, receiver_type
 from asynclint.analysis.names import TRANSPARENT_DECORATORS
 from asynclint.analysis.scope import ScopeTracker
 
@@ -28,17 +29,22 @@ COROUTINE = "coroutine"
 FUTURE = "future"
 
 
+KNOWN_AWAITABLE_FUNCTIONS: Mapping[str, str] = {**AWAITABLE_FUNCTIONS, **ASYNC_FUNCTIONS}
+
+
 def awaitable_kind(
-    call: cst.Call, scope: ScopeTracker, index: ProjectIndex, known: Mapping[str, str] = AWAITABLE_FUNCTIONS
+    call: cst.Call, scope: ScopeTracker, index: ProjectIndex, known: Mapping[str, str] = KNOWN_AWAITABLE_FUNCTIONS
 ) -> Optional[str]:
     """``"coroutine"`` or ``"future"`` if the call's result must be awaited, else None."""
     func = call.func
     name = scope.qualified_name(func)
     if name is not None and name in known:
         return known[name]
-    if isinstance(func, cst.Attribute) and func.attr.value in AWAITABLE_LOOP_METHODS:
-        if is_event_loop(func.value, scope):
+    if isinstance(func, cst.Attribute):
+        if func.attr.value in AWAITABLE_LOOP_METHODS and is_event_loop(func.value, scope):
             return AWAITABLE_LOOP_METHODS[func.attr.value]
+        if name is None and func.attr.value in ASYNC_METHODS.get(receiver_type(func.value, scope, index) or "", ()):
+            return COROUTINE
     return COROUTINE if is_coroutine_function_ref(func, scope, index) else None
 
 
@@ -59,32 +65,10 @@ def project_callable(expr: cst.BaseExpression, scope: ScopeTracker, index: Proje
     if name is not None:
         return index.resolve(name)
     if isinstance(expr, cst.Attribute):
-        owner = receiver_class(expr.value, scope, index)
+        owner = receiver_type(expr.value, scope, index)
         if owner is not None:
             return index.method(owner, expr.attr.value)
     return None
-
-
-def receiver_class(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> Optional[str]:
-    """The qualified name of the project class of a receiver known by construction:
-    ``self``/``cls`` in a method, a local built as ``Client(...)``, or ``self.client``
-    assigned ``Client(...)`` in the class."""
-    own = scope.self_class(expr)
-    if own is not None:
-        return scope.symbols.qualify(own.name)
-    constructor: Optional[str] = None
-    if isinstance(expr, cst.Call):
-        constructor = scope.qualified_name(expr.func)
-    elif isinstance(expr, cst.Name):
-        value = scope.local_value(expr.value)
-        if isinstance(value, cst.Call):
-            constructor = scope.qualified_name(value.func)
-    elif isinstance(expr, cst.Attribute):
-        owner = scope.self_class(expr.value)
-        if owner is not None:
-            constructor = index.attribute_type(scope.symbols.qualify(owner.name), expr.attr.value)
-    target = index.resolve(constructor) if constructor else None
-    return target.qualname if target is not None and target.kind == "class" else None
 
 
 def is_coroutine_function(definition: cst.FunctionDef, scope: ScopeTracker) -> bool:

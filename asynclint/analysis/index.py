@@ -113,13 +113,16 @@ class ProjectIndex:
         return None
 
     def attribute_type(self, class_qualname: str, attribute: str) -> Optional[str]:
-        """The constructor assigned to ``self.<attribute>`` in the class (or a project base)."""
+        """The constructor assigned to ``self.<attribute>`` in the class (or a project base),
+        prefixed ``await `` when its result was awaited (``self.conn = await connect()``)."""
         target = self.resolve(class_qualname)
         if target is None or target.kind != "class":
             return None
         constructor = target.facts["attributes"].get(attribute)
         if constructor is not None:
-            return target.module.absolute(constructor)
+            awaited = constructor.startswith("await ")
+            name = target.module.absolute(constructor[len("await "):] if awaited else constructor)
+            return "await " + name if awaited else name
         for base in target.facts["bases"]:
             if base != "?":
                 found = self.attribute_type(target.module.absolute(base), attribute)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set, Union
+from typing import Dict, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 
@@ -39,6 +39,8 @@ class Frame:
     values: Dict[str, Optional[cst.BaseExpression]] = field(default_factory=dict)
     imports: Dict[str, str] = field(default_factory=dict)
     global_names: Set[str] = field(default_factory=set)
+    # ``reader, writer = await open_connection()``: name -> (value, position in the tuple)
+    unpacked: Dict[str, Tuple[cst.BaseExpression, int]] = field(default_factory=dict)
     has_await: bool = False
     class_info: Optional[ClassInfo] = None
 
@@ -46,6 +48,7 @@ class Frame:
         if name not in self.global_names:
             self.values[name] = value
             self.imports.pop(name, None)
+            self.unpacked.pop(name, None)
 
     @property
     def function_name(self) -> str:
@@ -98,6 +101,11 @@ class ScopeTracker:
         """The expression last assigned to a function-local name, if any."""
         frame = self._lookup(name)
         return frame.values.get(name) if frame is not None else None
+
+    def unpacked_value(self, name: str) -> Optional[Tuple[cst.BaseExpression, int]]:
+        """``(value, position)`` when a local was bound by tuple unpacking of ``value``."""
+        frame = self._lookup(name)
+        return frame.unpacked.get(name) if frame is not None else None
 
     def qualified_name(self, expr: cst.BaseExpression) -> Optional[str]:
         """``asyncio.sleep`` for ``aio.sleep`` after ``import asyncio as aio``, etc.
@@ -177,6 +185,11 @@ class ScopeTracker:
         names = list(target_names(target))
         for name in names:
             frame.bind(name, value if len(names) == 1 and isinstance(target, cst.Name) else None)
+        if value is not None and isinstance(target, (cst.Tuple, cst.List)):
+            if not any(isinstance(element, cst.StarredElement) for element in target.elements):
+                for position, element in enumerate(target.elements):
+                    if isinstance(element.value, cst.Name):
+                        frame.unpacked[element.value.value] = (value, position)
 
     def mark_await(self) -> None:
         function = self.function

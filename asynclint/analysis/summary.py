@@ -13,7 +13,7 @@ import ast
 import builtins
 from typing import Any, Dict, List, Optional, Set
 
-SUMMARY_FORMAT = 1
+SUMMARY_FORMAT = 2
 _BUILTINS = frozenset(dir(builtins))
 Summary = Dict[str, Any]
 
@@ -180,10 +180,10 @@ class _ModuleSummarizer:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 methods[item.name] = self._function(item, set())
                 for n in ast.walk(item):
-                    if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call):
+                    if isinstance(n, ast.Assign):
+                        constructor = _constructor(self, n.value)
                         for target in n.targets:
                             if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
-                                constructor = self.ref(n.value.func, set())
                                 if constructor is not None:
                                     attributes[target.attr] = constructor
         return {
@@ -192,6 +192,16 @@ class _ModuleSummarizer:
             "attributes": attributes,
             "line": node.lineno,
         }
+
+
+def _constructor(summarizer: _ModuleSummarizer, value: ast.AST) -> Optional[str]:
+    """``Client`` for ``Client(...)``, ``await asyncpg.connect`` for ``await asyncpg.connect(...)``."""
+    awaited = isinstance(value, ast.Await)
+    call = value.value if awaited else value  # type: ignore[attr-defined]
+    if not isinstance(call, ast.Call):
+        return None
+    ref = summarizer.ref(call.func, set())
+    return None if ref is None else ("await " + ref if awaited else ref)
 
 
 def _own_nodes(function: ast.AST):

@@ -1,0 +1,153 @@
+"""Async library APIs beyond asyncio's functions, as data, and receiver types by construction.
+
+A receiver's type is known only from how it was built in view: ``q = asyncio.Queue()``,
+``conn = await asyncpg.connect(...)``, ``async with aiohttp.ClientSession() as session``,
+``reader, writer = await asyncio.open_connection(...)``, or ``self.session =
+aiohttp.ClientSession()`` anywhere in the class (through the project index). Never from a
+variable's name.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, FrozenSet, Optional, Tuple
+
+import libcst as cst
+
+from asynclint.analysis.index import ProjectIndex
+from asynclint.analysis.scope import ScopeTracker
+
+_QUEUE = frozenset({"get", "put", "join"})
+_HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
+_REDIS = frozenset(
+    {"get", "set", "delete", "exists", "expire", "incr", "decr", "mget", "mset", "keys", "scan",
+     "hget", "hset", "hgetall", "hdel", "lpush", "rpush", "lpop", "rpop", "lrange", "sadd",
+     "smembers", "srem", "zadd", "zrange", "publish", "ping", "close", "aclose", "execute_command"}
+)
+
+# Methods returning an awaitable, per receiver type.
+ASYNC_METHODS: Dict[str, FrozenSet[str]] = {
+    "asyncio.Queue": _QUEUE,
+    "asyncio.LifoQueue": _QUEUE,
+    "asyncio.PriorityQueue": _QUEUE,
+    "asyncio.Lock": frozenset({"acquire"}),
+    "asyncio.Event": frozenset({"wait"}),
+    "asyncio.Condition": frozenset({"acquire", "wait", "wait_for"}),
+    "asyncio.Semaphore": frozenset({"acquire"}),
+    "asyncio.BoundedSemaphore": frozenset({"acquire"}),
+    "asyncio.Barrier": frozenset({"wait", "reset", "abort"}),
+    "asyncio.StreamReader": frozenset({"read", "readline", "readexactly", "readuntil"}),
+    "asyncio.StreamWriter": frozenset({"drain", "wait_closed", "start_tls"}),
+    "asyncio.subprocess.Process": frozenset({"wait", "communicate"}),
+    "aiofiles.file": frozenset({"read", "write", "readline", "readlines", "writelines", "flush", "close", "seek", "tell", "truncate"}),
+    "aiohttp.ClientSession": _HTTP_VERBS | {"close", "ws_connect"},
+    "aiohttp.ClientResponse": frozenset({"read", "json", "text"}),
+    "httpx.AsyncClient": _HTTP_VERBS | {"send", "aclose"},
+    "httpx.Response": frozenset({"aread", "aclose"}),
+    "asyncpg.Connection": frozenset(
+        {"execute", "executemany", "fetch", "fetchrow", "fetchval", "prepare", "close", "reset",
+         "copy_from_table", "copy_to_table", "copy_records_to_table", "set_type_codec"}
+    ),
+    "asyncpg.Pool": frozenset({"execute", "executemany", "fetch", "fetchrow", "fetchval", "close", "release", "expire_connections"}),
+    "redis.asyncio.Redis": _REDIS,
+    "aiokafka.AIOKafkaProducer": frozenset({"start", "stop", "send", "send_and_wait", "flush"}),
+    "aiokafka.AIOKafkaConsumer": frozenset({"start", "stop", "getone", "getmany", "commit", "seek_to_beginning", "seek_to_end", "seek_to_committed"}),
+    "aiosqlite.Connection": frozenset({"execute", "executemany", "executescript", "commit", "rollback", "close"}),
+    "aiosqlite.Cursor": frozenset({"execute", "executemany", "fetchone", "fetchall", "fetchmany", "close"}),
+}
+
+# Library functions that return an awaitable (merged into the asyncio table by the checks).
+ASYNC_FUNCTIONS: Dict[str, str] = {
+    **{f"aiofiles.os.{name}": "coroutine" for name in (
+        "stat", "remove", "unlink", "rename", "renames", "replace", "mkdir", "makedirs", "rmdir",
+        "removedirs", "listdir", "scandir", "link", "symlink", "readlink", "access", "sendfile")},
+    **{f"aiofiles.os.path.{name}": "coroutine" for name in (
+        "exists", "isfile", "isdir", "islink", "ismount", "getsize", "getmtime", "getatime", "getctime", "samefile")},
+    "asyncpg.connect": "coroutine",
+}
+
+# The type of ``x = f(...)`` and of ``with f(...) as x`` (constructors are their own type).
+CALL_RESULTS: Dict[str, str] = {
+    **{t: t for t in ASYNC_METHODS if not t.startswith(("aiohttp.ClientResponse", "httpx.Response", "asyncpg", "aiosqlite", "aiofiles", "asyncio.Stream", "asyncio.subprocess"))},
+    "redis.asyncio.StrictRedis": "redis.asyncio.Redis",
+    "redis.asyncio.from_url": "redis.asyncio.Redis",
+    "redis.asyncio.client.Redis": "redis.asyncio.Redis",
+    "aiofiles.open": "aiofiles.file",
+    "asyncpg.create_pool": "asyncpg.Pool",
+    "aiosqlite.connect": "aiosqlite.Connection",
+    **{f"aiohttp.ClientSession.{verb}": "aiohttp.ClientResponse" for verb in _HTTP_VERBS},
+    "asyncpg.Pool.acquire": "asyncpg.Connection",
+    "aiosqlite.Connection.execute": "aiosqlite.Cursor",
+}
+
+# The type of ``x = await f(...)``.
+AWAIT_RESULTS: Dict[str, str] = {
+    "asyncpg.connect": "asyncpg.Connection",
+    "asyncpg.create_pool": "asyncpg.Pool",
+    "asyncpg.Pool.acquire": "asyncpg.Connection",
+    "asyncio.create_subprocess_exec": "asyncio.subprocess.Process",
+    "asyncio.create_subprocess_shell": "asyncio.subprocess.Process",
+    "aiosqlite.connect": "aiosqlite.Connection",
+    "aiosqlite.Connection.execute": "aiosqlite.Cursor",
+    "aiofiles.open": "aiofiles.file",
+    **{f"aiohttp.ClientSession.{verb}": "aiohttp.ClientResponse" for verb in _HTTP_VERBS},
+    **{f"httpx.AsyncClient.{verb}": "httpx.Response" for verb in _HTTP_VERBS | {"send"}},
+}
+
+# The types of ``a, b = await f(...)``.
+TUPLE_RESULTS: Dict[str, Tuple[str, ...]] = {
+    "asyncio.open_connection": ("asyncio.StreamReader", "asyncio.StreamWriter"),
+    "asyncio.open_unix_connection": ("asyncio.StreamReader", "asyncio.StreamWriter"),
+}
+
+
+def receiver_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex, depth: int = 0) -> Optional[str]:
+    """The library type or project class (qualified name) of a receiver known by construction."""
+    if depth > 4:
+        return None
+    own = scope.self_class(expr)
+    if own is not None:
+        return scope.symbols.qualify(own.name)
+    if isinstance(expr, cst.Name):
+        unpacked = scope.unpacked_value(expr.value)
+        if unpacked is not None:
+            value, position = unpacked
+            if isinstance(value, cst.Await) and isinstance(value.expression, cst.Call):
+                types = TUPLE_RESULTS.get(scope.qualified_name(value.expression.func) or "", ())
+                return types[position] if position < len(types) else None
+            return None
+        value = scope.local_value(expr.value)
+        return _value_type(value, scope, index, depth) if value is not None else None
+    if isinstance(expr, (cst.Call, cst.Await)):
+        return _value_type(expr, scope, index, depth)
+    if isinstance(expr, cst.Attribute):
+        owner = scope.self_class(expr.value)
+        if owner is not None:
+            constructor = index.attribute_type(scope.symbols.qualify(owner.name), expr.attr.value)
+            if constructor is not None:
+                awaited = constructor.startswith("await ")
+                name = constructor[len("await "):] if awaited else constructor
+                return _named_type(name, awaited, index)
+    return None
+
+
+def _value_type(value: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex, depth: int) -> Optional[str]:
+    awaited = isinstance(value, cst.Await)
+    if awaited:
+        value = value.expression  # type: ignore[attr-defined]
+    if not isinstance(value, cst.Call):
+        return None
+    func = value.func
+    name = scope.qualified_name(func)
+    if name is None and isinstance(func, cst.Attribute):
+        owner = receiver_type(func.value, scope, index, depth + 1)
+        name = f"{owner}.{func.attr.value}" if owner else None
+    return _named_type(name, awaited, index) if name else None
+
+
+def _named_type(name: str, awaited: bool, index: ProjectIndex) -> Optional[str]:
+    if awaited:
+        return AWAIT_RESULTS.get(name)
+    if name in CALL_RESULTS:
+        return CALL_RESULTS[name]
+    target = index.resolve(name)
+    return target.qualname if target is not None and target.kind == "class" else None
