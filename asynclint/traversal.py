@@ -45,12 +45,29 @@ def child_fields(node_type: Type[cst.CSTNode]) -> Tuple[str, ...]:
 Callback = Callable[[cst.CSTNode], object]
 
 
+_hooks: Dict[Tuple[type, str], Tuple[str, ...]] = {}
+
+
+def _own_hooks(visitor_type: type, prefix: str) -> Tuple[str, ...]:
+    """Hook names the class defines itself: ``BatchableCSTVisitor`` has a no-op for every
+    node type, which must not be called for every node."""
+    key = (visitor_type, prefix)
+    names = _hooks.get(key)
+    if names is None:
+        base = cst.BatchableCSTVisitor
+        names = _hooks[key] = tuple(
+            name
+            for name in dir(visitor_type)
+            if name.startswith(prefix) and name != prefix and getattr(visitor_type, name) is not getattr(base, name, None)
+        )
+    return names
+
+
 def _methods(visitors: Sequence[cst.BatchableCSTVisitor], prefix: str) -> Dict[str, List[Callback]]:
     table: Dict[str, List[Callback]] = {}
     for visitor in visitors:
-        for attribute in dir(visitor):
-            if attribute.startswith(prefix) and attribute != prefix:
-                table.setdefault(attribute[len(prefix):], []).append(getattr(visitor, attribute))
+        for attribute in _own_hooks(type(visitor), prefix):
+            table.setdefault(attribute[len(prefix):], []).append(getattr(visitor, attribute))
     return table
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import builtins
-from typing import Any, Dict, List, Optional, Set
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 SUMMARY_FORMAT = 2
 _BUILTINS = frozenset(dir(builtins))
@@ -54,52 +54,15 @@ class _ModuleSummarizer:
             "imports": self.imports, "star": [], "functions": {}, "classes": {}, "aliases": {},
             "all": None, "values": [],
         }
-        values: Set[str] = set()
         statements = list(self._module_level(tree.body))
         for node in statements:  # bindings first: functions may use names defined below them
             self._bind(node)
         for node in statements:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self.summary["functions"][node.name] = self._function(node, set())
+                self.summary["functions"][node.name] = self._function(node)[0]
             elif isinstance(node, ast.ClassDef):
                 self.summary["classes"][node.name] = self._class(node)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                continue
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-                values.add(node.id)
-            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
-                values.add(node.attr)
-        for node in ast.walk(tree):  # names that are only called are not values
-            if isinstance(node, ast.Call):
-                for arg in [*node.args, *(k.value for k in node.keywords)]:
-                    if isinstance(arg, ast.Name):
-                        values.add(arg.id)
-                    elif isinstance(arg, ast.Attribute):
-                        values.add(arg.attr)
-        self.summary["values"] = sorted(values - self._called_only(tree, values))
-
-    @staticmethod
-    def _called_only(tree: ast.Module, values: Set[str]) -> Set[str]:
-        """Names seen only as the function of a call (``f()``/``x.f()``) are not values."""
-        seen_as_value: Set[str] = set()
-        called: Set[str] = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                if isinstance(node.func, ast.Name):
-                    called.add(node.func.id)
-                elif isinstance(node.func, ast.Attribute):
-                    called.add(node.func.attr)
-        for node in ast.walk(tree):
-            parent_func = getattr(node, "func", None)
-            for child in ast.iter_child_nodes(node):
-                if child is parent_func:
-                    continue
-                if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load):
-                    seen_as_value.add(child.id)
-                elif isinstance(child, ast.Attribute) and isinstance(child.ctx, ast.Load):
-                    seen_as_value.add(child.attr)
-        return (called & values) - seen_as_value
+        self.summary["values"] = sorted(_value_names(tree))
 
     def _module_level(self, body: List[ast.stmt]):
         for node in body:
@@ -151,7 +114,8 @@ class _ModuleSummarizer:
             return "builtins." + dotted
         return None
 
-    def _function(self, node: ast.AST, class_locals: Set[str]) -> Dict[str, Any]:
+    def _function(self, node: ast.AST) -> Tuple[Dict[str, Any], List[ast.AST]]:
+        """The function's facts, and its own nodes (for callers that need more of them)."""
         assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         is_async = isinstance(node, ast.AsyncFunctionDef)
         own = list(_own_nodes(node))
@@ -171,15 +135,15 @@ class _ModuleSummarizer:
                     if target is not None:
                         calls.append([target, n.lineno])
             facts["calls"] = calls
-        return facts
+        return facts, own
 
     def _class(self, node: ast.ClassDef) -> Dict[str, Any]:
         methods: Dict[str, Any] = {}
         attributes: Dict[str, str] = {}
         for item in node.body:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                methods[item.name] = self._function(item, set())
-                for n in ast.walk(item):
+                methods[item.name], own = self._function(item)
+                for n in own:
                     if isinstance(n, ast.Assign):
                         constructor = _constructor(self, n.value)
                         for target in n.targets:
@@ -202,6 +166,23 @@ def _constructor(summarizer: _ModuleSummarizer, value: ast.AST) -> Optional[str]
         return None
     ref = summarizer.ref(call.func, set())
     return None if ref is None else ("await " + ref if awaited else ref)
+
+
+def _value_names(tree: ast.Module) -> Set[str]:
+    """Names and attribute names used as values (not only as the function of a call), in
+    one walk: ``ast.walk`` is breadth-first, so a call is seen before its function."""
+    called: Set[int] = set()
+    values: Set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            called.add(id(node.func))
+        elif isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load) and id(node) not in called:
+                values.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            if isinstance(node.ctx, ast.Load) and id(node) not in called:
+                values.add(node.attr)
+    return values
 
 
 def _own_nodes(function: ast.AST):
