@@ -42,10 +42,15 @@ def resolve_config(config_path: Optional[Path] = None, start: Optional[Path] = N
 
 
 def lint_source(
-    source: Union[str, bytes], path: str = "<string>", config: Optional[Config] = None, honour_noqa: bool = True
+    source: Union[str, bytes],
+    path: str = "<string>",
+    config: Optional[Config] = None,
+    honour_noqa: bool = True,
+    index: Optional[ProjectIndex] = None,
 ) -> List[Diagnostic]:
-    """Lint one in-memory source; the entry point for the flake8 plugin and the server."""
-    options = LintOptions.create(load_catalog(), config or Config(), honour_noqa)
+    """Lint one in-memory source; the entry point for the flake8 plugin and the server.
+    Without ``index`` (or when it does not cover ``path``), only same-module facts are used."""
+    options = LintOptions.create(load_catalog(), config or Config(), honour_noqa, index)
     return _lint_source(source, path, options).diagnostics
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import ast
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator, List, Tuple
+from typing import Any, Iterator, List, Optional, Tuple
 
 from asynclint import __version__
-from asynclint.api import lint_source, resolve_config
+from asynclint.analysis.index import ProjectIndex
+from asynclint.analysis.project import find_project_root
+from asynclint.api import build_project_index, lint_source, resolve_config
 from asynclint.config import Config, ConfigError
 
 
@@ -23,6 +25,16 @@ def _config_for(directory: str) -> Config:
         return resolve_config(start=Path(directory))
     except ConfigError:
         return Config()  # flake8 has no channel for our config errors; the CLI reports them
+
+
+@lru_cache(maxsize=8)
+def _index_for(directory: str) -> Optional[ProjectIndex]:
+    """The project index of the file's project (built once per flake8 process; the disk
+    cache makes that cheap), so cross-module facts match the CLI's."""
+    root = find_project_root(directory)
+    if root is None:
+        return None
+    return build_project_index([str(root)], [], _config_for(directory))
 
 
 class AsyncLintFlake8:
@@ -36,5 +48,6 @@ class AsyncLintFlake8:
     def run(self) -> Iterator[Tuple[int, int, str, Any]]:
         directory = str(Path(self.filename).resolve().parent) if self.filename not in ("stdin", "-") else "."
         source = "".join(self.lines)
-        for diagnostic in lint_source(source, self.filename, _config_for(directory), honour_noqa=False):
+        config, index = _config_for(directory), _index_for(directory)
+        for diagnostic in lint_source(source, self.filename, config, honour_noqa=False, index=index):
             yield diagnostic.line, diagnostic.column - 1, f"{diagnostic.code} {diagnostic.message}", type(self)

@@ -186,3 +186,23 @@ def test_plugin_reads_tool_asynclint_from_pyproject(tmp_path):
         "`ignore = [\"AIO200\"]` in the pyproject.toml next to the file must switch AIO200 off in the plugin, "
         "and leave the other rules on"
     )
+
+
+def test_flake8_uses_the_project_index(tmp_path):
+    """A coroutine imported from another module of the project is known to flake8 too."""
+    import subprocess
+    import sys
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
+    package = tmp_path / "demo"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "net.py").write_text("import asyncio\n\n\nasync def download(url):\n    await asyncio.sleep(0)\n", encoding="utf-8")
+    (package / "app.py").write_text(
+        "from demo.net import download\n\n\nasync def main():\n    download('x')\n    await download('y')\n", encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8", "--isolated", "--select", "AIO", "demo/app.py"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert "demo/app.py:5:5: AIO100" in result.stdout, result.stdout + result.stderr
