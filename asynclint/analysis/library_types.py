@@ -68,6 +68,10 @@ ASYNC_FUNCTIONS: Dict[str, str] = {
 # The type of ``x = f(...)`` and of ``with f(...) as x`` (constructors are their own type).
 CALL_RESULTS: Dict[str, str] = {
     **{t: t for t in ASYNC_METHODS if not t.startswith(("aiohttp.ClientResponse", "httpx.Response", "asyncpg", "aiosqlite", "aiofiles", "asyncio.Stream", "asyncio.subprocess"))},
+    "asyncio.TaskGroup": "asyncio.TaskGroup",
+    "asyncio.Runner": "asyncio.Runner",
+    "concurrent.futures.ThreadPoolExecutor": "concurrent.futures.ThreadPoolExecutor",
+    "concurrent.futures.ProcessPoolExecutor": "concurrent.futures.ProcessPoolExecutor",
     "redis.asyncio.StrictRedis": "redis.asyncio.Redis",
     "redis.asyncio.from_url": "redis.asyncio.Redis",
     "redis.asyncio.client.Redis": "redis.asyncio.Redis",
