@@ -260,3 +260,12 @@ def render_markdown(rule: Rule) -> str:
 def _code_block(example: Example) -> str:
     title = f"{example.title}:\n\n" if example.title else ""
     return f"{title}```python\n{example.code}```\n"
+
+
+DOCS_URL = "https://asynclint.readthedocs.io/en/latest/"
+"""Root of the documentation site; each rule has its page at ``rules/<CODE>/`` under it."""
+
+
+def docs_url(rule: Rule) -> str:
+    """The rule's documentation page, linked from SARIF output and editor diagnostics."""
+    return f"{DOCS_URL}rules/{rule.code}/"

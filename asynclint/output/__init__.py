@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Callable, Dict, List
 
 from asynclint.diagnostics import Diagnostic
-from asynclint.output import json_format, text
+from asynclint.output import github, json_format, sarif, text
 
 Renderer = Callable[[List[Diagnostic], bool], str]
 
@@ -13,4 +13,6 @@ RENDERERS: Dict[str, Renderer] = {
     "text": text.render_full,
     "concise": text.render_concise,
     "json": json_format.render,
+    "sarif": sarif.render,
+    "github": github.render,
 }

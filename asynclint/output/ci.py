@@ -1,0 +1,28 @@
+"""What the CI formats (SARIF, GitHub annotations) share: checkout-relative paths, finding text.
+
+CI services resolve file names against the repository checkout, and ``asynclint check`` runs
+from its root, so a path is made relative to the working directory whenever the file lies
+under it (``./app.py``, ``/abs/checkout/app.py`` and ``app.py`` all become ``app.py``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePath
+from typing import Optional
+
+from asynclint.diagnostics import Diagnostic
+
+
+def checkout_relative(path: str) -> Optional[PurePath]:
+    """``path`` relative to the working directory, or ``None`` when the file lies outside it."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path.cwd())
+    except ValueError:
+        return None
+
+
+def finding_text(diagnostic: Diagnostic) -> str:
+    """The message and the fix, as the text format shows them (message, then ``help:``)."""
+    return f"{diagnostic.message}\nhelp: {diagnostic.suggestion}"

@@ -1,0 +1,115 @@
+"""``--format sarif``: a SARIF 2.1.0 log, for GitHub code scanning and other SARIF viewers.
+
+The driver lists every catalog rule (not only those that fired) so that viewers can show a
+rule's help for any result and ``ruleIndex`` stays stable across runs. Positions are 1-based
+and columns count code points, declared by ``columnKind`` (SARIF's default is UTF-16 units).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional
+from urllib.parse import quote
+
+from asynclint import __version__
+from asynclint.catalog import DOCS_URL, Rule, docs_url, load_catalog, render_markdown
+from asynclint.diagnostics import Diagnostic, Edit, Fix, Severity
+from asynclint.output.ci import checkout_relative, finding_text
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+Json = Dict[str, Any]
+
+
+def artifact_uri(path: str) -> str:
+    """A relative URI for files under the working directory (the checkout), else a file URI."""
+    relative = checkout_relative(path)
+    if relative is None:
+        return Path(path).resolve().as_uri()
+    return quote(relative.as_posix())
+
+
+def rule_descriptor(rule: Rule) -> Json:
+    # `asynclint explain` prints the same Markdown as plain text, so it serves as both.
+    help_text = render_markdown(rule)
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.docs.what},
+        "help": {"text": help_text, "markdown": help_text},
+        "helpUri": docs_url(rule),
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+    }
+
+
+def region(line: int, column: int, end_line: int, end_column: int) -> Json:
+    return {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column}
+
+
+def replacement(edit: Edit) -> Json:
+    return {
+        "deletedRegion": region(edit.line, edit.column, edit.end_line, edit.end_column),
+        "insertedContent": {"text": edit.content},
+    }
+
+
+def fix_object(fix: Fix, uri: str) -> Json:
+    """All edits of a fix are in the diagnostic's own file: one artifact change."""
+    return {
+        "description": {"text": fix.title},
+        "artifactChanges": [
+            {"artifactLocation": {"uri": uri}, "replacements": [replacement(edit) for edit in fix.edits]}
+        ],
+        "properties": {"applicability": fix.applicability.value},
+    }
+
+
+def result(diagnostic: Diagnostic, rule_index: Optional[int]) -> Json:
+    uri = artifact_uri(diagnostic.path)
+    location = {
+        "physicalLocation": {
+            "artifactLocation": {"uri": uri},
+            "region": region(diagnostic.line, diagnostic.column, diagnostic.end_line, diagnostic.end_column),
+        }
+    }
+    data: Json = {"ruleId": diagnostic.code}
+    if rule_index is not None:
+        data["ruleIndex"] = rule_index
+    data.update(
+        level=LEVELS[diagnostic.severity],
+        message={"text": finding_text(diagnostic)},
+        locations=[location],
+    )
+    # SARIF requires at least one change per fix: a fix without edits has nothing to show.
+    if diagnostic.fix is not None and diagnostic.fix.edits:
+        data["fixes"] = [fix_object(diagnostic.fix, uri)]
+    return data
+
+
+def sarif_log(diagnostics: List[Diagnostic], catalog: Mapping[str, Rule]) -> Json:
+    rules = list(catalog.values())
+    index = {rule.code: position for position, rule in enumerate(rules)}
+    driver = {
+        "name": "asynclint",
+        "version": __version__,
+        "informationUri": DOCS_URL,
+        "rules": [rule_descriptor(rule) for rule in rules],
+    }
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": driver},
+                "columnKind": "unicodeCodePoints",
+                "results": [result(d, index.get(d.code)) for d in diagnostics],
+            }
+        ],
+    }
+
+
+def render(diagnostics: List[Diagnostic], colour: bool = False) -> str:
+    return json.dumps(sarif_log(diagnostics, load_catalog()), indent=2, ensure_ascii=False) + "\n"
