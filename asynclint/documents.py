@@ -1,0 +1,180 @@
+"""Linting documents as an editor holds them (the language server's engine room).
+
+A document is linted with the config of its nearest ``pyproject.toml`` and with its
+project's index, over which the unsaved text's own summary is laid: the index describes
+the saved files, the user is looking at the buffer. Nothing here raises: a bad config, a
+crash inside a check (the engine turns it into AIO001) or inside asynclint itself all
+become part of the :class:`Outcome`, so one odd file never takes the server down.
+No LSP library is involved; :mod:`asynclint.server` adapts this to the protocol.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import traceback
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Dict, Optional, Tuple, Union
+
+from asynclint.analysis.index import ProjectIndex
+from asynclint.analysis.project import find_project_root
+from asynclint.analysis.summary import summarize
+from asynclint.api import build_project_index, lint_source, resolve_config
+from asynclint.catalog import load_catalog
+from asynclint.config import Config, ConfigError
+from asynclint.diagnostics import Diagnostic
+from asynclint.engine import PARSE_ERROR
+
+_INTERNAL = "internal"  # AIO001's variant for "asynclint failed on this file"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    diagnostics: Tuple[Diagnostic, ...] = ()
+    config_error: Optional[str] = None  # the config is invalid: nothing was checked
+    internal_error: Optional[str] = None  # a check or asynclint failed: worth a log message
+
+
+class Projects:
+    """Configs by directory and project indexes by project root, kept until a config
+    file changes. Lints run on one worker thread and index builds on another, so the
+    shared tables are guarded by a lock and a generation number: an index built for a
+    configuration that has since changed is dropped."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._configs: Dict[Path, Union[Config, ConfigError]] = {}
+        self._roots: Dict[Path, Optional[Path]] = {}
+        self._indexes: Dict[Path, Optional[ProjectIndex]] = {}  # None: the build failed
+        self._building: Dict[Path, bool] = {}  # root -> rebuild again when done
+
+    def forget(self) -> None:
+        """A config file changed: re-read configs, re-resolve roots, rebuild indexes."""
+        with self._lock:
+            self._generation += 1
+            self._configs.clear()
+            self._roots.clear()
+            self._indexes.clear()
+            self._building.clear()
+
+    def config_for(self, directory: Path) -> Config:
+        """The config of the nearest ``pyproject.toml`` with ``[tool.asynclint]``; raises
+        the (cached) ConfigError when that file is invalid."""
+        with self._lock:
+            known = self._configs.get(directory)
+        if known is None:
+            try:
+                known = resolve_config(start=directory)
+            except ConfigError as error:
+                known = error
+            with self._lock:
+                self._configs[directory] = known
+        if isinstance(known, ConfigError):
+            raise known
+        return known
+
+    def root_for(self, directory: Path) -> Optional[Path]:
+        with self._lock:
+            if directory in self._roots:
+                return self._roots[directory]
+        root = find_project_root(str(directory))
+        with self._lock:
+            self._roots[directory] = root
+        return root
+
+    # ------------------------------------------------------------------ project index
+
+    def claim_index_build(self, directory: Path, refresh: bool = False) -> Optional[Tuple[Path, Config, int]]:
+        """``(root, config, generation)`` when the index of the directory's project should
+        be built now (none yet, or ``refresh``); None when it exists, is being built (a
+        refresh is then queued), or the directory belongs to no project."""
+        root = self.root_for(directory)
+        if root is None:
+            return None
+        try:
+            config = self.config_for(directory)
+        except ConfigError:
+            return None
+        with self._lock:
+            if root in self._building:
+                self._building[root] = self._building[root] or refresh
+                return None
+            if root in self._indexes and not refresh:
+                return None
+            self._building[root] = False
+            return root, config, self._generation
+
+    def build_index(self, root: Path, config: Config, generation: int) -> bool:
+        """Build (blocking) and keep the index of one project; True when another build of
+        it was asked for meanwhile (the caller claims again)."""
+        index: Optional[ProjectIndex] = None
+        try:
+            index = build_project_index([str(root)], [], config)
+        finally:  # a failed build is not retried on every keystroke: None until a refresh
+            with self._lock:
+                current = generation == self._generation
+                again = self._building.pop(root, False) if current else False
+                if current:
+                    self._indexes[root] = index
+        return again
+
+    def index_for(self, directory: Path) -> Optional[ProjectIndex]:
+        root = self.root_for(directory)
+        with self._lock:
+            return self._indexes.get(root) if root is not None else None
+
+    # ------------------------------------------------------------------ linting
+
+    def lint(self, source: str, path: str, directory: Path) -> Outcome:
+        """Lint the editor's text of ``path``; never raises."""
+        try:
+            config = self.config_for(directory)
+        except ConfigError as error:
+            return Outcome(config_error=str(error))
+        try:
+            index = self.index_for(directory)
+            if index is not None:
+                index = with_buffer(index, path, source)
+            diagnostics = tuple(lint_source(source, path, config, index=index))
+        except Exception as error:  # noqa: BLE001 - asynclint itself failed (checks are caught by the engine)
+            summary = f"{type(error).__name__}: {error}"
+            return Outcome((internal_diagnostic(path, summary),), internal_error=traceback.format_exc())
+        internal = next((d.message for d in diagnostics if is_internal(d)), None)
+        return Outcome(diagnostics, internal_error=internal)
+
+
+def with_buffer(index: ProjectIndex, path: str, source: str) -> ProjectIndex:
+    """``index`` with the module at ``path`` described by the editor's text instead of the
+    saved file. A file the index does not cover is linted with same-module facts (the
+    engine's fallback) until it is saved and the index rebuilt."""
+    absolute = os.path.abspath(path)
+    saved = index.module_for(absolute)
+    if saved is None:
+        return index
+    summary = summarize(source.encode("utf-8", "surrogatepass"))
+    if summary is None or summary == saved.summary:
+        return index  # unchanged (or unparsable: the engine reports AIO001 anyway)
+    modules = {
+        name: replace(entry, summary=summary) if entry.path == absolute else entry
+        for name, entry in index.modules.items()
+    }
+    paths = dict(index.by_path)
+    paths[absolute] = replace(saved, summary=summary)
+    return ProjectIndex(modules, paths)
+
+
+def internal_diagnostic(path: str, error: str) -> Diagnostic:
+    """AIO001 ("internal asynclint error") at the top of the file."""
+    rule = load_catalog()[PARSE_ERROR]
+    message, suggestion = rule.render(_INTERNAL, {"error": error})
+    return Diagnostic(PARSE_ERROR, rule.name, rule.severity, message, suggestion, path, 1, 1, 1, 1)
+
+
+def is_internal(diagnostic: Diagnostic) -> bool:
+    """Whether the engine reported that a check crashed on this file."""
+    if diagnostic.code != PARSE_ERROR:
+        return False
+    template = load_catalog()[PARSE_ERROR].variants[_INTERNAL].message
+    return diagnostic.message.startswith(template.split("{", 1)[0])

@@ -1,0 +1,469 @@
+"""``asynclint server``: the language server editors talk to (pygls, ``asynclint[server]``).
+
+Diagnostics are published on open, on save and shortly after the typing stops, for the
+text as the editor holds it. Code actions offer each diagnostic's fix, "fix all safe
+asynclint problems" (``source.fixAll.asynclint``) and "ignore AIOnnn on this line"; hover
+on a diagnostic shows its rule's docs. Watched ``pyproject.toml`` changes re-read the
+config; watched ``.py`` changes refresh the project index; deleted files lose their
+diagnostics.
+
+The CPU-bound linting runs on one worker thread (in document order, newest text wins), so
+the event loop keeps answering. This module only adapts :mod:`asynclint.documents` (what
+is linted, and how failures become findings) and :mod:`asynclint.editing` (the text
+edits) to the protocol.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import os
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, TypeVar
+from urllib.parse import unquote
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from asynclint import __version__
+from asynclint.catalog import Rule, load_catalog, render_markdown
+from asynclint.diagnostics import Applicability, Diagnostic, Edit, Severity
+from asynclint.documents import Outcome, Projects, internal_diagnostic
+from asynclint.editing import client_position, code_units, noqa_edit, safe_fix_edits, split_lines
+
+try:  # the docs site's page of a rule, when the catalog knows it
+    from asynclint.catalog import docs_url as _catalog_docs_url  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - depends on the catalog version
+    _catalog_docs_url = None
+
+DEBOUNCE_SECONDS = 0.3
+SOURCE = "asynclint"
+FIX_ALL_KIND = "source.fixAll.asynclint"
+PYTHON_SUFFIXES = (".py", ".pyi")
+CONFIG_FILE = "pyproject.toml"
+# Rule pages of the docs site, used until asynclint.catalog provides docs_url(rule).
+DOCS_URL = "https://asynclint.readthedocs.io/en/latest/rules/{code}/"
+
+_SEVERITY = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFO: types.DiagnosticSeverity.Information,
+}
+_WATCHERS = [
+    types.FileSystemWatcher(glob_pattern=f"**/{CONFIG_FILE}"),
+    types.FileSystemWatcher(glob_pattern="**/*.{py,pyi}"),
+]
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def docs_url(rule: Rule) -> str:
+    if _catalog_docs_url is not None:
+        return str(_catalog_docs_url(rule))
+    return DOCS_URL.format(code=rule.code, name=rule.name)
+
+
+@dataclass(frozen=True)
+class Linted:
+    """One lint of one version of a document, with what the protocol needs about it."""
+
+    version: Optional[int]
+    source: str
+    lines: List[str]
+    outcome: Outcome
+    published: Tuple[Tuple[types.Diagnostic, Optional[Diagnostic]], ...]  # (sent, asynclint's)
+
+
+class AsyncLintServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("asynclint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.projects = Projects()
+        self.linted: Dict[str, Linted] = {}
+        self.pending: Dict[str, "asyncio.Task[None]"] = {}
+        self.logged: Dict[str, str] = {}
+        self.uris: Dict[str, str] = {}  # open documents: unquoted URI -> the URI as the client spells it
+        self.lint_pool = ThreadPoolExecutor(1, thread_name_prefix="asynclint-lint")
+        self.index_pool = ThreadPoolExecutor(1, thread_name_prefix="asynclint-index")
+
+    # ------------------------------------------------------------------ helpers
+
+    @property
+    def encoding(self) -> str:
+        encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
+        return str(getattr(encoding, "value", encoding))
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
+        self.window_log_message(types.LogMessageParams(type=kind, message=f"asynclint: {message}"))
+
+    def open_document(self, uri: str) -> Any:
+        return self.workspace.text_documents.get(unquote(uri))
+
+    def location(self, uri: str, document: Any = None) -> Tuple[str, Path]:
+        """The file path a document is linted as, and the directory its config is found from."""
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        if path:
+            return path, Path(path).parent
+        root = self.workspace.root_path
+        return "<untitled>", Path(root) if root else Path.cwd()
+
+    def is_python(self, uri: str) -> bool:
+        document = self.open_document(uri)
+        return (document is not None and document.language_id == "python") or unquote(uri).endswith(PYTHON_SUFFIXES)
+
+    # ------------------------------------------------------------------ linting
+
+    def schedule(self, uri: str, delay: float = 0.0) -> None:
+        """(Re)lint ``uri`` after ``delay`` seconds; a newer request replaces a waiting one."""
+        waiting = self.pending.pop(uri, None)
+        if waiting is not None:
+            waiting.cancel()
+        if self.open_document(uri) is not None and self.is_python(uri):
+            self.pending[uri] = asyncio.ensure_future(self._lint_later(uri, delay))
+
+    async def _lint_later(self, uri: str, delay: float) -> None:
+        try:
+            if delay:
+                await asyncio.sleep(delay)
+            await self.lint(uri)
+        except Exception:  # noqa: BLE001 - the server outlives any one document
+            self.log(f"could not lint {uri}: {traceback.format_exc()}", types.MessageType.Error)
+        finally:
+            if self.pending.get(uri) is asyncio.current_task():
+                del self.pending[uri]
+
+    async def lint(self, uri: str) -> Optional[Linted]:
+        """Lint the document's current text and publish; None if it changed or closed meanwhile."""
+        document = self.open_document(uri)
+        if document is None:
+            return None
+        source, version = document.source, document.version
+        path, directory = self.location(uri)
+        loop = asyncio.get_running_loop()
+        try:
+            outcome = await loop.run_in_executor(self.lint_pool, self.projects.lint, source, path, directory)
+            linted = self.convert(source, version, outcome)
+        except Exception as error:  # noqa: BLE001 - never let one document take the server down
+            summary = f"{type(error).__name__}: {error}"
+            outcome = Outcome((internal_diagnostic(path, summary),), internal_error=traceback.format_exc())
+            linted = self.convert(source, version, outcome)
+        current = self.open_document(uri)
+        if current is None or current.version != version:
+            return None
+        self.linted[uri] = linted
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=[sent for sent, _ in linted.published], version=version)
+        )
+        self._report(uri, path, outcome)
+        job = self.projects.claim_index_build(directory)
+        if job is not None:
+            asyncio.ensure_future(self._build_index(*job))
+        return linted
+
+    async def current(self, uri: str) -> Optional[Linted]:
+        """The lint of the document's text as it is now (linting it if needed)."""
+        document = self.open_document(uri)
+        if document is None or not self.is_python(uri):
+            return None
+        linted = self.linted.get(uri)
+        if linted is not None and linted.version == document.version and linted.source == document.source:
+            return linted
+        return await self.lint(uri)
+
+    def convert(self, source: str, version: Optional[int], outcome: Outcome) -> Linted:
+        lines = split_lines(source)
+        published: List[Tuple[types.Diagnostic, Optional[Diagnostic]]] = []
+        if outcome.config_error is not None:
+            published.append((self._config_diagnostic(lines, outcome.config_error), None))
+        published += [(self.to_lsp(diagnostic, lines), diagnostic) for diagnostic in outcome.diagnostics]
+        return Linted(version, source, lines, outcome, tuple(published))
+
+    def to_lsp(self, diagnostic: Diagnostic, lines: Sequence[str]) -> types.Diagnostic:
+        rule = load_catalog().get(diagnostic.code)
+        message = diagnostic.message
+        if diagnostic.suggestion:
+            message = f"{message}\n{diagnostic.suggestion}"
+        return types.Diagnostic(
+            range=self.to_range(lines, diagnostic.line, diagnostic.column, diagnostic.end_line, diagnostic.end_column),
+            message=message,
+            severity=_SEVERITY.get(diagnostic.severity, types.DiagnosticSeverity.Warning),
+            code=diagnostic.code,
+            code_description=types.CodeDescription(href=docs_url(rule)) if rule is not None else None,
+            source=SOURCE,
+        )
+
+    def to_range(self, lines: Sequence[str], line: int, column: int, end_line: int, end_column: int) -> types.Range:
+        start = client_position(lines, line, column, self.encoding)
+        end = client_position(lines, end_line, end_column, self.encoding)
+        return types.Range(start=types.Position(*start), end=types.Position(*end))
+
+    def _config_diagnostic(self, lines: Sequence[str], error: str) -> types.Diagnostic:
+        width = code_units(lines[0], self.encoding) if lines else 0
+        return types.Diagnostic(
+            range=types.Range(start=types.Position(0, 0), end=types.Position(0, width)),
+            message=f"asynclint is not checking this file: its configuration is invalid: {error}",
+            severity=types.DiagnosticSeverity.Error,
+            source=SOURCE,
+        )
+
+    def _report(self, uri: str, path: str, outcome: Outcome) -> None:
+        """Log a config error or an internal error once per document and distinct message."""
+        if outcome.config_error is not None:
+            message, kind = f"invalid configuration for {path}: {outcome.config_error}", types.MessageType.Error
+        elif outcome.internal_error is not None:
+            message, kind = f"internal error while checking {path}: {outcome.internal_error}", types.MessageType.Error
+        else:
+            self.logged.pop(uri, None)
+            return
+        if self.logged.get(uri) != message:
+            self.logged[uri] = message
+            self.log(message, kind)
+
+    def clear(self, uri: str) -> None:
+        waiting = self.pending.pop(uri, None)
+        if waiting is not None:
+            waiting.cancel()
+        self.linted.pop(uri, None)
+        self.logged.pop(uri, None)
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    # ------------------------------------------------------------------ project index
+
+    async def _build_index(self, root: Path, config: Any, generation: int) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            again = await loop.run_in_executor(self.index_pool, self.projects.build_index, root, config, generation)
+        except Exception:  # noqa: BLE001 - files are still linted with same-module facts
+            self.log(f"could not index the project {root}: {traceback.format_exc()}", types.MessageType.Warning)
+            return
+        if again:
+            job = self.projects.claim_index_build(root, refresh=True)
+            if job is not None:
+                asyncio.ensure_future(self._build_index(*job))
+        self.relint(under=root)
+
+    def refresh_index(self, directory: Path) -> None:
+        job = self.projects.claim_index_build(directory, refresh=True)
+        if job is not None:
+            asyncio.ensure_future(self._build_index(*job))
+
+    def relint(self, under: Optional[Path] = None) -> None:
+        for uri in list(self.uris.values()):
+            path, _ = self.location(uri)
+            if under is None or _is_within(path, under):
+                self.schedule(uri)
+
+    def files_changed(self, changes: Iterable[types.FileEvent]) -> None:
+        config_changed = False
+        touched: List[Path] = []
+        for change in changes:
+            path = to_fs_path(change.uri) if change.uri.startswith("file:") else None
+            if not path:
+                continue
+            if os.path.basename(path) == CONFIG_FILE:
+                config_changed = True
+                continue
+            if change.type == types.FileChangeType.Deleted:
+                for uri in list(self.linted) + [u for u in self.pending if u not in self.linted]:
+                    if _is_within(self.location(uri)[0], Path(path)):
+                        self.clear(uri)
+            touched.append(Path(path).parent)
+        if config_changed:
+            self.projects.forget()
+            self.relint()
+        else:
+            for directory in dict.fromkeys(touched):
+                if self.projects.index_for(directory) is not None:
+                    self.refresh_index(directory)
+
+    # ------------------------------------------------------------------ code actions and hover
+
+    def workspace_edit(self, uri: str, linted: Linted, edits: Sequence[Edit]) -> types.WorkspaceEdit:
+        text_edits = [
+            types.TextEdit(
+                range=self.to_range(linted.lines, edit.line, edit.column, edit.end_line, edit.end_column),
+                new_text=edit.content,
+            )
+            for edit in edits
+        ]
+        capabilities = self.client_capabilities.workspace
+        versioned = capabilities and capabilities.workspace_edit and capabilities.workspace_edit.document_changes
+        if versioned:
+            document = types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=linted.version)
+            return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(text_document=document, edits=text_edits)])
+        return types.WorkspaceEdit(changes={uri: text_edits})
+
+    def code_actions(self, uri: str, linted: Linted, params: types.CodeActionParams) -> List[types.CodeAction]:
+        only = [str(getattr(kind, "value", kind)) for kind in params.context.only or ()]
+
+        def wanted(kind: str) -> bool:
+            return not only or any(kind == prefix or kind.startswith(prefix + ".") for prefix in only)
+
+        actions: List[types.CodeAction] = []
+        quickfix = types.CodeActionKind.QuickFix
+        if wanted(quickfix.value):
+            offered = set()
+            for sent, diagnostic in linted.published:
+                if diagnostic is None or not _touches(sent.range, params.range):
+                    continue
+                if diagnostic.fix is not None and diagnostic.fix.edits:
+                    safe = diagnostic.fix.applicability == Applicability.SAFE
+                    actions.append(types.CodeAction(
+                        title=diagnostic.fix.title if safe else f"{diagnostic.fix.title} (unsafe)",
+                        kind=quickfix,
+                        diagnostics=[sent],
+                        edit=self.workspace_edit(uri, linted, diagnostic.fix.edits),
+                        is_preferred=safe,
+                    ))
+                edit = noqa_edit(linted.source, diagnostic)
+                if edit is not None and (diagnostic.code, edit.line) not in offered:
+                    offered.add((diagnostic.code, edit.line))
+                    actions.append(types.CodeAction(
+                        title=f"Ignore {diagnostic.code} on this line",
+                        kind=quickfix,
+                        diagnostics=[sent],
+                        edit=self.workspace_edit(uri, linted, [edit]),
+                    ))
+        if wanted(FIX_ALL_KIND):
+            edits = safe_fix_edits(linted.outcome.diagnostics)
+            if edits:
+                actions.append(types.CodeAction(
+                    title="Fix all safe asynclint problems",
+                    kind=FIX_ALL_KIND,
+                    edit=self.workspace_edit(uri, linted, edits),
+                ))
+        return actions
+
+    def hover(self, linted: Linted, position: types.Position) -> Optional[types.Hover]:
+        catalog = load_catalog()
+        point = (position.line, position.character)
+        hits = [
+            (sent, catalog[diagnostic.code])
+            for sent, diagnostic in linted.published
+            if diagnostic is not None and diagnostic.code in catalog and _contains(sent.range, point)
+        ]
+        if not hits:
+            return None
+        rules = list({rule.code: rule for _, rule in hits}.values())
+        formats = self.client_capabilities.text_document
+        accepted = formats and formats.hover and formats.hover.content_format
+        kind = types.MarkupKind.PlainText if accepted and types.MarkupKind.Markdown not in accepted else types.MarkupKind.Markdown
+        value = "\n\n---\n\n".join(render_markdown(rule) for rule in rules)
+        return types.Hover(contents=types.MarkupContent(kind=kind, value=value), range=hits[0][0].range)
+
+
+def _touches(outer: types.Range, inner: types.Range) -> bool:
+    return _point(outer.start) <= _point(inner.end) and _point(inner.start) <= _point(outer.end)
+
+
+def _contains(span: types.Range, point: Tuple[int, int]) -> bool:
+    return _point(span.start) <= point <= _point(span.end)
+
+
+def _point(position: types.Position) -> Tuple[int, int]:
+    return position.line, position.character
+
+
+def _is_within(path: str, directory: Path) -> bool:
+    try:
+        Path(path).resolve().relative_to(directory.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def _guarded(default: T) -> Callable[[Callable[..., Awaitable[T]]], Callable[..., Awaitable[T]]]:
+    """A handler that logs its failure and answers ``default`` instead of an error."""
+
+    def decorate(handler: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
+        @functools.wraps(handler)
+        async def guarded(ls: AsyncLintServer, params: Any) -> T:
+            try:
+                return await handler(ls, params)
+            except Exception:  # noqa: BLE001 - the server outlives any one request
+                ls.log(f"{handler.__name__} failed: {traceback.format_exc()}", types.MessageType.Error)
+                return default
+
+        return guarded
+
+    return decorate
+
+
+def create_server() -> AsyncLintServer:
+    """A server with every feature registered (one per process or test)."""
+    server = AsyncLintServer()
+
+    @server.feature(types.INITIALIZED)
+    @_guarded(None)
+    async def initialized(ls: AsyncLintServer, params: types.InitializedParams) -> None:
+        workspace = ls.client_capabilities.workspace
+        watched = workspace and workspace.did_change_watched_files
+        if watched and watched.dynamic_registration:
+            registration = types.Registration(
+                id="asynclint-watched-files",
+                method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=_WATCHERS),
+            )
+            future = ls.client_register_capability(types.RegistrationParams(registrations=[registration]))
+            future.add_done_callback(lambda done: done.exception() and logger.warning("watchers: %s", done.exception()))
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    @_guarded(None)
+    async def did_open(ls: AsyncLintServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.uris[unquote(params.text_document.uri)] = params.text_document.uri
+        ls.schedule(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    @_guarded(None)
+    async def did_change(ls: AsyncLintServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri, DEBOUNCE_SECONDS)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
+    @_guarded(None)
+    async def did_save(ls: AsyncLintServer, params: types.DidSaveTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        ls.schedule(uri)
+        if ls.is_python(uri) and ls.projects.index_for(ls.location(uri)[1]) is not None:
+            ls.refresh_index(ls.location(uri)[1])  # the saved module's facts changed for its importers
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    @_guarded(None)
+    async def did_close(ls: AsyncLintServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.uris.pop(unquote(params.text_document.uri), None)
+        ls.clear(params.text_document.uri)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    @_guarded(None)
+    async def did_change_watched_files(ls: AsyncLintServer, params: types.DidChangeWatchedFilesParams) -> None:
+        ls.files_changed(params.changes)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND]),
+    )
+    @_guarded(None)
+    async def code_action(ls: AsyncLintServer, params: types.CodeActionParams) -> Optional[List[types.CodeAction]]:
+        linted = await ls.current(params.text_document.uri)
+        return (ls.code_actions(params.text_document.uri, linted, params) or None) if linted else None
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    @_guarded(None)
+    async def hover(ls: AsyncLintServer, params: types.HoverParams) -> Optional[types.Hover]:
+        linted = await ls.current(params.text_document.uri)
+        return ls.hover(linted, params.position) if linted else None
+
+    return server
+
+
+def serve(tcp: Optional[Tuple[str, int]] = None) -> None:
+    """Speak LSP over stdin/stdout, or on a TCP socket (for debugging)."""
+    server = create_server()
+    if tcp is None:
+        server.start_io()
+    else:
+        server.start_tcp(*tcp)
