@@ -40,6 +40,8 @@ class Config:
     target_version: Tuple[int, int] = MIN_TARGET
     src: Tuple[str, ...] = ()
     max_helper_depth: int = 3
+    # ``blocking-calls``: (fnmatch pattern over qualified names, advice) pairs for AIO210
+    blocking_calls: Tuple[Tuple[str, str], ...] = ()
     root: Optional[Path] = None
     source: Optional[Path] = None
 
@@ -134,7 +136,10 @@ _KEYS = {
     "target-version": 'string such as "py311"',
     "src": "list of source directories (import roots)",
     "max-helper-depth": "integer from 1 to 10",
+    "blocking-calls": 'table of "qualified.name.pattern" = "advice"',
 }
+# A ``blocking-calls`` key: dotted names, each part an identifier or fnmatch wildcards.
+_CALL_PATTERN_RE = re.compile(r"^[\w*?\[\]!-]+(\.[\w*?\[\]!-]+)*$")
 
 
 def find_config_file(start: Path) -> Optional[Path]:
@@ -205,6 +210,8 @@ def parse_table(table: Mapping[str, Any], where: str) -> Config:
         if not isinstance(depth, int) or isinstance(depth, bool) or not 1 <= depth <= 10:
             raise ConfigError(f"{where} max-helper-depth: expected {_KEYS['max-helper-depth']}, got {depth!r}")
         values["max_helper_depth"] = depth
+    if "blocking-calls" in table:
+        values["blocking_calls"] = _blocking_calls(table["blocking-calls"], f"{where} blocking-calls")
     if "target-version" in table:
         values["target_version"] = parse_target_version(table["target-version"], where)
     return Config(**values)
@@ -216,6 +223,23 @@ def parse_target_version(value: Any, where: str) -> Tuple[int, int]:
     if version is None or version < MIN_TARGET:
         raise ConfigError(f"{where} target-version: expected py39 or later (e.g. \"py311\"), got {value!r}")
     return version
+
+
+def _blocking_calls(value: Any, where: str) -> Tuple[Tuple[str, str], ...]:
+    """``{"mylib.fetch" = "use mylib.afetch"}`` as ordered (pattern, advice) pairs."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected {_KEYS['blocking-calls']}, got {value!r}")
+    pairs = []
+    for pattern, advice in value.items():
+        if not _CALL_PATTERN_RE.match(pattern):
+            raise ConfigError(
+                f"{where}: {pattern!r} is not a qualified name pattern (dotted names with fnmatch wildcards,"
+                ' such as "mylib.fetch" or "mylib.*")'
+            )
+        if not isinstance(advice, str) or not advice.strip():
+            raise ConfigError(f"{where} {pattern!r}: expected a non-empty string (the advice shown), got {advice!r}")
+        pairs.append((pattern, advice.strip()))
+    return tuple(pairs)
 
 
 def _string_list(value: Any, where: str) -> Tuple[str, ...]:

@@ -1,71 +1,380 @@
 """Calls that block the event loop, as data, and how to recognise them.
 
-Each entry maps a qualified name to the rule code that reports it, so that one table
-serves every blocking-call rule. Path methods are recognised only on receivers built as
-``pathlib.Path`` objects in the same function (by construction, never by variable name).
+One table maps each blocking call to the rule that reports it, so that every
+blocking-call rule (AIO200-AIO208, AIO211) and the helper analysis (AIO209) share it.
+Keys are the names :func:`~asynclint.analysis.receivers.call_names` gives a call: a
+qualified name (``os.path.exists``, ``builtins.input``) or, for a method, ``Type.method``
+where the receiver's type is known by construction (``socket.socket.recv`` for
+``socket.socket().recv(...)``), never from a variable's name.
 """
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Optional
+import fnmatch
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Dict, Iterable, Optional, Tuple
 
 import libcst as cst
 
+from asynclint.analysis.index import EMPTY_INDEX, ProjectIndex
+from asynclint.analysis.receivers import Built, built, call_names, type_names
 from asynclint.analysis.scope import ScopeTracker
 from asynclint.check import Check
 
+
+def _names(code: str, prefix: str, names: str) -> Dict[str, str]:
+    return {f"{prefix}.{name}": code for name in names.split()}
+
+
+_HTTP_VERBS = "get options head post put patch delete request"
+_POOL_REQUESTS = "request urlopen request_encode_url request_encode_body"
+
+# Sync clients (AIO207): constructor -> the asyncio replacement named in the message.
+SYNC_CLIENTS: Dict[str, str] = {
+    **dict.fromkeys(
+        ("netmiko.ConnectHandler", "netmiko.ssh_dispatcher.ConnectHandler"),
+        "scrapli's `AsyncScrapli` (netmiko has no asyncio API)",
+    ),
+    "scrapli.Scrapli": '`scrapli.AsyncScrapli` with an asyncio transport (`transport="asyncssh"`)',
+    **{
+        f"scrapli.driver.core.{platform}Driver": f"`scrapli.driver.core.Async{platform}Driver`"
+        for platform in ("IOSXE", "IOSXR", "NXOS", "EOS", "Junos")
+    },
+    "scrapli.driver.GenericDriver": "`scrapli.driver.AsyncGenericDriver`",
+    "scrapli.driver.NetworkDriver": "`scrapli.driver.AsyncNetworkDriver`",
+    "psycopg2.connect": "asyncpg (`await asyncpg.connect(...)`) or psycopg 3 (`await psycopg.AsyncConnection.connect(...)`)",
+    **dict.fromkeys(
+        ("pymysql.connect", "pymysql.Connect", "pymysql.connections.Connection"),
+        "aiomysql (`await aiomysql.connect(...)`)",
+    ),
+    "sqlite3.connect": "aiosqlite (`async with aiosqlite.connect(path) as db:`)",
+    **dict.fromkeys(
+        ("redis.Redis", "redis.StrictRedis", "redis.client.Redis", "redis.client.StrictRedis"),
+        "`redis.asyncio.Redis` (the same commands, awaited)",
+    ),
+    **dict.fromkeys(("redis.from_url", "redis.Redis.from_url"), "`redis.asyncio.from_url(...)`"),
+    **dict.fromkeys(
+        ("pymongo.MongoClient", "pymongo.mongo_client.MongoClient"),
+        "`pymongo.AsyncMongoClient` (PyMongo 4.9+) or motor's `AsyncIOMotorClient`",
+    ),
+    **dict.fromkeys(
+        ("smtplib.SMTP", "smtplib.SMTP_SSL", "smtplib.LMTP"),
+        "aiosmtplib (`await aiosmtplib.send(message, hostname=...)`)",
+    ),
+    **dict.fromkeys(("ftplib.FTP", "ftplib.FTP_TLS"), "aioftp (`async with aioftp.Client.context(host) as client:`)"),
+    **dict.fromkeys(
+        ("paramiko.SSHClient", "paramiko.client.SSHClient"), "asyncssh (`async with asyncssh.connect(host) as conn:`)"
+    ),
+}
+
+# Name of a call (see the module docstring) -> the rule that reports it.
 BLOCKING_CALLS: Dict[str, str] = {
     "time.sleep": "AIO200",
+    # AIO201 blocking-file-open
     "builtins.open": "AIO201",
     "io.open": "AIO201",
     "codecs.open": "AIO201",
     "os.fdopen": "AIO201",
+    **_names("AIO201", "pathlib.Path", "open read_text read_bytes write_text write_bytes"),
+    # AIO202 blocking-filesystem: calls that touch the disk (not path string functions)
+    **_names(
+        "AIO202", "os.path",
+        "exists lexists isfile isdir islink ismount isjunction getsize getmtime getatime getctime"
+        " samefile sameopenfile",
+    ),
+    **_names(
+        "AIO202", "os",
+        "stat lstat listdir scandir walk fwalk remove unlink rename renames replace mkdir makedirs rmdir"
+        " removedirs chmod lchmod chown lchown link symlink readlink access utime truncate statvfs fsync mkfifo",
+    ),
+    **_names(
+        "AIO202", "shutil",
+        "copyfile copy copy2 copytree copymode copystat move rmtree make_archive unpack_archive disk_usage chown",
+    ),
+    **_names("AIO202", "glob", "glob iglob"),
+    **_names(
+        "AIO202", "pathlib.Path",
+        "exists is_file is_dir is_symlink is_mount is_socket is_fifo is_block_device is_char_device is_junction"
+        " stat lstat owner group samefile iterdir glob rglob walk mkdir unlink rmdir rename replace touch chmod"
+        " lchmod symlink_to hardlink_to readlink copy copy_into move move_into",
+    ),
+    # AIO203 blocking-http
+    **_names("AIO203", "requests", _HTTP_VERBS),
+    **_names("AIO203", "requests.api", _HTTP_VERBS),
+    **_names("AIO203", "requests.Session", _HTTP_VERBS + " send"),
+    **_names("AIO203", "urllib.request", "urlopen urlretrieve"),
+    "urllib.request.OpenerDirector.open": "AIO203",
+    "urllib3.request": "AIO203",
+    **_names("AIO203", "urllib3.PoolManager", _POOL_REQUESTS),
+    **_names("AIO203", "urllib3.HTTPConnectionPool", _POOL_REQUESTS),
+    **_names("AIO203", "http.client.HTTPConnection", "connect request getresponse endheaders send"),
+    **_names("AIO203", "httpx", _HTTP_VERBS + " stream"),
+    **_names("AIO203", "httpx.Client", _HTTP_VERBS + " send stream"),
+    # AIO204 blocking-subprocess
+    **_names("AIO204", "subprocess", "run call check_call check_output Popen getoutput getstatusoutput"),
+    **_names(
+        "AIO204", "os",
+        "system popen spawnl spawnle spawnlp spawnlpe spawnv spawnve spawnvp spawnvpe posix_spawn posix_spawnp"
+        " wait waitpid wait3 wait4 waitid",
+    ),
+    # AIO205 blocking-input
+    "builtins.input": "AIO205",
+    "getpass.getpass": "AIO205",
+    # AIO206 blocking-socket
+    **_names(
+        "AIO206", "socket",
+        "create_connection getaddrinfo gethostbyname gethostbyname_ex gethostbyaddr getnameinfo getfqdn",
+    ),
+    **_names(
+        "AIO206", "socket.socket",
+        "accept connect connect_ex recv recvfrom recv_into recvfrom_into recvmsg recvmsg_into"
+        " send sendall sendto sendmsg sendfile makefile",
+    ),
+    "ssl.wrap_socket": "AIO206",
+    "ssl.SSLContext.wrap_socket": "AIO206",
+    **_names("AIO206", "ssl.SSLSocket", "do_handshake read write unwrap"),
+    # AIO207 blocking-sync-client
+    **dict.fromkeys(SYNC_CLIENTS, "AIO207"),
+    # AIO208 threading-primitive-in-async
+    **_names("AIO208", "threading.Lock", "acquire"),
+    **_names("AIO208", "threading.RLock", "acquire"),
+    **_names("AIO208", "threading.Semaphore", "acquire"),
+    **_names("AIO208", "threading.Condition", "acquire wait wait_for"),
+    **_names("AIO208", "threading.Event", "wait"),
+    **_names("AIO208", "threading.Barrier", "wait"),
+    **_names("AIO208", "threading.Thread", "join"),
+    **_names("AIO208", "queue.Queue", "get put join"),
+    **_names("AIO208", "queue.SimpleQueue", "get"),
+    # AIO211 executor-shutdown-in-async
+    **_names("AIO211", "concurrent.futures.ThreadPoolExecutor", "shutdown"),
+    **_names("AIO211", "concurrent.futures.ProcessPoolExecutor", "shutdown"),
 }
 
-# Methods of pathlib.Path objects and the rule that reports them.
-PATH_METHODS: Dict[str, str] = {
-    "open": "AIO201",
-    "read_text": "AIO201",
-    "read_bytes": "AIO201",
-    "write_text": "AIO201",
-    "write_bytes": "AIO201",
+# Calls reported with a message variant of their rule.
+VARIANTS: Dict[str, str] = {
+    **dict.fromkeys(
+        ("subprocess.Popen", "os.popen", "os.posix_spawn", "os.posix_spawnp",
+         *(f"os.spawn{suffix}" for suffix in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe"))),
+        "spawn",
+    ),
+    **dict.fromkeys(("os.wait", "os.waitpid", "os.wait3", "os.wait4", "os.waitid"), "wait"),
+    **dict.fromkeys(
+        (f"socket.{name}" for name in "getaddrinfo gethostbyname gethostbyname_ex gethostbyaddr getnameinfo getfqdn".split()),
+        "resolve",
+    ),
+    "concurrent.futures.ThreadPoolExecutor.shutdown": "shutdown",
+    "concurrent.futures.ProcessPoolExecutor.shutdown": "shutdown",
 }
 
-PATH_TYPES: FrozenSet[str] = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"})
-# Path -> Path methods and class methods, so that ``Path(x).resolve().read_text()`` is seen.
-_PATH_RETURNING_METHODS: FrozenSet[str] = frozenset(
-    {"absolute", "cwd", "expanduser", "home", "joinpath", "relative_to", "resolve",
-     "with_name", "with_stem", "with_suffix"}
-)
+# Types whose sync ``with obj:`` blocks on enter or exit -> (rule, message variant).
+BLOCKING_WITH: Dict[str, Tuple[str, Optional[str]]] = {
+    **dict.fromkeys(
+        ("threading.Lock", "threading.RLock", "threading.Semaphore", "threading.Condition"), ("AIO208", "with")
+    ),
+    "concurrent.futures.ThreadPoolExecutor": ("AIO211", None),
+    "concurrent.futures.ProcessPoolExecutor": ("AIO211", None),
+}
 
 
-def blocking_code(call: cst.Call, scope: ScopeTracker) -> Optional[str]:
-    """The rule code for a blocking call, or None when the call is not known to block."""
+@dataclass(frozen=True)
+class Argument:
+    """Where an argument is: its keyword and its position among positional arguments."""
+
+    keyword: str
+    position: int
+    flag: str = ""  # a flag such as ``WNOHANG`` (see NON_BLOCKING_WHEN)
+
+
+_BLOCKING_ARG = Argument("blocking", 0)
+_ACQUIRE = (_BLOCKING_ARG, Argument("timeout", 1))
+_TIMEOUT_FIRST = (Argument("timeout", 0),)
+
+# A call does not block when one of these arguments is a false or zero literal
+# (``acquire(blocking=False)``, ``get(False)``, ``wait(0)``), or mentions the flag.
+NON_BLOCKING_WHEN: Dict[str, Tuple[Argument, ...]] = {
+    "threading.Lock.acquire": _ACQUIRE,
+    "threading.RLock.acquire": _ACQUIRE,
+    "threading.Semaphore.acquire": _ACQUIRE,
+    "threading.Condition.acquire": _ACQUIRE,
+    "threading.Condition.wait": _TIMEOUT_FIRST,
+    "threading.Condition.wait_for": (Argument("timeout", 1),),
+    "threading.Event.wait": _TIMEOUT_FIRST,
+    "threading.Barrier.wait": _TIMEOUT_FIRST,
+    "threading.Thread.join": _TIMEOUT_FIRST,
+    "queue.Queue.get": (Argument("block", 0), Argument("timeout", 1)),
+    "queue.SimpleQueue.get": (Argument("block", 0), Argument("timeout", 1)),
+    "queue.Queue.put": (Argument("block", 1), Argument("timeout", 2)),
+    "os.waitpid": (Argument("options", 1, "WNOHANG"),),
+    "os.wait3": (Argument("options", 0, "WNOHANG"),),
+    "os.wait4": (Argument("options", 1, "WNOHANG"),),
+    "os.waitid": (Argument("options", 2, "WNOHANG"),),
+    "ssl.SSLContext.wrap_socket": (Argument("do_handshake_on_connect", 2),),
+    "ssl.wrap_socket": (Argument("do_handshake_on_connect", 7),),
+    "concurrent.futures.ThreadPoolExecutor.shutdown": (Argument("wait", 0),),
+    "concurrent.futures.ProcessPoolExecutor.shutdown": (Argument("wait", 0),),
+}
+
+# Methods that block only when the receiver was built in view with this argument given
+# and not zero: ``queue.Queue(maxsize=10).put(x)`` waits for room, an unbounded queue never.
+BLOCKS_WHEN_BUILT_WITH: Dict[str, Argument] = {"queue.Queue.put": Argument("maxsize", 0)}
+
+# Types whose methods do not block once the object is switched to non-blocking mode by
+# this method in the same function (``sock.setblocking(False)``, then ``sock.send(...)``
+# guarded by ``except BlockingIOError``).
+NON_BLOCKING_MODE: Dict[str, str] = {"socket.socket": "setblocking"}
+
+
+@dataclass(frozen=True)
+class BlockingCall:
+    """A call found in :data:`BLOCKING_CALLS`."""
+
+    name: str  # the table key
+    code: str
+    receiver: Optional[Built] = None  # for a method: the receiver's type and constructor
+
+    @property
+    def variant(self) -> Optional[str]:
+        return VARIANTS.get(self.name)
+
+    @property
+    def replacement(self) -> str:
+        return SYNC_CLIENTS.get(self.name, "")
+
+
+def blocking_call(call: cst.Call, scope: ScopeTracker, index: ProjectIndex = EMPTY_INDEX) -> Optional[BlockingCall]:
+    """The table entry for a call that blocks, or None (unknown, or a non-blocking form)."""
+    global _memo
+    if _memo[0] is call and _memo[1] is index:
+        return _memo[2]
+    found = _lookup(call, scope, index)
+    _memo = (call, index, found)
+    return found
+
+
+# Every blocking rule asks about the same call in a row during the one traversal.
+_memo: Tuple[Optional[cst.Call], Optional[ProjectIndex], Optional[BlockingCall]] = (None, None, None)
+
+
+def _lookup(call: cst.Call, scope: ScopeTracker, index: ProjectIndex) -> Optional[BlockingCall]:
+    for name in call_names(call, scope, index):
+        code = BLOCKING_CALLS.get(name)
+        if code is None:
+            continue
+        if _says_non_blocking(call, NON_BLOCKING_WHEN.get(name, ())):
+            return None
+        receiver = _method_receiver(call, scope, index)
+        bound = BLOCKS_WHEN_BUILT_WITH.get(name)
+        if bound is not None and (receiver is None or receiver.call is None or not _given_nonzero(receiver.call, bound)):
+            return None
+        return BlockingCall(name, code, receiver)
+    return None
+
+
+def _method_receiver(call: cst.Call, scope: ScopeTracker, index: ProjectIndex) -> Optional[Built]:
+    """The receiver of a method call named by its type (not by an import: ``os.path.exists``)."""
     func = call.func
-    if isinstance(func, cst.Attribute) and func.attr.value in PATH_METHODS and is_path(func.value, scope):
-        return PATH_METHODS[func.attr.value]
-    name = scope.qualified_name(func)
-    return BLOCKING_CALLS.get(name) if name else None
+    if not isinstance(func, cst.Attribute) or scope.qualified_name(func) is not None:
+        return None
+    return built(func.value, scope, index)
 
 
-def is_path(expr: cst.BaseExpression, scope: ScopeTracker, depth: int = 0) -> bool:
-    """Whether ``expr`` evaluates to a ``pathlib.Path`` built in view of this function."""
-    if depth > 8:  # ``p = p / "x"`` refers to itself
-        return False
-    if isinstance(expr, cst.BinaryOperation):
-        return isinstance(expr.operator, cst.Divide) and is_path(expr.left, scope, depth + 1)
-    if isinstance(expr, cst.Attribute) and expr.attr.value == "parent":
-        return is_path(expr.value, scope, depth + 1)
-    if isinstance(expr, cst.Call):
-        func = expr.func
-        if isinstance(func, cst.Attribute) and func.attr.value in _PATH_RETURNING_METHODS:
-            if scope.qualified_name(func.value) in PATH_TYPES or is_path(func.value, scope, depth + 1):
-                return True
-        return scope.qualified_name(func) in PATH_TYPES
+def blocking_code(call: cst.Call, scope: ScopeTracker, index: ProjectIndex = EMPTY_INDEX) -> Optional[str]:
+    """The rule code for a blocking call, or None when the call is not known to block."""
+    found = blocking_call(call, scope, index)
+    return found.code if found is not None else None
+
+
+def blocking_with(receiver: Built) -> Optional[Tuple[str, Optional[str]]]:
+    """(rule, variant) for a sync ``with`` on an object of this type, if it blocks."""
+    for type_name in type_names(receiver.type):
+        found = BLOCKING_WITH.get(type_name)
+        if found is not None:
+            return found
+    return None
+
+
+def non_blocking_switch(receiver: Optional[Built]) -> Optional[str]:
+    """The method that switches objects of the receiver's type to non-blocking mode."""
+    if receiver is None:
+        return None
+    return next((NON_BLOCKING_MODE[t] for t in type_names(receiver.type) if t in NON_BLOCKING_MODE), None)
+
+
+# ------------------------------------------------------------------ arguments
+
+
+def argument(call: cst.Call, where: Argument) -> Optional[cst.BaseExpression]:
+    """The argument passed at ``where`` (by keyword or position), if any."""
+    positional = 0
+    for arg in call.args:
+        if arg.star:
+            return None  # ``*args``/``**kwargs``: unknown
+        if arg.keyword is not None:
+            if arg.keyword.value == where.keyword:
+                return arg.value
+        else:
+            if positional == where.position:
+                return arg.value
+            positional += 1
+    return None
+
+
+def _is_zero(expr: cst.BaseExpression) -> bool:
     if isinstance(expr, cst.Name):
-        value = scope.local_value(expr.value)
-        return value is not None and is_path(value, scope, depth + 1)
+        return expr.value == "False"
+    if isinstance(expr, (cst.Integer, cst.Float)):
+        try:
+            return float(expr.value.replace("_", "")) == 0
+        except ValueError:
+            return False
     return False
+
+
+def _mentions(expr: cst.BaseExpression, flag: str) -> bool:
+    if isinstance(expr, cst.Name):
+        return expr.value == flag
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value == flag
+    if isinstance(expr, cst.BinaryOperation):
+        return _mentions(expr.left, flag) or _mentions(expr.right, flag)
+    return False
+
+
+def _says_non_blocking(call: cst.Call, arguments: Tuple[Argument, ...]) -> bool:
+    for where in arguments:
+        value = argument(call, where)
+        if value is not None and (_mentions(value, where.flag) if where.flag else _is_zero(value)):
+            return True
+    return False
+
+
+def _given_nonzero(call: cst.Call, where: Argument) -> bool:
+    value = argument(call, where)
+    return value is not None and not _is_zero(value)
+
+
+# ------------------------------------------------------------------ user-configured calls
+
+
+@lru_cache(maxsize=8)
+def configured_matcher(entries: Tuple[Tuple[str, str], ...]) -> Tuple[Tuple["re.Pattern[str]", str], ...]:
+    """``blocking-calls`` patterns (fnmatch-style, over the names of :func:`call_names`)
+    compiled once per configuration, in configuration order."""
+    return tuple((re.compile(fnmatch.translate(pattern)), advice) for pattern, advice in entries)
+
+
+def configured_advice(names: Iterable[str], matcher: Tuple[Tuple["re.Pattern[str]", str], ...]) -> Optional[Tuple[str, str]]:
+    """(matched name, the user's advice) for the first configured pattern a name matches."""
+    for name in names:
+        for pattern, advice in matcher:
+            if pattern.match(name):
+                return name, advice
+    return None
+
+
+# ------------------------------------------------------------------ the shared checks
 
 
 class BlockingCallCheck(Check):
@@ -76,5 +385,34 @@ class BlockingCallCheck(Check):
         function = self.scope.function
         if function is None or not function.is_async:
             return
-        if blocking_code(node, self.scope) == self.CODE:
-            self.report(node, call=self.context.code(node.func), function=function.function_name)
+        found = blocking_call(node, self.scope, self.context.index)
+        if found is None or found.code != self.CODE:
+            return
+        switch = non_blocking_switch(found.receiver)
+        if switch is not None and switch in self.context.usage(function.node).attributes:
+            return  # e.g. ``sock.setblocking(False)`` in this function: a non-blocking socket
+        self.report(
+            node,
+            variant=found.variant,
+            call=self.context.code(node.func),
+            function=function.function_name,
+            replacement=found.replacement,
+        )
+
+
+class BlockingWithCheck(BlockingCallCheck):
+    """Also reports a sync ``with obj:`` inside a coroutine when ``obj``'s type blocks on
+    enter or exit (:data:`BLOCKING_WITH`): a threading lock waits for its holder, an
+    executor waits for its jobs."""
+
+    def visit_With(self, node: cst.With) -> None:
+        if node.asynchronous is not None:
+            return
+        function = self.scope.function
+        if function is None or not function.is_async:
+            return
+        for item in node.items:
+            receiver = built(item.item, self.scope, self.context.index)
+            found = blocking_with(receiver) if receiver is not None else None
+            if found is not None and found[0] == self.CODE:
+                self.report(item.item, variant=found[1], obj=self.context.code(item.item), function=function.function_name)

@@ -1,0 +1,9 @@
+"""AIO206 blocking-socket: ``socket`` connection and name-resolution functions, and blocking
+methods of sockets and SSL sockets built in view, inside a coroutine. A function that switches
+its socket to non-blocking mode (``sock.setblocking(False)``) is not reported."""
+
+from asynclint.analysis.blocking import BlockingCallCheck
+
+
+class BlockingSocket(BlockingCallCheck):
+    CODE = "AIO206"

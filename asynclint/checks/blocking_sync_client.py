@@ -1,0 +1,9 @@
+"""AIO207 blocking-sync-client: constructing a synchronous network or database client (netmiko,
+scrapli, psycopg2, pymysql, sqlite3, redis, pymongo, smtplib, ftplib, paramiko) inside a
+coroutine; the message names the asyncio replacement from the blocking table."""
+
+from asynclint.analysis.blocking import BlockingCallCheck
+
+
+class BlockingSyncClient(BlockingCallCheck):
+    CODE = "AIO207"
