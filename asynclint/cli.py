@@ -6,6 +6,7 @@ Exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error
 from __future__ import annotations
 
 import collections
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ import click
 from asynclint import __version__
 from asynclint.api import lint_paths, resolve_config
 from asynclint.catalog import CatalogError, find_rule, load_catalog, render_markdown
-from asynclint.config import ConfigError
+from asynclint.config import ConfigError, parse_target_version
 from asynclint.diagnostics import Diagnostic
 from asynclint.output import RENDERERS
 
@@ -55,6 +56,10 @@ def cli() -> None:
 @click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the project index cache (.asynclint_cache).")
+@click.option(
+    "--target-version", metavar="pyXY",
+    help="Oldest Python the code supports, e.g. py311 (overrides the config's target-version).",
+)
 def check(
     paths: Tuple[str, ...],
     select: Tuple[str, ...],
@@ -68,20 +73,27 @@ def check(
     no_color: bool,
     exit_zero: bool,
     no_cache: bool,
+    target_version: Optional[str],
 ) -> None:
     """Check PATHS (files or directories, default: .) for asyncio misuse."""
     try:
         config = resolve_config(config_path).with_overrides(_split(select), _split(extend_select), _split(ignore))
+        if target_version is not None:
+            version = parse_target_version(target_version, "command line")
+            config = dataclasses.replace(config, target_version=version)
         result = lint_paths(list(paths) or ["."], config, jobs, use_cache=not no_cache)
     except (ConfigError, CatalogError) as error:
         raise _fail(str(error)) from None
     colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     diagnostics = result.diagnostics
+    # Machine formats are always rendered (a clean run is still a valid document) and never
+    # followed by the human summary line, which would corrupt them.
+    machine_format = output_format in {"json", "sarif", "github"}
     if statistics:
         click.echo(_statistics(diagnostics), nl=False)
-    elif diagnostics or output_format == "json":
+    elif diagnostics or machine_format:
         click.echo(RENDERERS[output_format](diagnostics, colour), nl=False, color=colour)
-    if not quiet and output_format != "json":
+    if not quiet and not machine_format:
         click.echo(_summary(diagnostics, result.files))
     if result.internal_errors:
         raise click.exceptions.Exit(EXIT_ERROR)
@@ -128,6 +140,26 @@ def explain(rule: str) -> None:
     if found is None:
         raise _fail(f"unknown rule {rule!r}; `asynclint rules` lists them")
     click.echo(render_markdown(found))
+
+
+@cli.command()
+@click.option("--tcp", metavar="HOST:PORT", help="Listen on a TCP socket instead of stdio (for debugging).")
+@click.option("--stdio", is_flag=True, help="Speak LSP over stdin/stdout (the default; accepted for editors that pass it).")
+def server(tcp: Optional[str], stdio: bool) -> None:
+    """Run the language server for editors (LSP over stdio by default)."""
+    address = None
+    if tcp is not None:
+        host, _, port = tcp.rpartition(":")
+        if stdio or not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise _fail(f"--tcp expects HOST:PORT such as 127.0.0.1:2087 (and not --stdio), got {tcp!r}")
+        address = (host.strip("[]"), int(port))
+    try:
+        from asynclint.server import serve
+    except ImportError as error:
+        if (error.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
+            raise
+        raise _fail("the language server needs pygls: pip install 'asynclint[server]'") from None
+    serve(address)
 
 
 def main() -> None:

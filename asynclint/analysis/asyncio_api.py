@@ -72,3 +72,77 @@ RUNNING_LOOP_APIS: FrozenSet[str] = frozenset(
 
 WAIT = "asyncio.wait"
 ALL_COMPLETED = "asyncio.ALL_COMPLETED"
+
+
+def _spellings(public: str, submodules: Dict[str, tuple]) -> FrozenSet[str]:
+    """``asyncio.Lock`` and ``asyncio.locks.Lock``: the public and the submodule spelling."""
+    return frozenset(
+        spelling
+        for module, names in submodules.items()
+        for name in names
+        for spelling in (f"{public}.{name}", f"{public}.{module}.{name}")
+    )
+
+
+# Context managers with only the asynchronous protocol (``__aenter__``/``__aexit__``): a plain
+# ``with`` raises TypeError (aiohttp's session raises "Use async with instead").
+ASYNC_ONLY_CONTEXT_MANAGERS: FrozenSet[str] = (
+    _spellings(
+        "asyncio",
+        {
+            "locks": ("Lock", "Semaphore", "BoundedSemaphore", "Condition", "Barrier"),
+            "timeouts": ("timeout", "timeout_at"),
+            "taskgroups": ("TaskGroup",),
+        },
+    )
+    | _spellings("aiohttp", {"client": ("ClientSession",)})
+    | _spellings("aiofiles", {"threadpool": ("open",)})
+)
+# The same objects when known as receiver types (:mod:`asynclint.analysis.library_types`
+# names them), with the constructor a message shows.
+ASYNC_ONLY_CONTEXT_MANAGER_TYPES: Dict[str, str] = {
+    **{t: t for t in ("asyncio.Lock", "asyncio.Semaphore", "asyncio.BoundedSemaphore", "asyncio.Condition",
+                      "asyncio.Barrier", "aiohttp.ClientSession")},
+    "aiofiles.file": "aiofiles.open",
+}
+
+# Calls that create an event loop and run a coroutine to completion in the current thread:
+# ``RuntimeError`` when a loop already runs there.
+LOOP_RUNNER_FUNCTIONS: FrozenSet[str] = frozenset({"asyncio.run", "asyncio.runners.run", "uvloop.run"})
+LOOP_RUNNER_CLASSES: FrozenSet[str] = frozenset({"asyncio.Runner", "asyncio.runners.Runner"})
+RUNNER_RUN_METHOD = "run"
+
+# ``asyncio.get_event_loop()``: deprecated outside a running loop (DeprecationWarning when no
+# loop is set, 3.12+; RuntimeError instead of a new loop, 3.14+); ``get_running_loop()`` is the
+# documented choice inside coroutines and callbacks.
+DEPRECATED_LOOP_GETTERS: FrozenSet[str] = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
+GET_EVENT_LOOP_DEPRECATED_IN = (3, 10)
+
+# Calls that create a loop the caller owns and must close.
+NEW_LOOP_FACTORIES: FrozenSet[str] = frozenset(
+    {"asyncio.new_event_loop", "asyncio.events.new_event_loop", "uvloop.new_event_loop"}
+)
+LOOP_CLOSE_METHOD = "close"
+# Calls that use a loop handed to them without taking charge of closing it.
+LOOP_BORROWERS: FrozenSet[str] = frozenset(
+    {
+        "asyncio.set_event_loop",
+        "asyncio.run_coroutine_threadsafe",
+        "asyncio.ensure_future",
+        "asyncio.wrap_future",
+        "asyncio.all_tasks",
+        "asyncio.current_task",
+        "asyncio.gather",
+        "asyncio.wait",
+        "asyncio.wait_for",
+        "asyncio.sleep",
+        "asyncio.shield",
+        "asyncio.as_completed",
+    }
+)
+
+# Decorators that make a generator a generator-based coroutine. ``asyncio.coroutine`` was
+# deprecated in 3.8 and removed in 3.11; ``types.coroutine`` remains, for low-level awaitables.
+ASYNCIO_COROUTINE_DECORATORS: FrozenSet[str] = frozenset({"asyncio.coroutine", "asyncio.coroutines.coroutine"})
+TYPES_COROUTINE_DECORATOR = "types.coroutine"
+ASYNCIO_COROUTINE_REMOVED_IN = (3, 11)

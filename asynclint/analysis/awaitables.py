@@ -102,3 +102,24 @@ def creates_task(call: cst.Call, scope: ScopeTracker) -> bool:
     if scope.qualified_name(func) in TASK_FACTORIES:
         return True
     return isinstance(func, cst.Attribute) and func.attr.value in LOOP_TASK_METHODS and is_event_loop(func.value, scope)
+
+
+def is_async_generator_ref(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> bool:
+    """Whether ``expr`` names an async generator function (an ``async def`` with ``yield``) of
+    this module (also through ``self``/``cls``) or of the project, not wrapped by a decorator
+    that may change what calling it returns."""
+    definition = scope.module_function(expr) or scope.own_method(expr)
+    if definition is not None:
+        return definition.asynchronous is not None and has_yield(definition) and _transparent_decorators(definition, scope)
+    target = project_callable(expr, scope, index)
+    if target is None or target.kind not in ("function", "method") or target.facts.get("kind") != "agen":
+        return False
+    return all(d.replace("builtins.", "", 1) in TRANSPARENT_DECORATORS for d in target.facts.get("decorators", ()))
+
+
+def _transparent_decorators(definition: cst.FunctionDef, scope: ScopeTracker) -> bool:
+    for decorator in definition.decorators:
+        name = scope.qualified_name(decorator.decorator)
+        if name is None or name.replace("builtins.", "", 1) not in TRANSPARENT_DECORATORS:
+            return False
+    return True

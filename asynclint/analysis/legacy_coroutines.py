@@ -1,0 +1,53 @@
+"""Generator-based coroutines: the pre-``async def`` style (``@asyncio.coroutine`` and
+``yield from``), removed from asyncio in Python 3.11.
+
+``@types.coroutine`` remains in the language for low-level awaitables that yield straight to
+the event loop (``@types.coroutine def _sleep0(): yield``); only generators that delegate
+with ``yield from``, the application-level style, count as legacy coroutines here.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Optional, Tuple
+
+import libcst as cst
+
+from asynclint.analysis.asyncio_api import ASYNCIO_COROUTINE_DECORATORS, TYPES_COROUTINE_DECORATOR
+from asynclint.analysis.scope import ScopeTracker
+from asynclint.traversal import child_fields
+
+ASYNCIO_COROUTINE = "asyncio"  # @asyncio.coroutine: gone in 3.11
+TYPES_COROUTINE = "types"  # @types.coroutine around an application-style ``yield from`` body
+
+_NESTED_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+
+
+def legacy_coroutine_decorator(function: cst.FunctionDef, scope: ScopeTracker) -> Optional[Tuple[cst.Decorator, str]]:
+    """The decorator that makes ``function`` a generator-based coroutine, and its kind."""
+    for decorator in function.decorators:
+        name = scope.qualified_name(decorator.decorator)
+        if name in ASYNCIO_COROUTINE_DECORATORS:
+            return decorator, ASYNCIO_COROUTINE
+        if name == TYPES_COROUTINE_DECORATOR and delegates_with_yield_from(function):
+            return decorator, TYPES_COROUTINE
+    return None
+
+
+@lru_cache(maxsize=256)  # nodes hash by identity; asked once per decorated function
+def delegates_with_yield_from(function: cst.FunctionDef) -> bool:
+    """``yield from`` in the function's own body (nested scopes excluded)."""
+    return _has_yield_from(function.body)
+
+
+def _has_yield_from(node: cst.CSTNode) -> bool:
+    if isinstance(node, cst.Yield):
+        return isinstance(node.value, cst.From)
+    if isinstance(node, _NESTED_SCOPES):
+        return False
+    for field_name in child_fields(type(node)):
+        value = getattr(node, field_name)
+        children = value if isinstance(value, (tuple, list)) else (value,)
+        if any(isinstance(child, cst.CSTNode) and _has_yield_from(child) for child in children):
+            return True
+    return False

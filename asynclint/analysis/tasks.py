@@ -1,0 +1,145 @@
+"""Tasks, futures and task groups: which calls make which, as data, and receivers by construction.
+
+``create_task`` accepts only a coroutine (a future given to it is a TypeError), ``asyncio.wait``
+only tasks and futures (coroutines are a TypeError since 3.11), ``gather`` separate awaitables
+(a list is not awaitable). These contracts are written here once; the checks ask.
+
+A task group is recognised only through :func:`receiver_type` (``async with
+asyncio.TaskGroup() as tg``, ``tg = asyncio.TaskGroup()``), never by a variable's name.
+"""
+
+from __future__ import annotations
+
+from typing import FrozenSet, Iterator, Optional
+
+import libcst as cst
+
+from asynclint.analysis.awaitables import FUTURE, awaitable_kind, is_event_loop
+from asynclint.analysis.index import ProjectIndex
+from asynclint.analysis.library_types import receiver_type
+from asynclint.analysis.scope import ScopeTracker
+
+
+def _spellings(*names: str) -> FrozenSet[str]:
+    """``asyncio.gather`` and ``asyncio.tasks.gather`` (``from asyncio.tasks import gather``)."""
+    return frozenset(f"asyncio.{spelling}" for name in names for spelling in (name, f"tasks.{name}"))
+
+
+GATHER = _spellings("gather")
+WAIT = _spellings("wait")
+WAIT_FOR = _spellings("wait_for")
+AS_COMPLETED = _spellings("as_completed")
+# Functions taking one iterable of awaitables as their only positional parameter.
+ONE_ITERABLE = WAIT | AS_COMPLETED
+# ``asyncio.Task(...)``: the class; only the high-level factories should instantiate it.
+TASK_CLASSES: FrozenSet[str] = _spellings("Task")
+# Functions that start a task and accept nothing but a coroutine (a future is a TypeError).
+COROUTINE_TASK_FACTORIES: FrozenSet[str] = _spellings("create_task")
+# Methods with the same contract on an event loop or a task group.
+CREATE_TASK_METHOD = "create_task"
+TASK_GROUP = "asyncio.TaskGroup"
+
+# Calls that return a future (or a task, which is one) rather than a coroutine, beyond what
+# :func:`awaitable_kind` already reports as "future" (``gather``, ``shield``, ``run_in_executor``).
+FUTURE_FUNCTIONS: FrozenSet[str] = (
+    _spellings("ensure_future", "create_task", "run_coroutine_threadsafe")
+    | frozenset({"asyncio.wrap_future", "asyncio.futures.wrap_future", "asyncio.Future", "asyncio.futures.Future"})
+)
+# ``concurrent.futures`` futures: awaitable only through ``asyncio.wrap_future``.
+CONCURRENT_FUTURE_FUNCTIONS: FrozenSet[str] = frozenset({"asyncio.run_coroutine_threadsafe", "asyncio.tasks.run_coroutine_threadsafe"})
+FUTURE_LOOP_METHODS: FrozenSet[str] = frozenset({"create_future", "create_task", "run_in_executor"})
+EXECUTOR_TYPES: FrozenSet[str] = frozenset(
+    {"concurrent.futures.ThreadPoolExecutor", "concurrent.futures.ProcessPoolExecutor"}
+)
+EXECUTOR_SUBMIT = "submit"
+
+# ``gather(..., return_exceptions=True)``: failures come back as values in the result list.
+RETURN_EXCEPTIONS = "return_exceptions"
+TIMEOUT = "timeout"
+
+
+def is_task_group(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> bool:
+    """``expr`` is an ``asyncio.TaskGroup`` known by construction."""
+    return receiver_type(expr, scope, index) == TASK_GROUP
+
+
+def coroutine_task_factory(call: cst.Call, scope: ScopeTracker, index: ProjectIndex) -> bool:
+    """``asyncio.create_task``, ``loop.create_task``, ``tg.create_task`` or ``asyncio.Task``:
+    calls that wrap a coroutine in a task and raise TypeError for anything else."""
+    name = scope.qualified_name(call.func)
+    if name in COROUTINE_TASK_FACTORIES or name in TASK_CLASSES:
+        return True
+    func = call.func
+    if name is None and isinstance(func, cst.Attribute) and func.attr.value == CREATE_TASK_METHOD:
+        return is_event_loop(func.value, scope) or is_task_group(func.value, scope, index)
+    return False
+
+
+def future_origin(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> Optional[cst.Call]:
+    """The call that made ``expr`` a future (an ``asyncio.Future``, a task, a
+    ``concurrent.futures.Future``), when ``expr`` is that call or a local bound to it."""
+    if isinstance(expr, cst.Name):
+        value = scope.local_value(expr.value)
+        expr = value if isinstance(value, cst.Call) else expr
+    if not isinstance(expr, cst.Call):
+        return None
+    if awaitable_kind(expr, scope, index) == FUTURE or scope.qualified_name(expr.func) in FUTURE_FUNCTIONS:
+        return expr
+    func = expr.func
+    if isinstance(func, cst.Attribute) and scope.qualified_name(func) is None:
+        method = func.attr.value
+        if method in FUTURE_LOOP_METHODS and is_event_loop(func.value, scope):
+            return expr
+        if method == CREATE_TASK_METHOD and is_task_group(func.value, scope, index):
+            return expr
+        if method == EXECUTOR_SUBMIT and receiver_type(func.value, scope, index) in EXECUTOR_TYPES:
+            return expr
+    return None
+
+
+def is_concurrent_future(call: cst.Call, scope: ScopeTracker, index: ProjectIndex) -> bool:
+    """A ``concurrent.futures.Future``: from ``executor.submit`` or ``run_coroutine_threadsafe``."""
+    if scope.qualified_name(call.func) in CONCURRENT_FUTURE_FUNCTIONS:
+        return True
+    func = call.func
+    return (
+        isinstance(func, cst.Attribute)
+        and func.attr.value == EXECUTOR_SUBMIT
+        and receiver_type(func.value, scope, index) in EXECUTOR_TYPES
+    )
+
+
+def is_executor_future(call: cst.Call, scope: ScopeTracker) -> bool:
+    """``loop.run_in_executor(...)``: a thread-pool call, for which ``asyncio.to_thread`` exists."""
+    func = call.func
+    return isinstance(func, cst.Attribute) and func.attr.value == "run_in_executor" and is_event_loop(func.value, scope)
+
+
+def keyword(call: cst.Call, *names: str) -> Optional[cst.Arg]:
+    """The argument passed by keyword as one of ``names``, if any."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value in names:
+            return arg
+    return None
+
+
+def positional(call: cst.Call) -> Iterator[cst.Arg]:
+    """Positional arguments, starred ones included."""
+    return (arg for arg in call.args if arg.keyword is None and arg.star != "**")
+
+
+def first_collection(call: cst.Call, *keywords: str) -> Optional[cst.BaseExpression]:
+    """The collection of awaitables given to ``wait``/``as_completed``: the first positional
+    argument (not starred), or the one passed as ``fs=``/``aws=``."""
+    for arg in positional(call):
+        return arg.value if arg.star == "" else None
+    found = keyword(call, *keywords)
+    return found.value if found is not None else None
+
+
+def is_none(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "None"
+
+
+def is_true(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "True"

@@ -1,0 +1,67 @@
+"""AIO502 event-loop-not-closed: ``loop = asyncio.new_event_loop()`` in a function or at
+module level, run there (``run_until_complete``/``run_forever``), and not closed in a
+``finally``.
+
+Conservative: a loop that is returned, stored, passed on (``contextlib.closing(loop)``,
+``Thread(target=loop.run_forever)``...), used by nested code or rebound belongs to someone
+else, who may close it. The scope's uses are read once, at its end, and only for scopes that
+create a loop.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Tuple, Union
+
+import libcst as cst
+
+from asynclint.analysis.asyncio_api import NEW_LOOP_FACTORIES
+from asynclint.analysis.loop_ownership import loop_fate
+from asynclint.check import Check, FileContext
+
+OwnerNode = Union[cst.Module, cst.FunctionDef]
+
+
+class EventLoopNotClosed(Check):
+    CODE = "AIO502"
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._created: Dict[OwnerNode, List[Tuple[str, cst.Call]]] = {}
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1:
+            self._created_loop(node.targets[0].target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._created_loop(node.target, node.value)
+
+    def _created_loop(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        if not (isinstance(target, cst.Name) and isinstance(value, cst.Call)):
+            return
+        if self.scope.qualified_name(value.func) not in NEW_LOOP_FACTORIES:
+            return
+        frame = self.scope.frame
+        if frame.kind in ("module", "function") and isinstance(frame.node, (cst.Module, cst.FunctionDef)):
+            self._created.setdefault(frame.node, []).append((target.value, value))
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._decide(original_node)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        self._decide(original_node)
+
+    def _decide(self, owner: OwnerNode) -> None:
+        created = self._created.pop(owner, None)
+        if not created:
+            return
+        seen = set()
+        for name, call in created:
+            if name in seen:
+                continue
+            seen.add(name)
+            fate = loop_fate(owner, name, self.scope, self.context.index)
+            if fate.handed_on or not fate.runs or fate.closed_in_finally:
+                continue
+            variant = "closed_outside_finally" if fate.closed_elsewhere else None
+            self.report(call, variant, loop=name, factory=self.context.code(call.func))

@@ -1,0 +1,59 @@
+"""AIO500 run-in-running-loop: ``asyncio.run(...)``, ``asyncio.Runner().run(...)``,
+``loop.run_until_complete(...)`` or ``loop.run_forever()`` while the nearest enclosing
+function is a coroutine, whose own loop is necessarily running in this thread.
+
+A nested sync ``def`` or ``lambda`` (often run in another thread, where starting a loop is
+fine) resets the context. Modules importing ``nest_asyncio`` opted into re-entrant loops,
+and tests expecting the error (``with pytest.raises(RuntimeError):``) are left alone.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from asynclint.analysis.expected_errors import ExpectedErrorBlocks
+from asynclint.analysis.loop_ownership import loop_run_kind, patches_reentrant_loops
+from asynclint.check import Check, FileContext
+
+_MAX_FIELD = 60
+
+
+class RunInRunningLoop(Check):
+    CODE = "AIO500"
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._reentrant: Optional[bool] = None  # the module imports nest_asyncio (asked lazily)
+        self._expected_errors = ExpectedErrorBlocks(context.scope)
+
+    def visit_With(self, node: cst.With) -> None:
+        self._expected_errors.enter_with(node)
+
+    def leave_With(self, original_node: cst.With) -> None:
+        self._expected_errors.leave_with(original_node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        function = self.scope.function
+        if function is None or not function.is_async or loop_run_kind(node, self.scope) is None:
+            return
+        if self._expected_errors.active:
+            return
+        if self._reentrant is None:
+            self._reentrant = patches_reentrant_loops(self.context.symbols)
+        if self._reentrant:
+            return
+        call = self.context.code(node.func)
+        if not node.args:
+            self.report(node, "no_coroutine", call=call, function=function.function_name)
+            return
+        self.report(node, call=call, function=function.function_name, coro=self._shown(node.args[0].value))
+
+    def _shown(self, expr: cst.BaseExpression) -> str:
+        text = self.context.code(expr)
+        if len(text) <= _MAX_FIELD and "\n" not in text:
+            return text
+        if isinstance(expr, cst.Call):
+            return f"{self.context.code(expr.func)}(...)"
+        return "..."

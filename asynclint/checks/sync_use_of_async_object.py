@@ -1,0 +1,59 @@
+"""AIO105 sync-use-of-async-object: a plain ``with`` on an async-only context manager
+(``asyncio.Lock()``, ``asyncio.timeout()``, ``aiohttp.ClientSession()``...), or a plain
+``for`` (statement or comprehension clause) over an async generator of this project.
+
+Both raise ``TypeError`` when they run. The objects are known by construction only (see
+:mod:`asynclint.analysis.async_objects`); ``for f in asyncio.as_completed(...)`` is the
+valid sync form of that API and is never matched. Tests that expect the error (``with
+pytest.raises(TypeError):``) are left alone.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from asynclint.analysis.async_objects import async_generator_call, async_only_context_manager
+from asynclint.analysis.expected_errors import ExpectedErrorBlocks
+from asynclint.analysis.usage import STORE
+from asynclint.check import Check, FileContext
+
+
+class SyncUseOfAsyncObject(Check):
+    CODE = "AIO105"
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._expected_errors = ExpectedErrorBlocks(context.scope)
+
+    def leave_With(self, original_node: cst.With) -> None:
+        self._expected_errors.leave_with(original_node)
+
+    def visit_With(self, node: cst.With) -> None:
+        self._expected_errors.enter_with(node)
+        if node.asynchronous is not None or self._expected_errors.active:
+            return
+        for item in node.items:
+            constructor = async_only_context_manager(item.item, self.scope, self.context.index, self._bound_once)
+            if constructor is not None:
+                self.report(item.item, manager=self.context.code(item.item), constructor=constructor)
+
+    def visit_For(self, node: cst.For) -> None:
+        if node.asynchronous is None:
+            self._iterated(node.iter)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        if node.asynchronous is None:
+            self._iterated(node.iter)
+
+    def _iterated(self, iterable: cst.BaseExpression) -> None:
+        if self._expected_errors.active:
+            return
+        call = async_generator_call(iterable, self.scope, self.context.index, self._bound_once)
+        if call is not None:
+            self.report(iterable, "async_generator", iterable=self.context.code(iterable), callee=self.context.code(call.func))
+
+    def _bound_once(self, name: str) -> bool:
+        function = self.scope.function
+        if function is None:
+            return False
+        return self.context.usage(function.node).kinds(name).count(STORE) == 1
