@@ -7,6 +7,7 @@ clear :class:`CatalogError`, never a confusing failure later.
 
 from __future__ import annotations
 
+import json
 import re
 import string
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from asynclint import _toml
+from asynclint.config import Config, ConfigError, parse_table
 from asynclint.diagnostics import Severity
 
 CODE_RE = re.compile(r"^AIO\d{3}$")
@@ -37,7 +39,8 @@ _TOP_KEYS = {
 _REQUIRED = ("code", "name", "summary", "message", "suggestion", "severity", "default", "docs")
 _DOC_KEYS = {"what": str, "why": str, "fix": str, "traps": str, "seeds": list, "references": list}
 _REQUIRED_DOCS = ("what", "why", "fix")
-_EXAMPLE_KEYS = {"title": str, "code": str}
+# ``config``: the ``[tool.asynclint]`` settings an example needs (AIO210's ``blocking-calls``)
+_EXAMPLE_KEYS = {"title": str, "code": str, "config": dict}
 _VARIANT_KEYS = {"message": str, "suggestion": str}
 
 
@@ -49,6 +52,8 @@ class CatalogError(Exception):
 class Example:
     title: str
     code: str
+    config: Optional[Config] = None  # the settings the example is linted with
+    config_toml: str = ""  # the same settings as ``[tool.asynclint]`` text, for the docs
 
 
 @dataclass(frozen=True)
@@ -207,9 +212,41 @@ def _examples(where: str, kind: str, items: List[Any]) -> Tuple[Example, ...]:
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             raise CatalogError(f"{where}: [[{kind}]] #{index + 1} must be a table")
-        _check_keys(f"{where} [[{kind}]] #{index + 1}", item, _EXAMPLE_KEYS, ("code",))
-        examples.append(Example(item.get("title", ""), item["code"].strip("\n") + "\n"))
+        place = f"{where} [[{kind}]] #{index + 1}"
+        _check_keys(place, item, _EXAMPLE_KEYS, ("code",))
+        code = item["code"].strip("\n") + "\n"
+        if "config" not in item:
+            examples.append(Example(item.get("title", ""), code))
+            continue
+        try:
+            config = parse_table(item["config"], f"{place} config")
+        except ConfigError as error:
+            raise CatalogError(str(error)) from None
+        examples.append(Example(item.get("title", ""), code, config, _config_toml(item["config"], place)))
     return tuple(examples)
+
+
+def _config_toml(table: Mapping[str, Any], where: str) -> str:
+    """An example's settings as the ``pyproject.toml`` text a user would write."""
+    lines = ["[tool.asynclint]"]
+    tables = []
+    for key, value in table.items():
+        if isinstance(value, dict):
+            tables += ["", f"[tool.asynclint.{key}]"]
+            tables += [f"{_toml_value(name, where)} = {_toml_value(item, where)}" for name, item in value.items()]
+        else:
+            lines.append(f"{key} = {_toml_value(value, where)}")
+    return "\n".join((lines if len(lines) > 1 else []) + tables).strip("\n") + "\n"
+
+
+def _toml_value(value: Any, where: str) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int)):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(item, where) for item in value) + "]"
+    raise CatalogError(f"{where} config: cannot show {value!r} in the docs")
 
 
 def find_rule(catalog: Mapping[str, Rule], key: str) -> Optional[Rule]:
@@ -259,7 +296,8 @@ def render_markdown(rule: Rule) -> str:
 
 def _code_block(example: Example) -> str:
     title = f"{example.title}:\n\n" if example.title else ""
-    return f"{title}```python\n{example.code}```\n"
+    settings = f"```toml\n# pyproject.toml\n{example.config_toml}```\n\n" if example.config_toml else ""
+    return f"{title}{settings}```python\n{example.code}```\n"
 
 
 DOCS_URL = "https://asynclint.readthedocs.io/en/latest/"

@@ -40,6 +40,8 @@ class FileContext:
     index: ProjectIndex = EMPTY_INDEX
     target_version: Tuple[int, int] = (3, 9)
     helper_depth: int = 3
+    # ``blocking-calls`` of the configuration: (fnmatch pattern, advice) pairs (AIO210)
+    blocking_calls: Tuple[Tuple[str, str], ...] = ()
     findings: List[Finding] = field(default_factory=list)
     _usage: Dict[int, Usage] = field(default_factory=dict)
 

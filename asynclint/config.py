@@ -11,10 +11,12 @@ import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Iterable, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, Mapping, Optional, Sequence, Tuple
 
 from asynclint import _toml
-from asynclint.catalog import Rule
+
+if TYPE_CHECKING:  # the catalog validates its examples' settings with parse_table
+    from asynclint.catalog import Rule
 
 DEFAULT_EXCLUDE: Tuple[str, ...] = (
     ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pytest_cache",

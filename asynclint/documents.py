@@ -15,7 +15,7 @@ import threading
 import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Dict, Optional, Tuple, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 from asynclint.analysis.index import ProjectIndex
 from asynclint.analysis.project import find_project_root
@@ -27,6 +27,8 @@ from asynclint.diagnostics import Diagnostic
 from asynclint.engine import PARSE_ERROR
 
 _INTERNAL = "internal"  # AIO001's variant for "asynclint failed on this file"
+CONFIG_FILE = "pyproject.toml"
+Stamp = Tuple[Optional[Tuple[int, int]], ...]
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class Projects:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._generation = 0
-        self._configs: Dict[Path, Union[Config, ConfigError]] = {}
+        self._configs: Dict[Path, Tuple[Stamp, Union[Config, ConfigError]]] = {}
         self._roots: Dict[Path, Optional[Path]] = {}
         self._indexes: Dict[Path, Optional[ProjectIndex]] = {}  # None: the build failed
         self._building: Dict[Path, bool] = {}  # root -> rebuild again when done
@@ -61,16 +63,22 @@ class Projects:
 
     def config_for(self, directory: Path) -> Config:
         """The config of the nearest ``pyproject.toml`` with ``[tool.asynclint]``; raises
-        the (cached) ConfigError when that file is invalid."""
+        the (cached) ConfigError when that file is invalid. A ``pyproject.toml`` edited,
+        created or deleted above ``directory`` is noticed here even when the editor sends
+        no file-change notifications: everything is then forgotten and read again."""
+        stamp = config_stamp(directory)
         with self._lock:
-            known = self._configs.get(directory)
+            cached = self._configs.get(directory)
+        known = cached[1] if cached is not None and cached[0] == stamp else None
+        if cached is not None and known is None:
+            self.forget()
         if known is None:
             try:
                 known = resolve_config(start=directory)
             except ConfigError as error:
                 known = error
             with self._lock:
-                self._configs[directory] = known
+                self._configs[directory] = (stamp, known)
         if isinstance(known, ConfigError):
             raise known
         return known
@@ -120,6 +128,12 @@ class Projects:
                     self._indexes[root] = index
         return again
 
+    def indexes(self, directory: Path) -> bool:
+        """Whether the directory's project has an index, built or being built."""
+        root = self.root_for(directory)
+        with self._lock:
+            return root is not None and (root in self._indexes or root in self._building)
+
     def index_for(self, directory: Path) -> Optional[ProjectIndex]:
         root = self.root_for(directory)
         with self._lock:
@@ -143,6 +157,20 @@ class Projects:
             return Outcome((internal_diagnostic(path, summary),), internal_error=traceback.format_exc())
         internal = next((d.message for d in diagnostics if is_internal(d)), None)
         return Outcome(diagnostics, internal_error=internal)
+
+
+def config_stamp(directory: Path) -> Stamp:
+    """Size and modification time of each ``pyproject.toml`` from ``directory`` up to the
+    filesystem root (None where there is none): which config applies depends on them all."""
+    stamp: List[Optional[Tuple[int, int]]] = []
+    for folder in (directory, *directory.parents):
+        try:
+            status = (folder / CONFIG_FILE).stat()
+        except OSError:
+            stamp.append(None)
+        else:
+            stamp.append((status.st_mtime_ns, status.st_size))
+    return tuple(stamp)
 
 
 def with_buffer(index: ProjectIndex, path: str, source: str) -> ProjectIndex:

@@ -120,11 +120,14 @@ def compatible_edits(fixes: Iterable[Fix]) -> List[Edit]:
     """The edits of as many ``fixes`` as can be applied together, in document order.
 
     A fix is taken whole or not at all: one whose edits overlap an edit already taken is
-    left for the next run (the editor re-lints after applying, so it is offered again)."""
+    left for the next run (the editor re-lints after applying, so it is offered again). An
+    edit equal to one already taken (the same ``import asyncio`` added by two fixes) is
+    shared, not a conflict."""
     taken: List[Edit] = []
     for fix in sorted(fixes, key=lambda f: min((_start(e) for e in f.edits), default=(0, 0))):
-        if fix.edits and not any(_overlaps(edit, other) for edit in fix.edits for other in taken):
-            taken.extend(fix.edits)
+        new = [edit for edit in dict.fromkeys(fix.edits) if edit not in taken]
+        if fix.edits and not any(_overlaps(edit, other) for edit in new for other in taken):
+            taken.extend(new)
     return sorted(taken, key=_start)
 
 

@@ -123,8 +123,9 @@ def _run_checks(module: cst.Module, path: str, index: ProjectIndex, options: Lin
     entry = index.module_for(os.path.abspath(path))
     symbols = ModuleSymbols.build(module, entry.name, entry.is_package) if entry else ModuleSymbols.build(module)
     tracker = ScopeTracker(module, symbols)
+    config = options.config
     context = FileContext(
-        path, module, symbols, tracker, index, options.config.target_version, options.config.max_helper_depth
+        path, module, symbols, tracker, index, config.target_version, config.max_helper_depth, config.blocking_calls
     )
     checks = [cls(context) for code, cls in discover_checks().items() if code in options.enabled]
     if checks:

@@ -31,23 +31,15 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from asynclint import __version__
-from asynclint.catalog import Rule, load_catalog, render_markdown
+from asynclint.catalog import docs_url, load_catalog, render_markdown
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Severity
-from asynclint.documents import Outcome, Projects, internal_diagnostic
+from asynclint.documents import CONFIG_FILE, Outcome, Projects, internal_diagnostic
 from asynclint.editing import client_position, code_units, noqa_edit, safe_fix_edits, split_lines
-
-try:  # the docs site's page of a rule, when the catalog knows it
-    from asynclint.catalog import docs_url as _catalog_docs_url  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - depends on the catalog version
-    _catalog_docs_url = None
 
 DEBOUNCE_SECONDS = 0.3
 SOURCE = "asynclint"
 FIX_ALL_KIND = "source.fixAll.asynclint"
 PYTHON_SUFFIXES = (".py", ".pyi")
-CONFIG_FILE = "pyproject.toml"
-# Rule pages of the docs site, used until asynclint.catalog provides docs_url(rule).
-DOCS_URL = "https://asynclint.readthedocs.io/en/latest/rules/{code}/"
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -61,12 +53,6 @@ _WATCHERS = [
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-def docs_url(rule: Rule) -> str:
-    if _catalog_docs_url is not None:
-        return str(_catalog_docs_url(rule))
-    return DOCS_URL.format(code=rule.code, name=rule.name)
 
 
 @dataclass(frozen=True)
@@ -104,7 +90,7 @@ class AsyncLintServer(LanguageServer):
     def open_document(self, uri: str) -> Any:
         return self.workspace.text_documents.get(unquote(uri))
 
-    def location(self, uri: str, document: Any = None) -> Tuple[str, Path]:
+    def location(self, uri: str) -> Tuple[str, Path]:
         """The file path a document is linted as, and the directory its config is found from."""
         path = to_fs_path(uri) if uri.startswith("file:") else None
         if path:
@@ -278,7 +264,7 @@ class AsyncLintServer(LanguageServer):
             self.relint()
         else:
             for directory in dict.fromkeys(touched):
-                if self.projects.index_for(directory) is not None:
+                if self.projects.indexes(directory):
                     self.refresh_index(directory)
 
     # ------------------------------------------------------------------ code actions and hover
@@ -428,7 +414,7 @@ def create_server() -> AsyncLintServer:
     async def did_save(ls: AsyncLintServer, params: types.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
         ls.schedule(uri)
-        if ls.is_python(uri) and ls.projects.index_for(ls.location(uri)[1]) is not None:
+        if ls.is_python(uri) and ls.projects.indexes(ls.location(uri)[1]):
             ls.refresh_index(ls.location(uri)[1])  # the saved module's facts changed for its importers
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)

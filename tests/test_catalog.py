@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from typing import List, Sequence
 
 import pytest
 
-from asynclint.catalog import CatalogError, find_rule, load_catalog, load_rule, render_markdown
-from asynclint.engine import ENGINE_CODES
+from asynclint.catalog import CatalogError, Example, find_rule, load_catalog, load_rule, render_markdown
+from asynclint.config import Config
+from asynclint.diagnostics import Diagnostic
+from asynclint.engine import ENGINE_CODES, LintOptions, lint_source
 from asynclint.registry import discover_checks
-
-from conftest import lint
 
 CATALOG = load_catalog()
 EXAMPLES = [
-    pytest.param(rule.code, kind, example.code, id=f"{rule.code}-{kind}{index}")
+    pytest.param(rule.code, kind, example, id=f"{rule.code}-{kind}{index}")
     for rule in CATALOG.values()
     for kind in ("bad", "good")
     for index, example in enumerate(getattr(rule, kind))
@@ -35,18 +37,24 @@ def test_every_checked_rule_has_examples():
         assert rule.bad and rule.good, f"{code} needs bad and good examples"
 
 
-@pytest.mark.parametrize("code, kind, snippet", EXAMPLES)
-def test_example(code, kind, snippet):
-    compile(snippet, f"<{code} {kind}>", "exec")
+def lint_example(example: Example, select: Sequence[str]) -> List[Diagnostic]:
+    """Lint an example with its own settings (``config`` in the catalog) and ``select``."""
+    config = replace(example.config or Config(), select=tuple(select))
+    return lint_source(example.code, "example.py", LintOptions.create(CATALOG, config)).diagnostics
+
+
+@pytest.mark.parametrize("code, kind, example", EXAMPLES)
+def test_example(code, kind, example):
+    compile(example.code, f"<{code} {kind}>", "exec")
     if kind == "bad":
-        own = lint(snippet, select=[code])
+        own = lint_example(example, [code])
         assert own, f"bad example of {code} fires nothing"
         assert {d.code for d in own} == {code}
     else:
         # silent for every default rule and for its own (opt-in rules are opinions that
         # may legitimately disagree with another rule's good example)
         selection = sorted({c for c, rule in CATALOG.items() if rule.default} | {code})
-        found = lint(snippet, select=selection)
+        found = lint_example(example, selection)
         assert not found, f"good example of {code} fires: {[(d.code, d.line, d.message) for d in found]}"
 
 
@@ -121,3 +129,31 @@ def test_loader_rejects_duplicate_names(tmp_path):
     _write(tmp_path, "AIO999-demo-rule.toml", VALID)
     with pytest.raises(CatalogError, match="already used"):
         load_catalog.__wrapped__(tmp_path)
+
+
+EXAMPLE_WITH_CONFIG = VALID + """
+[[bad]]
+config = { blocking-calls = { "legacy.*" = "use legacy.aio" } }
+code = "import legacy"
+"""
+
+
+def test_example_config_is_parsed_as_tool_asynclint_and_shown_in_the_docs(tmp_path):
+    rule = load_rule(_write(tmp_path, "AIO999-demo-rule.toml", EXAMPLE_WITH_CONFIG))
+    assert rule.bad[0].config.blocking_calls == (("legacy.*", "use legacy.aio"),)
+    assert '[tool.asynclint.blocking-calls]\n"legacy.*" = "use legacy.aio"\n' in render_markdown(rule)
+
+
+@pytest.mark.parametrize(
+    "config, expected",
+    [
+        ('{ colour = 1 }', "unknown key 'colour'"),
+        ('{ blocking-calls = { "not a name" = "x" } }', "not a qualified name pattern"),
+        ('{ blocking-calls = ["legacy.fetch"] }', "expected table"),
+        ('"blocking-calls"', "'config' must be a dict"),
+    ],
+)
+def test_example_config_is_validated_like_the_configuration(tmp_path, config, expected):
+    text = EXAMPLE_WITH_CONFIG.replace('{ blocking-calls = { "legacy.*" = "use legacy.aio" } }', config)
+    with pytest.raises(CatalogError, match=expected):
+        load_rule(_write(tmp_path, "AIO999-demo-rule.toml", text))

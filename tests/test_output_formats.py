@@ -130,7 +130,10 @@ def test_sarif_results_point_at_their_rules_with_positions_and_levels(project):
         positions.append(
             (result["ruleId"], region["startLine"], region["startColumn"], region["endLine"], region["endColumn"])
         )
-        assert "fixes" not in result
+        for fix in result.get("fixes", []):  # a rule's fix, in the result's own file
+            assert fix["description"]["text"] == catalog[result["ruleId"]].fix.title
+            [change] = fix["artifactChanges"]
+            assert change["artifactLocation"] == location["physicalLocation"]["artifactLocation"]
     assert positions == APP_FINDINGS
     levels = {r["ruleId"]: r["level"] for r in run["results"]}
     assert levels == {"AIO200": "error", "AIO300": "error", "AIO101": "warning"}

@@ -1,15 +1,22 @@
 """The language server, end to end: pytest-lsp's client drives the real
-``python -m asynclint server`` process over stdio, as an editor does. Then unit tests for
-what no client can reach today: fix edits (no rule has a fix yet), ``# noqa`` placement,
-crashes inside linting, and the command line without pygls.
+``python -m asynclint server`` process over stdio, as an editor does (and a second server
+process with test hooks: a stand-in AIO200 fix and a check that crashes on demand). Then
+unit tests for edits, ``# noqa`` placement and crashes inside linting, and a raw JSON-RPC
+session over stdio and TCP, the way docs/editors.md tells to try the server by hand.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import queue
+import socket
+import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
-from typing import Callable, List, Optional, Sequence
+from typing import BinaryIO, Callable, Dict, List, Optional, Sequence
 
 import pytest
 import pytest_lsp
@@ -17,10 +24,11 @@ from click.testing import CliRunner
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from asynclint.catalog import load_catalog
+from asynclint.catalog import docs_url, load_catalog
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 from asynclint.documents import Outcome, Projects
 from asynclint.editing import client_position, noqa_edit, safe_fix_edits, split_lines
+from asynclint.server import FIX_ALL_KIND
 from asynclint.suppression import is_suppressed
 
 # A finding after a non-BMP character: LSP columns count UTF-16 units, asynclint's code points.
@@ -36,30 +44,57 @@ async def main():
 SLEEP_LINE, SLEEP_START = 5, len('    label = "😀"; '.encode("utf-16-le")) // 2
 
 
-# One server process for the module (starting Python and importing costs ~1 s); each test
-# works in its own directory. ``e2e`` runs a test in the module's event loop.
+# One server process per module and command (starting Python and importing costs ~1 s);
+# each test works in its own directory. ``e2e`` runs a test in the module's event loop.
 e2e = pytest.mark.asyncio(loop_scope="module")
+HOOKED_SERVER = Path(__file__).parent / "data" / "lsp_server_with_test_hooks.py"
 
 
-@pytest_lsp.fixture(
-    scope="module", config=ClientServerConfig(server_command=[sys.executable, "-m", "asynclint", "server"])
-)
-async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):
+class History(dict):
+    """``client.diagnostics`` that also remembers every publication, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.published: Dict[str, List[Sequence[types.Diagnostic]]] = {}
+
+    def __setitem__(self, uri: str, diagnostics: Sequence[types.Diagnostic]) -> None:
+        self.published.setdefault(uri, []).append(diagnostics)
+        super().__setitem__(uri, diagnostics)
+
+
+async def start(lsp_client: LanguageClient, workspace: Path) -> None:
     lsp_client.registrations = []  # type: ignore[attr-defined]
+    lsp_client.diagnostics = History()
 
     @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
     def register(params: types.RegistrationParams) -> None:
         lsp_client.registrations.extend(params.registrations)  # type: ignore[attr-defined]
 
     await lsp_client.initialize_session(
-        types.InitializeParams(capabilities=client_capabilities("visual-studio-code"), root_uri=tmp_path_factory.mktemp("workspace").as_uri())
+        types.InitializeParams(capabilities=client_capabilities("visual-studio-code"), root_uri=workspace.as_uri())
     )
+
+
+@pytest_lsp.fixture(
+    scope="module", config=ClientServerConfig(server_command=[sys.executable, "-m", "asynclint", "server"])
+)
+async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):
+    await start(lsp_client, tmp_path_factory.mktemp("workspace"))
     yield
     await lsp_client.shutdown_session()
 
 
-def open_document(client: LanguageClient, path: Path, text: str) -> str:
-    path.write_text(text, encoding="utf-8")
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=[sys.executable, str(HOOKED_SERVER)]))
+async def hooked(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):
+    """The real server with a stand-in AIO200 fix and a check that crashes on demand."""
+    await start(lsp_client, tmp_path_factory.mktemp("workspace"))
+    yield
+    await lsp_client.shutdown_session()
+
+
+def open_document(client: LanguageClient, path: Path, text: str, saved: Optional[str] = None) -> str:
+    """Open ``text`` in the editor; the file on disk holds ``saved`` (default: the same)."""
+    path.write_text(text if saved is None else saved, encoding="utf-8")
     uri = path.as_uri()
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(uri, "python", 1, text))
@@ -84,8 +119,17 @@ def codes(diagnostics: Sequence[types.Diagnostic]) -> List[str]:
     return sorted(str(d.code) for d in diagnostics)
 
 
+def change(client: LanguageClient, uri: str, version: int, text: str) -> None:
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
 def apply(text: str, edit: types.WorkspaceEdit, uri: str) -> str:
-    """Apply a single-document workspace edit as the client would."""
+    """Apply a single-document workspace edit as the client would (UTF-16 positions)."""
     if edit.document_changes:
         (change,) = edit.document_changes
         assert change.text_document.uri == uri
@@ -93,15 +137,15 @@ def apply(text: str, edit: types.WorkspaceEdit, uri: str) -> str:
     else:
         edits = edit.changes[uri]
     lines = text.split("\n")
-    for text_edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
-        start, end = text_edit.range.start, text_edit.range.end
-        assert start.line == end.line, "the test helper handles one-line edits"
-        line = lines[start.line]
-        units = line.encode("utf-16-le")
-        before = units[: start.character * 2].decode("utf-16-le")
-        after = units[end.character * 2 :].decode("utf-16-le")
-        lines[start.line] = before + text_edit.new_text + after
-    return "\n".join(lines)
+
+    def offset(position: types.Position) -> int:
+        before = lines[position.line].encode("utf-16-le")[: position.character * 2].decode("utf-16-le")
+        return sum(len(line) + 1 for line in lines[: position.line]) + len(before)
+
+    spans = sorted(((offset(e.range.start), offset(e.range.end), e.new_text) for e in edits), reverse=True)
+    for start, end, new_text in spans:
+        text = text[:start] + new_text + text[end:]
+    return text
 
 
 async def actions(client: LanguageClient, uri: str, diagnostic: types.Diagnostic, only: Optional[list] = None):
@@ -119,13 +163,13 @@ async def actions(client: LanguageClient, uri: str, diagnostic: types.Diagnostic
 
 @e2e
 async def test_bad_document_gets_diagnostics_with_code_docs_link_and_utf16_range(client, tmp_path):
-    uri = open_document(client, tmp_path / "bad.py", BAD)
+    uri = open_document(client, tmp_path / "bad.py", BAD, saved="")  # the editor's text is linted
     (sleep,) = [d for d in await published(client, uri, lambda d: "AIO200" in codes(d)) if d.code == "AIO200"]
     assert sleep.source == "asynclint"
     assert sleep.severity == types.DiagnosticSeverity.Error
     assert sleep.range.start == types.Position(SLEEP_LINE, SLEEP_START)
     assert sleep.range.end == types.Position(SLEEP_LINE, SLEEP_START + len("time.sleep(1)"))
-    assert "AIO200" in sleep.code_description.href
+    assert sleep.code_description.href == docs_url(load_catalog()["AIO200"])
     message, suggestion = sleep.message.split("\n")
     assert "blocks the event loop" in message and "asyncio.sleep" in suggestion
     watched = [r for r in client.registrations if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES]
@@ -141,22 +185,90 @@ async def test_noqa_action_applied_silences_the_finding(client, tmp_path):
     assert ignore.kind == types.CodeActionKind.QuickFix
     fixed = apply(BAD, ignore.edit, uri)
     assert fixed.splitlines()[SLEEP_LINE].endswith("time.sleep(1)  # noqa: AIO200")
-    client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)],
-        )
-    )
+    change(client, uri, 2, fixed)
     await published(client, uri, lambda d: "AIO200" not in codes(d))
 
 
 @e2e
-async def test_fix_all_offers_nothing_without_safe_fixes(client, tmp_path):
+async def test_changes_are_debounced_and_only_the_last_text_is_published(client, tmp_path):
+    def text(label: str) -> str:
+        return BAD.replace('"😀"', repr(label))
+
     uri = open_document(client, tmp_path / "bad.py", BAD)
-    (sleep,) = [d for d in await published(client, uri, lambda d: "AIO200" in codes(d)) if d.code == "AIO200"]
-    for only in (["source.fixAll"], ["source.fixAll.asynclint"], ["source"]):
-        assert not await actions(client, uri, sleep, only=only)
-    assert all(a.kind == types.CodeActionKind.QuickFix for a in await actions(client, uri, sleep))
+    await published(client, uri, lambda d: "AIO200" in codes(d))
+    typed = ["x" * n for n in range(1, 6)]  # each version moves the finding to another column
+    for version, label in enumerate(typed, start=2):
+        change(client, uri, version, text(label))
+    final = len(f"    label = {typed[-1]!r}; ")
+    await published(client, uri, lambda d: [x.range.start.character for x in d if x.code == "AIO200"] == [final])
+    columns = {x.range.start.character for d in client.diagnostics.published[uri] for x in d if x.code == "AIO200"}
+    assert columns == {SLEEP_START, final}  # nothing was published for the versions in between
+
+
+@e2e
+async def test_save_and_file_changes_refresh_the_project_index(client, tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'pkg'\n", encoding="utf-8")
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    net = package / "net.py"
+    net.write_text("def fetch():\n    return 1\n", encoding="utf-8")
+    user = open_document(client, package / "user.py", "from pkg.net import fetch\n\n\nasync def main():\n    fetch()\n")
+    await published(client, user, lambda d: codes(d) == ["AIO101"])  # no await; fetch() is plain
+
+    # net.py becomes a coroutine function in the editor, then is saved
+    net_uri = open_document(client, net, "def fetch():\n    return 1\n")
+    await published(client, net_uri, lambda d: not d)
+    coroutine = "async def fetch():\n    return 1\n"
+    change(client, net_uri, 2, coroutine)
+    net.write_text(coroutine, encoding="utf-8")
+    client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(net_uri)))
+    await published(client, user, lambda d: "AIO100" in codes(d))  # fetch() is a never-awaited coroutine
+
+    # changed by another program (a git checkout): the watched-file notification
+    net.write_text("def fetch():\n    return 1\n", encoding="utf-8")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(net.as_uri(), types.FileChangeType.Changed)])
+    )
+    await published(client, user, lambda d: "AIO100" not in codes(d))
+
+
+@e2e
+async def test_quick_fix_applied_and_the_diagnostic_is_gone(hooked, tmp_path):
+    uri = open_document(hooked, tmp_path / "bad.py", BAD)
+    (sleep,) = [d for d in await published(hooked, uri, lambda d: "AIO200" in codes(d)) if d.code == "AIO200"]
+    offered = await actions(hooked, uri, sleep, only=[types.CodeActionKind.QuickFix])
+    (fix,) = [a for a in offered if a.is_preferred]
+    assert fix.kind == types.CodeActionKind.QuickFix and list(fix.diagnostics) == [sleep]
+    fixed = apply(BAD, fix.edit, uri)
+    assert "await asyncio.sleep(1)" in fixed.splitlines()[SLEEP_LINE]
+    change(hooked, uri, 2, fixed)
+    await published(hooked, uri, lambda d: "AIO200" not in codes(d))
+
+
+@e2e
+async def test_fix_all_fixes_every_safe_problem(hooked, tmp_path):
+    source = BAD.replace("    await asyncio.sleep(0)\n", "    time.sleep(2)\n")
+    uri = open_document(hooked, tmp_path / "bad.py", source)
+    found = await published(hooked, uri, lambda d: codes(d).count("AIO200") == 2)
+    for only in (["source.fixAll"], [FIX_ALL_KIND], ["source"]):
+        (fix_all,) = await actions(hooked, uri, found[0], only=only)
+        assert (fix_all.kind, fix_all.title) == (FIX_ALL_KIND, "Fix all safe asynclint problems")
+    fixed = apply(source, fix_all.edit, uri)
+    assert "time.sleep" not in fixed
+    change(hooked, uri, 2, fixed)
+    await published(hooked, uri, lambda d: "AIO200" not in codes(d))
+
+
+@e2e
+async def test_a_crashing_check_gives_aio001_and_a_log_message_and_the_server_goes_on(hooked, tmp_path):
+    uri = open_document(hooked, tmp_path / "crash.py", "async def main():\n    crash_asynclint()\n")
+    (problem,) = await published(hooked, uri, lambda d: bool(d))
+    assert problem.code == "AIO001" and "internal asynclint error" in problem.message
+    assert "a check crashed on purpose" in problem.message
+    assert any("internal error" in m.message and "crash.py" in m.message for m in hooked.log_messages)
+    other = open_document(hooked, tmp_path / "bad.py", BAD)
+    await published(hooked, other, lambda d: "AIO200" in codes(d))
 
 
 @e2e
@@ -268,6 +380,11 @@ def test_overlapping_fixes_are_applied_one_run_at_a_time():
     later = Fix("c", Applicability.SAFE, (Edit(2, 1, 2, 2, "z"),))
     findings = [_finding(fix=fix) for fix in (later, overlapping, first)]
     assert [e.content for e in safe_fix_edits(findings)] == ["x", "z"]
+    header = Edit(1, 1, 1, 1, "import asyncio\n")
+    two = [Fix("t", Applicability.SAFE, (header, Edit(line, 5, line, 15, "await asyncio.sleep"))) for line in (3, 4)]
+    assert [(e.line, e.content) for e in safe_fix_edits(_finding(fix=fix) for fix in two)] == [
+        (1, "import asyncio\n"), (3, "await asyncio.sleep"), (4, "await asyncio.sleep")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -371,3 +488,112 @@ def test_server_command_rejects_a_bad_tcp_address():
 
     result = CliRunner().invoke(cli, ["server", "--tcp", "localhost"])
     assert result.exit_code == 2 and "HOST:PORT" in result.output
+
+
+def test_config_edits_are_noticed_without_file_change_notifications(tmp_path):
+    """Editors without file watching (Neovim on Linux, Sublime without a watcher) still get
+    the new config on the next lint: the pyproject.toml files above a document are stamped."""
+    projects = Projects()
+    path = str(tmp_path / "bad.py")
+    assert "AIO200" in [d.code for d in projects.lint(BAD, path, tmp_path).diagnostics]
+    (tmp_path / "pyproject.toml").write_text('[tool.asynclint]\nignore = ["AIO200"]\n', encoding="utf-8")
+    assert "AIO200" not in [d.code for d in projects.lint(BAD, path, tmp_path).diagnostics]
+    (tmp_path / "pyproject.toml").unlink()
+    assert "AIO200" in [d.code for d in projects.lint(BAD, path, tmp_path).diagnostics]
+
+
+# ---------------------------------------------------------------------------- raw LSP by hand
+
+
+class RawClient:
+    """The least an editor does: LSP's JSON-RPC messages with Content-Length framing, over
+    the server's stdin/stdout or a TCP socket (as docs/editors.md tells to try it)."""
+
+    def __init__(self, reader: BinaryIO, writer: BinaryIO) -> None:
+        self.writer = writer
+        self.received: "queue.Queue[dict]" = queue.Queue()
+        threading.Thread(target=self._read, args=(reader,), daemon=True).start()
+        self.next_id = 0
+
+    def _read(self, reader: BinaryIO) -> None:
+        while True:
+            length = None
+            while True:
+                header = reader.readline()
+                if not header:
+                    return
+                if header in (b"\r\n", b"\n"):
+                    break
+                name, _, value = header.decode("ascii").partition(":")
+                if name.strip().lower() == "content-length":
+                    length = int(value)
+            assert length is not None, "a message without Content-Length"
+            self.received.put(json.loads(reader.read(length)))
+
+    def send(self, method: str, params: object, request: bool = False) -> Optional[int]:
+        message = {"jsonrpc": "2.0", "method": method, "params": params}
+        if request:
+            self.next_id += 1
+            message["id"] = self.next_id
+        body = json.dumps(message).encode("utf-8")
+        self.writer.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.writer.flush()
+        return message.get("id")
+
+    def wait_for(self, wanted: Callable[[dict], bool], timeout: float = 30.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            message = self.received.get(timeout=max(deadline - time.monotonic(), 0.01))
+            if wanted(message):
+                return message
+
+    def session(self, workspace: Path) -> None:
+        """initialize, open a bad document, get its diagnostics, shut down and exit."""
+        request = self.send("initialize", {"processId": None, "rootUri": workspace.as_uri(), "capabilities": {}}, True)
+        reply = self.wait_for(lambda m: m.get("id") == request)
+        assert reply["result"]["serverInfo"]["name"] == "asynclint"
+        assert reply["result"]["capabilities"]["codeActionProvider"]["codeActionKinds"] == ["quickfix", FIX_ALL_KIND]
+        self.send("initialized", {})
+        uri = (workspace / "bad.py").as_uri()
+        document = {"uri": uri, "languageId": "python", "version": 1, "text": BAD}
+        self.send("textDocument/didOpen", {"textDocument": document})
+        published = self.wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics")["params"]
+        assert published["uri"] == uri
+        (sleep,) = [d for d in published["diagnostics"] if d["code"] == "AIO200"]
+        assert sleep["source"] == "asynclint" and sleep["severity"] == 1
+        assert sleep["range"]["start"] == {"line": SLEEP_LINE, "character": SLEEP_START}
+        request = self.send("shutdown", None, True)
+        assert self.wait_for(lambda m: m.get("id") == request)["result"] is None
+        self.send("exit", None)
+
+
+def test_asynclint_server_speaks_lsp_over_stdio(tmp_path):
+    server = subprocess.Popen(
+        [sys.executable, "-m", "asynclint", "server"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=tmp_path
+    )
+    try:
+        RawClient(server.stdout, server.stdin).session(tmp_path)
+        assert server.wait(timeout=30) == 0
+    finally:
+        server.kill()
+
+
+def test_asynclint_server_speaks_lsp_over_tcp(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "asynclint", "server", "--tcp", f"127.0.0.1:{port}"], cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                connection = socket.create_connection(("127.0.0.1", port), timeout=30)
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, "the server did not listen"
+                time.sleep(0.1)
+        with connection, connection.makefile("rb") as reader, connection.makefile("wb") as writer:
+            RawClient(reader, writer).session(tmp_path)
+    finally:
+        server.kill()
+        server.wait(timeout=30)

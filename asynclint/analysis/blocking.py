@@ -389,8 +389,8 @@ class BlockingCallCheck(Check):
         if found is None or found.code != self.CODE:
             return
         switch = non_blocking_switch(found.receiver)
-        if switch is not None and switch in self.context.usage(function.node).attributes:
-            return  # e.g. ``sock.setblocking(False)`` in this function: a non-blocking socket
+        if switch is not None and self._switched(node, function.node, switch):
+            return  # e.g. ``sock.setblocking(False)``: a non-blocking socket
         self.report(
             node,
             variant=found.variant,
@@ -398,6 +398,15 @@ class BlockingCallCheck(Check):
             function=function.function_name,
             replacement=found.replacement,
         )
+
+    def _switched(self, call: cst.Call, function: cst.CSTNode, switch: str) -> bool:
+        """Whether the receiver may be in non-blocking mode: ``switch`` is called in this
+        function, or anywhere in the class for a ``self.attr`` receiver (set up in ``__init__``)."""
+        if switch in self.context.usage(function).attributes:
+            return True
+        receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
+        owner = self.scope.self_class(receiver.value) if isinstance(receiver, cst.Attribute) else None
+        return owner is not None and switch in self.context.usage(owner.node).attributes
 
 
 class BlockingWithCheck(BlockingCallCheck):

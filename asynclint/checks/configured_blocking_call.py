@@ -20,8 +20,7 @@ class ConfiguredBlockingCall(Check):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        # FileContext.blocking_calls: the ``blocking-calls`` pairs of the configuration.
-        self.matcher = configured_matcher(tuple(getattr(context, "blocking_calls", ())))
+        self.matcher = configured_matcher(context.blocking_calls)
 
     def visit_Call(self, node: cst.Call) -> None:
         if not self.matcher:
