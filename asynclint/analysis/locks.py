@@ -1,0 +1,117 @@
+"""asyncio locks: which receivers are asyncio locks (by construction), and where a scope
+acquires and releases them.
+
+A receiver is a lock only when :func:`receiver_type` knows how it was built
+(``lock = asyncio.Lock()``, ``self._lock = asyncio.Lock()`` in the class), never from its
+name. ``asyncio.Lock`` and ``asyncio.Condition`` are not re-entrant: acquiring one that the
+same task already holds waits forever. A semaphore may legitimately be acquired twice.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, List, Optional, Tuple
+
+import libcst as cst
+
+from asynclint.analysis.index import ProjectIndex
+from asynclint.analysis.library_types import receiver_type
+from asynclint.analysis.nodes import NESTED_SCOPES, children, dotted_key, method_call, own_nodes
+from asynclint.analysis.scope import ScopeTracker
+
+LOCK_TYPES = frozenset({"asyncio.Lock", "asyncio.Semaphore", "asyncio.BoundedSemaphore", "asyncio.Condition"})
+NON_REENTRANT_LOCK_TYPES = frozenset({"asyncio.Lock", "asyncio.Condition"})
+ACQUIRE = "acquire"
+RELEASE = "release"
+LOCKED = "locked"
+
+
+def lock_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> Optional[str]:
+    """``asyncio.Lock`` (or another asyncio lock type) when ``expr`` is one by construction."""
+    found = receiver_type(expr, scope, index)
+    return found if found in LOCK_TYPES else None
+
+
+def acquired_receiver(node: cst.CSTNode) -> Optional[cst.BaseExpression]:
+    """``lock`` for ``await lock.acquire()``."""
+    if isinstance(node, cst.Await):
+        call = method_call(node.expression)
+        if call is not None and call[1] == ACQUIRE and not node.expression.args:  # type: ignore[attr-defined]
+            return call[0]
+    return None
+
+
+def is_call_on(node: cst.CSTNode, key: str, method: str) -> bool:
+    """``node`` is ``<key>.<method>(...)``, ``key`` being a :func:`dotted_key`."""
+    call = method_call(node)
+    return call is not None and call[1] == method and dotted_key(call[0]) == key
+
+
+def releases(root: cst.CSTNode, key: str) -> Iterator[cst.Call]:
+    """The ``<key>.release()`` calls among ``root``'s own nodes."""
+    return (node for node in own_nodes(root) if is_call_on(node, key, RELEASE))  # type: ignore[misc]
+
+
+def release_protection(body: cst.CSTNode, key: str, after: cst.CSTNode) -> List[bool]:
+    """For each ``<key>.release()`` in ``body``'s own code after the node ``after`` (in source
+    order): whether it runs on the error path too (inside a ``finally``, or an ``except``
+    handler that can release and re-raise)."""
+    found: List[bool] = []
+    _ReleaseWalk(key, after, found).walk(body, False)
+    return found
+
+
+class _ReleaseWalk:
+    def __init__(self, key: str, after: cst.CSTNode, found: List[bool]) -> None:
+        self.key = key
+        self.after = after
+        self.found = found
+        self.started = False
+
+    def walk(self, node: cst.CSTNode, protected: bool) -> None:
+        if node is self.after:
+            self.started = True
+        if isinstance(node, NESTED_SCOPES):
+            return
+        if self.started and is_call_on(node, self.key, RELEASE):
+            self.found.append(protected)
+        if isinstance(node, (cst.Try, cst.TryStar)):
+            self.walk(node.body, protected)
+            for handler in node.handlers:
+                self.walk(handler, True)
+            if node.orelse is not None:
+                self.walk(node.orelse, protected)
+            if node.finalbody is not None:
+                self.walk(node.finalbody, True)
+            return
+        for child in children(node):
+            self.walk(child, protected)
+
+
+def released_right_after(root: cst.CSTNode, acquire: cst.Await, key: str) -> bool:
+    """``await lock.acquire()`` directly followed by ``lock.release()`` (nothing in between
+    can fail): the idiom that waits until the lock is free."""
+    for node in (root, *own_nodes(root)):
+        for first, second in _consecutive_expressions(node):
+            if first is acquire and is_call_on(second, key, RELEASE):
+                return True
+    return False
+
+
+def _consecutive_expressions(node: cst.CSTNode) -> Iterator[Tuple[cst.BaseExpression, cst.BaseExpression]]:
+    statements: List[cst.CSTNode] = []
+    if isinstance(node, (cst.IndentedBlock, cst.Module)):
+        statements = list(node.body)
+    elif isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+        statements = list(node.body)
+    expressions = [_expression(statement) for statement in statements]
+    for first, second in zip(expressions, expressions[1:]):
+        if first is not None and second is not None:
+            yield first, second
+
+
+def _expression(statement: cst.CSTNode) -> Optional[cst.BaseExpression]:
+    if isinstance(statement, cst.Expr):
+        return statement.value
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        return _expression(statement.body[0])
+    return None

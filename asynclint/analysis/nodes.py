@@ -1,0 +1,62 @@
+"""Walking a subtree after the traversal: children, and a scope's own nodes.
+
+Checks that decide at the end of a function ("is this lock released in a ``finally``?",
+"is this session closed?") read the function's body once more. Nested functions, lambdas
+and classes run at another time, so a scope's *own* nodes stop at them.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, Optional, Tuple
+
+import libcst as cst
+
+from asynclint.traversal import child_fields
+
+NESTED_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+
+
+def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    for field_name in child_fields(type(node)):
+        value = getattr(node, field_name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif isinstance(value, (tuple, list)):
+            yield from (item for item in value if isinstance(item, cst.CSTNode))
+
+
+def own_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """Every node below ``node``, not descending into nested functions, lambdas or classes."""
+    stack = list(children(node))
+    while stack:
+        current = stack.pop()
+        yield current
+        if not isinstance(current, NESTED_SCOPES):
+            stack.extend(children(current))
+
+
+def dotted_key(expr: Optional[cst.BaseExpression]) -> Optional[str]:
+    """``self._lock`` for ``self._lock``: the text of a name or a chain of attributes on a
+    name, which identifies one receiver within a scope; None for anything else."""
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        base = dotted_key(expr.value)
+        return f"{base}.{expr.attr.value}" if base else None
+    return None
+
+
+def method_call(node: cst.CSTNode) -> Optional[Tuple[cst.BaseExpression, str]]:
+    """``(receiver, method)`` for ``receiver.method(...)``, else None."""
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        return node.func.value, node.func.attr.value
+    return None
+
+
+def statement_expression(statement: cst.CSTNode) -> Optional[cst.BaseExpression]:
+    """The expression of a line holding one expression statement (``await lock.acquire()``)."""
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        small = statement.body[0]
+        if isinstance(small, cst.Expr):
+            return small.value
+    return None
