@@ -7,7 +7,7 @@ produced by :mod:`asynclint.analysis.names` (``import asyncio as aio`` still giv
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet
+from typing import Dict, FrozenSet, Tuple
 
 # Calling these returns an awaitable that must be awaited. "coroutine": nothing runs
 # until it is awaited. "future": the work is scheduled at once (gather wraps its
@@ -74,7 +74,7 @@ WAIT = "asyncio.wait"
 ALL_COMPLETED = "asyncio.ALL_COMPLETED"
 
 
-def _spellings(public: str, submodules: Dict[str, tuple]) -> FrozenSet[str]:
+def spellings(public: str, submodules: Dict[str, Tuple[str, ...]]) -> FrozenSet[str]:
     """``asyncio.Lock`` and ``asyncio.locks.Lock``: the public and the submodule spelling."""
     return frozenset(
         spelling
@@ -87,7 +87,7 @@ def _spellings(public: str, submodules: Dict[str, tuple]) -> FrozenSet[str]:
 # Context managers with only the asynchronous protocol (``__aenter__``/``__aexit__``): a plain
 # ``with`` raises TypeError (aiohttp's session raises "Use async with instead").
 ASYNC_ONLY_CONTEXT_MANAGERS: FrozenSet[str] = (
-    _spellings(
+    spellings(
         "asyncio",
         {
             "locks": ("Lock", "Semaphore", "BoundedSemaphore", "Condition", "Barrier"),
@@ -95,8 +95,8 @@ ASYNC_ONLY_CONTEXT_MANAGERS: FrozenSet[str] = (
             "taskgroups": ("TaskGroup",),
         },
     )
-    | _spellings("aiohttp", {"client": ("ClientSession",)})
-    | _spellings("aiofiles", {"threadpool": ("open",)})
+    | spellings("aiohttp", {"client": ("ClientSession",)})
+    | spellings("aiofiles", {"threadpool": ("open",)})
 )
 # The same objects when known as receiver types (:mod:`asynclint.analysis.library_types`
 # names them), with the constructor a message shows.
@@ -116,7 +116,6 @@ RUNNER_RUN_METHOD = "run"
 # loop is set, 3.12+; RuntimeError instead of a new loop, 3.14+); ``get_running_loop()`` is the
 # documented choice inside coroutines and callbacks.
 DEPRECATED_LOOP_GETTERS: FrozenSet[str] = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
-GET_EVENT_LOOP_DEPRECATED_IN = (3, 10)
 
 # Calls that create a loop the caller owns and must close.
 NEW_LOOP_FACTORIES: FrozenSet[str] = frozenset(
@@ -145,4 +144,3 @@ LOOP_BORROWERS: FrozenSet[str] = frozenset(
 # deprecated in 3.8 and removed in 3.11; ``types.coroutine`` remains, for low-level awaitables.
 ASYNCIO_COROUTINE_DECORATORS: FrozenSet[str] = frozenset({"asyncio.coroutine", "asyncio.coroutines.coroutine"})
 TYPES_COROUTINE_DECORATOR = "types.coroutine"
-ASYNCIO_COROUTINE_REMOVED_IN = (3, 11)

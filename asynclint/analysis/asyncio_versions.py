@@ -7,7 +7,9 @@ public spelling (``asyncio.Lock``) and the submodule one (``asyncio.locks.Lock``
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Tuple
+from typing import FrozenSet, Tuple
+
+from asynclint.analysis.asyncio_api import spellings
 
 Version = Tuple[int, int]
 
@@ -15,21 +17,24 @@ Version = Tuple[int, int]
 # high-level API below: passing it is a TypeError on 3.10+. The low-level API keeps it
 # (``asyncio.Future``, ``asyncio.Task``, ``ensure_future``, ``wrap_future``, ``StreamReader``,
 # ``current_task``, ``all_tasks``, ``run_coroutine_threadsafe``): those are not listed.
-LOOP_ARGUMENT_DEPRECATED_IN: Version = (3, 8)
 LOOP_ARGUMENT_REMOVED_IN: Version = (3, 10)
-_LOOP_ARGUMENT_REMOVED_BY_MODULE: Dict[str, Tuple[str, ...]] = {
-    "tasks": ("sleep", "gather", "shield", "wait", "wait_for", "as_completed"),
-    "streams": ("open_connection", "start_server", "open_unix_connection", "start_unix_server"),
-    "subprocess": ("create_subprocess_exec", "create_subprocess_shell"),
-    "queues": ("Queue", "LifoQueue", "PriorityQueue"),
-    "locks": ("Lock", "Event", "Condition", "Semaphore", "BoundedSemaphore"),
-}
-LOOP_ARGUMENT_REMOVED: FrozenSet[str] = frozenset(
-    spelling
-    for module, names in _LOOP_ARGUMENT_REMOVED_BY_MODULE.items()
-    for name in names
-    for spelling in (f"asyncio.{name}", f"asyncio.{module}.{name}")
+LOOP_ARGUMENT_REMOVED: FrozenSet[str] = spellings(
+    "asyncio",
+    {
+        "tasks": ("sleep", "gather", "shield", "wait", "wait_for", "as_completed"),
+        "streams": ("open_connection", "start_server", "open_unix_connection", "start_unix_server"),
+        "subprocess": ("create_subprocess_exec", "create_subprocess_shell"),
+        "queues": ("Queue", "LifoQueue", "PriorityQueue"),
+        "locks": ("Lock", "Event", "Condition", "Semaphore", "BoundedSemaphore"),
+    },
 )
+
+# ``asyncio.get_event_loop()`` creating a loop implicitly: a DeprecationWarning in some 3.10
+# and 3.11 patch releases and in 3.12+, ``RuntimeError`` from 3.14. Before 3.10 it was the API.
+GET_EVENT_LOOP_DEPRECATED_IN: Version = (3, 10)
+
+# ``@asyncio.coroutine``: deprecated in 3.8, removed in 3.11 (bpo-43216).
+ASYNCIO_COROUTINE_REMOVED_IN: Version = (3, 11)
 
 # ``asyncio.to_thread`` exists from 3.9 on.
 TO_THREAD_ADDED_IN: Version = (3, 9)

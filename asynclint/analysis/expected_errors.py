@@ -3,12 +3,13 @@ self.assertRaises(...)``.
 
 Tests exercise misuse on purpose (``with pytest.raises(TypeError): with ClientSession():``);
 rules about code that raises at run time stay silent there. Tracked during the traversal
-with O(1) work per ``with`` (the check forwards ``visit_With``/``leave_With``).
+with O(1) work per ``with`` (a check mixes in :class:`ExpectsErrors`, which forwards
+``visit_With``/``leave_With``).
 """
 
 from __future__ import annotations
 
-from typing import List
+from typing import Any, List
 
 import libcst as cst
 
@@ -43,3 +44,18 @@ class ExpectedErrorBlocks:
         if isinstance(func, cst.Attribute) and func.attr.value in EXPECTING_METHODS:
             return True
         return self.scope.qualified_name(func) in EXPECTING_FUNCTIONS
+
+
+class ExpectsErrors:
+    """Check mixin (before ``Check`` in the bases): keeps :attr:`expected_errors` up to date.
+    A check with its own ``visit_With`` calls ``super().visit_With(node)`` first."""
+
+    def __init__(self, context: Any) -> None:
+        super().__init__(context)  # type: ignore[call-arg]
+        self.expected_errors = ExpectedErrorBlocks(context.scope)
+
+    def visit_With(self, node: cst.With) -> None:
+        self.expected_errors.enter_with(node)
+
+    def leave_With(self, original_node: cst.With) -> None:
+        self.expected_errors.leave_with(original_node)

@@ -1,22 +1,24 @@
 """Code that only runs under a condition the author checked for.
 
 Two guards matter to asyncio rules, and both are tracked during the single traversal with
-O(1) work per ``if``/``try`` (the check forwards its ``visit_If``/``visit_Else``/``leave_If``
-or ``visit_Try``/``visit_ExceptHandler``/``leave_Try`` hooks):
+O(1) work per ``if``/``try`` (a check mixes in :class:`VersionGated` or
+:class:`ExceptionGuarded`, which forward the ``visit_If``/``visit_Else``/``leave_If`` or
+``visit_Try``/``visit_ExceptHandler``/``leave_Try`` hooks):
 
 - :class:`VersionGates`: the body of ``if sys.version_info < (3, 10):`` (or the ``else`` of
   ``if sys.version_info >= (3, 10):``, also through a module-level flag such as
   ``PY310 = sys.version_info >= (3, 10)`` or an imported ``PY_310``) only runs on older
   Pythons, so code using an API removed in 3.10 is deliberate there;
 - :class:`ExceptionGuards`: the body of a ``try`` whose handlers catch ``RuntimeError``
-  probes on purpose (``try: asyncio.get_running_loop() except RuntimeError: ...``).
+  probes on purpose (``try: asyncio.get_running_loop() except RuntimeError: ...``), and such
+  a handler runs when the probe failed (no loop is running there).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List, Optional, Tuple
+from typing import Any, ClassVar, Dict, FrozenSet, List, Optional, Tuple
 
 import libcst as cst
 
@@ -29,6 +31,9 @@ _VERSION_INFO = "sys.version_info"
 # all read "running on 3.N or later".
 _FLAG_NAME = re.compile(r"^_?(?:IS_)?PY(?:THON)?_?3_?(\d{1,2})(?:_?PLUS|_OR_(?:NEWER|LATER|ABOVE)|_?UP)?$", re.I)
 _MAX_FLAG_DEPTH = 4
+
+# Handlers that show the author expects "no running event loop" (``RuntimeError``).
+RUNTIME_ERROR_HANDLERS: FrozenSet[str] = frozenset({"builtins.RuntimeError", "builtins.Exception", "builtins.BaseException"})
 
 
 @dataclass
@@ -154,6 +159,7 @@ class _Try:
     node: cst.Try
     catches: bool
     in_body: bool = True
+    in_catching_handler: bool = False  # inside a handler that catches one of the exceptions
 
 
 class ExceptionGuards:
@@ -172,6 +178,11 @@ class ExceptionGuards:
     def enter_handler(self, node: cst.ExceptHandler) -> None:
         if self._tries:
             self._tries[-1].in_body = False
+            self._tries[-1].in_catching_handler = self._catches(node)
+
+    def leave_handler(self, node: cst.ExceptHandler) -> None:
+        if self._tries:
+            self._tries[-1].in_catching_handler = False
 
     def leave_try(self, node: cst.Try) -> None:
         if self._tries and self._tries[-1].node is node:
@@ -181,9 +192,57 @@ class ExceptionGuards:
     def guarded(self) -> bool:
         return any(entry.catches and entry.in_body for entry in self._tries)
 
+    @property
+    def handling(self) -> bool:
+        """Inside a handler that catches one of the exceptions (the innermost ``try`` only)."""
+        return bool(self._tries) and self._tries[-1].in_catching_handler
+
     def _catches(self, handler: cst.ExceptHandler) -> bool:
         kind = handler.type
         if kind is None or self.exceptions is None:
             return True
         kinds = [element.value for element in kind.elements] if isinstance(kind, cst.Tuple) else [kind]
         return any(self.scope.qualified_name(k) in self.exceptions for k in kinds)
+
+
+class VersionGated:
+    """Check mixin (before ``Check`` in the bases): keeps :attr:`version_gates` up to date."""
+
+    def __init__(self, context: Any) -> None:
+        super().__init__(context)  # type: ignore[call-arg]
+        self.version_gates = VersionGates(context.scope)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self.version_gates.assign(node)
+
+    def visit_If(self, node: cst.If) -> None:
+        self.version_gates.enter_if(node)
+
+    def visit_Else(self, node: cst.Else) -> None:
+        self.version_gates.enter_else(node)
+
+    def leave_If(self, original_node: cst.If) -> None:
+        self.version_gates.leave_if(original_node)
+
+
+class ExceptionGuarded:
+    """Check mixin (before ``Check`` in the bases): keeps :attr:`exception_guards` up to date
+    for the handlers named by the class attribute ``GUARDED_BY`` (None: any handler)."""
+
+    GUARDED_BY: ClassVar[Optional[FrozenSet[str]]] = RUNTIME_ERROR_HANDLERS
+
+    def __init__(self, context: Any) -> None:
+        super().__init__(context)  # type: ignore[call-arg]
+        self.exception_guards = ExceptionGuards(context.scope, self.GUARDED_BY)
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self.exception_guards.enter_try(node)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        self.exception_guards.enter_handler(node)
+
+    def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
+        self.exception_guards.leave_handler(original_node)
+
+    def leave_Try(self, original_node: cst.Try) -> None:
+        self.exception_guards.leave_try(original_node)

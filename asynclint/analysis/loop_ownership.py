@@ -52,6 +52,13 @@ def loop_run_kind(call: cst.Call, scope: ScopeTracker) -> Optional[str]:
     return None
 
 
+def drives_event_loop(call: cst.Call) -> bool:
+    """``x.run_until_complete(...)``/``x.run_forever()``: the caller drives a loop by hand, so it
+    is where a loop starts, not code running inside one (any receiver: a loop got anyhow)."""
+    func = call.func
+    return isinstance(func, cst.Attribute) and func.attr.value in LOOP_RUNNING_METHODS
+
+
 def _is_runner(expr: cst.BaseExpression, scope: ScopeTracker) -> bool:
     if isinstance(expr, cst.Name):
         value = scope.local_value(expr.value)

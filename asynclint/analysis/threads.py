@@ -19,8 +19,9 @@ import libcst as cst
 from asynclint.analysis.asyncio_api import TASK_FACTORIES
 from asynclint.analysis.awaitables import is_event_loop
 from asynclint.analysis.callbacks import EXECUTOR_METHODS, PARTIAL, Slots, slot_arguments
-from asynclint.analysis.event_loops import LOOP_OWNING_CALLS, LOOP_RUNNING_METHODS
+from asynclint.analysis.event_loops import LOOP_OWNING_CALLS
 from asynclint.analysis.index import ProjectIndex
+from asynclint.analysis.loop_ownership import drives_event_loop
 from asynclint.analysis.scope import ScopeNode, ScopeTracker
 
 # Calls that run their callable argument in a new or pooled thread.
@@ -77,10 +78,7 @@ def is_asyncio_future(expr: cst.BaseExpression, scope: ScopeTracker) -> bool:
 
 def owns_event_loop(call: cst.Call, scope: ScopeTracker) -> bool:
     """A call showing that the current thread creates or runs its own event loop."""
-    func = call.func
-    if isinstance(func, cst.Attribute) and func.attr.value in LOOP_RUNNING_METHODS:
-        return True
-    return scope.qualified_name(func) in LOOP_OWNING_CALLS
+    return drives_event_loop(call) or scope.qualified_name(call.func) in LOOP_OWNING_CALLS
 
 
 def executor_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> Optional[str]:

@@ -19,7 +19,7 @@ from typing import Dict, List, Optional, Union
 
 import libcst as cst
 
-from asynclint.analysis.guards import ExceptionGuards
+from asynclint.analysis.guards import ExceptionGuarded
 from asynclint.analysis.scope import ScopeNode
 from asynclint.check import Check, FileContext
 
@@ -61,14 +61,14 @@ class _OpenLoop:
         return None
 
 
-class CpuBoundLoopInAsync(Check):
+class CpuBoundLoopInAsync(ExceptionGuarded, Check):
     CODE = "AIO903"
+    # ``try: while True: q.get_nowait() ... except QueueEmpty:`` ends by an exception
+    GUARDED_BY = None
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._open: Dict[ScopeNode, List[_OpenLoop]] = {}
-        # ``try: while True: q.get_nowait() ... except QueueEmpty:`` ends by an exception
-        self._handled = ExceptionGuards(context.scope, None)
 
     def _loops(self) -> Optional[List[_OpenLoop]]:
         """The open loops of the nearest function, when it is a coroutine."""
@@ -80,7 +80,7 @@ class CpuBoundLoopInAsync(Check):
     def _enter(self, node: Loop, over_range: bool = False, size: Optional[int] = None) -> None:
         loops = self._loops()
         if loops is not None:
-            loops.append(_OpenLoop(node, range_loops=int(over_range), size=size, exits=self._handled.guarded))
+            loops.append(_OpenLoop(node, range_loops=int(over_range), size=size, exits=self.exception_guards.guarded))
 
     def _leave(self, node: Loop) -> None:
         loops = self._loops()
@@ -144,15 +144,6 @@ class CpuBoundLoopInAsync(Check):
     def visit_CompFor(self, node: cst.CompFor) -> None:
         if node.asynchronous is not None:
             self._mark_yield()
-
-    def visit_Try(self, node: cst.Try) -> None:
-        self._handled.enter_try(node)
-
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        self._handled.enter_handler(node)
-
-    def leave_Try(self, original_node: cst.Try) -> None:
-        self._handled.leave_try(original_node)
 
     def visit_Break(self, node: cst.Break) -> None:
         loops = self._loops()

@@ -1,60 +1,70 @@
-"""AIO501 deprecated-get-event-loop: ``asyncio.get_event_loop()``.
+"""AIO501 deprecated-get-event-loop: ``asyncio.get_event_loop()`` where it is superseded or
+relies on the deprecated implicit loop creation.
 
-Inside a coroutine ``asyncio.get_running_loop()`` is the documented choice; elsewhere the
-call relies on the implicit loop creation deprecated since 3.12 (an error from 3.14).
-Silent where the author already handles the change: code gated to Pythons before 3.10, and
-in sync code the body of a ``try`` that catches ``RuntimeError``.
+- Inside a coroutine ``asyncio.get_running_loop()`` is the documented choice.
+- Where no loop runs, the call falls back to creating one implicitly, deprecated since 3.12
+  (an error from 3.14): at module level, in a sync entry point (a function that then drives
+  the loop with ``run_until_complete``/``run_forever``), and in the handler of a failed
+  ``get_running_loop()`` probe (``except RuntimeError:``).
+
+Other sync functions are left alone: a helper or constructor called while the loop runs
+(``if loop is None: loop = asyncio.get_event_loop()``) gets the running loop. Also silent:
+code gated to Pythons before 3.10, the body of a ``try`` that catches ``RuntimeError`` (the
+author handles "no loop"), and calls after ``asyncio.set_event_loop(...)`` in the same scope
+(the loop is set, nothing is created implicitly).
 """
 
 from __future__ import annotations
 
+from typing import Dict, List, Set
+
 import libcst as cst
 
-from asynclint.analysis.asyncio_api import DEPRECATED_LOOP_GETTERS, GET_EVENT_LOOP_DEPRECATED_IN
-from asynclint.analysis.guards import ExceptionGuards, VersionGates
+from asynclint.analysis.asyncio_api import DEPRECATED_LOOP_GETTERS
+from asynclint.analysis.asyncio_versions import GET_EVENT_LOOP_DEPRECATED_IN
+from asynclint.analysis.event_loops import SET_EVENT_LOOP
+from asynclint.analysis.guards import ExceptionGuarded, VersionGated
+from asynclint.analysis.loop_ownership import drives_event_loop
+from asynclint.analysis.scope import ScopeNode
 from asynclint.check import Check, FileContext
 
-_RUNTIME_ERROR_HANDLERS = frozenset({"builtins.RuntimeError", "builtins.Exception", "builtins.BaseException"})
 
-
-class DeprecatedGetEventLoop(Check):
+class DeprecatedGetEventLoop(ExceptionGuarded, VersionGated, Check):
     CODE = "AIO501"
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._gates = VersionGates(context.scope)
-        self._probes = ExceptionGuards(context.scope, _RUNTIME_ERROR_HANDLERS)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        self._gates.assign(node)
-
-    def visit_If(self, node: cst.If) -> None:
-        self._gates.enter_if(node)
-
-    def visit_Else(self, node: cst.Else) -> None:
-        self._gates.enter_else(node)
-
-    def leave_If(self, original_node: cst.If) -> None:
-        self._gates.leave_if(original_node)
-
-    def visit_Try(self, node: cst.Try) -> None:
-        self._probes.enter_try(node)
-
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        self._probes.enter_handler(node)
-
-    def leave_Try(self, original_node: cst.Try) -> None:
-        self._probes.leave_try(original_node)
+        self._loop_set: Set[ScopeNode] = set()  # scopes that called asyncio.set_event_loop(...)
+        self._drives_loop: Set[cst.FunctionDef] = set()
+        self._pending: Dict[cst.FunctionDef, List[cst.Call]] = {}  # calls in sync functions
 
     def visit_Call(self, node: cst.Call) -> None:
+        function = self.scope.function
+        scope_node = function.node if function is not None else self.scope.frames[0].node
+        if drives_event_loop(node) and function is not None and isinstance(function.node, cst.FunctionDef):
+            self._drives_loop.add(function.node)
+        if self.scope.qualified_name(node.func) in SET_EVENT_LOOP:
+            self._loop_set.add(scope_node)
+            return
         if self.scope.qualified_name(node.func) not in DEPRECATED_LOOP_GETTERS:
             return
-        gate = self._gates.runs_only_before()
+        gate = self.version_gates.runs_only_before()
         if gate is not None and gate <= GET_EVENT_LOOP_DEPRECATED_IN:
             return
         call = self.context.code(node.func)
-        function = self.scope.function
         if function is not None and function.is_async:
             self.report(node, "in_coroutine", call=call, function=function.function_name)
-        elif not self._probes.guarded:
+        elif self.exception_guards.guarded or scope_node in self._loop_set:
+            return
+        elif function is None or self.exception_guards.handling:
             self.report(node, call=call)
+        elif isinstance(function.node, cst.FunctionDef):
+            self._pending.setdefault(function.node, []).append(node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        pending = self._pending.pop(original_node, ())
+        if original_node in self._drives_loop:
+            for node in pending:
+                self.report(node, call=self.context.code(node.func))
+        self._drives_loop.discard(original_node)
+        self._loop_set.discard(original_node)

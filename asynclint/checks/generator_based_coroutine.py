@@ -11,30 +11,14 @@ from __future__ import annotations
 
 import libcst as cst
 
-from asynclint.analysis.asyncio_api import ASYNCIO_COROUTINE_REMOVED_IN
-from asynclint.analysis.guards import VersionGates
+from asynclint.analysis.asyncio_versions import ASYNCIO_COROUTINE_REMOVED_IN
+from asynclint.analysis.guards import VersionGated
 from asynclint.analysis.legacy_coroutines import TYPES_COROUTINE, legacy_coroutine_decorator
-from asynclint.check import Check, FileContext
+from asynclint.check import Check
 
 
-class GeneratorBasedCoroutine(Check):
+class GeneratorBasedCoroutine(VersionGated, Check):
     CODE = "AIO503"
-
-    def __init__(self, context: FileContext) -> None:
-        super().__init__(context)
-        self._gates = VersionGates(context.scope)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        self._gates.assign(node)
-
-    def visit_If(self, node: cst.If) -> None:
-        self._gates.enter_if(node)
-
-    def visit_Else(self, node: cst.Else) -> None:
-        self._gates.enter_else(node)
-
-    def leave_If(self, original_node: cst.If) -> None:
-        self._gates.leave_if(original_node)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if not node.decorators:
@@ -46,7 +30,7 @@ class GeneratorBasedCoroutine(Check):
         if kind == TYPES_COROUTINE:
             variant = "types_coroutine"
         else:
-            gate = self._gates.runs_only_before()
+            gate = self.version_gates.runs_only_before()
             if gate is not None and gate <= ASYNCIO_COROUTINE_REMOVED_IN:
                 return
             variant = None if self.context.target_version >= ASYNCIO_COROUTINE_REMOVED_IN else "deprecated"

@@ -11,34 +11,18 @@ from __future__ import annotations
 import libcst as cst
 
 from asynclint.analysis.asyncio_versions import LOOP_ARGUMENT_REMOVED, LOOP_ARGUMENT_REMOVED_IN
-from asynclint.analysis.guards import VersionGates
-from asynclint.check import Check, FileContext
+from asynclint.analysis.guards import VersionGated
+from asynclint.check import Check
 
 
-class RemovedLoopArgument(Check):
+class RemovedLoopArgument(VersionGated, Check):
     CODE = "AIO504"
-
-    def __init__(self, context: FileContext) -> None:
-        super().__init__(context)
-        self._gates = VersionGates(context.scope)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        self._gates.assign(node)
-
-    def visit_If(self, node: cst.If) -> None:
-        self._gates.enter_if(node)
-
-    def visit_Else(self, node: cst.Else) -> None:
-        self._gates.enter_else(node)
-
-    def leave_If(self, original_node: cst.If) -> None:
-        self._gates.leave_if(original_node)
 
     def visit_Call(self, node: cst.Call) -> None:
         argument = next((arg for arg in node.args if arg.keyword is not None and arg.keyword.value == "loop"), None)
         if argument is None or self.scope.qualified_name(node.func) not in LOOP_ARGUMENT_REMOVED:
             return
-        gated = self._gates.runs_only_before()
+        gated = self.version_gates.runs_only_before()
         if gated is not None and gated <= LOOP_ARGUMENT_REMOVED_IN:
             return
         variant = "deprecated" if self.context.target_version < LOOP_ARGUMENT_REMOVED_IN else None

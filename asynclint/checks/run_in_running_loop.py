@@ -13,32 +13,25 @@ from typing import Optional
 
 import libcst as cst
 
-from asynclint.analysis.expected_errors import ExpectedErrorBlocks
+from asynclint.analysis.expected_errors import ExpectsErrors
 from asynclint.analysis.loop_ownership import loop_run_kind, patches_reentrant_loops
 from asynclint.check import Check, FileContext
 
 _MAX_FIELD = 60
 
 
-class RunInRunningLoop(Check):
+class RunInRunningLoop(ExpectsErrors, Check):
     CODE = "AIO500"
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._reentrant: Optional[bool] = None  # the module imports nest_asyncio (asked lazily)
-        self._expected_errors = ExpectedErrorBlocks(context.scope)
-
-    def visit_With(self, node: cst.With) -> None:
-        self._expected_errors.enter_with(node)
-
-    def leave_With(self, original_node: cst.With) -> None:
-        self._expected_errors.leave_with(original_node)
 
     def visit_Call(self, node: cst.Call) -> None:
         function = self.scope.function
         if function is None or not function.is_async or loop_run_kind(node, self.scope) is None:
             return
-        if self._expected_errors.active:
+        if self.expected_errors.active:
             return
         if self._reentrant is None:
             self._reentrant = patches_reentrant_loops(self.context.symbols)

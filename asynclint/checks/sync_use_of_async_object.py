@@ -13,24 +13,17 @@ from __future__ import annotations
 import libcst as cst
 
 from asynclint.analysis.async_objects import async_generator_call, async_only_context_manager
-from asynclint.analysis.expected_errors import ExpectedErrorBlocks
+from asynclint.analysis.expected_errors import ExpectsErrors
 from asynclint.analysis.usage import STORE
-from asynclint.check import Check, FileContext
+from asynclint.check import Check
 
 
-class SyncUseOfAsyncObject(Check):
+class SyncUseOfAsyncObject(ExpectsErrors, Check):
     CODE = "AIO105"
 
-    def __init__(self, context: FileContext) -> None:
-        super().__init__(context)
-        self._expected_errors = ExpectedErrorBlocks(context.scope)
-
-    def leave_With(self, original_node: cst.With) -> None:
-        self._expected_errors.leave_with(original_node)
-
     def visit_With(self, node: cst.With) -> None:
-        self._expected_errors.enter_with(node)
-        if node.asynchronous is not None or self._expected_errors.active:
+        super().visit_With(node)
+        if node.asynchronous is not None or self.expected_errors.active:
             return
         for item in node.items:
             constructor = async_only_context_manager(item.item, self.scope, self.context.index, self._bound_once)
@@ -46,7 +39,7 @@ class SyncUseOfAsyncObject(Check):
             self._iterated(node.iter)
 
     def _iterated(self, iterable: cst.BaseExpression) -> None:
-        if self._expected_errors.active:
+        if self.expected_errors.active:
             return
         call = async_generator_call(iterable, self.scope, self.context.index, self._bound_once)
         if call is not None:
