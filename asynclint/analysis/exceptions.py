@@ -1,51 +1,55 @@
-"""What an ``except`` clause catches, and which ``try`` bodies enclose the visited code.
+"""What an ``except`` clause catches, by qualified name.
 
 Exception types are compared by qualified name (``asyncio.TimeoutError`` after ``import
-asyncio as aio`` too). :class:`TryBlocks` follows the ``try`` statements of the current
-function during the single traversal with O(1) work per node: the check forwards its
-``visit_FunctionDef``/``leave_FunctionDef``, ``visit_Try``/``leave_Try``,
-``visit_ExceptHandler``, ``visit_Else`` and ``visit_Finally`` hooks (and the ``TryStar``/
-``ExceptStarHandler`` ones, so that an ``except*`` statement's clauses are not taken for
-another's).
+asyncio as aio`` too, ``CancelledError`` after ``from asyncio import CancelledError``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import FrozenSet, List, Optional, Tuple, Union
+from typing import FrozenSet, Optional, Tuple
 
 import libcst as cst
 
 from asynclint.analysis.scope import ScopeTracker
 
-# Every spelling of the timeout error ``wait_for``/``as_completed``/``timeout`` raise (distinct
-# classes before 3.11, where ``asyncio.TimeoutError`` became the builtin's alias).
-TIMEOUT_ERRORS: FrozenSet[str] = frozenset(
+BUILTIN_TIMEOUT_ERROR = "builtins.TimeoutError"
+# The timeout error ``wait_for``/``as_completed`` raise before 3.11, where it became an alias of
+# the builtin: ``except TimeoutError`` does not catch it on 3.10 and older.
+ASYNCIO_TIMEOUT_ERRORS: FrozenSet[str] = frozenset(
     {
-        "builtins.TimeoutError",
         "asyncio.TimeoutError",
         "asyncio.exceptions.TimeoutError",
+        "asyncio.tasks.TimeoutError",
         "concurrent.futures.TimeoutError",
         "concurrent.futures._base.TimeoutError",
     }
 )
+TIMEOUT_ERRORS: FrozenSet[str] = ASYNCIO_TIMEOUT_ERRORS | {BUILTIN_TIMEOUT_ERROR}
+# ``asyncio.CancelledError`` (a ``BaseException`` since 3.8, no longer the one of
+# ``concurrent.futures``).
 CANCELLED_ERRORS: FrozenSet[str] = frozenset(
-    {"asyncio.CancelledError", "asyncio.exceptions.CancelledError", "concurrent.futures.CancelledError"}
+    {"asyncio.CancelledError", "asyncio.exceptions.CancelledError", "asyncio.tasks.CancelledError"}
 )
+BASE_EXCEPTION = "builtins.BaseException"
+# Handlers that also catch everything a more specific one would (``except Exception`` does not
+# catch ``CancelledError``, but does catch every timeout error).
+CATCH_ALL: FrozenSet[str] = frozenset({"builtins.Exception", BASE_EXCEPTION})
 # What a handler after ``async with asyncio.TaskGroup()`` can still match: the group itself
 # (``ExceptionGroup`` is an ``Exception``), ``KeyboardInterrupt``/``SystemExit`` (re-raised
 # unwrapped), and ``CancelledError`` (the group's own cancellation is never wrapped).
-TASK_GROUP_ESCAPES: FrozenSet[str] = CANCELLED_ERRORS | frozenset(
-    {
-        "builtins.BaseException",
-        "builtins.Exception",
-        "builtins.BaseExceptionGroup",
-        "builtins.ExceptionGroup",
-        "builtins.KeyboardInterrupt",
-        "builtins.SystemExit",
-        "exceptiongroup.BaseExceptionGroup",
-        "exceptiongroup.ExceptionGroup",
-    }
+TASK_GROUP_ESCAPES: FrozenSet[str] = (
+    CANCELLED_ERRORS
+    | CATCH_ALL
+    | frozenset(
+        {
+            "builtins.BaseExceptionGroup",
+            "builtins.ExceptionGroup",
+            "builtins.KeyboardInterrupt",
+            "builtins.SystemExit",
+            "exceptiongroup.BaseExceptionGroup",
+            "exceptiongroup.ExceptionGroup",
+        }
+    )
 )
 
 
@@ -65,56 +69,12 @@ def catches_any(handler: cst.ExceptHandler, names: FrozenSet[str], scope: ScopeT
     return types is not None and any(name in names for name in types)
 
 
-AnyTry = Union[cst.Try, cst.TryStar]
+def catches_cancellation(handler: cst.ExceptHandler, scope: ScopeTracker) -> bool:
+    """A bare ``except:``, ``except BaseException`` or ``except asyncio.CancelledError``:
+    the handlers that stop a task's cancellation (``except Exception`` does not, since 3.8)."""
+    return handler.type is None or catches_any(handler, CANCELLED_ERRORS | {BASE_EXCEPTION}, scope)
 
 
-@dataclass
-class _Open:
-    node: AnyTry
-    in_body: bool = True
-
-
-class TryBlocks:
-    """The ``try`` statements of the current function whose *body* holds the visited code
-    (innermost last). A ``try`` stops counting once its handlers, ``else`` or ``finally``
-    are reached, and a nested function starts afresh: its code runs elsewhere."""
-
-    def __init__(self) -> None:
-        self._functions: List[List[_Open]] = [[]]
-
-    def enter_function(self) -> None:
-        self._functions.append([])
-
-    def leave_function(self) -> None:
-        if len(self._functions) > 1:
-            self._functions.pop()
-
-    def enter_try(self, node: AnyTry) -> None:
-        self._functions[-1].append(_Open(node))
-
-    def leave_try(self, node: AnyTry) -> None:
-        tries = self._functions[-1]
-        if tries and tries[-1].node is node:
-            tries.pop()
-
-    def enter_handler(self) -> None:
-        """An ``except`` clause or ``finally`` of the innermost open ``try`` starts."""
-        tries = self._functions[-1]
-        if tries:
-            tries[-1].in_body = False
-
-    def enter_else(self, node: cst.Else) -> None:
-        tries = self._functions[-1]
-        if tries and tries[-1].node.orelse is node:
-            tries[-1].in_body = False
-
-    @property
-    def depth(self) -> int:
-        """How many ``try`` statements of the current function are open (a position to
-        compare enclosing blocks against)."""
-        return len(self._functions[-1])
-
-    def enclosing(self, start: int = 0) -> List[AnyTry]:
-        """The ``try`` statements whose body holds the visited code, innermost first,
-        among those opened at ``start`` depth or deeper."""
-        return [entry.node for entry in reversed(self._functions[-1][start:]) if entry.in_body]
+def catches_timeout(handler: cst.ExceptHandler, scope: ScopeTracker) -> bool:
+    """The handler names a timeout error (any spelling); broader handlers do not count."""
+    return catches_any(handler, TIMEOUT_ERRORS, scope)

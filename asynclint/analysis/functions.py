@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Iterator
 
 import libcst as cst
 
@@ -73,3 +74,33 @@ def _is_constant(expr: cst.BaseExpression) -> bool:
     if isinstance(expr, (cst.List, cst.Tuple, cst.Dict, cst.Set)):
         return not expr.elements
     return False
+
+
+def own_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """Every node of ``node``'s subtree that runs in the same scope (nested ``def``, ``lambda``
+    and ``class`` bodies run elsewhere and are skipped), ``node`` included."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        for field_name in child_fields(type(current)):
+            value = getattr(current, field_name)
+            children = value if isinstance(value, (tuple, list)) else (value,)
+            for child in reversed(children):
+                if isinstance(child, cst.CSTNode) and not isinstance(child, _NESTED_SCOPES):
+                    stack.append(child)
+
+
+def suspends(node: cst.CSTNode) -> bool:
+    """Whether code in ``node`` (same scope) can suspend: an ``await``, ``async for`` or
+    ``async with``, the only points where a task's cancellation is delivered."""
+    return any(
+        isinstance(child, cst.Await)
+        or (isinstance(child, (cst.For, cst.With, cst.CompFor)) and child.asynchronous is not None)
+        for child in own_nodes(node)
+    )
+
+
+def raises(node: cst.CSTNode) -> bool:
+    """Whether ``node`` (same scope) holds a ``raise`` statement."""
+    return any(isinstance(child, cst.Raise) for child in own_nodes(node))

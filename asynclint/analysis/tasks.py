@@ -15,6 +15,7 @@ from typing import FrozenSet, Iterator, Optional
 import libcst as cst
 
 from asynclint.analysis.awaitables import FUTURE, awaitable_kind, is_event_loop
+from asynclint.analysis.functions import own_nodes
 from asynclint.analysis.index import ProjectIndex
 from asynclint.analysis.library_types import receiver_type
 from asynclint.analysis.scope import ScopeTracker
@@ -26,6 +27,7 @@ def _spellings(*names: str) -> FrozenSet[str]:
 
 
 GATHER = _spellings("gather")
+SHIELD = _spellings("shield")
 WAIT = _spellings("wait")
 WAIT_FOR = _spellings("wait_for")
 AS_COMPLETED = _spellings("as_completed")
@@ -56,6 +58,29 @@ EXECUTOR_SUBMIT = "submit"
 # ``gather(..., return_exceptions=True)``: failures come back as values in the result list.
 RETURN_EXCEPTIONS = "return_exceptions"
 TIMEOUT = "timeout"
+
+
+# Awaiting one of these on existing tasks raises ``CancelledError`` when *those* were cancelled,
+# not only when the awaiting task is.
+_PASS_CANCELLATION_ON = GATHER | WAIT_FOR | SHIELD
+_EXISTING = (cst.Name, cst.Attribute, cst.Subscript)
+
+
+def awaits_existing_future(node: cst.CSTNode, scope: ScopeTracker) -> bool:
+    """Code in ``node`` awaits a task or future that exists already (``await task``,
+    ``await self._waiter``, ``await asyncio.gather(*tasks)``, ``await asyncio.shield(task)``):
+    a ``CancelledError`` there may be that task's own cancellation (it was cancelled by this
+    code or by another task), which the awaiting code may legitimately absorb."""
+    for child in own_nodes(node):
+        if not isinstance(child, cst.Await):
+            continue
+        awaited = child.expression
+        if isinstance(awaited, _EXISTING):
+            return True
+        if isinstance(awaited, cst.Call) and scope.qualified_name(awaited.func) in _PASS_CANCELLATION_ON:
+            if any(isinstance(arg.value, _EXISTING) for arg in positional(awaited)):
+                return True
+    return False
 
 
 def is_task_group(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> bool:

@@ -1,0 +1,83 @@
+"""AIO400 swallowed-cancellation: a coroutine catches its own cancellation and carries on.
+
+A bare ``except:``, ``except BaseException`` or ``except asyncio.CancelledError`` around code
+that suspends, in a coroutine, whose handler never re-raises. Not flagged: handlers of a
+``try`` that awaits an existing task or future (``task.cancel(); await task``: the
+``CancelledError`` is that task's), handlers that ask ``cancelling()``/``uncancel()``, and
+``try`` bodies that never suspend (cancellation is delivered only at ``await``).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from asynclint.analysis.exceptions import CANCELLED_ERRORS, catches_any, catches_cancellation
+from asynclint.analysis.functions import own_nodes, raises, suspends
+from asynclint.analysis.tasks import awaits_existing_future
+from asynclint.check import Check
+
+_CANCELLATION_STATE = frozenset({"cancelling", "uncancel"})
+# Calls that only report the caught exception (``log.exception(...)``, ``print(exc)``).
+_REPORTING = frozenset({"print", "debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
+
+
+class SwallowedCancellation(Check):
+    CODE = "AIO400"
+
+    def visit_Try(self, node: cst.Try) -> None:
+        if not self.scope.in_coroutine:
+            return
+        handlers = [handler for handler in node.handlers if catches_cancellation(handler, self.scope)]
+        if not handlers or not suspends(node.body) or awaits_existing_future(node.body, self.scope):
+            return
+        for handler in handlers:
+            if raises(handler.body) or _inspects_cancellation(handler.body) or _hands_on(handler):
+                continue
+            if handler.type is None:
+                self.report(handler, "bare")
+            elif catches_any(handler, CANCELLED_ERRORS, self.scope):
+                self.report(handler.type, caught=self.context.code(handler.type))
+            else:
+                self.report(handler.type, "base_exception", caught=self.context.code(handler.type))
+
+
+def _inspects_cancellation(body: cst.CSTNode) -> bool:
+    """The handler asks ``task.cancelling()`` or calls ``uncancel()``: it manages the
+    cancellation count on purpose (Python 3.11+)."""
+    return any(
+        isinstance(child, cst.Call)
+        and isinstance(child.func, cst.Attribute)
+        and child.func.attr.value in _CANCELLATION_STATE
+        for child in own_nodes(body)
+    )
+
+
+def _hands_on(handler: cst.ExceptHandler) -> bool:
+    """``except BaseException as exc: errors.append(exc)``: the exception is kept (stored,
+    or passed to a call other than a log or ``print``), typically to be raised later."""
+    if handler.name is None or not isinstance(handler.name.name, cst.Name):
+        return False
+    name = handler.name.name.value
+    for child in own_nodes(handler.body):
+        if isinstance(child, (cst.Assign, cst.AnnAssign)) and child.value is not None and _mentions(child.value, name):
+            return True
+        if isinstance(child, cst.Call) and _callee(child) not in _REPORTING:
+            if any(_mentions(arg.value, name) for arg in child.args):
+                return True
+    return False
+
+
+def _mentions(expr: cst.CSTNode, name: str) -> bool:
+    """``name`` itself, or an element of a literal container holding it."""
+    if isinstance(expr, cst.Name):
+        return expr.value == name
+    if isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
+        return any(_mentions(element.value, name) for element in expr.elements)
+    return False
+
+
+def _callee(call: cst.Call) -> str:
+    func = call.func
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return func.value if isinstance(func, cst.Name) else ""
