@@ -46,9 +46,14 @@ def is_call_on(node: cst.CSTNode, key: str, method: str) -> bool:
     return call is not None and call[1] == method and dotted_key(call[0]) == key
 
 
-def releases(root: cst.CSTNode, key: str) -> Iterator[cst.Call]:
-    """The ``<key>.release()`` calls among ``root``'s own nodes."""
-    return (node for node in own_nodes(root) if is_call_on(node, key, RELEASE))  # type: ignore[misc]
+def released_before(root: cst.CSTNode, key: str, node: cst.CSTNode) -> bool:
+    """``root``'s own code calls ``<key>.release()`` before reaching ``node`` (source order)."""
+    for current in own_nodes(root):
+        if current is node:
+            return False
+        if is_call_on(current, key, RELEASE):
+            return True
+    return False
 
 
 def release_protection(body: cst.CSTNode, key: str, after: cst.CSTNode) -> List[bool]:
@@ -115,3 +120,24 @@ def _expression(statement: cst.CSTNode) -> Optional[cst.BaseExpression]:
     if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
         return _expression(statement.body[0])
     return None
+
+
+def acquired_keys(function: cst.FunctionDef) -> Iterator[str]:
+    """The receivers (:func:`dotted_key`) a function's own code acquires: ``async with X``
+    and ``await X.acquire()``."""
+    for node in own_nodes(function.body):
+        if isinstance(node, cst.With) and node.asynchronous is not None:
+            for item in node.items:
+                key = dotted_key(item.item)
+                if key is not None:
+                    yield key
+        else:
+            receiver = acquired_receiver(node)
+            key = dotted_key(receiver) if receiver is not None else None
+            if key is not None:
+                yield key
+
+
+def tests_locked(function: cst.FunctionDef, key: str) -> bool:
+    """The function calls ``<key>.locked()``: it checks whether the lock is held first."""
+    return any(is_call_on(node, key, LOCKED) for node in own_nodes(function.body))

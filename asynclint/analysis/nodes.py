@@ -26,13 +26,14 @@ def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
 
 
 def own_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """Every node below ``node``, not descending into nested functions, lambdas or classes."""
-    stack = list(children(node))
+    """Every node below ``node`` in source order, not descending into nested functions,
+    lambdas or classes."""
+    stack = list(children(node))[::-1]
     while stack:
         current = stack.pop()
         yield current
         if not isinstance(current, NESTED_SCOPES):
-            stack.extend(children(current))
+            stack.extend(list(children(current))[::-1])
 
 
 def dotted_key(expr: Optional[cst.BaseExpression]) -> Optional[str]:
