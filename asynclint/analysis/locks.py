@@ -15,7 +15,8 @@ import libcst as cst
 
 from asynclint.analysis.index import ProjectIndex
 from asynclint.analysis.library_types import receiver_type
-from asynclint.analysis.nodes import NESTED_SCOPES, children, dotted_key, method_call, own_nodes
+from asynclint.analysis.functions import own_nodes
+from asynclint.analysis.nodes import NESTED_SCOPES, children, dotted_key, method_call
 from asynclint.analysis.scope import ScopeTracker
 
 LOCK_TYPES = frozenset({"asyncio.Lock", "asyncio.Semaphore", "asyncio.BoundedSemaphore", "asyncio.Condition"})
@@ -95,7 +96,7 @@ class _ReleaseWalk:
 def released_right_after(root: cst.CSTNode, acquire: cst.Await, key: str) -> bool:
     """``await lock.acquire()`` directly followed by ``lock.release()`` (nothing in between
     can fail): the idiom that waits until the lock is free."""
-    for node in (root, *own_nodes(root)):
+    for node in own_nodes(root):
         for first, second in _consecutive_expressions(node):
             if first is acquire and is_call_on(second, key, RELEASE):
                 return True

@@ -1,8 +1,8 @@
-"""Walking a subtree after the traversal: children, and a scope's own nodes.
+"""Small questions about nodes read after the traversal: children, receivers, method calls.
 
 Checks that decide at the end of a function ("is this lock released in a ``finally``?",
-"is this session closed?") read the function's body once more. Nested functions, lambdas
-and classes run at another time, so a scope's *own* nodes stop at them.
+"is this session closed?") read the function's body once more (with
+:func:`asynclint.analysis.functions.own_nodes`, which stops at nested scopes).
 """
 
 from __future__ import annotations
@@ -25,17 +25,6 @@ def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
             yield from (item for item in value if isinstance(item, cst.CSTNode))
 
 
-def own_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """Every node below ``node`` in source order, not descending into nested functions,
-    lambdas or classes."""
-    stack = list(children(node))[::-1]
-    while stack:
-        current = stack.pop()
-        yield current
-        if not isinstance(current, NESTED_SCOPES):
-            stack.extend(list(children(current))[::-1])
-
-
 def dotted_key(expr: Optional[cst.BaseExpression]) -> Optional[str]:
     """``self._lock`` for ``self._lock``: the text of a name or a chain of attributes on a
     name, which identifies one receiver within a scope; None for anything else."""
@@ -51,13 +40,4 @@ def method_call(node: cst.CSTNode) -> Optional[Tuple[cst.BaseExpression, str]]:
     """``(receiver, method)`` for ``receiver.method(...)``, else None."""
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
         return node.func.value, node.func.attr.value
-    return None
-
-
-def statement_expression(statement: cst.CSTNode) -> Optional[cst.BaseExpression]:
-    """The expression of a line holding one expression statement (``await lock.acquire()``)."""
-    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
-        small = statement.body[0]
-        if isinstance(small, cst.Expr):
-            return small.value
     return None
