@@ -38,3 +38,6 @@ ASYNCIO_COROUTINE_REMOVED_IN: Version = (3, 11)
 
 # ``asyncio.to_thread`` exists from 3.9 on.
 TO_THREAD_ADDED_IN: Version = (3, 9)
+
+# ``asyncio.wait()`` given coroutines: DeprecationWarning since 3.8, TypeError since 3.11.
+WAIT_COROUTINES_REMOVED_IN: Version = (3, 11)

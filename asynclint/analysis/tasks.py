@@ -10,7 +10,7 @@ asyncio.TaskGroup() as tg``, ``tg = asyncio.TaskGroup()``), never by a variable'
 
 from __future__ import annotations
 
-from typing import FrozenSet, Iterator, Optional
+from typing import FrozenSet, Iterator, List, Optional
 
 import libcst as cst
 
@@ -160,6 +160,23 @@ def first_collection(call: cst.Call, *keywords: str) -> Optional[cst.BaseExpress
         return arg.value if arg.star == "" else None
     found = keyword(call, *keywords)
     return found.value if found is not None else None
+
+
+_LITERALS = (cst.List, cst.Tuple, cst.Set)
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp)
+
+
+def collection_items(expr: Optional[cst.BaseExpression], scope: ScopeTracker) -> Optional[List[cst.BaseExpression]]:
+    """The awaitables a collection argument holds, when visible: the elements of a literal
+    list/tuple/set (starred ones left out), or the element expression of a comprehension,
+    given directly or through a local bound to one. None when unknown."""
+    if isinstance(expr, cst.Name):
+        expr = scope.local_value(expr.value)
+    if isinstance(expr, _LITERALS):
+        return [element.value for element in expr.elements if isinstance(element, cst.Element)]
+    if isinstance(expr, _COMPREHENSIONS):
+        return [expr.elt]
+    return None
 
 
 def is_none(expr: cst.BaseExpression) -> bool:
