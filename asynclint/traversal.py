@@ -42,6 +42,27 @@ def child_fields(node_type: Type[cst.CSTNode]) -> Tuple[str, ...]:
     return fields
 
 
+# What a field value is, by its type: libcst nodes are ABCs, so ``isinstance(value,
+# cst.CSTNode)`` goes through ``ABCMeta.__instancecheck__``; a dict lookup by type is ~10x cheaper.
+NODE, SEQUENCE, LEAF = 1, 2, 3
+_kinds: Dict[type, int] = {}
+
+
+def value_kind(value: object) -> int:
+    """``NODE``, ``SEQUENCE`` (tuple/list of children) or ``LEAF`` for a field value."""
+    value_type = type(value)
+    kind = _kinds.get(value_type)
+    if kind is None:
+        if issubclass(value_type, cst.CSTNode):
+            kind = NODE
+        elif issubclass(value_type, (tuple, list)):
+            kind = SEQUENCE
+        else:
+            kind = LEAF
+        _kinds[value_type] = kind
+    return kind
+
+
 Callback = Callable[[cst.CSTNode], object]
 
 
@@ -76,20 +97,28 @@ def visit_batched(module: cst.Module, visitors: Sequence[cst.BatchableCSTVisitor
     on_visit = _methods(visitors, "visit_")
     on_leave = _methods(visitors, "leave_")
     empty: List[Callback] = []
+    # Per node type, everything the walk needs in one lookup: hooks before, child fields, hooks after.
+    plans: Dict[type, Tuple[List[Callback], Tuple[str, ...], List[Callback]]] = {}
+
+    def plan_for(node_type: type) -> Tuple[List[Callback], Tuple[str, ...], List[Callback]]:
+        name = node_type.__name__
+        plan = plans[node_type] = (on_visit.get(name, empty), child_fields(node_type), on_leave.get(name, empty))
+        return plan
 
     def walk(node: cst.CSTNode) -> None:
-        name = type(node).__name__
-        for callback in on_visit.get(name, empty):
+        before, fields, after = plans.get(type(node)) or plan_for(type(node))
+        for callback in before:
             callback(node)
-        for field_name in child_fields(type(node)):
+        for field_name in fields:
             value = getattr(node, field_name)
-            if isinstance(value, cst.CSTNode):
+            kind = _kinds.get(type(value)) or value_kind(value)
+            if kind == NODE:
                 walk(value)
-            elif isinstance(value, (tuple, list)):
+            elif kind == SEQUENCE:
                 for item in value:
-                    if isinstance(item, cst.CSTNode):
+                    if (_kinds.get(type(item)) or value_kind(item)) == NODE:
                         walk(item)
-        for callback in on_leave.get(name, empty):
+        for callback in after:
             callback(node)
 
     walk(module)

@@ -113,12 +113,13 @@ class ScopeTracker:
         Module-level definitions resolve to their own name; anything bound locally in a
         function (other than by an import) or ambiguous resolves to None.
         """
-        if isinstance(expr, cst.Attribute):
-            base = self.qualified_name(expr.value)
-            return f"{base}.{expr.attr.value}" if base else None
-        if not isinstance(expr, cst.Name):
+        # ``type is`` rather than isinstance: a hot path, and libcst's ABC instance checks are slow
+        if type(expr) is cst.Attribute:
+            base = self.qualified_name(expr.value)  # type: ignore[attr-defined]
+            return f"{base}.{expr.attr.value}" if base else None  # type: ignore[attr-defined]
+        if type(expr) is not cst.Name:
             return None
-        name = expr.value
+        name = expr.value  # type: ignore[attr-defined]
         frame = self._lookup(name)
         if frame is not None:
             return frame.imports.get(name)

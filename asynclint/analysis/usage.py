@@ -14,7 +14,7 @@ from typing import Dict, List
 
 import libcst as cst
 
-from asynclint.traversal import child_fields
+from asynclint.traversal import NODE, SEQUENCE, child_fields, value_kind
 
 # Use kinds
 STORE = "store"        # assignment / deletion target, parameter, definition name
@@ -65,11 +65,11 @@ def collect_usage(scope: cst.CSTNode) -> Usage:
 
 
 def _walk(node: cst.CSTNode, context: str, usage: Usage) -> None:
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:  # concrete node classes: ``type is`` avoids ABC instance checks
         usage.names.setdefault(node.value, []).append(context)
         return
     node_type = type(node).__name__
-    if isinstance(node, cst.Attribute):
+    if type(node) is cst.Attribute:
         usage.attributes.setdefault(node.attr.value, []).append(context)
     for field_name in child_fields(type(node)):
         key = (node_type, field_name)
@@ -77,11 +77,12 @@ def _walk(node: cst.CSTNode, context: str, usage: Usage) -> None:
             continue
         value = getattr(node, field_name)
         child_context = _context(node, key, context)
-        if isinstance(value, cst.CSTNode):
+        kind = value_kind(value)
+        if kind == NODE:
             _walk(value, child_context, usage)
-        elif isinstance(value, (tuple, list)):
+        elif kind == SEQUENCE:
             for item in value:
-                if isinstance(item, cst.CSTNode):
+                if value_kind(item) == NODE:
                     _walk(item, child_context, usage)
 
 
