@@ -2,8 +2,9 @@
 ``yield from``), removed from asyncio in Python 3.11.
 
 ``@types.coroutine`` remains in the language for low-level awaitables that yield straight to
-the event loop (``@types.coroutine def _sleep0(): yield``); only generators that delegate
-with ``yield from``, the application-level style, count as legacy coroutines here.
+the event loop (``@types.coroutine def _sleep0(): yield``) or to another awaitable's iterator
+(``yield from awaitable.__await__()``); only generators that delegate to coroutines with
+``yield from``, the application-level style, count as legacy coroutines here.
 """
 
 from __future__ import annotations
@@ -34,15 +35,20 @@ def legacy_coroutine_decorator(function: cst.FunctionDef, scope: ScopeTracker) -
     return None
 
 
+# ``yield from x.__await__()``: driving an awaitable's iterator by hand, the low-level plumbing
+# ``types.coroutine`` exists for.
+_ITERATOR_PROTOCOL = frozenset({"__await__", "__iter__"})
+
+
 @lru_cache(maxsize=256)  # nodes hash by identity; asked once per decorated function
 def delegates_with_yield_from(function: cst.FunctionDef) -> bool:
-    """``yield from`` in the function's own body (nested scopes excluded)."""
+    """``yield from`` a coroutine in the function's own body (nested scopes excluded)."""
     return _has_yield_from(function.body)
 
 
 def _has_yield_from(node: cst.CSTNode) -> bool:
     if isinstance(node, cst.Yield):
-        return isinstance(node.value, cst.From)
+        return isinstance(node.value, cst.From) and not _drives_iterator(node.value.item)
     if isinstance(node, _NESTED_SCOPES):
         return False
     for field_name in child_fields(type(node)):
@@ -51,3 +57,8 @@ def _has_yield_from(node: cst.CSTNode) -> bool:
         if any(isinstance(child, cst.CSTNode) and _has_yield_from(child) for child in children):
             return True
     return False
+
+
+def _drives_iterator(expr: cst.BaseExpression) -> bool:
+    func = expr.func if isinstance(expr, cst.Call) else None
+    return isinstance(func, cst.Attribute) and func.attr.value in _ITERATOR_PROTOCOL

@@ -6,12 +6,14 @@
 - :func:`loop_fate`: what a scope does with a loop it created (``loop =
   asyncio.new_event_loop()``): runs it, closes it in a ``finally``, or hands it on to code
   that may close it. Computed lazily, only for the rare scopes that create a loop.
+- :func:`read_by_nested_code`: whether a function, lambda or class defined in a scope reads
+  the scope's loop variable (a closure, or a global at module level).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, List, Optional
+from typing import Callable, FrozenSet, Iterator, List, Optional
 
 import libcst as cst
 
@@ -27,6 +29,7 @@ from asynclint.analysis.event_loops import LOOP_RUNNING_METHODS
 from asynclint.analysis.index import ProjectIndex
 from asynclint.analysis.names import ModuleSymbols
 from asynclint.analysis.scope import ScopeTracker
+from asynclint.analysis.usage import STORE, Usage
 from asynclint.traversal import child_fields
 
 RUN = "run"  # asyncio.run(...)
@@ -77,7 +80,7 @@ def patches_reentrant_loops(symbols: ModuleSymbols) -> bool:
 
 @dataclass
 class LoopFate:
-    """What one scope does with the loop bound to one name."""
+    """What one scope does with the loop (or another object it must close) bound to one name."""
 
     runs: int = 0
     closed_in_finally: bool = False
@@ -93,15 +96,34 @@ def loop_fate(scope_node: cst.CSTNode, name: str, scope: ScopeTracker, index: Pr
     ``run_coroutine_threadsafe``...) or to a coroutine of this project counts as handing it
     on, since the receiver may close it.
     """
+    return resource_fate(scope_node, name, scope, index, frozenset({LOOP_CLOSE_METHOD}), LOOP_BORROWERS)
+
+
+def resource_fate(
+    scope_node: cst.CSTNode,
+    name: str,
+    scope: ScopeTracker,
+    index: ProjectIndex,
+    close_methods: FrozenSet[str],
+    borrowers: FrozenSet[str],
+) -> LoopFate:
+    """:func:`loop_fate` for any object the scope must close (a client session...): closed
+    with one of ``close_methods``, lent without hand-over to ``borrowers`` (qualified names)
+    or to a coroutine of this project."""
     fate = LoopFate()
     body = scope_node.body if isinstance(scope_node, cst.FunctionDef) else scope_node
-    _LoopUses(name, scope, index, fate).walk(body, in_finally=False)
+    _LoopUses(name, scope, index, fate, close_methods, borrowers).walk(body, in_finally=False)
     return fate
 
 
 class _LoopUses:
-    def __init__(self, name: str, scope: ScopeTracker, index: ProjectIndex, fate: LoopFate) -> None:
+    def __init__(
+        self, name: str, scope: ScopeTracker, index: ProjectIndex, fate: LoopFate,
+        close_methods: FrozenSet[str], borrowers: FrozenSet[str],
+    ) -> None:
         self.name = name
+        self.close_methods = close_methods
+        self.borrowers = borrowers
         self.scope = scope
         self.index = index
         self.fate = fate
@@ -112,7 +134,7 @@ class _LoopUses:
 
     def walk(self, node: cst.CSTNode, in_finally: bool) -> None:
         fate = self.fate
-        if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+        if isinstance(node, _SCOPES):
             if any(self._is_loop(n) for n in _descendants(node)):
                 fate.handed_on = True  # nested code may run or close it later
             return
@@ -152,7 +174,7 @@ class _LoopUses:
         func = call.func
         if isinstance(func, cst.Attribute) and self._is_loop(func.value):
             method = func.attr.value
-            if method == LOOP_CLOSE_METHOD:
+            if method in self.close_methods:
                 if in_finally:
                     self.fate.closed_in_finally = True
                 else:
@@ -196,9 +218,30 @@ class _LoopUses:
 
     def _lends(self, call: cst.Call) -> bool:
         """Calls that use a loop without taking charge of closing it."""
-        if self.scope.qualified_name(call.func) in LOOP_BORROWERS:
+        if self.scope.qualified_name(call.func) in self.borrowers:
             return True
         return is_coroutine_function_ref(call.func, self.scope, self.index)
+
+
+def read_by_nested_code(scope_node: cst.CSTNode, name: str, usage: Callable[[cst.CSTNode], Usage]) -> bool:
+    """A function, lambda or class defined in ``scope_node`` reads ``name`` without binding it
+    itself (``usage`` is :meth:`FileContext.usage`, cached per scope)."""
+    for nested in _nested_scopes(scope_node):
+        kinds = usage(nested).kinds(name)
+        if kinds and STORE not in kinds:
+            return True
+    return False
+
+
+def _nested_scopes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    for child in _children(node):
+        if isinstance(child, _SCOPES):
+            yield child
+        else:
+            yield from _nested_scopes(child)
+
+
+_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 
 
 def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:

@@ -19,6 +19,7 @@ from typing import Dict, List, Optional, Union
 
 import libcst as cst
 
+from asynclint.analysis.expected_errors import ExpectsErrors
 from asynclint.analysis.guards import ExceptionGuarded
 from asynclint.analysis.scope import ScopeNode
 from asynclint.check import Check, FileContext
@@ -61,9 +62,10 @@ class _OpenLoop:
         return None
 
 
-class CpuBoundLoopInAsync(ExceptionGuarded, Check):
+class CpuBoundLoopInAsync(ExpectsErrors, ExceptionGuarded, Check):
     CODE = "AIO903"
-    # ``try: while True: q.get_nowait() ... except QueueEmpty:`` ends by an exception
+    # ``try: while True: q.get_nowait() ... except QueueEmpty:`` ends by an exception (so does
+    # a loop in ``with pytest.raises(...):``)
     GUARDED_BY = None
 
     def __init__(self, context: FileContext) -> None:
@@ -80,7 +82,8 @@ class CpuBoundLoopInAsync(ExceptionGuarded, Check):
     def _enter(self, node: Loop, over_range: bool = False, size: Optional[int] = None) -> None:
         loops = self._loops()
         if loops is not None:
-            loops.append(_OpenLoop(node, range_loops=int(over_range), size=size, exits=self.exception_guards.guarded))
+            ends_by_exception = self.exception_guards.guarded or self.expected_errors.active
+            loops.append(_OpenLoop(node, range_loops=int(over_range), size=size, exits=ends_by_exception))
 
     def _leave(self, node: Loop) -> None:
         loops = self._loops()
@@ -138,6 +141,7 @@ class CpuBoundLoopInAsync(ExceptionGuarded, Check):
         self._mark_yield()
 
     def visit_With(self, node: cst.With) -> None:
+        super().visit_With(node)
         if node.asynchronous is not None:
             self._mark_yield()
 

@@ -10,7 +10,9 @@ by other functions is real fine-tuning and stays silent. ``get_event_loop()`` ma
 loop someone else set up (test fixtures, frameworks), so it is only reported at module level
 and when no ``set_event_loop(...)`` came before. Every occurrence of the loop's name is counted during
 the traversal (a use from another function, through a global or a closure, disqualifies it)
-and compared at the end of the scope with the uses the pattern allows.
+and compared at the end of the scope with the uses the pattern allows; a candidate's scope
+is then read once more (:func:`read_by_nested_code`) for uses the traversal saw before the binding,
+such as a coroutine defined earlier that closes over the loop.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import libcst as cst
 
 from asynclint.analysis.asyncio_api import DEPRECATED_LOOP_GETTERS
 from asynclint.analysis.event_loops import MANUAL_LOOP_FACTORIES, RUN_PROVIDED_METHODS, RUN_UNTIL_COMPLETE, SET_EVENT_LOOP
+from asynclint.analysis.loop_ownership import read_by_nested_code
 from asynclint.analysis.scope import Frame, ScopeNode
 from asynclint.check import Check, FileContext
 
@@ -200,6 +203,6 @@ class PreferAsyncioRun(Check):
 
     def _decide(self, scope_node: ScopeNode) -> None:
         for name, loop in self._loops.pop(scope_node, {}).items():
-            if loop.is_plain:
+            if loop.is_plain and not read_by_nested_code(scope_node, name, self.context.usage):
                 run = loop.runs[0]
                 self.report(run, loop=name, factory=self.context.code(loop.factory), coro=self._coro(run))

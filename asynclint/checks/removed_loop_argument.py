@@ -3,7 +3,8 @@
 ``target-version`` is the oldest Python the code supports, so the code also runs on 3.10+
 where the call raises TypeError: it is reported at every target, with a message saying
 "deprecated, and a TypeError from 3.10" when the target is older than 3.10. Code that only
-runs on older Pythons (``if sys.version_info < (3, 10):`` and the like) is left alone.
+runs on older Pythons (``if sys.version_info < (3, 10):`` and the like) and tests expecting
+the TypeError (``with pytest.raises(TypeError):``) are left alone.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from __future__ import annotations
 import libcst as cst
 
 from asynclint.analysis.asyncio_versions import LOOP_ARGUMENT_REMOVED, LOOP_ARGUMENT_REMOVED_IN
+from asynclint.analysis.expected_errors import ExpectsErrors
 from asynclint.analysis.guards import VersionGated
 from asynclint.check import Check
 
 
-class RemovedLoopArgument(VersionGated, Check):
+class RemovedLoopArgument(ExpectsErrors, VersionGated, Check):
     CODE = "AIO504"
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -23,7 +25,7 @@ class RemovedLoopArgument(VersionGated, Check):
         if argument is None or self.scope.qualified_name(node.func) not in LOOP_ARGUMENT_REMOVED:
             return
         gated = self.version_gates.runs_only_before()
-        if gated is not None and gated <= LOOP_ARGUMENT_REMOVED_IN:
+        if (gated is not None and gated <= LOOP_ARGUMENT_REMOVED_IN) or self.expected_errors.active:
             return
         variant = "deprecated" if self.context.target_version < LOOP_ARGUMENT_REMOVED_IN else None
         self.report(argument, variant, call=self.context.code(node.func), argument=self.context.code(argument.value))
