@@ -1,0 +1,26 @@
+"""AIO304 manual-task-instantiation: ``asyncio.Task(coro)`` called directly.
+
+The asyncio docs: use ``asyncio.create_task()`` (or ``loop.create_task()``), do not instantiate
+tasks manually; only task factories and low-level code that passes ``loop=`` (or
+``eager_start=``, which ``create_task`` lacks before 3.14) have a reason to. Only calls count:
+annotations, ``isinstance`` checks and subclasses mention the class without instantiating it.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from asynclint.analysis.tasks import TASK_CLASSES, keyword
+from asynclint.check import Check
+
+_LOW_LEVEL_ARGUMENTS = ("loop", "eager_start")
+
+
+class ManualTaskInstantiation(Check):
+    CODE = "AIO304"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.scope.qualified_name(node.func) not in TASK_CLASSES or keyword(node, *_LOW_LEVEL_ARGUMENTS):
+            return
+        variant = None if self.scope.in_coroutine else "sync_caller"
+        self.report(node, variant, call=self.context.code(node.func))
