@@ -1,0 +1,110 @@
+"""MkDocs hooks: the pages generated at build time (nothing generated is committed).
+
+- ``rules/<CODE>.md`` (served at ``rules/<CODE>/``, the address ``asynclint.catalog.docs_url``
+  gives editors and SARIF viewers): each rule's page, rendered from the catalog by
+  :func:`asynclint.catalog.render_markdown`, the same text ``asynclint explain`` prints;
+- ``rules/index.md``: the table of every rule;
+- ``cli.md``: the command-line reference, read from the click commands themselves.
+
+The rule pages are added to the navigation under "Rules".
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import click
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+
+from asynclint.catalog import Rule, load_catalog, render_markdown
+from asynclint.cli import cli
+
+RULES_SECTION = "Rules"
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """List the generated rule pages in the "Rules" section of the navigation."""
+    for entry in config.nav or []:
+        if isinstance(entry, dict) and RULES_SECTION in entry:
+            pages: List[Any] = ["rules/index.md"]
+            pages += [{f"{rule.code} {rule.name}": rule_path(rule)} for rule in load_catalog().values()]
+            entry[RULES_SECTION] = pages
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    generated: Dict[str, str] = {"rules/index.md": rules_index(), "cli.md": cli_reference()}
+    generated.update({rule_path(rule): rule_page(rule) for rule in load_catalog().values()})
+    for path, content in generated.items():
+        files.append(File.generated(config, path, content=content))
+    return files
+
+
+def rule_path(rule: Rule) -> str:
+    return f"rules/{rule.code}.md"
+
+
+def rule_page(rule: Rule) -> str:
+    page = render_markdown(rule)
+    if getattr(rule, "fix", None) is None:
+        page += "\n## Fix safety\n\n`asynclint fix` has no automatic fix for this rule: follow *How to fix* above.\n"
+    return page
+
+
+def rules_index() -> str:
+    lines = [
+        "# Rules",
+        "",
+        "Every rule asynclint has. Rules marked *off* are opt-in: enable them with `--select`, "
+        "`--extend-select` or `extend-select` in the [configuration](../configuration.md).",
+        "",
+        "| Code | Name | Default | Severity | What it flags |",
+        "|---|---|---|---|---|",
+    ]
+    for rule in load_catalog().values():
+        link = f"[{rule.code}]({rule.code}.md)"
+        default = "on" if rule.default else "off"
+        lines.append(f"| {link} | {rule.name} | {default} | {rule.severity.value} | {_cell(rule.summary)} |")
+    return "\n".join(lines) + "\n"
+
+
+def cli_reference() -> str:
+    """Every command of the ``asynclint`` group with its usage, help and options, as click
+    itself describes them (what ``asynclint COMMAND --help`` prints)."""
+    root = click.Context(cli, info_name="asynclint", **cli.context_settings)
+    parts = [
+        "# Command-line reference",
+        "",
+        "Generated from the commands themselves; `asynclint COMMAND --help` prints the same.",
+        "",
+        "**Exit status** of every command: `0` no findings, `1` findings, `2` usage, configuration "
+        "or internal error.",
+        "",
+    ]
+    parts += _command("asynclint", cli, root)
+    for name in cli.list_commands(root):
+        command = cli.get_command(root, name)
+        if command is not None and not command.hidden:
+            parts += _command(f"asynclint {name}", command, click.Context(command, info_name=name, parent=root))
+    return "\n".join(parts)
+
+
+def _command(title: str, command: click.Command, context: click.Context) -> List[str]:
+    lines = [f"## `{title}`", "", "```text", command.get_usage(context), "```", ""]
+    if command.help:
+        lines += [click.unstyle(command.help).strip(), ""]
+    options = [
+        record
+        for param in command.get_params(context)
+        if isinstance(param, click.Option) and (record := param.get_help_record(context))
+    ]
+    if options:
+        lines += ["| Option | Description |", "|---|---|"]
+        lines += [f"| `{' '.join(names.split())}` | {_cell(text)} |" for names, text in options]
+        lines.append("")
+    return lines
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
