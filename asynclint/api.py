@@ -11,16 +11,17 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, List, Optional, Union
+from typing import Any, Callable, Iterable, List, Optional, Union
 
 from asynclint.analysis.index import ProjectIndex
 from asynclint.analysis.project import CACHE_DIR_NAME, find_project_root, index_files
 from asynclint.catalog import load_catalog
 from asynclint.config import Config, find_config_file, load_config
 from asynclint.diagnostics import Diagnostic
-from asynclint.engine import FileResult, LintOptions, lint_file
+from asynclint.engine import LintOptions, lint_file
 from asynclint.engine import lint_source as _lint_source
 from asynclint.files import discover
+from asynclint.fixing import FileFix, FixOptions, fix_file
 
 _CHUNK = 8
 
@@ -74,6 +75,33 @@ def lint_paths(
     return result
 
 
+@dataclass
+class FixResult:
+    files: List[FileFix] = field(default_factory=list)
+    internal_errors: int = 0
+
+
+def fix_paths(
+    paths: Iterable[str],
+    config: Optional[Config] = None,
+    jobs: Optional[int] = None,
+    use_cache: bool = True,
+    unsafe: bool = False,
+    write: bool = True,
+) -> FixResult:
+    """Fix files and directories (``write=False``: compute the fixed text only)."""
+    config = config or Config()
+    paths = list(paths)
+    files = discover(paths, config)
+    index = build_project_index(paths, files, config, use_cache)
+    options = FixOptions(LintOptions.create(load_catalog(), config, index=index), unsafe, write)
+    result = FixResult()
+    for file_fix in _run(files, options, jobs or os.cpu_count() or 1, fix_file):
+        result.files.append(file_fix)
+        result.internal_errors += file_fix.internal_error
+    return result
+
+
 def build_project_index(paths: List[str], files: List[str], config: Config, use_cache: bool = True) -> ProjectIndex:
     root = config.root or (find_project_root(paths[0]) if paths else None)
     to_index = files if root is None else discover([str(root)], config) + files
@@ -83,24 +111,28 @@ def build_project_index(paths: List[str], files: List[str], config: Config, use_
     return index_files(dict.fromkeys(to_index), roots, cache_dir)
 
 
-def _run(files: List[str], options: LintOptions, jobs: int) -> Iterable[FileResult]:
+Task = Callable[[str, Any], Any]  # lint_file or fix_file: (path, options) -> result
+
+
+def _run(files: List[str], options: Any, jobs: int, task: Task = lint_file) -> List[Any]:
     if jobs <= 1 or len(files) <= 1:
-        return [lint_file(path, options) for path in files]
+        return [task(path, options) for path in files]
     workers = min(jobs, (len(files) + _CHUNK - 1) // _CHUNK) or 1
     if workers == 1:
-        return [lint_file(path, options) for path in files]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(options,)) as pool:
-        return list(pool.map(_lint_in_worker, files, chunksize=_CHUNK))
+        return [task(path, options) for path in files]
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(task, options)) as pool:
+        return list(pool.map(_in_worker, files, chunksize=_CHUNK))
 
 
-_worker_options: Optional[LintOptions] = None
+_worker: Optional[tuple] = None
 
 
-def _init_worker(options: LintOptions) -> None:
-    global _worker_options
-    _worker_options = options
+def _init_worker(task: Task, options: Any) -> None:
+    global _worker
+    _worker = (task, options)
 
 
-def _lint_in_worker(path: str) -> FileResult:
-    assert _worker_options is not None
-    return lint_file(path, _worker_options)
+def _in_worker(path: str) -> Any:
+    assert _worker is not None
+    task, options = _worker
+    return task(path, options)

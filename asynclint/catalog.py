@@ -17,7 +17,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from asynclint import _toml
 from asynclint.config import Config, ConfigError, parse_table
-from asynclint.diagnostics import Severity
+from asynclint.diagnostics import Applicability, Severity
 
 CODE_RE = re.compile(r"^AIO\d{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -33,6 +33,7 @@ _TOP_KEYS = {
     "default": bool,
     "variants": dict,
     "docs": dict,
+    "fix": dict,
     "bad": list,
     "good": list,
 }
@@ -42,6 +43,8 @@ _REQUIRED_DOCS = ("what", "why", "fix")
 # ``config``: the ``[tool.asynclint]`` settings an example needs (AIO210's ``blocking-calls``)
 _EXAMPLE_KEYS = {"title": str, "code": str, "config": dict}
 _VARIANT_KEYS = {"message": str, "suggestion": str}
+_BAD_EXAMPLE_KEYS = {**_EXAMPLE_KEYS, "fixed": str}
+_FIX_KEYS = {"title": str, "applicability": str, "reason": str}
 
 
 class CatalogError(Exception):
@@ -54,6 +57,16 @@ class Example:
     code: str
     config: Optional[Config] = None  # the settings the example is linted with
     config_toml: str = ""  # the same settings as ``[tool.asynclint]`` text, for the docs
+    fixed: Optional[str] = None  # what ``asynclint fix --unsafe-fixes`` makes of a bad example
+
+
+@dataclass(frozen=True)
+class FixInfo:
+    """The ``[fix]`` section: the fix's title, whether it is safe, and why."""
+
+    title: str
+    applicability: Applicability
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,7 @@ class Rule:
     docs: Docs
     bad: Tuple[Example, ...]
     good: Tuple[Example, ...]
+    fix: Optional[FixInfo] = None
 
     def render(self, variant: Optional[str], fields: Mapping[str, object]) -> Tuple[str, str]:
         """Return ``(message, suggestion)`` for a finding."""
@@ -159,6 +173,10 @@ def load_rule(path: Path) -> Rule:
     for key in ("seeds", "references"):
         if not all(isinstance(item, str) for item in docs.get(key, [])):
             raise CatalogError(f"{where} [docs]: {key} must be a list of strings")
+    fix = _fix_info(where, data["fix"]) if "fix" in data else None
+    bad = _examples(where, "bad", data.get("bad", []))
+    if fix is None and any(example.fixed is not None for example in bad):
+        raise CatalogError(f"{where}: a [[bad]] example has `fixed` but the rule has no [fix] section")
     return Rule(
         code=code,
         name=name,
@@ -175,9 +193,22 @@ def load_rule(path: Path) -> Rule:
             seeds=tuple(docs.get("seeds", [])),
             references=tuple(docs.get("references", [])),
         ),
-        bad=_examples(where, "bad", data.get("bad", [])),
+        bad=bad,
         good=_examples(where, "good", data.get("good", [])),
+        fix=fix,
     )
+
+
+def _fix_info(where: str, spec: Mapping[str, Any]) -> FixInfo:
+    _check_keys(f"{where} [fix]", spec, _FIX_KEYS, tuple(_FIX_KEYS))
+    try:
+        applicability = Applicability(spec["applicability"])
+    except ValueError:
+        choices = ", ".join(a.value for a in Applicability)
+        raise CatalogError(f"{where} [fix]: applicability must be one of {choices}") from None
+    if not spec["title"].strip() or not spec["reason"].strip():
+        raise CatalogError(f"{where} [fix]: title and reason must not be empty")
+    return FixInfo(spec["title"].strip(), applicability, spec["reason"].strip())
 
 
 def _check_keys(where: str, data: Mapping[str, Any], allowed: Mapping[str, type], required: Iterable[str]) -> None:
@@ -213,16 +244,17 @@ def _examples(where: str, kind: str, items: List[Any]) -> Tuple[Example, ...]:
         if not isinstance(item, dict):
             raise CatalogError(f"{where}: [[{kind}]] #{index + 1} must be a table")
         place = f"{where} [[{kind}]] #{index + 1}"
-        _check_keys(place, item, _EXAMPLE_KEYS, ("code",))
+        _check_keys(place, item, _BAD_EXAMPLE_KEYS if kind == "bad" else _EXAMPLE_KEYS, ("code",))
         code = item["code"].strip("\n") + "\n"
+        fixed = item["fixed"].strip("\n") + "\n" if "fixed" in item else None
         if "config" not in item:
-            examples.append(Example(item.get("title", ""), code))
+            examples.append(Example(item.get("title", ""), code, fixed=fixed))
             continue
         try:
             config = parse_table(item["config"], f"{place} config")
         except ConfigError as error:
             raise CatalogError(str(error)) from None
-        examples.append(Example(item.get("title", ""), code, config, _config_toml(item["config"], place)))
+        examples.append(Example(item.get("title", ""), code, config, _config_toml(item["config"], place), fixed))
     return tuple(examples)
 
 
@@ -283,6 +315,9 @@ def render_markdown(rule: Rule) -> str:
         parts += ["## Use instead", ""]
         parts += [_code_block(example) for example in rule.good]
     parts += ["## How to fix", "", rule.docs.fix, ""]
+    if rule.fix is not None:
+        safety = "safe" if rule.fix.applicability == Applicability.SAFE else "unsafe (applied with `--unsafe-fixes`)"
+        parts += ["## Fix safety", "", f"`asynclint fix` offers: {rule.fix.title}. The fix is {safety}: {rule.fix.reason}", ""]
     if rule.docs.traps:
         parts += ["## What is not flagged", "", rule.docs.traps, ""]
     if rule.docs.seeds:
@@ -297,7 +332,8 @@ def render_markdown(rule: Rule) -> str:
 def _code_block(example: Example) -> str:
     title = f"{example.title}:\n\n" if example.title else ""
     settings = f"```toml\n# pyproject.toml\n{example.config_toml}```\n\n" if example.config_toml else ""
-    return f"{title}{settings}```python\n{example.code}```\n"
+    fixed = f"\nAfter `asynclint fix`:\n\n```python\n{example.fixed}```\n" if example.fixed is not None else ""
+    return f"{title}{settings}```python\n{example.code}```\n{fixed}"
 
 
 DOCS_URL = "https://asynclint.readthedocs.io/en/latest/"

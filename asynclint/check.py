@@ -4,6 +4,8 @@ A check is a libcst batchable visitor that detects one rule. It holds no user-fa
 prose: it calls ``self.report(node, **fields)`` and the catalog's message template renders
 the text. Shared questions ("am I in a coroutine?", "what does this name resolve to?",
 "is this name used again?") go to the :class:`FileContext`, never to private copies.
+A check with an automatic fix passes ``fix=`` a :class:`~asynclint.fixes.NodeFix` (node
+replacements and imports); the catalog's ``[fix]`` section titles it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from asynclint.analysis.index import EMPTY_INDEX, ProjectIndex
 from asynclint.analysis.names import ModuleSymbols
 from asynclint.analysis.scope import ScopeTracker
 from asynclint.analysis.usage import Usage, collect_usage
+from asynclint.fixes import NodeFix
 
 
 @dataclass
@@ -27,6 +30,7 @@ class Finding:
     node: cst.CSTNode
     variant: Optional[str]
     fields: Dict[str, Any]
+    fix: Optional[NodeFix] = None
 
 
 @dataclass
@@ -66,8 +70,10 @@ class Check(cst.BatchableCSTVisitor):
         self.context = context
         self.scope = context.scope
 
-    def report(self, node: cst.CSTNode, variant: Optional[str] = None, **fields: Any) -> None:
-        self.context.findings.append(Finding(self.CODE, node, variant, fields))
+    def report(
+        self, node: cst.CSTNode, variant: Optional[str] = None, *, fix: Optional[NodeFix] = None, **fields: Any
+    ) -> None:
+        self.context.findings.append(Finding(self.CODE, node, variant, fields, fix))
 
 
 class LocalBindings:

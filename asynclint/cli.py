@@ -1,6 +1,7 @@
-"""The ``asynclint`` command: check, rules, explain.
+"""The ``asynclint`` command: check, fix, rules, explain, server.
 
-Exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error.
+Exit status: 0 no findings, 1 findings (or, with ``--diff``, fixes to make), 2 usage,
+configuration or internal error (including a file whose fixes would break it).
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from typing import List, Optional, Sequence, Tuple
 import click
 
 from asynclint import __version__
-from asynclint.api import lint_paths, resolve_config
+from asynclint.api import LintResult, fix_paths, lint_paths, resolve_config
 from asynclint.catalog import CatalogError, find_rule, load_catalog, render_markdown
 from asynclint.config import ConfigError, parse_target_version
 from asynclint.diagnostics import Diagnostic
+from asynclint.fixing import FileFix
+from asynclint.fixing import summary as fix_summary
 from asynclint.output import RENDERERS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -60,6 +63,9 @@ def cli() -> None:
     "--target-version", metavar="pyXY",
     help="Oldest Python the code supports, e.g. py311 (overrides the config's target-version).",
 )
+@click.option("--fix", is_flag=True, help="Apply the safe automatic fixes, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply unsafe fixes too.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them (exit 1 if any).")
 def check(
     paths: Tuple[str, ...],
     select: Tuple[str, ...],
@@ -74,6 +80,9 @@ def check(
     exit_zero: bool,
     no_cache: bool,
     target_version: Optional[str],
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    diff: bool = False,
 ) -> None:
     """Check PATHS (files or directories, default: .) for asyncio misuse."""
     try:
@@ -81,9 +90,18 @@ def check(
         if target_version is not None:
             version = parse_target_version(target_version, "command line")
             config = dataclasses.replace(config, target_version=version)
-        result = lint_paths(list(paths) or ["."], config, jobs, use_cache=not no_cache)
+        if fix or diff:
+            fixed = fix_paths(list(paths) or ["."], config, jobs, not no_cache, unsafe_fixes, write=not diff)
+        else:
+            result = lint_paths(list(paths) or ["."], config, jobs, use_cache=not no_cache)
     except (ConfigError, CatalogError) as error:
         raise _fail(str(error)) from None
+    if diff:
+        _print_diff(fixed.files, quiet)
+    if fix or diff:
+        result = _after_fixes(fixed.files, fixed.internal_errors)
+        if diff:  # stdout holds the patch only
+            raise click.exceptions.Exit(EXIT_ERROR if result.internal_errors else int(any(f.changed for f in fixed.files)))
     colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     diagnostics = result.diagnostics
     # Machine formats are always rendered (a clean run is still a valid document) and never
@@ -94,10 +112,45 @@ def check(
     elif diagnostics or machine_format:
         click.echo(RENDERERS[output_format](diagnostics, colour), nl=False, color=colour)
     if not quiet and not machine_format:
-        click.echo(_summary(diagnostics, result.files))
+        click.echo(fix_summary(fixed.files) if fix else _summary(diagnostics, result.files))
     if result.internal_errors:
         raise click.exceptions.Exit(EXIT_ERROR)
     raise click.exceptions.Exit(EXIT_FINDINGS if diagnostics and not exit_zero else EXIT_CLEAN)
+
+
+def _after_fixes(files: List[FileFix], internal_errors: int) -> LintResult:
+    """Report files left untouched; what remains, as a lint result."""
+    failures = [f for f in files if f.failure is not None]
+    for failed in failures:
+        click.echo(f"asynclint: {failed.path}: {failed.failure}", err=True)
+    diagnostics = sorted((d for f in files for d in f.diagnostics), key=lambda d: d.sort_key)
+    return LintResult(diagnostics, len(files), internal_errors + len(failures))
+
+
+def _print_diff(files: List[FileFix], quiet: bool) -> None:
+    for file_fix in files:
+        click.echo(file_fix.diff(), nl=False)
+    if not quiet:
+        click.echo(fix_summary(files, would=True), err=True)
+
+
+def _fix(**options: object) -> None:
+    """Apply automatic fixes to PATHS (default: .): the same as `asynclint check --fix`.
+
+    Only safe fixes unless --unsafe-fixes; --diff shows them instead of writing.
+    """
+    check.callback(fix=True, statistics=False, exit_zero=False, **options)  # type: ignore[misc]
+
+
+cli.add_command(
+    click.Command(
+        "fix",
+        callback=_fix,
+        params=[p for p in check.params if p.name not in ("fix", "statistics", "exit_zero")],
+        help=_fix.__doc__,
+        short_help="Apply automatic fixes to PATHS.",
+    )
+)
 
 
 def _summary(diagnostics: List[Diagnostic], files: int) -> str:

@@ -8,6 +8,7 @@ finding for that file only.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import os
 import re
 import traceback
@@ -24,7 +25,8 @@ from asynclint.catalog import Rule
 from asynclint.check import FileContext, Finding
 from asynclint.config import Config
 from asynclint.diagnostics import Diagnostic
-from asynclint.positions import Span, locate
+from asynclint.fixes import FixRenderer, header_targets
+from asynclint.positions import Span, locate_all
 from asynclint.registry import discover_checks
 from asynclint.suppression import is_suppressed, skips_file
 from asynclint.traversal import visit_batched
@@ -136,7 +138,9 @@ def _run_checks(module: cst.Module, path: str, index: ProjectIndex, options: Lin
 def _diagnostics(module: cst.Module, path: str, findings: List[Finding], options: LintOptions) -> List[Diagnostic]:
     if not findings:
         return []
-    spans, code = locate(module, [f.node for f in findings])
+    fixes = [f.fix for f in findings if f.fix is not None and options.catalog[f.code].fix is not None]
+    spans, generated, code = locate_all(module, [f.node for f in findings], header_targets(fixes, module))
+    renderer = FixRenderer(module, code, generated) if fixes else None
     lines = code.splitlines()
     ignored = options.config.ignored_for(path, options.catalog) if options.config.per_file_ignores else frozenset()
     diagnostics: Dict[Tuple[str, int, int], Diagnostic] = {}
@@ -147,7 +151,11 @@ def _diagnostics(module: cst.Module, path: str, findings: List[Finding], options
         line_text = lines[span[0][0] - 1] if span[0][0] <= len(lines) else ""
         if options.honour_noqa and _suppressed(finding.code, span, lines, options.catalog):
             continue
-        diagnostic = _render(options.catalog[finding.code], finding.variant, finding.fields, path, span, line_text)
+        rule = options.catalog[finding.code]
+        diagnostic = _render(rule, finding.variant, finding.fields, path, span, line_text)
+        if renderer is not None and finding.fix is not None and rule.fix is not None:
+            fix = renderer.render(finding.fix, rule.fix.title, rule.fix.applicability)
+            diagnostic = dataclasses.replace(diagnostic, fix=fix)
         diagnostics.setdefault((diagnostic.code, diagnostic.line, diagnostic.column), diagnostic)
     return sorted(diagnostics.values(), key=lambda d: d.sort_key)
 

@@ -9,7 +9,7 @@ nothing at all for clean files.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Collection, Dict, Iterator, Optional, Tuple
+from typing import Collection, Dict, Iterator, NamedTuple, Optional, Tuple
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -18,14 +18,26 @@ Position = Tuple[int, int]  # 1-based line, 0-based column (code points)
 Span = Tuple[Position, Position]
 
 
+class Generated(NamedTuple):
+    """Where a node's whole generated text lies, and the indentation it was generated in."""
+
+    span: Span
+    indent: Tuple[str, ...]
+
+
 class _TargetedCodegen(CodegenState):
     """Code generation that tracks the line and column only at wanted nodes."""
 
-    def __init__(self, module: cst.Module, targets: Collection[cst.CSTNode]) -> None:
+    def __init__(
+        self, module: cst.Module, targets: Collection[cst.CSTNode], whole: Collection[cst.CSTNode] = ()
+    ) -> None:
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
         self.targets = targets
+        self.whole = whole
         self.spans: Dict[cst.CSTNode, Span] = {}
+        self.generated: Dict[cst.CSTNode, Generated] = {}
         self._starts: Dict[cst.CSTNode, Position] = {}
+        self._whole_starts: Dict[cst.CSTNode, Tuple[Position, Tuple[str, ...]]] = {}
         self._consumed = 0
         self._line = 1
         self._column = 0
@@ -46,10 +58,15 @@ class _TargetedCodegen(CodegenState):
     def before_codegen(self, node: cst.CSTNode) -> None:
         if node in self.targets:
             self._starts[node] = self._here()
+        if node in self.whole:
+            self._whole_starts[node] = (self._here(), tuple(self.indent_tokens))
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         if node in self.targets and node not in self.spans:
             self.spans[node] = (self._starts[node], self._here())
+        if node in self.whole and node not in self.generated:
+            start, indent = self._whole_starts[node]
+            self.generated[node] = Generated((start, self._here()), indent)
 
     @contextmanager
     def record_syntactic_position(
@@ -69,6 +86,22 @@ class _TargetedCodegen(CodegenState):
 
 def locate(module: cst.Module, targets: Collection[cst.CSTNode]) -> Tuple[Dict[cst.CSTNode, Span], str]:
     """Spans of ``targets`` (without surrounding whitespace where libcst knows it) and the code."""
-    state = _TargetedCodegen(module, set(targets))
+    spans, _, code = locate_all(module, targets)
+    return spans, code
+
+
+def locate_all(
+    module: cst.Module, targets: Collection[cst.CSTNode], whole: Collection[cst.CSTNode] = ()
+) -> Tuple[Dict[cst.CSTNode, Span], Dict[cst.CSTNode, Generated], str]:
+    """:func:`locate`, plus the whole generated text of the ``whole`` nodes (in one pass)."""
+    state = _TargetedCodegen(module, set(targets), set(whole))
     module._codegen(state)
-    return state.spans, "".join(state.tokens)
+    return state.spans, state.generated, "".join(state.tokens)
+
+
+def generate(node: cst.CSTNode, module: cst.Module, indent: Tuple[str, ...]) -> str:
+    """The text ``node`` generates where the indentation is ``indent`` (see :class:`Generated`)."""
+    state = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
+    state.indent_tokens.extend(indent)
+    node._codegen(state)
+    return "".join(state.tokens)

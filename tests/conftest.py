@@ -39,3 +39,10 @@ def run_cli(*args: str, cwd: Optional[Path] = None, env: Optional[dict] = None):
 @pytest.fixture
 def catalog():
     return load_catalog()
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-fixed", action="store_true", default=False,
+        help="Rewrite the autofix snapshots fixtures/AIOnnn_*.fixed.py (tests/test_fix.py).",
+    )

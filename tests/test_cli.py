@@ -48,7 +48,10 @@ def test_json_contract(tmp_path):
     [diagnostic] = payload["diagnostics"]
     assert diagnostic["code"] == "AIO200" and diagnostic["name"] == "blocking-sleep"
     assert (diagnostic["line"], diagnostic["column"], diagnostic["end_line"], diagnostic["end_column"]) == (5, 5, 5, 18)
-    assert diagnostic["severity"] == "error" and diagnostic["fix"] is None
+    assert diagnostic["severity"] == "error"
+    fix = diagnostic["fix"]
+    assert fix["applicability"] == "safe" and fix["title"]
+    assert {"line": 5, "column": 5, "end_line": 5, "end_column": 9, "content": "await asyncio"} in fix["edits"]
     assert diagnostic["path"] == "app.py" and diagnostic["suggestion"]
 
 

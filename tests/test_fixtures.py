@@ -18,7 +18,8 @@ from conftest import FIXTURES
 MARKER = re.compile(r"#\s*expect:\s*(?P<codes>AIO\d{3}(?:\s*,\s*AIO\d{3})*)")
 # ``# config: <TOML>`` lines: ``[tool.asynclint]`` settings the fixture is linted with
 CONFIG_LINE = re.compile(r"^# config: (?P<toml>.*)$", re.MULTILINE)
-FILES = sorted(FIXTURES.glob("AIO[0-9][0-9][0-9]_*.py"))
+# ``*.fixed.py`` beside a fixture is its autofix snapshot (tests/test_fix.py)
+FILES = sorted(p for p in FIXTURES.glob("AIO[0-9][0-9][0-9]_*.py") if not p.name.endswith(".fixed.py"))
 
 
 def expected_findings(text: str) -> Counter:

@@ -1,4 +1,5 @@
-"""The ``asynclint`` hook in ``.pre-commit-hooks.yaml``, run by the real ``pre-commit try-repo``.
+"""The ``asynclint`` and ``asynclint-fix`` hooks in ``.pre-commit-hooks.yaml``, run by the real
+``pre-commit try-repo``.
 
 pre-commit builds the hook's environment by pip-installing asynclint from a git clone, so this
 needs network access (to PyPI) and takes a while.
@@ -131,9 +132,11 @@ def pre_commit_home(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-def try_repo(hook_repo: Path, project: Path, pre_commit_home: Path, *files: str) -> subprocess.CompletedProcess:
+def try_repo(
+    hook_repo: Path, project: Path, pre_commit_home: Path, *files: str, hook: str = "asynclint"
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "asynclint", "--color", "never", "--files", *files],
+        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), hook, "--color", "never", "--files", *files],
         cwd=project,
         env=_env(PRE_COMMIT_HOME=str(pre_commit_home), NO_COLOR="1"),
         capture_output=True,
@@ -159,3 +162,15 @@ def test_hook_passes_on_clean_file(hook_repo, project, pre_commit_home):
     assert "AIO200" not in output, f"unexpected findings:\n{output}"
     # Not vacuous: the hook ran on the file (pre-commit says "(no files to check)Skipped" otherwise).
     assert "Passed" in output and "Skipped" not in output, f"the asynclint hook did not run:\n{output}"
+
+
+def test_fix_hook_rewrites_the_file_and_fails_the_commit(hook_repo, pre_commit_home, tmp_path):
+    (tmp_path / "bad.py").write_text(BAD, encoding="utf-8")
+    _commit_everything(tmp_path)
+    result = try_repo(hook_repo, tmp_path, pre_commit_home, "bad.py", hook="asynclint-fix")
+    output = result.stdout + result.stderr
+    assert "error has occurred" not in output, f"pre-commit itself failed:\n{output}"
+    assert "hook id: asynclint-fix" in output and "files were modified by this hook" in output, output
+    assert result.returncode != 0, f"a hook that rewrote a file must fail the commit:\n{output}"
+    fixed = BAD.replace("import time\n", "import time\nimport asyncio\n").replace("time.sleep(2)", "await asyncio.sleep(2)")
+    assert (tmp_path / "bad.py").read_text(encoding="utf-8") == fixed, "the blocking sleep was not fixed"

@@ -22,6 +22,7 @@ from asynclint.analysis.index import EMPTY_INDEX, ProjectIndex
 from asynclint.analysis.receivers import Built, built, call_names, type_names
 from asynclint.analysis.scope import ScopeTracker
 from asynclint.check import Check
+from asynclint.fixes import NodeFix, awaited, module_ref, replace
 
 
 def _names(code: str, prefix: str, names: str) -> Dict[str, str]:
@@ -381,6 +382,24 @@ class BlockingCallCheck(Check):
     """Reports the calls of :data:`BLOCKING_CALLS` whose rule is this check's ``CODE``,
     when the nearest enclosing function is a coroutine."""
 
+    _statement_value: Optional[cst.BaseExpression] = None
+
+    def fix(self, call: cst.Call) -> Optional[NodeFix]:
+        """The fix of a blocking call that is a whole expression statement (none by default)."""
+        return None
+
+    def to_thread(self, call: cst.Call) -> Optional[NodeFix]:
+        """``f(args)`` -> ``await asyncio.to_thread(f, args)`` (Python 3.9+)."""
+        asyncio = module_ref(self.scope, "asyncio")
+        if asyncio is None or self.context.target_version < (3, 9):
+            return None
+        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if call.args else cst.MaybeSentinel.DEFAULT
+        moved = call.with_changes(func=asyncio.attribute("to_thread"), args=[cst.Arg(call.func, comma=comma), *call.args])
+        return replace(call, awaited(moved), asyncio.header)
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self._statement_value = node.value
+
     def visit_Call(self, node: cst.Call) -> None:
         function = self.scope.function
         if function is None or not function.is_async:
@@ -394,6 +413,7 @@ class BlockingCallCheck(Check):
         self.report(
             node,
             variant=found.variant,
+            fix=self.fix(node) if node is self._statement_value else None,
             call=self.context.code(node.func),
             function=function.function_name,
             replacement=found.replacement,

@@ -13,6 +13,7 @@ import libcst as cst
 
 from asynclint.analysis.awaitables import COROUTINE, FUTURE, awaitable_kind
 from asynclint.check import Check, FileContext, LocalBindings
+from asynclint.fixes import NodeFix, awaited, replace
 
 
 class NeverAwaitedCoroutine(Check):
@@ -25,15 +26,17 @@ class NeverAwaitedCoroutine(Check):
     def _kind(self, expr: cst.BaseExpression) -> Optional[str]:
         return awaitable_kind(expr, self.scope, self.context.index) if isinstance(expr, cst.Call) else None
 
-    def _report(self, call: cst.Call, variant: Optional[str], **fields: str) -> None:
-        self.report(call, variant, callee=self.context.code(call.func), **fields)
+    def _report(self, call: cst.Call, variant: Optional[str], fix: Optional[NodeFix] = None, **fields: str) -> None:
+        self.report(call, variant, fix=fix, callee=self.context.code(call.func), **fields)
 
     def visit_Expr(self, node: cst.Expr) -> None:
         kind = self._kind(node.value)
         if kind == FUTURE:
             self._report(node.value, "future")
+        elif kind == COROUTINE and self.scope.in_coroutine:
+            self._report(node.value, None, fix=replace(node.value, awaited(node.value)))
         elif kind == COROUTINE:
-            self._report(node.value, None if self.scope.in_coroutine else "sync_caller")
+            self._report(node.value, "sync_caller")
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) != 1:

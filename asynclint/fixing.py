@@ -1,0 +1,216 @@
+"""Apply automatic fixes to a source or a file: ``asynclint fix`` and ``check --fix``.
+
+One round lints the text, takes every selected fix that does not overlap another (document
+order; edits shared by several fixes, such as one ``import asyncio``, are made once),
+applies their edits, and checks that the result still compiles. Rounds repeat on the new
+text until no fix is left (fixes held back by an overlap get their turn), a bounded number
+of times. If any round produces code that does not compile, nothing of the file is changed
+and the failure is reported: a fixer must never break code.
+
+Files are read as bytes and written back in their own encoding (BOM included) and line
+endings, atomically (a temporary file renamed over the original, permissions kept), and
+only if the file on disk is still what was read.
+"""
+
+from __future__ import annotations
+
+import collections
+import difflib
+import io
+import os
+import stat
+import tempfile
+import tokenize
+from dataclasses import dataclass, field
+from typing import Counter, List, Optional, Sequence
+
+import libcst as cst
+
+from asynclint.diagnostics import Applicability, Diagnostic, Edit
+from asynclint.editing import compatible_edits
+from asynclint.engine import LintOptions, lint_file, lint_source
+
+MAX_ROUNDS = 10
+
+
+@dataclass(frozen=True)
+class FixOptions:
+    """What ``fix`` does besides linting (picklable, sent to worker processes)."""
+
+    lint: LintOptions
+    unsafe: bool = False
+    write: bool = True  # False: compute the fixed text only (``--diff``)
+
+
+@dataclass
+class FileFix:
+    """The outcome for one file."""
+
+    path: str
+    original: str = ""
+    text: str = ""  # the fixed text (equal to ``original`` when nothing changed or on failure)
+    fixed: Counter[str] = field(default_factory=collections.Counter)  # code -> fixes applied
+    diagnostics: List[Diagnostic] = field(default_factory=list)  # what remains
+    failure: Optional[str] = None  # why the file was left untouched
+    internal_error: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.failure is None and self.text != self.original
+
+    def diff(self) -> str:
+        if not self.changed:
+            return ""
+        lines = difflib.unified_diff(
+            self.original.splitlines(keepends=True),
+            self.text.splitlines(keepends=True),
+            self.path,
+            self.path,
+        )
+        return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def applicable(diagnostic: Diagnostic, unsafe: bool) -> bool:
+    fix = diagnostic.fix
+    return fix is not None and bool(fix.edits) and (unsafe or fix.applicability == Applicability.SAFE)
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> str:
+    """Apply non-overlapping edits (1-based lines and code-point columns, lines ended by
+    ``\\n`` as the engine counts them)."""
+    starts = [0]
+    for index, char in enumerate(text):
+        if char == "\n":
+            starts.append(index + 1)
+
+    def offset(line: int, column: int) -> int:
+        return min(starts[line - 1] + column - 1, len(text)) if line <= len(starts) else len(text)
+
+    pieces: List[str] = []
+    position = 0
+    for edit in sorted(edits, key=lambda e: (e.line, e.column, e.end_line, e.end_column)):
+        start, end = offset(edit.line, edit.column), offset(edit.end_line, edit.end_column)
+        pieces += [text[position:start], edit.content]
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def fix_source(text: str, path: str, options: FixOptions) -> FileFix:
+    """Fix ``text`` as much as the selected fixes allow (see the module docstring)."""
+    result = FileFix(path, text, text)
+    linted = first = lint_source(text, path, options.lint)
+    verify = _verifier(text)
+    seen = {text}
+    for _ in range(MAX_ROUNDS):
+        if linted.internal_error:
+            break
+        candidates = [d for d in linted.diagnostics if applicable(d, options.unsafe)]
+        if not candidates:
+            break
+        edits = compatible_edits(d.fix for d in candidates if d.fix is not None)
+        taken = set(edits)
+        applied = [d for d in candidates if d.fix is not None and taken.issuperset(d.fix.edits)]
+        new_text = apply_edits(result.text, edits)
+        problem = verify(new_text, path)
+        if problem is not None:
+            codes = ", ".join(sorted({d.code for d in applied}))
+            failure = f"fixes for {codes} would produce invalid code ({problem}); file left unchanged"
+            return FileFix(path, text, text, diagnostics=first.diagnostics, failure=failure)
+        result.fixed.update(d.code for d in applied)
+        result.text = new_text
+        linted = lint_source(new_text, path, options.lint)
+        if new_text in seen:
+            break  # fixes that undo each other: stop
+        seen.add(new_text)
+    result.diagnostics = linted.diagnostics
+    result.internal_error = linted.internal_error
+    return result
+
+
+def _verifier(original: str):
+    """``compile()`` the fixed code when the original compiles; otherwise (code this Python
+    cannot compile, e.g. newer syntax, or ``await`` outside ``async def`` flagged by AIO102)
+    at least re-parse it."""
+    try:
+        compile(original, "<original>", "exec", dont_inherit=True)
+        strict = True
+    except (SyntaxError, ValueError):
+        strict = False
+
+    def verify(text: str, path: str) -> Optional[str]:
+        try:
+            if strict:
+                compile(text, path, "exec", dont_inherit=True)
+            else:
+                cst.parse_module(text)
+        except SyntaxError as error:
+            return f"line {error.lineno}: {error.msg}"
+        except (ValueError, cst.ParserSyntaxError) as error:
+            return str(error).splitlines()[0]
+        return None
+
+    return verify
+
+
+# ------------------------------------------------------------------ files
+
+
+def fix_file(path: str, options: FixOptions) -> FileFix:
+    """Fix one file; write it back (see the module docstring) unless ``options.write`` is off."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        linted = lint_file(path, options.lint)  # reports the file as unreadable (AIO001)
+        return FileFix(path, diagnostics=linted.diagnostics, internal_error=linted.internal_error)
+    try:
+        encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+        text = data.decode(encoding)
+    except (SyntaxError, UnicodeError, LookupError):
+        linted = lint_source(data, path, options.lint)  # reports the bad encoding (AIO001)
+        return FileFix(path, diagnostics=linted.diagnostics, internal_error=linted.internal_error)
+    result = fix_source(text, path, options)
+    if options.write and result.changed:
+        try:
+            written = write_if_unchanged(path, data, result.text.encode(encoding))
+        except (OSError, UnicodeError) as error:
+            written, result.failure = False, f"cannot write: {error}"
+        if not written and result.failure is None:
+            result.failure = "the file changed on disk while it was being fixed; not overwritten"
+        if not written:
+            result.text = result.original
+            result.fixed.clear()
+    return result
+
+
+def write_if_unchanged(path: str, expected: bytes, data: bytes) -> bool:
+    """Replace the file's content atomically, keeping its permissions, unless it no longer
+    holds ``expected``. A symbolic link is followed: its target is rewritten."""
+    target = os.path.realpath(path)
+    with open(target, "rb") as handle:
+        if handle.read() != expected:
+            return False
+    mode = stat.S_IMODE(os.stat(target).st_mode)
+    directory, name = os.path.split(target)
+    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".asynclint")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    return True
+
+
+def summary(results: Sequence[FileFix], would: bool = False) -> str:
+    """``N fixed, M remaining (K files checked)``, and the files that could not be fixed."""
+    fixed = sum(sum(r.fixed.values()) for r in results)
+    remaining = sum(len(r.diagnostics) for r in results)
+    failed = sum(r.failure is not None for r in results)
+    checked = f"{len(results)} file{'s' if len(results) != 1 else ''} checked"
+    text = f"{fixed} {'would be fixed' if would else 'fixed'}, {remaining} remaining"
+    text += f", {failed} file{'s' if failed != 1 else ''} could not be fixed" if failed else ""
+    return f"{text} ({checked})."

@@ -1,0 +1,289 @@
+"""Automatic fixes: the catalog's ``fixed`` examples, fixture snapshots, idempotence, the
+``fix`` command and ``check --fix``/``--diff``, and safe file writing.
+
+Snapshots ``fixtures/AIOnnn_*.fixed.py`` hold what ``asynclint fix --unsafe-fixes`` makes of
+each fixture of a rule that has a fix; regenerate them with ``pytest --update-fixed``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import stat
+import sys
+from pathlib import Path
+from typing import List, Set
+
+import pytest
+
+from asynclint.catalog import load_catalog
+from asynclint.config import Config
+from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
+from asynclint.engine import LintOptions, lint_source
+from asynclint.fixing import FileFix, FixOptions, apply_edits, fix_source, write_if_unchanged
+
+from conftest import FIXTURES, run_cli
+
+CATALOG = load_catalog()
+FIXABLE = sorted(code for code, rule in CATALOG.items() if rule.fix is not None)
+FIXED_EXAMPLES = [
+    pytest.param(code, example.code, example.fixed, id=f"{code}-bad{index}")
+    for code in FIXABLE
+    for index, example in enumerate(CATALOG[code].bad)
+    if example.fixed is not None
+]
+FIXTURE_FILES = [
+    path
+    for path in sorted(FIXTURES.glob("AIO[0-9][0-9][0-9]_*.py"))
+    if path.name[:6] in FIXABLE and not path.name.endswith(".fixed.py")
+]
+
+
+def options(*codes: str, unsafe: bool = True) -> FixOptions:
+    return FixOptions(LintOptions.create(CATALOG, Config(select=codes or ("AIO",))), unsafe)
+
+
+def fix(text: str, *codes: str, unsafe: bool = True, path: str = "snippet.py") -> FileFix:
+    return fix_source(text, path, options(*codes, unsafe=unsafe))
+
+
+# ------------------------------------------------------------------ catalog
+
+
+def test_some_rules_have_fixes():
+    assert {"AIO100", "AIO200"} <= set(FIXABLE)
+
+
+@pytest.mark.parametrize("code", FIXABLE)
+def test_every_fix_has_a_fixed_example(code):
+    assert any(example.fixed is not None for example in CATALOG[code].bad), f"{code}: no [[bad]] example has `fixed`"
+
+
+@pytest.mark.parametrize("code, snippet, fixed", FIXED_EXAMPLES)
+def test_fixed_example_is_the_autofix_output(code, snippet, fixed):
+    result = fix(snippet, code)
+    assert result.failure is None
+    assert result.text == fixed
+    compile(fixed, f"<{code} fixed>", "exec")
+    assert not [d for d in lint_source(fixed, "snippet.py", options(code).lint).diagnostics if d.fix is not None]
+
+
+def test_explain_shows_fix_safety_and_the_fixed_example():
+    from asynclint.catalog import render_markdown
+
+    text = render_markdown(CATALOG["AIO200"])
+    assert "## Fix safety" in text and "The fix is safe" in text
+    assert "After `asynclint fix`:" in text and "await asyncio.sleep" in text
+
+
+# ------------------------------------------------------------------ fixtures
+
+
+def test_there_are_fixture_snapshots():
+    assert FIXTURE_FILES
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: p.name)
+def test_fixture_snapshot(path, request):
+    code = path.name[:6]
+    text = path.read_text(encoding="utf-8")
+    result = fix(text, code, path=str(path))
+    assert result.failure is None, result.failure
+    snapshot = path.with_name(path.name[:-3] + ".fixed.py")
+    if request.config.getoption("--update-fixed"):
+        snapshot.write_text(result.text, encoding="utf-8")
+    assert snapshot.is_file(), f"missing {snapshot.name}: run pytest --update-fixed"
+    assert result.text == snapshot.read_text(encoding="utf-8"), f"{snapshot.name} is stale: run pytest --update-fixed"
+    assert sum(result.fixed.values()) > 0, f"{path.name}: no fix applied"
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: p.name)
+def test_fixing_is_idempotent_local_and_complete(path):
+    code = path.name[:6]
+    text = path.read_text(encoding="utf-8")
+    before = lint_source(text, str(path), options(code).lint).diagnostics
+    result = fix(text, code, path=str(path))
+    # a second run changes nothing
+    again = fix(result.text, code, path=str(path))
+    assert again.text == result.text and not again.fixed
+    # no finding with a fix is left, and the findings without one are still there
+    assert not [d for d in result.diagnostics if d.fix is not None]
+    assert len([d for d in result.diagnostics if d.code == code]) <= len([d for d in before if d.fix is None])
+    # every other line is kept byte for byte: only lines of fixed findings change, and
+    # lines are only added next to the imports or the fixed code
+    fixed_lines: Set[int] = {line for d in before if d.fix is not None for line in range(d.line, d.end_line + 1)}
+    fixed_lines |= {e.line for d in before if d.fix is not None for e in d.fix.edits}
+    old, new = text.splitlines(keepends=True), result.text.splitlines(keepends=True)
+    for tag, i1, i2, _, _ in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag in ("replace", "delete"):
+            changed = set(range(i1 + 1, i2 + 1))
+            assert changed <= fixed_lines, f"lines {sorted(changed - fixed_lines)} changed without a fix there"
+
+
+# ------------------------------------------------------------------ engine details
+
+
+def test_import_added_once_after_the_imports_and_formatting_kept():
+    text = (
+        '"""Doc."""\n'
+        "import time  # clock\n"
+        "\n"
+        "\n"
+        "async def main():\n"
+        "    # wait a bit\n"
+        "    time.sleep( 1 )  # first\n"
+        "    if True:\n"
+        "        time.sleep(2)\n"
+    )
+    result = fix(text, "AIO200")
+    assert result.text == (
+        '"""Doc."""\n'
+        "import time  # clock\n"
+        "import asyncio\n"
+        "\n"
+        "\n"
+        "async def main():\n"
+        "    # wait a bit\n"
+        "    await asyncio.sleep( 1 )  # first\n"
+        "    if True:\n"
+        "        await asyncio.sleep(2)\n"
+    )
+    assert result.fixed["AIO200"] == 2
+
+
+def test_no_fix_when_asyncio_means_something_else():
+    text = "import time\nasyncio = None\n\n\nasync def main():\n    time.sleep(1)\n"
+    (finding,) = lint_source(text, "x.py", options("AIO200").lint).diagnostics
+    assert finding.fix is None
+    assert fix(text, "AIO200").text == text
+
+
+def test_existing_import_alias_is_used():
+    text = "import asyncio\nfrom time import sleep\n\n\nasync def main():\n    sleep(1)\n"
+    assert fix(text, "AIO200").text == text.replace("    sleep(1)", "    await asyncio.sleep(1)")
+
+
+def test_crlf_and_a_missing_final_newline_are_kept():
+    text = "import time\r\n\r\nasync def main():\r\n    time.sleep(1)"
+    assert fix(text, "AIO200").text == "import time\r\nimport asyncio\r\n\r\nasync def main():\r\n    await asyncio.sleep(1)"
+
+
+def test_only_safe_fixes_unless_unsafe(monkeypatch):
+    text = "import time\n\n\nasync def main():\n    time.sleep(1)\n"
+    unsafe_fix = Fix("t", Applicability.UNSAFE, (Edit(5, 5, 5, 9, "x"),))
+    finding = Diagnostic("AIO200", "blocking-sleep", Severity.ERROR, "m", "s", "x.py", 5, 5, 5, 18, unsafe_fix)
+
+    class Linted:
+        internal_error = False
+        diagnostics = [finding]
+
+    monkeypatch.setattr("asynclint.fixing.lint_source", lambda *args: Linted)
+    assert fix(text, "AIO200", unsafe=False).text == text
+
+
+def test_a_fix_producing_invalid_code_leaves_the_file_untouched(monkeypatch):
+    text = "import time\n\n\nasync def main():\n    time.sleep(1)\n"
+    broken = Fix("t", Applicability.SAFE, (Edit(5, 5, 5, 5, "def "),))
+    finding = Diagnostic("AIO200", "blocking-sleep", Severity.ERROR, "m", "s", "x.py", 5, 5, 5, 18, broken)
+
+    class Linted:
+        internal_error = False
+        diagnostics = [finding]
+
+    monkeypatch.setattr("asynclint.fixing.lint_source", lambda *args: Linted)
+    result = fix(text, "AIO200")
+    assert result.text == text and not result.changed and not result.fixed
+    assert "invalid code" in result.failure and "AIO200" in result.failure
+
+
+def test_apply_edits_in_document_order():
+    text = "ab\ncd\n"
+    edits = [Edit(2, 2, 2, 3, "X"), Edit(1, 1, 1, 1, "<"), Edit(3, 1, 3, 1, "end\n")]
+    assert apply_edits(text, edits) == "<ab\ncX\nend\n"
+
+
+def test_write_keeps_permissions_and_refuses_a_file_changed_meanwhile(tmp_path):
+    path = tmp_path / "script.py"
+    path.write_bytes(b"old\n")
+    path.chmod(0o750)
+    assert not write_if_unchanged(str(path), b"something else\n", b"new\n")
+    assert path.read_bytes() == b"old\n"
+    assert write_if_unchanged(str(path), b"old\n", b"new\n")
+    assert path.read_bytes() == b"new\n"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o750
+    assert [p.name for p in tmp_path.iterdir()] == ["script.py"]  # no temporary file left
+
+
+# ------------------------------------------------------------------ command line
+
+BAD = "import time\n\n\nasync def main():\n    time.sleep(1)\n"
+FIXED = "import time\nimport asyncio\n\n\nasync def main():\n    await asyncio.sleep(1)\n"
+
+
+def test_diff_prints_a_patch_writes_nothing_and_exits_1(tmp_path):
+    path = tmp_path / "bad.py"
+    path.write_text(BAD, encoding="utf-8")
+    result = run_cli("fix", "--diff", "--no-cache", "bad.py", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith("--- bad.py\n+++ bad.py\n")
+    assert "+    await asyncio.sleep(1)\n" in result.stdout and "-    time.sleep(1)\n" in result.stdout
+    assert "1 would be fixed, 0 remaining" in result.stderr
+    assert path.read_text(encoding="utf-8") == BAD
+    clean = run_cli("check", "--diff", "--no-cache", "bad.py", cwd=tmp_path)
+    assert clean.returncode == 1 and clean.stdout == result.stdout
+
+
+def test_fix_command_writes_and_summarises(tmp_path):
+    path = tmp_path / "bad.py"
+    path.write_text(BAD, encoding="utf-8")
+    result = run_cli("fix", "--no-cache", "bad.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 fixed, 0 remaining (1 file checked)." in result.stdout
+    assert path.read_text(encoding="utf-8") == FIXED
+    again = run_cli("fix", "--diff", "--no-cache", "bad.py", cwd=tmp_path)
+    assert again.returncode == 0 and again.stdout == ""
+
+
+def test_check_fix_reports_what_remains(tmp_path):
+    path = tmp_path / "bad.py"
+    path.write_text(BAD + "\n\nasync def other():\n    open('x').read()\n", encoding="utf-8")
+    result = run_cli("check", "--fix", "--no-cache", "--select", "AIO200,AIO201", "bad.py", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "AIO201" in result.stdout and "AIO200" not in result.stdout
+    assert "1 fixed, 1 remaining" in result.stdout
+
+
+def test_encoding_and_bom_are_kept(tmp_path):
+    latin = tmp_path / "latin.py"
+    latin.write_bytes(b"# -*- coding: latin-1 -*-\n" + BAD.replace("main", "caf\xe9").encode("latin-1"))
+    bom = tmp_path / "bom.py"
+    bom.write_bytes(b"\xef\xbb\xbf" + BAD.encode("utf-8"))
+    result = run_cli("fix", "--no-cache", "latin.py", "bom.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert latin.read_bytes() == b"# -*- coding: latin-1 -*-\n" + FIXED.replace("main", "caf\xe9").encode("latin-1")
+    assert bom.read_bytes() == b"\xef\xbb\xbf" + FIXED.encode("utf-8")
+
+
+def test_unsafe_fixes_over_a_copy_of_the_fixtures(tmp_path):
+    """Every fixture still compiles after all fixes, and a second run changes nothing."""
+    shutil.copytree(FIXTURES, tmp_path / "fixtures", ignore=shutil.ignore_patterns("*.fixed.py", "__pycache__"))
+    root = tmp_path / "fixtures"
+    files = sorted(root.rglob("*.py"))
+    compiled_before = {path for path in files if _compiles(path)}
+    first = run_cli("fix", "--unsafe-fixes", "--select", "AIO", "--no-cache", ".", cwd=root)
+    assert first.returncode in (0, 1), first.stdout + first.stderr
+    assert "could not be fixed" not in first.stdout, first.stdout + first.stderr
+    assert " 0 fixed" not in first.stdout
+    broken = [str(path) for path in compiled_before if not _compiles(path)]
+    assert not broken, f"fixes broke: {broken}"
+    second = run_cli("fix", "--unsafe-fixes", "--select", "AIO", "--no-cache", "--diff", ".", cwd=root)
+    assert second.stdout == "", second.stdout
+
+
+def _compiles(path: Path) -> bool:
+    try:
+        compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True
