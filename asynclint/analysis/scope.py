@@ -43,6 +43,9 @@ class Frame:
     unpacked: Dict[str, Tuple[cst.BaseExpression, int]] = field(default_factory=dict)
     has_await: bool = False
     class_info: Optional[ClassInfo] = None
+    # False while a ``def``'s decorators, defaults and annotations are visited: they run
+    # in the enclosing scope, before the body
+    in_body: bool = True
 
     def bind(self, name: str, value: Optional[cst.BaseExpression] = None) -> None:
         if name not in self.global_names:
@@ -72,8 +75,11 @@ class ScopeTracker:
 
     @property
     def function(self) -> Optional[Frame]:
-        """The nearest enclosing function or lambda frame (None at module or class level)."""
+        """The nearest enclosing function or lambda frame (None at module or class level).
+        A ``def``'s decorators, defaults and annotations belong to the enclosing scope."""
         for frame in reversed(self.frames):
+            if not frame.in_body:
+                continue
             if frame.kind in ("function", "lambda"):
                 return frame
             if frame.kind == "class":
@@ -211,6 +217,12 @@ def _param_names(params: cst.Parameters) -> List[str]:
     return names
 
 
+def _mark_body(frame: Frame, suite: cst.BaseSuite, inside: bool) -> None:
+    """Entering or leaving the body of the ``def`` that owns ``frame``."""
+    if isinstance(frame.node, cst.FunctionDef) and frame.node.body is suite:
+        frame.in_body = inside
+
+
 class _Enter(cst.BatchableCSTVisitor):
     """Pushes frames and records bindings; first in the batch."""
 
@@ -221,10 +233,19 @@ class _Enter(cst.BatchableCSTVisitor):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         tracker = self.tracker
         tracker.bind(node.name)
-        frame = Frame(node, "function", is_async=node.asynchronous is not None)
+        frame = Frame(node, "function", is_async=node.asynchronous is not None, in_body=False)
         for name in _param_names(node.params):
             frame.bind(name)
         tracker.push(frame)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._enter_body(node)
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        self._enter_body(node)
+
+    def _enter_body(self, node: cst.BaseSuite) -> None:
+        _mark_body(self.tracker.frame, node, True)
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
         frame = Frame(node, "lambda")
@@ -307,6 +328,13 @@ class _Exit(cst.BatchableCSTVisitor):
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.tracker.pop()
+
+    # libcst visits a ``def``'s body before its decorators and return annotation
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        _mark_body(self.tracker.frame, original_node, False)
+
+    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
+        _mark_body(self.tracker.frame, original_node, False)
 
     def leave_Lambda(self, original_node: cst.Lambda) -> None:
         self.tracker.pop()
