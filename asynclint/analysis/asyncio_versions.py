@@ -41,3 +41,6 @@ TO_THREAD_ADDED_IN: Version = (3, 9)
 
 # ``asyncio.wait()`` given coroutines: DeprecationWarning since 3.8, TypeError since 3.11.
 WAIT_COROUTINES_REMOVED_IN: Version = (3, 11)
+
+# ``except*`` and the builtin ``ExceptionGroup`` (which ``asyncio.TaskGroup`` raises) are 3.11+.
+EXCEPT_STAR_ADDED_IN: Version = (3, 11)

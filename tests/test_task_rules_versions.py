@@ -1,0 +1,43 @@
+"""Rules of tasks, waiting and timeouts whose finding or advice depends on ``target-version``."""
+
+from __future__ import annotations
+
+from conftest import lint
+
+WAIT_COROUTINES = """
+import asyncio
+
+
+async def phase(i):
+    await asyncio.sleep(i)
+
+
+async def main():
+    await asyncio.wait([phase(i) for i in range(3)])
+"""
+
+TASK_GROUP_PLAIN_EXCEPT = """
+import asyncio
+
+
+async def main(job):
+    try:
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(job())
+    except ValueError:
+        pass
+"""
+
+
+def test_wait_with_coroutines_is_deprecated_before_311_and_an_error_from_311():
+    [old] = lint(WAIT_COROUTINES, select=["AIO303"], target_version=(3, 9))
+    assert "deprecated since Python 3.8" in old.message
+    [new] = lint(WAIT_COROUTINES, select=["AIO303"], target_version=(3, 11))
+    assert "raises TypeError for coroutines on every Python version" in new.message
+
+
+def test_taskgroup_plain_except_suggests_except_star_only_where_it_parses():
+    [old] = lint(TASK_GROUP_PLAIN_EXCEPT, select=["AIO306"], target_version=(3, 10))
+    assert "group.subgroup(ValueError)" in old.suggestion
+    [new] = lint(TASK_GROUP_PLAIN_EXCEPT, select=["AIO306"], target_version=(3, 12))
+    assert new.suggestion.startswith("use `except* ValueError`")
