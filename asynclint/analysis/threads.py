@@ -2,6 +2,8 @@
 
 asyncio objects (the loop, tasks, futures) are not thread-safe: code running in a worker
 thread must go through ``loop.call_soon_threadsafe`` or ``asyncio.run_coroutine_threadsafe``.
+The unsafe calls are event-loop methods, task factories, ``set_result`` on asyncio futures,
+and the waking methods of asyncio queues, events and locks (``put_nowait``, ``set``...).
 A function runs in a worker thread when it is handed, in this module, to
 ``threading.Thread(target=...)``, ``threading.Timer``, ``asyncio.to_thread``,
 ``loop.run_in_executor`` or the ``submit``/``map`` of a ``ThreadPoolExecutor`` built in view,
@@ -21,6 +23,7 @@ from asynclint.analysis.awaitables import is_event_loop
 from asynclint.analysis.callbacks import EXECUTOR_METHODS, PARTIAL, Slots, slot_arguments
 from asynclint.analysis.event_loops import LOOP_OWNING_CALLS
 from asynclint.analysis.index import ProjectIndex
+from asynclint.analysis.library_types import receiver_type
 from asynclint.analysis.loop_ownership import drives_event_loop
 from asynclint.analysis.scope import ScopeNode, ScopeTracker
 
@@ -46,11 +49,25 @@ LOOP_METHODS_UNSAFE_FROM_THREADS: FrozenSet[str] = frozenset({"call_soon", "call
 FUTURE_RESULT_METHODS: FrozenSet[str] = frozenset({"set_result", "set_exception"})
 FUTURE_TYPES: FrozenSet[str] = frozenset({"asyncio.Future", "asyncio.futures.Future"})
 FUTURE_FACTORY_METHOD = "create_future"
+# Methods of asyncio primitives (receiver types by construction, see library_types) that wake
+# waiting coroutines through futures of the loop's thread: not thread-safe either.
+_QUEUE_MUTATORS = frozenset({"put_nowait", "get_nowait", "task_done"})
+_LOCK_MUTATORS = frozenset({"release"})
+PRIMITIVE_METHODS_UNSAFE_FROM_THREADS: Dict[str, FrozenSet[str]] = {
+    "asyncio.Queue": _QUEUE_MUTATORS,
+    "asyncio.LifoQueue": _QUEUE_MUTATORS,
+    "asyncio.PriorityQueue": _QUEUE_MUTATORS,
+    "asyncio.Event": frozenset({"set", "clear"}),
+    "asyncio.Lock": _LOCK_MUTATORS,
+    "asyncio.Semaphore": _LOCK_MUTATORS,
+    "asyncio.BoundedSemaphore": _LOCK_MUTATORS,
+    "asyncio.Condition": frozenset({"notify", "notify_all", "release"}),
+}
 
-LOOP_METHOD, TASK_FACTORY, FUTURE_RESULT = "loop_method", "task_factory", "future_result"
+LOOP_METHOD, TASK_FACTORY, FUTURE_RESULT, PRIMITIVE = "loop_method", "task_factory", "future_result", "primitive"
 
 
-def thread_unsafe_kind(call: cst.Call, scope: ScopeTracker) -> Optional[str]:
+def thread_unsafe_kind(call: cst.Call, scope: ScopeTracker, index: ProjectIndex) -> Optional[str]:
     """Which kind of thread-unsafe asyncio call ``call`` is, if any."""
     func = call.func
     if scope.qualified_name(func) in TASK_FACTORIES:
@@ -62,6 +79,9 @@ def thread_unsafe_kind(call: cst.Call, scope: ScopeTracker) -> Optional[str]:
         return LOOP_METHOD
     if method in FUTURE_RESULT_METHODS and is_asyncio_future(func.value, scope):
         return FUTURE_RESULT
+    unsafe = PRIMITIVE_METHODS_UNSAFE_FROM_THREADS.get(receiver_type(func.value, scope, index) or "")
+    if unsafe is not None and method in unsafe:
+        return PRIMITIVE
     return None
 
 

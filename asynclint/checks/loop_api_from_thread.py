@@ -1,6 +1,6 @@
 """AIO505 loop-api-from-thread: a function run in a worker thread calls event-loop, task or
 future APIs that are not thread-safe (``loop.call_soon``, ``asyncio.create_task``,
-``fut.set_result``...).
+``fut.set_result``, ``queue.put_nowait`` on an ``asyncio.Queue``...).
 
 Thread targets may be handed over after their ``def``, so the candidate calls of every sync
 function are recorded during the traversal and reported at the end of the module for the
@@ -41,7 +41,7 @@ class LoopApiFromThread(Check):
         if owns_event_loop(node, self.scope):
             self._own_loop.add(function.node)
             return
-        kind = thread_unsafe_kind(node, self.scope)
+        kind = thread_unsafe_kind(node, self.scope, self.context.index)
         if kind is not None:
             self._candidates.setdefault(function.node, []).append((node, kind))
 

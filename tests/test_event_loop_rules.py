@@ -1,0 +1,151 @@
+"""Behaviour of AIO102, AIO105, AIO501, AIO503-AIO505 that one fixture file cannot show: the
+target version, message variants, and async generators of other modules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Tuple
+
+import pytest
+
+from asynclint.api import lint_paths
+from asynclint.config import Config
+
+from conftest import lint
+
+NESTED_ASYNC_COMPREHENSION = """
+async def matrix(rows):
+    return [[await cell(value) for value in row] for row in rows]
+
+
+async def cell(value):
+    return value
+"""
+
+ASYNCIO_COROUTINE = """
+import asyncio
+
+
+@asyncio.coroutine
+def legacy():
+    yield from asyncio.sleep(1)
+"""
+
+LOOP_ARGUMENT = """
+import asyncio
+
+
+async def tick(loop):
+    await asyncio.sleep(1, loop=loop)
+"""
+
+
+def _found(code: str, rule: str, target: Tuple[int, int]) -> List[str]:
+    return [d.message for d in lint(code, select=[rule], target_version=target)]
+
+
+@pytest.mark.parametrize("target, expected", [((3, 9), 1), ((3, 10), 1), ((3, 11), 0), ((3, 13), 0)])
+def test_nested_async_comprehension_is_valid_from_311(target, expected):
+    assert len(_found(NESTED_ASYNC_COMPREHENSION, "AIO102", target)) == expected
+
+
+def test_asyncio_coroutine_message_follows_the_target():
+    [before] = _found(ASYNCIO_COROUTINE, "AIO503", (3, 9))
+    [after] = _found(ASYNCIO_COROUTINE, "AIO503", (3, 11))
+    assert "deprecated since Python 3.8" in before
+    assert "deprecated" not in after and "importing this module fails" in after
+
+
+def test_loop_argument_message_follows_the_target():
+    [before] = _found(LOOP_ARGUMENT, "AIO504", (3, 9))
+    [after] = _found(LOOP_ARGUMENT, "AIO504", (3, 12))
+    assert "deprecated since Python 3.8" in before
+    assert "raises TypeError on every Python version this code targets" in after
+
+
+def test_get_event_loop_has_a_message_per_place():
+    code = """
+import asyncio
+
+
+async def handler():
+    return asyncio.get_event_loop()
+
+
+def main():
+    loop = asyncio.get_event_loop()
+    loop.run_until_complete(handler())
+
+
+loop = asyncio.get_event_loop()
+"""
+    found = lint(code, select=["AIO501"])
+    assert [d.line for d in found] == [6, 10, 14]
+    in_coroutine, entry_point, module_level = found
+    assert "inside the coroutine `handler`" in in_coroutine.message
+    assert in_coroutine.suggestion == "replace it with `asyncio.get_running_loop()`"
+    for finding in (entry_point, module_level):
+        assert "outside a coroutine" in finding.message and "asyncio.run(main())" in finding.suggestion
+
+
+def test_get_event_loop_in_a_sync_helper_is_left_alone():
+    code = """
+import asyncio
+
+
+class Client:
+    def __init__(self, loop=None):
+        self._loop = loop if loop is not None else asyncio.get_event_loop()
+
+
+async def main():
+    return Client()
+"""
+    assert lint(code, select=["AIO501"]) == []
+
+
+def test_primitive_woken_from_a_thread_gets_its_own_message():
+    code = """
+import asyncio
+import threading
+
+
+async def main():
+    queue = asyncio.Queue()
+
+    def produce():
+        queue.put_nowait(1)
+
+    threading.Thread(target=produce).start()
+    return await queue.get()
+"""
+    [finding] = lint(code, select=["AIO505"])
+    assert finding.line == 10
+    assert "asyncio queues, events and locks are not thread-safe" in finding.message
+    assert "loop.call_soon_threadsafe(queue.put_nowait, ...)" in finding.suggestion
+
+
+def _write(root: Path, files: dict) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def test_sync_for_over_an_async_generator_of_another_module(tmp_path):
+    _write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/feeds.py": "async def ticks(count):\n    for i in range(count):\n        yield i\n\n\ndef numbers(count):\n    yield from range(count)\n",
+            "app/use.py": (
+                "from app import feeds\nfrom app.feeds import numbers, ticks\n\n\n"
+                "def total():\n    return sum(t for t in ticks(3))\n\n\n"
+                "def print_all():\n    for t in feeds.ticks(2):\n        print(t)\n\n\n"
+                "async def fine():\n    async for t in ticks(2):\n        print(t)\n    for n in numbers(2):\n        print(n)\n"
+            ),
+        },
+    )
+    result = lint_paths([str(tmp_path)], Config(select=("AIO105",)), jobs=1, use_cache=False)
+    found = sorted((Path(d.path).name, d.line) for d in result.diagnostics)
+    assert found == [("use.py", 6), ("use.py", 10)]
