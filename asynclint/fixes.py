@@ -34,10 +34,11 @@ class NodeFix:
 
     changes: Tuple[Tuple[cst.CSTNode, Replacement], ...]
     header: Tuple[str, ...] = ()
+    unsafe: bool = False  # unsafe here although the rule's fix is safe elsewhere (see its [fix])
 
 
-def replace(old: cst.CSTNode, new: Replacement, header: Iterable[str] = ()) -> NodeFix:
-    return NodeFix(((old, new),), tuple(header))
+def replace(old: cst.CSTNode, new: Replacement, header: Iterable[str] = (), unsafe: bool = False) -> NodeFix:
+    return NodeFix(((old, new),), tuple(header), unsafe)
 
 
 # ------------------------------------------------------------------ helpers for checks
@@ -72,11 +73,6 @@ def awaited(expr: cst.BaseExpression) -> cst.Await:
     return cst.Await(expression=expr)
 
 
-def statement_expression(statement: cst.CSTNode) -> Optional[cst.BaseExpression]:
-    """The expression of a statement that is just an expression (``f(x)``), else None."""
-    return statement.value if isinstance(statement, cst.Expr) else None
-
-
 # ------------------------------------------------------------------ rendering to edits
 
 _NEWLINE = re.compile("\n")
@@ -107,6 +103,7 @@ class FixRenderer:
             edits.append(header)
         if not edits:
             return None
+        applicability = Applicability.UNSAFE if fix.unsafe else applicability
         return Fix(title, applicability, tuple(sorted(edits, key=lambda e: (e.line, e.column))))
 
     def _offset(self, line: int, column: int) -> int:

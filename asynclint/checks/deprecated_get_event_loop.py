@@ -16,7 +16,7 @@ author handles "no loop"), calls after ``asyncio.set_event_loop(...)`` in the sa
 
 from __future__ import annotations
 
-from typing import Dict, List, Set
+from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
@@ -28,6 +28,7 @@ from asynclint.analysis.guards import ExceptionGuarded, VersionGated
 from asynclint.analysis.loop_ownership import drives_event_loop
 from asynclint.analysis.scope import ScopeNode
 from asynclint.check import Check, FileContext
+from asynclint.fixes import NodeFix, module_ref, replace
 
 
 class DeprecatedGetEventLoop(ExpectsErrors, ExceptionGuarded, VersionGated, Check):
@@ -54,13 +55,25 @@ class DeprecatedGetEventLoop(ExpectsErrors, ExceptionGuarded, VersionGated, Chec
             return
         call = self.context.code(node.func)
         if function is not None and function.is_async:
-            self.report(node, "in_coroutine", call=call, function=function.function_name)
+            self.report(node, "in_coroutine", fix=self._running_loop(node), call=call, function=function.function_name)
         elif self.exception_guards.guarded or scope_node in self._loop_set:
             return
         elif function is None or self.exception_guards.handling:
             self.report(node, call=call)
         elif isinstance(function.node, cst.FunctionDef):
             self._pending.setdefault(function.node, []).append(node)
+
+    def _running_loop(self, call: cst.Call) -> Optional[NodeFix]:
+        """``get_event_loop()`` -> ``get_running_loop()``, through the same module reference."""
+        if call.args:
+            return None
+        if isinstance(call.func, cst.Attribute):
+            func = call.func.with_changes(attr=cst.Name("get_running_loop"))
+            return replace(call, call.with_changes(func=func))
+        asyncio = module_ref(self.scope, "asyncio")
+        if asyncio is None:
+            return None
+        return replace(call, call.with_changes(func=asyncio.attribute("get_running_loop")), asyncio.header)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         pending = self._pending.pop(original_node, ())

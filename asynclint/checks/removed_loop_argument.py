@@ -9,12 +9,15 @@ the TypeError (``with pytest.raises(TypeError):``) are left alone.
 
 from __future__ import annotations
 
+from typing import Optional
+
 import libcst as cst
 
 from asynclint.analysis.asyncio_versions import LOOP_ARGUMENT_REMOVED, LOOP_ARGUMENT_REMOVED_IN
 from asynclint.analysis.expected_errors import ExpectsErrors
 from asynclint.analysis.guards import VersionGated
 from asynclint.check import Check
+from asynclint.fixes import NodeFix, replace
 
 
 class RemovedLoopArgument(ExpectsErrors, VersionGated, Check):
@@ -28,4 +31,19 @@ class RemovedLoopArgument(ExpectsErrors, VersionGated, Check):
         if (gated is not None and gated <= LOOP_ARGUMENT_REMOVED_IN) or self.expected_errors.active:
             return
         variant = "deprecated" if self.context.target_version < LOOP_ARGUMENT_REMOVED_IN else None
-        self.report(argument, variant, call=self.context.code(node.func), argument=self.context.code(argument.value))
+        fix = self._without(node, argument)
+        self.report(argument, variant, fix=fix, call=self.context.code(node.func), argument=self.context.code(argument.value))
+
+    def _without(self, call: cst.Call, argument: cst.Arg) -> Optional[NodeFix]:
+        """The call without ``loop=`` (none when that would drop a comment): unsafe where the
+        code still runs on Pythons that use the loop passed (before 3.10), as it may not be
+        the running one."""
+        if "#" in self.context.code(argument):
+            return None
+        args = [arg for arg in call.args if arg is not argument]
+        last = args[-1] if args else None
+        if last is not None and call.args[-1] is argument and isinstance(argument.comma, cst.MaybeSentinel):
+            if isinstance(last.comma, cst.Comma) and isinstance(last.comma.whitespace_after, cst.SimpleWhitespace):
+                args[-1] = last.with_changes(comma=cst.MaybeSentinel.DEFAULT)  # ``f(x, loop=l)`` -> ``f(x)``
+        unsafe = self.context.target_version < LOOP_ARGUMENT_REMOVED_IN
+        return replace(call, call.with_changes(args=args), unsafe=unsafe)

@@ -10,12 +10,15 @@ pytest.raises(TypeError):``) are left alone.
 
 from __future__ import annotations
 
+from typing import Optional, Union
+
 import libcst as cst
 
 from asynclint.analysis.async_objects import async_generator_call, async_only_context_manager
 from asynclint.analysis.expected_errors import ExpectsErrors
 from asynclint.analysis.usage import STORE
 from asynclint.check import Check
+from asynclint.fixes import NodeFix, replace
 
 
 class SyncUseOfAsyncObject(ExpectsErrors, Check):
@@ -25,25 +28,39 @@ class SyncUseOfAsyncObject(ExpectsErrors, Check):
         super().visit_With(node)
         if node.asynchronous is not None or self.expected_errors.active:
             return
+        found = []
         for item in node.items:
             constructor = async_only_context_manager(item.item, self.scope, self.context.index, self._bound_once)
             if constructor is not None:
-                self.report(item.item, manager=self.context.code(item.item), constructor=constructor)
+                found.append((item.item, constructor))
+        # ``async with`` fits only when every item is async-only, and only inside a coroutine
+        fix = self._made_async(node) if len(found) == len(node.items) else None
+        for manager, constructor in found:
+            self.report(manager, fix=fix, manager=self.context.code(manager), constructor=constructor)
 
     def visit_For(self, node: cst.For) -> None:
         if node.asynchronous is None:
-            self._iterated(node.iter)
+            self._iterated(node.iter, node)
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         if node.asynchronous is None:
             self._iterated(node.iter)
 
-    def _iterated(self, iterable: cst.BaseExpression) -> None:
+    def _iterated(self, iterable: cst.BaseExpression, statement: Optional[cst.For] = None) -> None:
         if self.expected_errors.active:
             return
         call = async_generator_call(iterable, self.scope, self.context.index, self._bound_once)
         if call is not None:
-            self.report(iterable, "async_generator", iterable=self.context.code(iterable), callee=self.context.code(call.func))
+            code = self.context.code
+            fix = self._made_async(statement) if statement is not None else None
+            self.report(iterable, "async_generator", fix=fix, iterable=code(iterable), callee=code(call.func))
+
+    def _made_async(self, statement: Union[cst.With, cst.For]) -> Optional[NodeFix]:
+        """``with``/``for`` -> ``async with``/``async for``, only inside a coroutine. (A
+        comprehension gets no fix: ``async for`` turns a generator expression into an async one.)"""
+        if not self.scope.in_coroutine:
+            return None
+        return replace(statement, statement.with_changes(asynchronous=cst.Asynchronous()))
 
     def _bound_once(self, name: str) -> bool:
         function = self.scope.function
