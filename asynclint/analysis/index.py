@@ -130,6 +130,21 @@ class ProjectIndex:
                     return found
         return None
 
+    def has_subclasses(self, class_qualname: str) -> bool:
+        """Whether a class anywhere in the project names ``class_qualname`` as a base."""
+        for entry in self.modules.values():
+            for facts in entry.summary["classes"].values():
+                for base in facts["bases"]:
+                    if base != "?" and self._same_class(entry.absolute(base), class_qualname):
+                        return True
+        return False
+
+    def _same_class(self, name: str, class_qualname: str) -> bool:
+        if name == class_qualname:
+            return True
+        target = self.resolve(name)
+        return target is not None and target.qualname == class_qualname
+
     # ------------------------------------------------------------------ facts
 
     def is_coroutine_function(self, qualname: str) -> bool:

@@ -1,0 +1,107 @@
+"""AIO701 client-session-not-closed: an ``aiohttp.ClientSession``/``httpx.AsyncClient`` made
+without ``async with`` and never closed.
+
+Three shapes:
+
+- a function-local session (``session = aiohttp.ClientSession()``) that the function neither
+  closes nor hands on (returned, stored, passed to code other than its own coroutines, used
+  by nested code): nobody else can close it; closed only outside a ``finally`` is a variant;
+- ``self.session = aiohttp.ClientSession()`` in a class that never closes it nor lets it out,
+  and has no project base class or subclass that could;
+- a temporary: ``await aiohttp.ClientSession().get(url)``.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Tuple
+
+import libcst as cst
+
+from asynclint.analysis.client_sessions import (
+    CLOSE_METHODS,
+    SESSION_BORROWERS,
+    class_releases_attribute,
+    session_type,
+)
+from asynclint.analysis.loop_ownership import resource_fate
+from asynclint.check import Check, FileContext
+
+
+class ClientSessionNotClosed(Check):
+    CODE = "AIO701"
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._locals: Dict[cst.FunctionDef, List[Tuple[str, cst.Call, str]]] = {}
+        self._attributes: Dict[cst.ClassDef, List[Tuple[str, cst.Call, str]]] = {}
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1:
+            self._created(node.targets[0].target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._created(node.target, node.value)
+
+    def _created(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        kind = session_type(value, self.scope, self.context.index)
+        if kind is None:
+            return
+        assert isinstance(value, cst.Call)
+        function = self.scope.function
+        if isinstance(target, cst.Name) and function is not None and isinstance(function.node, cst.FunctionDef):
+            self._locals.setdefault(function.node, []).append((target.value, value, kind))
+        elif isinstance(target, cst.Attribute):
+            owner = self.scope.self_class(target.value)
+            if owner is not None:
+                self._attributes.setdefault(owner.node, []).append((target.attr.value, value, kind))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value not in CLOSE_METHODS:
+            kind = session_type(func.value, self.scope, self.context.index)
+            if kind is not None:
+                self.report(func.value, "temporary", kind=kind, method=func.attr.value)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        created = self._locals.pop(original_node, None)
+        seen = set()
+        for name, call, kind in created or ():
+            if name in seen:
+                continue
+            seen.add(name)
+            fate = resource_fate(original_node, name, self.scope, self.context.index, CLOSE_METHODS, SESSION_BORROWERS)
+            if fate.handed_on or fate.closed_in_finally:
+                continue
+            variant = "closed_outside_finally" if fate.closed_elsewhere else None
+            self.report(call, variant, session=name, kind=kind, close=_close_method(kind))
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        created = self._attributes.pop(original_node, None)
+        if not created or self._may_be_closed_by_relatives(original_node):
+            return
+        seen = set()
+        for attribute, call, kind in created:
+            if attribute in seen:
+                continue
+            seen.add(attribute)
+            if not class_releases_attribute(original_node, attribute):
+                self.report(call, "attribute", session=f"self.{attribute}", kind=kind, close=_close_method(kind),
+                            owner=original_node.name.value)
+
+    def _may_be_closed_by_relatives(self, node: cst.ClassDef) -> bool:
+        """A project base class or a subclass may close the attribute."""
+        index = self.context.index
+        symbols = self.scope.symbols
+        for base in node.bases:
+            name = self.scope.qualified_name(base.value)
+            if name is None or name in symbols.classes or index.resolve(name) is not None:
+                return True
+        own = node.name.value
+        if any(isinstance(b.value, cst.Name) and b.value.value == own for c in symbols.classes.values() for b in c.node.bases):
+            return True
+        return index.has_subclasses(symbols.qualify(own))
+
+
+def _close_method(kind: str) -> str:
+    return "aclose" if kind == "httpx.AsyncClient" else "close"
