@@ -28,7 +28,7 @@ from typing import List, Optional, Tuple, Union
 
 import libcst as cst
 
-from asynclint.traversal import child_fields
+from asynclint.analysis.nodes import children
 
 Comprehension = Union[cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp]
 ScopeKind = str  # "module" | "function" | "lambda" | "class" | "comprehension"
@@ -163,9 +163,4 @@ def _contains(root: cst.CSTNode, node: cst.CSTNode) -> bool:
         return True
     if isinstance(root, cst.Name):
         return False
-    for field_name in child_fields(type(root)):
-        value = getattr(root, field_name)
-        children = value if isinstance(value, (tuple, list)) else (value,)
-        if any(isinstance(child, cst.CSTNode) and _contains(child, node) for child in children):
-            return True
-    return False
+    return any(_contains(child, node) for child in children(root))

@@ -15,13 +15,11 @@ from typing import Optional, Tuple
 import libcst as cst
 
 from asynclint.analysis.asyncio_api import ASYNCIO_COROUTINE_DECORATORS, TYPES_COROUTINE_DECORATOR
+from asynclint.analysis.functions import own_nodes
 from asynclint.analysis.scope import ScopeTracker
-from asynclint.traversal import child_fields
 
 ASYNCIO_COROUTINE = "asyncio"  # @asyncio.coroutine: gone in 3.11
 TYPES_COROUTINE = "types"  # @types.coroutine around an application-style ``yield from`` body
-
-_NESTED_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 
 
 def legacy_coroutine_decorator(function: cst.FunctionDef, scope: ScopeTracker) -> Optional[Tuple[cst.Decorator, str]]:
@@ -47,16 +45,10 @@ def delegates_with_yield_from(function: cst.FunctionDef) -> bool:
 
 
 def _has_yield_from(node: cst.CSTNode) -> bool:
-    if isinstance(node, cst.Yield):
-        return isinstance(node.value, cst.From) and not _drives_iterator(node.value.item)
-    if isinstance(node, _NESTED_SCOPES):
-        return False
-    for field_name in child_fields(type(node)):
-        value = getattr(node, field_name)
-        children = value if isinstance(value, (tuple, list)) else (value,)
-        if any(isinstance(child, cst.CSTNode) and _has_yield_from(child) for child in children):
-            return True
-    return False
+    return any(
+        isinstance(child, cst.Yield) and isinstance(child.value, cst.From) and not _drives_iterator(child.value.item)
+        for child in own_nodes(node)
+    )
 
 
 def _drives_iterator(expr: cst.BaseExpression) -> bool:

@@ -28,9 +28,9 @@ from asynclint.analysis.awaitables import is_coroutine_function_ref, is_event_lo
 from asynclint.analysis.event_loops import LOOP_RUNNING_METHODS
 from asynclint.analysis.index import ProjectIndex
 from asynclint.analysis.names import ModuleSymbols
+from asynclint.analysis.nodes import NESTED_SCOPES, children
 from asynclint.analysis.scope import ScopeTracker
 from asynclint.analysis.usage import STORE, Usage
-from asynclint.traversal import child_fields
 
 RUN = "run"  # asyncio.run(...)
 RUNNER = "runner"  # asyncio.Runner().run(...)
@@ -134,7 +134,7 @@ class _LoopUses:
 
     def walk(self, node: cst.CSTNode, in_finally: bool) -> None:
         fate = self.fate
-        if isinstance(node, _SCOPES):
+        if isinstance(node, NESTED_SCOPES):
             if any(self._is_loop(n) for n in _descendants(node)):
                 fate.handed_on = True  # nested code may run or close it later
             return
@@ -154,7 +154,7 @@ class _LoopUses:
         if isinstance(node, (cst.If, cst.While, cst.IfExp, cst.Assert)):
             self._test(node.test, in_finally)
         skip = self._harmless_uses(node)
-        for child in _children(node):
+        for child in children(node):
             if child not in skip:
                 self.walk(child, in_finally)
 
@@ -234,26 +234,14 @@ def read_by_nested_code(scope_node: cst.CSTNode, name: str, usage: Callable[[cst
 
 
 def _nested_scopes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    for child in _children(node):
-        if isinstance(child, _SCOPES):
+    for child in children(node):
+        if isinstance(child, NESTED_SCOPES):
             yield child
         else:
             yield from _nested_scopes(child)
 
 
-_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
-
-
-def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    for field_name in child_fields(type(node)):
-        value = getattr(node, field_name)
-        if isinstance(value, cst.CSTNode):
-            yield value
-        elif isinstance(value, (tuple, list)):
-            yield from (item for item in value if isinstance(item, cst.CSTNode))
-
-
 def _descendants(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    for child in _children(node):
+    for child in children(node):
         yield child
         yield from _descendants(child)
