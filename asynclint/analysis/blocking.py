@@ -382,11 +382,14 @@ class BlockingCallCheck(Check):
     """Reports the calls of :data:`BLOCKING_CALLS` whose rule is this check's ``CODE``,
     when the nearest enclosing function is a coroutine."""
 
+    # Rules whose calls may be moved to a thread as they are (``to_thread``, an unsafe fix).
+    OFFLOAD = False
     _statement_value: Optional[cst.BaseExpression] = None
 
     def fix(self, call: cst.Call) -> Optional[NodeFix]:
-        """The fix of a blocking call that is a whole expression statement (none by default)."""
-        return None
+        """The fix of a blocking call that is the whole value of a statement (``f(x)``,
+        ``y = f(x)``, ``return f(x)``)."""
+        return self.to_thread(call) if self.OFFLOAD else None
 
     def to_thread(self, call: cst.Call) -> Optional[NodeFix]:
         """``f(args)`` -> ``await asyncio.to_thread(f, args)`` (Python 3.9+)."""
@@ -398,6 +401,15 @@ class BlockingCallCheck(Check):
         return replace(call, awaited(moved), asyncio.header)
 
     def visit_Expr(self, node: cst.Expr) -> None:
+        self._statement_value = node.value
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._statement_value = node.value
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._statement_value = node.value
+
+    def visit_Return(self, node: cst.Return) -> None:
         self._statement_value = node.value
 
     def visit_Call(self, node: cst.Call) -> None:
