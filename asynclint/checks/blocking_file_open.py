@@ -6,3 +6,4 @@ from asynclint.analysis.blocking import BlockingCallCheck
 
 class BlockingFileOpen(BlockingCallCheck):
     CODE = "AIO201"
+    OFFLOAD = True

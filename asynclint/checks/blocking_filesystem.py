@@ -6,3 +6,4 @@ from asynclint.analysis.blocking import BlockingCallCheck
 
 class BlockingFilesystem(BlockingCallCheck):
     CODE = "AIO202"
+    OFFLOAD = True

@@ -6,3 +6,4 @@ from asynclint.analysis.blocking import BlockingCallCheck
 
 class BlockingHttp(BlockingCallCheck):
     CODE = "AIO203"
+    OFFLOAD = True

@@ -6,3 +6,4 @@ from asynclint.analysis.blocking import BlockingCallCheck
 
 class BlockingInput(BlockingCallCheck):
     CODE = "AIO205"
+    OFFLOAD = True

@@ -7,3 +7,4 @@ from asynclint.analysis.blocking import BlockingCallCheck
 
 class BlockingSocket(BlockingCallCheck):
     CODE = "AIO206"
+    OFFLOAD = True

@@ -6,3 +6,4 @@ from asynclint.analysis.blocking import BlockingCallCheck
 
 class BlockingSubprocess(BlockingCallCheck):
     CODE = "AIO204"
+    OFFLOAD = True

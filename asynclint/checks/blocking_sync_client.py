@@ -7,3 +7,4 @@ from asynclint.analysis.blocking import BlockingCallCheck
 
 class BlockingSyncClient(BlockingCallCheck):
     CODE = "AIO207"
+    OFFLOAD = True
