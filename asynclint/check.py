@@ -61,6 +61,12 @@ class FileContext:
         """Source text of a small node, for message fields."""
         return self.module.code_for_node(node)
 
+    def short_code(self, node: cst.CSTNode, limit: int = 60) -> str:
+        """Source text of any node on one line, cut to ``limit`` characters (a multi-line
+        lambda or call in a message field)."""
+        text = " ".join(self.code(node).split())
+        return text if len(text) <= limit else text[: limit - 3] + "..."
+
 
 class Check(cst.BatchableCSTVisitor):
     CODE: ClassVar[str]

@@ -16,7 +16,6 @@ from asynclint.analysis.awaitables import is_event_loop
 from asynclint.check import Check
 
 _AWAITING_AT_ONCE = frozenset({"asyncio.gather", "asyncio.wait_for", "asyncio.shield"})
-_MAX_FIELD = 60
 
 
 class PreferToThread(Check):
@@ -46,16 +45,11 @@ class PreferToThread(Check):
         executor, function = args[0].value, args[1].value
         if not (isinstance(executor, cst.Name) and executor.value == "None"):
             return
-        rest = [f"{arg.star}{self._code(arg.value)}" for arg in args[2:]]
+        rest = [f"{arg.star}{self.context.short_code(arg.value)}" for arg in args[2:]]
         self.report(
             expr,
             call=self.context.code(expr.func),
-            func=self._code(function),
+            func=self.context.short_code(function),
             arguments="".join(f", {text}" for text in rest),
         )
-
-    def _code(self, node: cst.BaseExpression) -> str:
-        """One line of source for the message (a multi-line lambda is shortened)."""
-        text = " ".join(self.context.code(node).split())
-        return text if len(text) <= _MAX_FIELD else text[: _MAX_FIELD - 3] + "..."
 

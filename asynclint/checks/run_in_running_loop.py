@@ -17,8 +17,6 @@ from asynclint.analysis.expected_errors import ExpectsErrors
 from asynclint.analysis.loop_ownership import loop_run_kind, patches_reentrant_loops
 from asynclint.check import Check, FileContext
 
-_MAX_FIELD = 60
-
 
 class RunInRunningLoop(ExpectsErrors, Check):
     CODE = "AIO500"
@@ -41,12 +39,4 @@ class RunInRunningLoop(ExpectsErrors, Check):
         if not node.args:
             self.report(node, "no_coroutine", call=call, function=function.function_name)
             return
-        self.report(node, call=call, function=function.function_name, coro=self._shown(node.args[0].value))
-
-    def _shown(self, expr: cst.BaseExpression) -> str:
-        text = self.context.code(expr)
-        if len(text) <= _MAX_FIELD and "\n" not in text:
-            return text
-        if isinstance(expr, cst.Call):
-            return f"{self.context.code(expr.func)}(...)"
-        return "..."
+        self.report(node, call=call, function=function.function_name, coro=self.context.short_code(node.args[0].value))
