@@ -14,11 +14,12 @@ import fnmatch
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, Iterable, Optional, Tuple
+from typing import Dict, FrozenSet, Iterable, Optional, Tuple
 
 import libcst as cst
 
 from asynclint.analysis.index import EMPTY_INDEX, ProjectIndex
+from asynclint.analysis.nonblocking import NON_BLOCKING_WHEN, Arg, Argument, given_nonzero, says_non_blocking
 from asynclint.analysis.receivers import Built, built, call_names, type_names
 from asynclint.analysis.scope import ScopeTracker
 from asynclint.check import Check
@@ -178,45 +179,6 @@ BLOCKING_WITH: Dict[str, Tuple[str, Optional[str]]] = {
     "concurrent.futures.ProcessPoolExecutor": ("AIO211", None),
 }
 
-
-@dataclass(frozen=True)
-class Argument:
-    """Where an argument is: its keyword and its position among positional arguments."""
-
-    keyword: str
-    position: int
-    flag: str = ""  # a flag such as ``WNOHANG`` (see NON_BLOCKING_WHEN)
-
-
-_BLOCKING_ARG = Argument("blocking", 0)
-_ACQUIRE = (_BLOCKING_ARG, Argument("timeout", 1))
-_TIMEOUT_FIRST = (Argument("timeout", 0),)
-
-# A call does not block when one of these arguments is a false or zero literal
-# (``acquire(blocking=False)``, ``get(False)``, ``wait(0)``), or mentions the flag.
-NON_BLOCKING_WHEN: Dict[str, Tuple[Argument, ...]] = {
-    "threading.Lock.acquire": _ACQUIRE,
-    "threading.RLock.acquire": _ACQUIRE,
-    "threading.Semaphore.acquire": _ACQUIRE,
-    "threading.Condition.acquire": _ACQUIRE,
-    "threading.Condition.wait": _TIMEOUT_FIRST,
-    "threading.Condition.wait_for": (Argument("timeout", 1),),
-    "threading.Event.wait": _TIMEOUT_FIRST,
-    "threading.Barrier.wait": _TIMEOUT_FIRST,
-    "threading.Thread.join": _TIMEOUT_FIRST,
-    "queue.Queue.get": (Argument("block", 0), Argument("timeout", 1)),
-    "queue.SimpleQueue.get": (Argument("block", 0), Argument("timeout", 1)),
-    "queue.Queue.put": (Argument("block", 1), Argument("timeout", 2)),
-    "os.waitpid": (Argument("options", 1, "WNOHANG"),),
-    "os.wait3": (Argument("options", 0, "WNOHANG"),),
-    "os.wait4": (Argument("options", 1, "WNOHANG"),),
-    "os.waitid": (Argument("options", 2, "WNOHANG"),),
-    "ssl.SSLContext.wrap_socket": (Argument("do_handshake_on_connect", 2),),
-    "ssl.wrap_socket": (Argument("do_handshake_on_connect", 7),),
-    "concurrent.futures.ThreadPoolExecutor.shutdown": (Argument("wait", 0),),
-    "concurrent.futures.ProcessPoolExecutor.shutdown": (Argument("wait", 0),),
-}
-
 # Methods that block only when the receiver was built in view with this argument given
 # and not zero: ``queue.Queue(maxsize=10).put(x)`` waits for room, an unbounded queue never.
 BLOCKS_WHEN_BUILT_WITH: Dict[str, Argument] = {"queue.Queue.put": Argument("maxsize", 0)}
@@ -263,11 +225,11 @@ def _lookup(call: cst.Call, scope: ScopeTracker, index: ProjectIndex) -> Optiona
         code = BLOCKING_CALLS.get(name)
         if code is None:
             continue
-        if _says_non_blocking(call, NON_BLOCKING_WHEN.get(name, ())):
+        if name in NON_BLOCKING_WHEN and says_non_blocking(name, call_args(call)):
             return None
         receiver = _method_receiver(call, scope, index)
         bound = BLOCKS_WHEN_BUILT_WITH.get(name)
-        if bound is not None and (receiver is None or receiver.call is None or not _given_nonzero(receiver.call, bound)):
+        if bound is not None and (receiver is None or receiver.call is None or not given_nonzero(call_args(receiver.call), bound)):
             return None
         return BlockingCall(name, code, receiver)
     return None
@@ -306,20 +268,12 @@ def non_blocking_switch(receiver: Optional[Built]) -> Optional[str]:
 # ------------------------------------------------------------------ arguments
 
 
-def argument(call: cst.Call, where: Argument) -> Optional[cst.BaseExpression]:
-    """The argument passed at ``where`` (by keyword or position), if any."""
-    positional = 0
-    for arg in call.args:
-        if arg.star:
-            return None  # ``*args``/``**kwargs``: unknown
-        if arg.keyword is not None:
-            if arg.keyword.value == where.keyword:
-                return arg.value
-        else:
-            if positional == where.position:
-                return arg.value
-            positional += 1
-    return None
+def call_args(call: cst.Call) -> Tuple[Arg, ...]:
+    """The facts :mod:`~asynclint.analysis.nonblocking` needs about a call's arguments."""
+    return tuple(
+        Arg(arg.keyword.value if arg.keyword else None, bool(arg.star), _is_zero(arg.value), _names(arg.value))
+        for arg in call.args
+    )
 
 
 def _is_zero(expr: cst.BaseExpression) -> bool:
@@ -333,27 +287,15 @@ def _is_zero(expr: cst.BaseExpression) -> bool:
     return False
 
 
-def _mentions(expr: cst.BaseExpression, flag: str) -> bool:
+def _names(expr: cst.BaseExpression) -> FrozenSet[str]:
+    """Names and attribute names in ``A | b.C`` (flags), else nothing."""
     if isinstance(expr, cst.Name):
-        return expr.value == flag
+        return frozenset({expr.value})
     if isinstance(expr, cst.Attribute):
-        return expr.attr.value == flag
+        return frozenset({expr.attr.value})
     if isinstance(expr, cst.BinaryOperation):
-        return _mentions(expr.left, flag) or _mentions(expr.right, flag)
-    return False
-
-
-def _says_non_blocking(call: cst.Call, arguments: Tuple[Argument, ...]) -> bool:
-    for where in arguments:
-        value = argument(call, where)
-        if value is not None and (_mentions(value, where.flag) if where.flag else _is_zero(value)):
-            return True
-    return False
-
-
-def _given_nonzero(call: cst.Call, where: Argument) -> bool:
-    value = argument(call, where)
-    return value is not None and not _is_zero(value)
+        return _names(expr.left) | _names(expr.right)
+    return frozenset()
 
 
 # ------------------------------------------------------------------ user-configured calls

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import ast
 import builtins
-from typing import Any, Dict, List, Optional, Set, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 
-SUMMARY_FORMAT = 2
+from asynclint.analysis.nonblocking import NON_BLOCKING_WHEN, Arg, says_non_blocking
+
+SUMMARY_FORMAT = 3
 _BUILTINS = frozenset(dir(builtins))
 Summary = Dict[str, Any]
 
@@ -132,8 +134,9 @@ class _ModuleSummarizer:
             for n in own:
                 if isinstance(n, ast.Call):
                     target = self.ref(n.func, locals_, local_imports)
-                    if target is not None:
-                        calls.append([target, n.lineno])
+                    if target is None or (target in NON_BLOCKING_WHEN and says_non_blocking(target, _call_args(n))):
+                        continue
+                    calls.append([target, n.lineno])
             facts["calls"] = calls
         return facts, own
 
@@ -156,6 +159,28 @@ class _ModuleSummarizer:
             "attributes": attributes,
             "line": node.lineno,
         }
+
+
+def _call_args(call: ast.Call) -> Tuple[Arg, ...]:
+    """The facts :mod:`~asynclint.analysis.nonblocking` needs about a call's arguments
+    (``os.waitpid(pid, os.WNOHANG)`` waits for nothing, so a helper making it does not block)."""
+    positional = [Arg(None, isinstance(a, ast.Starred), _is_zero(a), _flag_names(a)) for a in call.args]
+    keywords = [Arg(k.arg, k.arg is None, _is_zero(k.value), _flag_names(k.value)) for k in call.keywords]
+    return tuple(positional + keywords)
+
+
+def _is_zero(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, (bool, int, float)) and node.value == 0
+
+
+def _flag_names(node: ast.AST) -> FrozenSet[str]:
+    if isinstance(node, ast.Name):
+        return frozenset({node.id})
+    if isinstance(node, ast.Attribute):
+        return frozenset({node.attr})
+    if isinstance(node, ast.BinOp):
+        return _flag_names(node.left) | _flag_names(node.right)
+    return frozenset()
 
 
 def _constructor(summarizer: _ModuleSummarizer, value: ast.AST) -> Optional[str]:
