@@ -1,0 +1,164 @@
+"""AIO700 client-session-per-request: a client session made, used and closed once per item:
+inside a loop body, or inside a helper that a loop of this module calls once per item.
+
+Only sessions whose whole life is that one pass are judged (``async with ClientSession()``
+or a local closed by the same function), and only passes that make one request's worth of
+work: no inner loop uses the session, the loop does not stop early (a retry), and the
+session's settings do not depend on the item (per-host or per-account sessions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import AbstractSet, Dict, List, Optional, Set
+
+import libcst as cst
+
+from asynclint.analysis.client_sessions import CLOSE_METHODS, SESSION_BORROWERS, session_type
+from asynclint.analysis.loop_ownership import resource_fate
+from asynclint.analysis.loops import Loop, LoopNode, LoopStack, exits_early, has_loop
+from asynclint.analysis.usage import collect_usage
+from asynclint.check import Check, FileContext
+
+
+@dataclass
+class _Session:
+    call: cst.Call
+    kind: str
+    name: Optional[str]  # the local it is bound to, when not an ``async with`` item
+    block: Optional[cst.With]  # the ``async with`` it lives in
+    loop: Optional[Loop]
+
+
+class ClientSessionPerRequest(Check):
+    CODE = "AIO700"
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._loops = LoopStack(self.scope)
+        self._sessions: Dict[cst.FunctionDef, List[_Session]] = {}
+        self._helpers: Dict[cst.FunctionDef, List[_Session]] = {}  # per-call sessions of a function
+        self._called_in_loop: Dict[cst.FunctionDef, str] = {}  # function -> a caller's name
+
+    # ------------------------------------------------------------ loops
+
+    def visit_For(self, node: cst.For) -> None:
+        self._loops.enter(node)
+
+    def leave_For(self, original_node: cst.For) -> None:
+        self._loops.leave(original_node)
+
+    def visit_While(self, node: cst.While) -> None:
+        self._loops.enter(node)
+
+    def leave_While(self, original_node: cst.While) -> None:
+        self._loops.leave(original_node)
+
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self._loops.enter(node)
+
+    def leave_ListComp(self, original_node: cst.ListComp) -> None:
+        self._loops.leave(original_node)
+
+    def visit_SetComp(self, node: cst.SetComp) -> None:
+        self._loops.enter(node)
+
+    def leave_SetComp(self, original_node: cst.SetComp) -> None:
+        self._loops.leave(original_node)
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        self._loops.enter(node)
+
+    def leave_DictComp(self, original_node: cst.DictComp) -> None:
+        self._loops.leave(original_node)
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self._loops.enter(node)
+
+    def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
+        self._loops.leave(original_node)
+
+    # ------------------------------------------------------------ sessions and calls
+
+    def visit_With(self, node: cst.With) -> None:
+        if node.asynchronous is None:
+            return
+        for item in node.items:
+            self._session(item.item, None, node)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self._session(node.value, node.targets[0].target.value, None)
+
+    def _session(self, value: cst.BaseExpression, name: Optional[str], block: Optional[cst.With]) -> None:
+        kind = session_type(value, self.scope, self.context.index)
+        function = self.scope.function
+        if kind is None or function is None or not isinstance(function.node, cst.FunctionDef):
+            return
+        assert isinstance(value, cst.Call)
+        loop = self._loops.innermost(value)
+        self._sessions.setdefault(function.node, []).append(_Session(value, kind, name, block, loop))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        callee = self.scope.module_function(node.func) or self.scope.own_method(node.func)
+        if callee is None or callee in self._called_in_loop:
+            return
+        loop = self._loops.innermost(node)
+        if loop is not None and not exits_early(loop.node):
+            function = self.scope.function
+            self._called_in_loop[callee] = function.function_name if function is not None else "<module>"
+
+    # ------------------------------------------------------------ decisions
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        sessions = self._sessions.pop(original_node, None)
+        for session in sessions or ():
+            if not self._lives_one_pass(original_node, session):
+                continue
+            if session.loop is not None:
+                if self._one_request_per_iteration(session.loop, session):
+                    self.report(session.call, kind=session.kind)
+            elif not has_loop(original_node.body) and not self._depends_on(session.call, self._parameters(original_node)):
+                self._helpers.setdefault(original_node, []).append(session)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for helper, sessions in self._helpers.items():
+            caller = self._called_in_loop.get(helper)
+            if caller is not None:
+                for session in sessions:
+                    self.report(session.call, "helper", kind=session.kind, helper=helper.name.value, caller=caller)
+
+    def _lives_one_pass(self, function: cst.FunctionDef, session: _Session) -> bool:
+        """Made and closed here: an ``async with`` item, or a local this function closes."""
+        if session.block is not None:
+            return True
+        if session.name is None:
+            return False
+        fate = resource_fate(function, session.name, self.scope, self.context.index, CLOSE_METHODS, SESSION_BORROWERS)
+        return not fate.handed_on and (fate.closed_in_finally or fate.closed_elsewhere)
+
+    def _one_request_per_iteration(self, loop: Loop, session: _Session) -> bool:
+        node: LoopNode = loop.node
+        if exits_early(node) or self._depends_on(session.call, loop.targets):
+            return False
+        body = node.body if isinstance(node, (cst.For, cst.While)) else node
+        return not has_loop(body)
+
+    def _parameters(self, function: cst.FunctionDef) -> Set[str]:
+        """The function's parameters, but the ``self``/``cls`` of a method (call on leave)."""
+        params = function.params
+        names = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
+        frames = self.scope.frames
+        if names and len(frames) > 1 and frames[-2].kind == "class":
+            names = names[1:]
+        names += [star.name.value for star in (params.star_arg, params.star_kwarg) if isinstance(star, cst.Param)]
+        return set(names)
+
+    @staticmethod
+    def _depends_on(call: cst.Call, names: AbstractSet[str]) -> bool:
+        """The session's settings mention one of ``names`` (per-item or per-caller settings)."""
+        if not names:
+            return False
+        used = collect_usage(call).names
+        return any(name in used for name in names)
+
