@@ -45,10 +45,11 @@ class DeprecatedGetEventLoop(ExpectsErrors, ExceptionGuarded, VersionGated, Chec
         scope_node = function.node if function is not None else self.scope.frames[0].node
         if drives_event_loop(node) and function is not None and isinstance(function.node, cst.FunctionDef):
             self._drives_loop.add(function.node)
-        if self.scope.qualified_name(node.func) in SET_EVENT_LOOP:
+        name = self.scope.qualified_name(node.func)
+        if name in SET_EVENT_LOOP:
             self._loop_set.add(scope_node)
             return
-        if self.scope.qualified_name(node.func) not in DEPRECATED_LOOP_GETTERS:
+        if name not in DEPRECATED_LOOP_GETTERS:
             return
         gate = self.version_gates.runs_only_before()
         if (gate is not None and gate <= GET_EVENT_LOOP_DEPRECATED_IN) or self.expected_errors.active:
