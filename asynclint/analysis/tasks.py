@@ -83,6 +83,11 @@ def awaits_existing_future(node: cst.CSTNode, scope: ScopeTracker) -> bool:
     return False
 
 
+def is_shield(expr: cst.BaseExpression, scope: ScopeTracker) -> bool:
+    """``asyncio.shield(...)``."""
+    return isinstance(expr, cst.Call) and scope.qualified_name(expr.func) in SHIELD
+
+
 def is_task_group(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> bool:
     """``expr`` is an ``asyncio.TaskGroup`` known by construction."""
     return receiver_type(expr, scope, index) == TASK_GROUP

@@ -1,0 +1,56 @@
+"""AIO403 shield-result-discarded: ``asyncio.shield(...)`` whose protection goes nowhere.
+
+``shield(aw)`` returns an outer future to await instead of ``aw``; dropping it (``_`` or a local
+never used; a bare statement is AIO100's, with its ``await`` fix) means nobody waits for the work. And ``await shield(coro())`` wraps the
+coroutine in a task nobody references: if the awaiting code is cancelled, the shielded task
+runs on with only the loop's weak reference (the docs: save a reference to the task).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from asynclint.analysis.awaitables import COROUTINE, awaitable_kind
+from asynclint.analysis.tasks import coroutine_task_factory, is_shield, positional
+from asynclint.check import Check, FileContext, LocalBindings
+
+
+class ShieldResultDiscarded(Check):
+    CODE = "AIO403"
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._bound = LocalBindings(context)
+
+    def _shield(self, expr: Optional[cst.BaseExpression]) -> Optional[cst.Call]:
+        return expr if isinstance(expr, cst.Call) and is_shield(expr, self.scope) else None
+
+    def _report(self, call: cst.Call, variant: Optional[str] = None, **fields: str) -> None:
+        inner = next(positional(call), None)
+        self.report(call, variant, inner=self.context.code(inner.value) if inner else "...", **fields)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        call = self._shield(node.value)
+        if call is None or len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+            return
+        name = node.targets[0].target.value
+        if name == "_":
+            self._report(call)
+        else:
+            self._bound.remember(name, call)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        for name, call in self._bound.unused(original_node):
+            self._report(call, "unused_name", name=name)
+
+    def visit_Await(self, node: cst.Await) -> None:
+        call = self._shield(node.expression)
+        inner = next(positional(call), None) if call is not None else None
+        if call is None or inner is None or inner.star or not isinstance(inner.value, cst.Call):
+            return
+        wrapped = inner.value
+        index = self.context.index
+        if awaitable_kind(wrapped, self.scope, index) == COROUTINE or coroutine_task_factory(wrapped, self.scope, index):
+            self._report(call, "inner_unreferenced")
