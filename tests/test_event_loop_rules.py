@@ -149,3 +149,20 @@ def test_sync_for_over_an_async_generator_of_another_module(tmp_path):
     result = lint_paths([str(tmp_path)], Config(select=("AIO105",)), jobs=1, use_cache=False)
     found = sorted((Path(d.path).name, d.line) for d in result.diagnostics)
     assert found == [("use.py", 6), ("use.py", 10)]
+
+
+def test_run_in_running_loop_is_allowed_after_nest_asyncio():
+    code = """
+import asyncio
+
+
+async def fetch():
+    await asyncio.sleep(0)
+
+
+async def handler():
+    return asyncio.run(fetch())
+"""
+    assert [d.line for d in lint(code, select=["AIO500"])] == [10]
+    patched = code.replace("import asyncio\n", "import asyncio\n\nimport nest_asyncio\n\nnest_asyncio.apply()\n", 1)
+    assert lint(patched, select=["AIO500"]) == []
