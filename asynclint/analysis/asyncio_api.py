@@ -144,3 +144,21 @@ LOOP_BORROWERS: FrozenSet[str] = frozenset(
 # deprecated in 3.8 and removed in 3.11; ``types.coroutine`` remains, for low-level awaitables.
 ASYNCIO_COROUTINE_DECORATORS: FrozenSet[str] = frozenset({"asyncio.coroutine", "asyncio.coroutines.coroutine"})
 TYPES_COROUTINE_DECORATOR = "types.coroutine"
+
+# Awaitable methods of asyncio primitives and queues, with how many positional arguments they
+# take: none has a ``timeout`` (or ``block``) parameter, unlike their ``threading``/``queue``
+# namesakes, so passing one is a TypeError. Keys are receiver types of
+# :mod:`asynclint.analysis.library_types`.
+_QUEUE_METHODS: Dict[str, int] = {"get": 0, "put": 1}
+PRIMITIVE_METHOD_ARITY: Dict[str, Dict[str, int]] = {
+    "asyncio.Lock": {"acquire": 0},
+    "asyncio.Event": {"wait": 0},
+    "asyncio.Condition": {"acquire": 0, "wait": 0, "wait_for": 1},
+    "asyncio.Semaphore": {"acquire": 0},
+    "asyncio.BoundedSemaphore": {"acquire": 0},
+    "asyncio.Barrier": {"wait": 0},
+    "asyncio.Queue": _QUEUE_METHODS,
+    "asyncio.LifoQueue": _QUEUE_METHODS,
+    "asyncio.PriorityQueue": _QUEUE_METHODS,
+}
+THREADING_WAIT_KEYWORDS: FrozenSet[str] = frozenset({"timeout", "block", "blocking"})
