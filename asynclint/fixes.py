@@ -19,7 +19,8 @@ from typing import Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Unio
 
 import libcst as cst
 
-from asynclint.analysis.scope import ScopeTracker
+from asynclint.analysis.scope import BUILTINS, ScopeTracker
+from asynclint.analysis.usage import Usage
 from asynclint.diagnostics import Applicability, Edit, Fix
 from asynclint.positions import Generated, generate
 
@@ -71,6 +72,38 @@ def module_ref(scope: ScopeTracker, module: str) -> Optional[ModuleRef]:
 def awaited(expr: cst.BaseExpression) -> cst.Await:
     """``await expr``, keeping the expression's own parentheses and comments."""
     return cst.Await(expression=expr)
+
+
+def fresh_name(scope: ScopeTracker, usage: Usage, candidates: Sequence[str]) -> Optional[str]:
+    """The first candidate name that nothing in the function or the module uses."""
+    return next(
+        (n for n in candidates if not usage.kinds(n) and not scope.symbols.is_bound(n) and n not in BUILTINS), None
+    )
+
+
+def statements(code: str) -> List[cst.BaseStatement]:
+    """Statements parsed from ``code`` (written with four-space indentation, which is
+    generated in the indentation of the file and the place they go)."""
+    return list(cst.parse_module(code).body)
+
+
+def insert_after(line: cst.SimpleStatementLine, code: str, header: Iterable[str] = ()) -> NodeFix:
+    """Statements added after ``line``, at its indentation."""
+    return replace(line, [line, *statements(code)], header)
+
+
+class StatementLines:
+    """Mixin for checks: the line (``SimpleStatementLine``) a small statement is alone on,
+    which a fix can extend or replace without touching other statements."""
+
+    _current_line: Optional[cst.SimpleStatementLine] = None
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self._current_line = node
+
+    def line_of(self, statement: cst.BaseSmallStatement) -> Optional[cst.SimpleStatementLine]:
+        line = self._current_line
+        return line if line is not None and len(line.body) == 1 and line.body[0] is statement else None
 
 
 # ------------------------------------------------------------------ rendering to edits
@@ -145,7 +178,10 @@ class FixRenderer:
         if not missing:
             return None
         newline = self.module.default_newline
-        text = "".join(line + newline for line in missing)
+        imports = [line for line in missing if line.startswith(("import ", "from "))]
+        others = [line for line in missing if line not in imports]
+        text = "".join(line + newline for line in imports)
+        text += "".join(newline + line + newline for line in others)  # set off from the imports
         anchor, after = header_anchor(self.module)
         found = self.generated.get(anchor) if anchor is not None else None
         if found is None:  # no statement at all: append

@@ -6,25 +6,34 @@ assigned to ``_``, or bound to a local that is never used again.
 
 from __future__ import annotations
 
+from typing import Dict, Optional
+
 import libcst as cst
 
 from asynclint.analysis.awaitables import creates_task
 from asynclint.check import Check, FileContext, LocalBindings
+from asynclint.fixes import NodeFix, StatementLines, fresh_name, insert_after, replace, statements
+
+# The fix keeps tasks in a module-level set until they are done (the asyncio docs' recipe).
+TASKS = "_background_tasks"
+_DECLARATION = f"{TASKS} = set()"
+_KEEP = f"{TASKS}.add({{task}})\n{{task}}.add_done_callback({TASKS}.discard)\n"
 
 
-class DanglingTask(Check):
+class DanglingTask(StatementLines, Check):
     CODE = "AIO300"
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._bound = LocalBindings(context)
+        self._lines: Dict[cst.Call, cst.SimpleStatementLine] = {}  # bound calls alone on their line
 
     def _is_task(self, expr: cst.BaseExpression) -> bool:
         return isinstance(expr, cst.Call) and creates_task(expr, self.scope)
 
     def visit_Expr(self, node: cst.Expr) -> None:
         if self._is_task(node.value):
-            self.report(node.value, call=self.context.code(node.value.func))
+            self.report(node.value, fix=self._kept(node), call=self.context.code(node.value.func))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
@@ -36,8 +45,42 @@ class DanglingTask(Check):
         if name == "_":
             self.report(call, call=self.context.code(call.func))
             return
+        line = self.line_of(node)
+        if line is not None:
+            self._lines[call] = line
         self._bound.remember(name, call)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         for name, call in self._bound.unused(original_node):
-            self.report(call, "unused_name", call=self.context.code(call.func), name=name)
+            line = self._lines.pop(call, None)
+            fix = self._keep_after(line, name) if line is not None else None
+            self.report(call, "unused_name", fix=fix, call=self.context.code(call.func), name=name)
+
+    def _header(self) -> Optional[tuple]:
+        """The module-level declaration the fix needs: () when the module declares the set
+        already, None when the name is taken by something else."""
+        if not self.scope.symbols.is_bound(TASKS):
+            return (_DECLARATION,)
+        module = self.context.module
+        declared = any(
+            isinstance(statement, cst.SimpleStatementLine) and module.code_for_node(statement.body[0]).strip() == _DECLARATION
+            for statement in module.body
+        )
+        return () if declared else None
+
+    def _kept(self, statement: cst.Expr) -> Optional[NodeFix]:
+        """``create_task(c)`` -> ``task = create_task(c)`` kept in the module's set."""
+        line = self.line_of(statement)
+        function = self.scope.function
+        header = self._header()
+        if line is None or function is None or header is None:
+            return None
+        name = fresh_name(self.scope, self.context.usage(function.node), ("task", "background_task", "new_task"))
+        if name is None:
+            return None
+        assign = cst.Assign([cst.AssignTarget(cst.Name(name))], statement.value)
+        return replace(line, [line.with_changes(body=[assign]), *statements(_KEEP.format(task=name))], header)
+
+    def _keep_after(self, line: cst.SimpleStatementLine, name: str) -> Optional[NodeFix]:
+        header = self._header()
+        return insert_after(line, _KEEP.format(task=name), header) if header is not None else None

@@ -13,17 +13,21 @@ import libcst as cst
 from asynclint.analysis.asyncio_api import ALL_COMPLETED, WAIT
 from asynclint.analysis.usage import LEN, STORE, TRUTH, Usage
 from asynclint.check import Check, FileContext
+from asynclint.fixes import NodeFix, StatementLines, fresh_name, replace, statements
 
 _NOT_HANDLING = frozenset({STORE, TRUTH, LEN})
+_CANCEL = "for {task} in {pending}:\n    {task}.cancel()\n"
 
 
-class WaitPendingNotCancelled(Check):
+class WaitPendingNotCancelled(StatementLines, Check):
     CODE = "AIO301"
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         # per function: (name holding the pending set, or None when dropped), the call, reason
         self._candidates: Dict[cst.FunctionDef, List[Tuple[Optional[str], cst.Call, str]]] = {}
+        # calls whose statement is alone on its line: the line, and the statement as written
+        self._lines: Dict[cst.Call, Tuple[cst.SimpleStatementLine, cst.BaseSmallStatement]] = {}
 
     def _early_wait(self, expr: Optional[cst.BaseExpression]) -> Optional[Tuple[cst.Call, str]]:
         """The ``asyncio.wait(...)`` call awaited by ``expr`` and why it can leave tasks pending."""
@@ -51,9 +55,15 @@ class WaitPendingNotCancelled(Check):
         if function is not None and isinstance(function.node, cst.FunctionDef):
             self._candidates.setdefault(function.node, []).append((pending, *found))
 
+    def _note_line(self, statement: cst.BaseSmallStatement, call: cst.Call) -> None:
+        line = self.line_of(statement)
+        if line is not None:
+            self._lines[call] = (line, statement)
+
     def visit_Expr(self, node: cst.Expr) -> None:
         found = self._early_wait(node.value)
         if found:
+            self._note_line(node, found[0])
             self._remember(None, found)
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -71,6 +81,7 @@ class WaitPendingNotCancelled(Check):
         if isinstance(target, (cst.Tuple, cst.List)) and len(target.elements) == 2:
             pending = target.elements[1].value
             if isinstance(pending, cst.Name):
+                self._note_line(node, found[0])
                 self._remember(None if pending.value == "_" else pending.value, found)
         elif isinstance(target, cst.Name):
             self._remember(None if target.value == "_" else target.value, found)
@@ -81,11 +92,37 @@ class WaitPendingNotCancelled(Check):
             return
         usage = self.context.usage(original_node)
         for pending, call, reason in candidates:
+            fix = self._cancel_pending(call, pending, usage)
             if pending is not None:
                 if not usage.is_used(pending, _NOT_HANDLING):
-                    self.report(call, "unused_name", reason=reason, name=pending)
+                    self.report(call, "unused_name", fix=fix, reason=reason, name=pending)
             elif not self._collection_used_elsewhere(call, usage):
-                self.report(call, reason=reason)
+                self.report(call, fix=fix, reason=reason)
+
+    def _cancel_pending(self, call: cst.Call, pending: Optional[str], usage: Usage) -> Optional[NodeFix]:
+        """``for task in pending: task.cancel()`` after the wait; a dropped pending set
+        (``done, _ = ...`` or the bare ``await``) is bound to ``pending`` first."""
+        found = self._lines.pop(call, None)
+        if found is None:
+            return None
+        original, statement = found
+        line = original
+        task = fresh_name(self.scope, usage, ("task", "pending_task", "leftover"))
+        if task is None:
+            return None
+        if pending is None:
+            pending = fresh_name(self.scope, usage, ("pending", "still_pending"))
+            if pending is None:
+                return None
+            if isinstance(statement, cst.Assign):  # ``done, _ = await asyncio.wait(...)``
+                target = statement.targets[0].target
+                elements = [target.elements[0], target.elements[1].with_changes(value=cst.Name(pending))]
+                statement = statement.with_changes(targets=[statement.targets[0].with_changes(target=target.with_changes(elements=elements))])
+            else:  # ``await asyncio.wait(...)``
+                targets = cst.Tuple([cst.Element(cst.Name("_")), cst.Element(cst.Name(pending))], lpar=[], rpar=[])
+                statement = cst.Assign([cst.AssignTarget(targets)], statement.value)
+            line = line.with_changes(body=[statement])
+        return replace(original, [line, *statements(_CANCEL.format(task=task, pending=pending))])
 
     @staticmethod
     def _collection_used_elsewhere(call: cst.Call, usage: Usage) -> bool:
