@@ -10,7 +10,7 @@ asyncio.TaskGroup() as tg``, ``tg = asyncio.TaskGroup()``), never by a variable'
 
 from __future__ import annotations
 
-from typing import FrozenSet, Iterator, List, Optional
+from typing import FrozenSet, Iterator, List, Optional, Set
 
 import libcst as cst
 
@@ -18,6 +18,7 @@ from asynclint.analysis.awaitables import FUTURE, awaitable_kind, is_event_loop
 from asynclint.analysis.functions import own_nodes
 from asynclint.analysis.index import ProjectIndex
 from asynclint.analysis.library_types import receiver_type
+from asynclint.analysis.nodes import dotted_key, method_call
 from asynclint.analysis.scope import ScopeTracker
 
 
@@ -81,6 +82,27 @@ def awaits_existing_future(node: cst.CSTNode, scope: ScopeTracker) -> bool:
             if any(isinstance(arg.value, _EXISTING) for arg in positional(awaited)):
                 return True
     return False
+
+
+def cancelled_keys(scope_node: cst.CSTNode) -> FrozenSet[str]:
+    """What the scope's own code cancels, as :func:`dotted_key` s: ``X`` for ``X.cancel()``,
+    and ``Y`` too when ``X`` is the variable of a loop or comprehension over ``Y``
+    (``for task in tasks: task.cancel()``)."""
+    keys: Set[str] = set()
+    loops: List[cst.CSTNode] = []
+    for node in own_nodes(scope_node):
+        call = method_call(node)
+        if call is not None and call[1] == "cancel":
+            key = dotted_key(call[0])
+            if key is not None:
+                keys.add(key)
+        elif isinstance(node, (cst.For, cst.CompFor)):
+            loops.append(node)
+    for loop in loops:
+        variable, iterable = dotted_key(loop.target), dotted_key(loop.iter)  # type: ignore[attr-defined]
+        if variable in keys and iterable is not None:
+            keys.add(iterable)
+    return frozenset(keys)
 
 
 def is_shield(expr: cst.BaseExpression, scope: ScopeTracker) -> bool:
