@@ -14,7 +14,7 @@ import libcst as cst
 
 from asynclint.analysis.index import ProjectIndex
 from asynclint.analysis.library_types import receiver_type
-from asynclint.analysis.nodes import children
+from asynclint.analysis.nodes import children, descendants
 from asynclint.analysis.scope import ScopeTracker
 
 SESSION_TYPES = frozenset({"aiohttp.ClientSession", "httpx.AsyncClient"})
@@ -48,13 +48,7 @@ def _class_nodes(class_node: cst.ClassDef):
     """Every node of the class's methods (nested functions included: a callback may close)."""
     for statement in class_node.body.body:
         if isinstance(statement, cst.FunctionDef):
-            yield from _all_nodes(statement)
-
-
-def _all_nodes(node: cst.CSTNode):
-    yield node
-    for child in children(node):
-        yield from _all_nodes(child)
+            yield from descendants(statement)
 
 
 def _releases(parent: cst.CSTNode, use: cst.Attribute) -> bool:
@@ -70,4 +64,3 @@ def _releases(parent: cst.CSTNode, use: cst.Attribute) -> bool:
     if isinstance(parent, cst.UnaryOperation) or isinstance(parent, cst.Del):
         return False
     return True
-

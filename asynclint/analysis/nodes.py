@@ -25,6 +25,13 @@ def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
             yield from (item for item in value if isinstance(item, cst.CSTNode))
 
 
+def descendants(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """``node`` and every node below it, nested scopes included."""
+    yield node
+    for child in children(node):
+        yield from descendants(child)
+
+
 def dotted_key(expr: Optional[cst.BaseExpression]) -> Optional[str]:
     """``self._lock`` for ``self._lock``: the text of a name or a chain of attributes on a
     name, which identifies one receiver within a scope; None for anything else."""

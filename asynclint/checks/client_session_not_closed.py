@@ -17,6 +17,7 @@ from typing import Dict, List, Tuple
 
 import libcst as cst
 
+from asynclint.analysis.class_family import has_project_relatives
 from asynclint.analysis.client_sessions import (
     CLOSE_METHODS,
     SESSION_BORROWERS,
@@ -78,7 +79,7 @@ class ClientSessionNotClosed(Check):
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         created = self._attributes.pop(original_node, None)
-        if not created or self._may_be_closed_by_relatives(original_node):
+        if not created or has_project_relatives(original_node, self.scope, self.context.index):
             return
         seen = set()
         for attribute, call, kind in created:
@@ -88,19 +89,6 @@ class ClientSessionNotClosed(Check):
             if not class_releases_attribute(original_node, attribute):
                 self.report(call, "attribute", session=f"self.{attribute}", kind=kind, close=_close_method(kind),
                             owner=original_node.name.value)
-
-    def _may_be_closed_by_relatives(self, node: cst.ClassDef) -> bool:
-        """A project base class or a subclass may close the attribute."""
-        index = self.context.index
-        symbols = self.scope.symbols
-        for base in node.bases:
-            name = self.scope.qualified_name(base.value)
-            if name is None or name in symbols.classes or index.resolve(name) is not None:
-                return True
-        own = node.name.value
-        if any(isinstance(b.value, cst.Name) and b.value.value == own for c in symbols.classes.values() for b in c.node.bases):
-            return True
-        return index.has_subclasses(symbols.qualify(own))
 
 
 def _close_method(kind: str) -> str:
