@@ -113,7 +113,7 @@ def test_fixing_is_idempotent_local_and_complete(path):
     # every other line is kept byte for byte: only lines of fixed findings change, and
     # lines are only added next to the imports or the fixed code
     fixed_lines: Set[int] = {line for d in before if d.fix is not None for line in range(d.line, d.end_line + 1)}
-    fixed_lines |= {e.line for d in before if d.fix is not None for e in d.fix.edits}
+    fixed_lines |= {n for d in before if d.fix is not None for e in d.fix.edits for n in range(e.line, e.end_line + 1)}
     old, new = text.splitlines(keepends=True), result.text.splitlines(keepends=True)
     for tag, i1, i2, _, _ in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
         if tag in ("replace", "delete"):
