@@ -32,6 +32,10 @@ SHIELD = _spellings("shield")
 WAIT = _spellings("wait")
 WAIT_FOR = _spellings("wait_for")
 AS_COMPLETED = _spellings("as_completed")
+# ``async with asyncio.timeout(delay):`` and ``timeout_at(when)`` (3.11+).
+TIMEOUT_CONTEXTS: FrozenSet[str] = frozenset(
+    f"asyncio.{module}{name}" for module in ("", "timeouts.") for name in ("timeout", "timeout_at")
+)
 # Functions taking one iterable of awaitables as their only positional parameter.
 ONE_ITERABLE = WAIT | AS_COMPLETED
 # ``asyncio.Task(...)``: the class; only the high-level factories should instantiate it.
@@ -103,6 +107,28 @@ def cancelled_keys(scope_node: cst.CSTNode) -> FrozenSet[str]:
         if variable in keys and iterable is not None:
             keys.add(iterable)
     return frozenset(keys)
+
+
+def timeout_context(expr: cst.BaseExpression, scope: ScopeTracker) -> bool:
+    """``asyncio.timeout(delay)``/``timeout_at(when)`` with a deadline (not ``None``)."""
+    if not isinstance(expr, cst.Call) or scope.qualified_name(expr.func) not in TIMEOUT_CONTEXTS:
+        return False
+    deadline = next(positional(expr), None) or keyword(expr, "delay", "when")
+    return deadline is None or not is_none(deadline.value)
+
+
+def raises_timeout(node: cst.CSTNode, scope: ScopeTracker) -> bool:
+    """Code in ``node`` (same scope) has its own asyncio timeout: ``wait_for``, a timeout
+    block, or ``as_completed(..., timeout=...)``, each raising ``TimeoutError`` right there."""
+    for child in own_nodes(node):
+        if not isinstance(child, cst.Call):
+            continue
+        name = scope.qualified_name(child.func)
+        if name in WAIT_FOR or timeout_context(child, scope):
+            return True
+        if name in AS_COMPLETED and keyword(child, TIMEOUT) is not None:
+            return True
+    return False
 
 
 def is_shield(expr: cst.BaseExpression, scope: ScopeTracker) -> bool:
