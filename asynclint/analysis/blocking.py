@@ -18,6 +18,7 @@ from typing import Dict, FrozenSet, Iterable, Optional, Tuple
 
 import libcst as cst
 
+from asynclint.analysis.functions import suspends
 from asynclint.analysis.index import EMPTY_INDEX, ProjectIndex
 from asynclint.analysis.nonblocking import NON_BLOCKING_WHEN, Arg, Argument, given_nonzero, says_non_blocking
 from asynclint.analysis.receivers import Built, built, call_names, type_names
@@ -178,6 +179,11 @@ BLOCKING_WITH: Dict[str, Tuple[str, Optional[str]]] = {
     "concurrent.futures.ThreadPoolExecutor": ("AIO211", None),
     "concurrent.futures.ProcessPoolExecutor": ("AIO211", None),
 }
+
+# Variants reported only when the ``with`` block awaits: a threading lock held across a
+# suspension point stalls the threads that need it and deadlocks other tasks of the loop,
+# while a short synchronous critical section shared with threads is its normal use.
+WITH_ACROSS_AWAIT = frozenset({"with"})
 
 # Methods that block only when the receiver was built in view with this argument given
 # and not zero: ``queue.Queue(maxsize=10).put(x)`` waits for room, an unbounded queue never.
@@ -385,8 +391,8 @@ class BlockingCallCheck(Check):
 
 class BlockingWithCheck(BlockingCallCheck):
     """Also reports a sync ``with obj:`` inside a coroutine when ``obj``'s type blocks on
-    enter or exit (:data:`BLOCKING_WITH`): a threading lock waits for its holder, an
-    executor waits for its jobs."""
+    enter or exit (:data:`BLOCKING_WITH`): an executor waits for its jobs; a threading lock
+    held across an ``await`` (:data:`WITH_ACROSS_AWAIT`) waits for its holder."""
 
     def visit_With(self, node: cst.With) -> None:
         if node.asynchronous is not None:
@@ -397,5 +403,8 @@ class BlockingWithCheck(BlockingCallCheck):
         for item in node.items:
             receiver = built(item.item, self.scope, self.context.index)
             found = blocking_with(receiver) if receiver is not None else None
-            if found is not None and found[0] == self.CODE:
-                self.report(item.item, variant=found[1], obj=self.context.code(item.item), function=function.function_name)
+            if found is None or found[0] != self.CODE:
+                continue
+            if found[1] in WITH_ACROSS_AWAIT and not suspends(node.body):
+                continue
+            self.report(item.item, variant=found[1], obj=self.context.code(item.item), function=function.function_name)
