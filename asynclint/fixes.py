@@ -119,7 +119,7 @@ class FixRenderer:
         self.code = code
         self.generated = generated
         self._line_starts = [0] + [match.end() for match in _NEWLINE.finditer(code)]
-        self._present = _header_lines(module)
+        self._present: Optional[Set[str]] = None  # module-level lines, read when a fix needs them
 
     def render(self, fix: NodeFix, title: str, applicability: Applicability) -> Optional[Fix]:
         """The fix as edits, or None when a replaced node was not located (never guess)."""
@@ -174,6 +174,10 @@ class FixRenderer:
         return Edit(line, column, end_line, end_column, text[prefix : len(text) - suffix])
 
     def _header_edit(self, header: Sequence[str]) -> Optional[Edit]:
+        if not header:
+            return None
+        if self._present is None:
+            self._present = _header_lines(self.module)
         missing = [line for line in dict.fromkeys(header) if line not in self._present]
         if not missing:
             return None
