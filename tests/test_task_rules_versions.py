@@ -41,3 +41,21 @@ def test_taskgroup_plain_except_suggests_except_star_only_where_it_parses():
     assert "group.subgroup(ValueError)" in old.suggestion
     [new] = lint(TASK_GROUP_PLAIN_EXCEPT, select=["AIO306"], target_version=(3, 12))
     assert new.suggestion.startswith("use `except* ValueError`")
+
+
+TIMEOUT_ALIAS = """
+import asyncio
+
+
+async def main(fetch):
+    try:
+        return await asyncio.wait_for(fetch(), timeout=5)
+    except TimeoutError:
+        return None
+"""
+
+
+def test_timeout_error_alias_only_below_311():
+    [finding] = lint(TIMEOUT_ALIAS, select=["AIO404"], target_version=(3, 10))
+    assert "target 3.10" in finding.message
+    assert not lint(TIMEOUT_ALIAS, select=["AIO404"], target_version=(3, 11))

@@ -44,3 +44,7 @@ WAIT_COROUTINES_REMOVED_IN: Version = (3, 11)
 
 # ``except*`` and the builtin ``ExceptionGroup`` (which ``asyncio.TaskGroup`` raises) are 3.11+.
 EXCEPT_STAR_ADDED_IN: Version = (3, 11)
+
+# ``asyncio.TimeoutError`` became an alias of the builtin ``TimeoutError`` in 3.11; before, the
+# builtin does not catch what ``wait_for``/``as_completed`` raise.
+TIMEOUT_ERROR_ALIASED_IN: Version = (3, 11)

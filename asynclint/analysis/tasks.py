@@ -117,14 +117,15 @@ def timeout_context(expr: cst.BaseExpression, scope: ScopeTracker) -> bool:
     return deadline is None or not is_none(deadline.value)
 
 
-def raises_timeout(node: cst.CSTNode, scope: ScopeTracker) -> bool:
+def raises_timeout(node: cst.CSTNode, scope: ScopeTracker, blocks: bool = True) -> bool:
     """Code in ``node`` (same scope) has its own asyncio timeout: ``wait_for``, a timeout
-    block, or ``as_completed(..., timeout=...)``, each raising ``TimeoutError`` right there."""
+    block (unless ``blocks`` is false), or ``as_completed(..., timeout=...)``, each raising
+    ``TimeoutError`` right there."""
     for child in own_nodes(node):
         if not isinstance(child, cst.Call):
             continue
         name = scope.qualified_name(child.func)
-        if name in WAIT_FOR or timeout_context(child, scope):
+        if name in WAIT_FOR or (blocks and timeout_context(child, scope)):
             return True
         if name in AS_COMPLETED and keyword(child, TIMEOUT) is not None:
             return True

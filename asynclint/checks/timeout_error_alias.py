@@ -1,0 +1,34 @@
+"""AIO404 timeout-error-alias: ``except TimeoutError`` around ``wait_for``/``as_completed``
+on Pythons older than 3.11.
+
+Before 3.11 ``asyncio.TimeoutError`` is its own class, not the builtin ``TimeoutError``: the
+handler misses the timeout. Only with ``target-version`` below py311, and only when no handler
+of the same ``try`` catches the asyncio spelling or everything (``Exception``).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from asynclint.analysis.asyncio_versions import TIMEOUT_ERROR_ALIASED_IN
+from asynclint.analysis.exceptions import ASYNCIO_TIMEOUT_ERRORS, BUILTIN_TIMEOUT_ERROR, CATCH_ALL, catches_any
+from asynclint.analysis.tasks import raises_timeout
+from asynclint.check import Check
+
+_CATCHES_ASYNCIO_TIMEOUT = ASYNCIO_TIMEOUT_ERRORS | CATCH_ALL
+_BUILTIN = frozenset({BUILTIN_TIMEOUT_ERROR})
+
+
+class TimeoutErrorAlias(Check):
+    CODE = "AIO404"
+
+    def visit_Try(self, node: cst.Try) -> None:
+        if self.context.target_version >= TIMEOUT_ERROR_ALIASED_IN or self.scope.function is None:
+            return
+        handlers = node.handlers
+        if any(handler.type is None or catches_any(handler, _CATCHES_ASYNCIO_TIMEOUT, self.scope) for handler in handlers):
+            return
+        wrong = [handler.type for handler in handlers if handler.type is not None and catches_any(handler, _BUILTIN, self.scope)]
+        if wrong and raises_timeout(node.body, self.scope, blocks=False):
+            for kind in wrong:
+                self.report(kind, target="{}.{}".format(*self.context.target_version))
