@@ -24,7 +24,8 @@ from asynclint.api import build_project_index, lint_source, resolve_config
 from asynclint.catalog import load_catalog
 from asynclint.config import Config, ConfigError
 from asynclint.diagnostics import Diagnostic
-from asynclint.engine import PARSE_ERROR
+from asynclint.engine import PARSE_ERROR, LintOptions
+from asynclint.fixing import FixOptions, fix_source
 
 _INTERNAL = "internal"  # AIO001's variant for "asynclint failed on this file"
 CONFIG_FILE = "pyproject.toml"
@@ -157,6 +158,21 @@ class Projects:
             return Outcome((internal_diagnostic(path, summary),), internal_error=traceback.format_exc())
         internal = next((d.message for d in diagnostics if is_internal(d)), None)
         return Outcome(diagnostics, internal_error=internal)
+
+    def fix_all(self, source: str, path: str, directory: Path) -> Optional[str]:
+        """The editor's text with every safe fix applied as ``asynclint fix`` applies them
+        (rounds until stable, the result verified to compile); None when nothing changes,
+        the fixes would break the code, or the config is invalid."""
+        try:
+            config = self.config_for(directory)
+        except ConfigError:
+            return None
+        index = self.index_for(directory)
+        if index is not None:
+            index = with_buffer(index, path, source)
+        options = LintOptions.create(load_catalog(), config, index=index)
+        result = fix_source(source, path, FixOptions(options, unsafe=False, write=False))
+        return result.text if result.changed else None
 
 
 def config_stamp(directory: Path) -> Stamp:

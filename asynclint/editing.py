@@ -131,6 +131,32 @@ def compatible_edits(fixes: Iterable[Fix]) -> List[Edit]:
     return sorted(taken, key=_start)
 
 
-def safe_fix_edits(diagnostics: Iterable[Diagnostic]) -> List[Edit]:
-    """Edits of every safe fix that can be applied together ("fix all")."""
-    return compatible_edits(d.fix for d in diagnostics if d.fix is not None and d.fix.applicability == Applicability.SAFE)
+def has_safe_fix(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.fix is not None and d.fix.edits and d.fix.applicability == Applicability.SAFE for d in diagnostics)
+
+
+def replacement_edit(old: str, new: str) -> Optional[Edit]:
+    """One edit that turns ``old`` into ``new``: the changed middle, after the common start
+    and before the common end (never splitting a ``\r\n``); None when they are equal."""
+    if old == new:
+        return None
+    start = 0
+    limit = min(len(old), len(new))
+    while start < limit and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < limit - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    if 0 < start < len(old) and old[start - 1] == "\r" and old[start] == "\n":
+        start -= 1
+    if 0 < end < len(old) - start and old[-1 - end] == "\r" and old[-end] == "\n":
+        end -= 1
+    line, column = _point(old, start)
+    end_line, end_column = _point(old, len(old) - end)
+    return Edit(line, column, end_line, end_column, new[start : len(new) - end])
+
+
+def _point(text: str, offset: int) -> Point:
+    """The 1-based (line, code-point column) of an offset, lines split as editors split them."""
+    breaks = list(_LINE_BREAK.finditer(text, 0, offset))
+    return len(breaks) + 1, offset - (breaks[-1].end() if breaks else 0) + 1

@@ -2,10 +2,10 @@
 
 Diagnostics are published on open, on save and shortly after the typing stops, for the
 text as the editor holds it. Code actions offer each diagnostic's fix, "fix all safe
-asynclint problems" (``source.fixAll.asynclint``) and "ignore AIOnnn on this line"; hover
-on a diagnostic shows its rule's docs. Watched ``pyproject.toml`` changes re-read the
-config; watched ``.py`` changes refresh the project index; deleted files lose their
-diagnostics.
+asynclint problems" (``source.fixAll.asynclint``, what ``asynclint fix`` makes of the text)
+and "ignore AIOnnn on this line"; hover on a diagnostic shows its rule's docs. Edited
+``pyproject.toml`` files are noticed (watched or not); watched ``.py`` changes and saves
+refresh the project index; deleted files lose their diagnostics.
 
 The CPU-bound linting runs on one worker thread (in document order, newest text wins), so
 the event loop keeps answering. This module only adapts :mod:`asynclint.documents` (what
@@ -34,7 +34,7 @@ from asynclint import __version__
 from asynclint.catalog import docs_url, load_catalog, render_markdown
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Severity
 from asynclint.documents import CONFIG_FILE, Outcome, Projects, internal_diagnostic
-from asynclint.editing import client_position, code_units, noqa_edit, safe_fix_edits, split_lines
+from asynclint.editing import client_position, code_units, has_safe_fix, noqa_edit, replacement_edit, split_lines
 
 DEBOUNCE_SECONDS = 0.3
 SOURCE = "asynclint"
@@ -284,15 +284,23 @@ class AsyncLintServer(LanguageServer):
             return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(text_document=document, edits=text_edits)])
         return types.WorkspaceEdit(changes={uri: text_edits})
 
-    def code_actions(self, uri: str, linted: Linted, params: types.CodeActionParams) -> List[types.CodeAction]:
-        only = [str(getattr(kind, "value", kind)) for kind in params.context.only or ()]
+    async def fixed_text(self, uri: str, linted: Linted, params: types.CodeActionParams) -> Optional[str]:
+        """The text with all safe fixes applied, when "fix all" is asked for and there are
+        any (computed on the lint thread, like a lint)."""
+        if not _wanted(params, FIX_ALL_KIND) or not has_safe_fix(linted.outcome.diagnostics):
+            return None
+        path, directory = self.location(uri)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.lint_pool, self.projects.fix_all, linted.source, path, directory)
 
-        def wanted(kind: str) -> bool:
-            return not only or any(kind == prefix or kind.startswith(prefix + ".") for prefix in only)
-
+    def code_actions(
+        self, uri: str, linted: Linted, params: types.CodeActionParams, fixed: Optional[str] = None
+    ) -> List[types.CodeAction]:
+        """Quick fixes and "ignore" for the diagnostics in range; "fix all" turns the text
+        into ``fixed`` (see :meth:`fixed_text`)."""
         actions: List[types.CodeAction] = []
         quickfix = types.CodeActionKind.QuickFix
-        if wanted(quickfix.value):
+        if _wanted(params, quickfix.value):
             offered = set()
             for sent, diagnostic in linted.published:
                 if diagnostic is None or not _touches(sent.range, params.range):
@@ -315,14 +323,13 @@ class AsyncLintServer(LanguageServer):
                         diagnostics=[sent],
                         edit=self.workspace_edit(uri, linted, [edit]),
                     ))
-        if wanted(FIX_ALL_KIND):
-            edits = safe_fix_edits(linted.outcome.diagnostics)
-            if edits:
-                actions.append(types.CodeAction(
-                    title="Fix all safe asynclint problems",
-                    kind=FIX_ALL_KIND,
-                    edit=self.workspace_edit(uri, linted, edits),
-                ))
+        edit = replacement_edit(linted.source, fixed) if fixed is not None else None
+        if edit is not None and _wanted(params, FIX_ALL_KIND):
+            actions.append(types.CodeAction(
+                title="Fix all safe asynclint problems",
+                kind=FIX_ALL_KIND,
+                edit=self.workspace_edit(uri, linted, [edit]),
+            ))
         return actions
 
     def hover(self, linted: Linted, position: types.Position) -> Optional[types.Hover]:
@@ -341,6 +348,12 @@ class AsyncLintServer(LanguageServer):
         kind = types.MarkupKind.PlainText if accepted and types.MarkupKind.Markdown not in accepted else types.MarkupKind.Markdown
         value = "\n\n---\n\n".join(render_markdown(rule) for rule in rules)
         return types.Hover(contents=types.MarkupContent(kind=kind, value=value), range=hits[0][0].range)
+
+
+def _wanted(params: types.CodeActionParams, kind: str) -> bool:
+    """Whether the client asks for code actions of ``kind`` (``only`` lists kind prefixes)."""
+    only = [str(getattr(asked, "value", asked)) for asked in params.context.only or ()]
+    return not only or any(kind == prefix or kind.startswith(prefix + ".") for prefix in only)
 
 
 def _touches(outer: types.Range, inner: types.Range) -> bool:
@@ -434,8 +447,12 @@ def create_server() -> AsyncLintServer:
     )
     @_guarded(None)
     async def code_action(ls: AsyncLintServer, params: types.CodeActionParams) -> Optional[List[types.CodeAction]]:
-        linted = await ls.current(params.text_document.uri)
-        return (ls.code_actions(params.text_document.uri, linted, params) or None) if linted else None
+        uri = params.text_document.uri
+        linted = await ls.current(uri)
+        if linted is None:
+            return None
+        fixed = await ls.fixed_text(uri, linted, params)
+        return ls.code_actions(uri, linted, params, fixed) or None
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     @_guarded(None)

@@ -1,6 +1,6 @@
 """The language server, end to end: pytest-lsp's client drives the real
 ``python -m asynclint server`` process over stdio, as an editor does (and a second server
-process with test hooks: a stand-in AIO200 fix and a check that crashes on demand). Then
+process with a test hook: a check that crashes on demand). Then
 unit tests for edits, ``# noqa`` placement and crashes inside linting, and a raw JSON-RPC
 session over stdio and TCP, the way docs/editors.md tells to try the server by hand.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import queue
+import re
 import socket
 import subprocess
 import sys
@@ -27,7 +28,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from asynclint.catalog import docs_url, load_catalog
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 from asynclint.documents import Outcome, Projects
-from asynclint.editing import client_position, noqa_edit, safe_fix_edits, split_lines
+from asynclint.editing import client_position, compatible_edits, noqa_edit, replacement_edit, split_lines
 from asynclint.server import FIX_ALL_KIND
 from asynclint.suppression import is_suppressed
 
@@ -86,7 +87,7 @@ async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFa
 
 @pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=[sys.executable, str(HOOKED_SERVER)]))
 async def hooked(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):
-    """The real server with a stand-in AIO200 fix and a check that crashes on demand."""
+    """The real server with a check that crashes on demand."""
     await start(lsp_client, tmp_path_factory.mktemp("workspace"))
     yield
     await lsp_client.shutdown_session()
@@ -113,6 +114,14 @@ async def published(
             return diagnostics
         await asyncio.sleep(0.02)
     raise AssertionError(f"no matching diagnostics for {uri}; last: {client.diagnostics.get(uri)}")
+
+
+async def eventually(condition: Callable[[], bool]) -> None:
+    for _ in range(500):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the condition never held")
 
 
 def codes(diagnostics: Sequence[types.Diagnostic]) -> List[str]:
@@ -234,30 +243,32 @@ async def test_save_and_file_changes_refresh_the_project_index(client, tmp_path)
 
 
 @e2e
-async def test_quick_fix_applied_and_the_diagnostic_is_gone(hooked, tmp_path):
-    uri = open_document(hooked, tmp_path / "bad.py", BAD)
-    (sleep,) = [d for d in await published(hooked, uri, lambda d: "AIO200" in codes(d)) if d.code == "AIO200"]
-    offered = await actions(hooked, uri, sleep, only=[types.CodeActionKind.QuickFix])
+async def test_quick_fix_applied_and_the_diagnostic_is_gone(client, tmp_path):
+    uri = open_document(client, tmp_path / "bad.py", BAD)
+    (sleep,) = [d for d in await published(client, uri, lambda d: "AIO200" in codes(d)) if d.code == "AIO200"]
+    offered = await actions(client, uri, sleep, only=[types.CodeActionKind.QuickFix])
     (fix,) = [a for a in offered if a.is_preferred]
+    assert fix.title == load_catalog()["AIO200"].fix.title
     assert fix.kind == types.CodeActionKind.QuickFix and list(fix.diagnostics) == [sleep]
     fixed = apply(BAD, fix.edit, uri)
-    assert "await asyncio.sleep(1)" in fixed.splitlines()[SLEEP_LINE]
-    change(hooked, uri, 2, fixed)
-    await published(hooked, uri, lambda d: "AIO200" not in codes(d))
+    assert fixed.splitlines()[SLEEP_LINE] == '    label = "😀"; await asyncio.sleep(1)'
+    change(client, uri, 2, fixed)
+    await published(client, uri, lambda d: "AIO200" not in codes(d))
 
 
 @e2e
-async def test_fix_all_fixes_every_safe_problem(hooked, tmp_path):
-    source = BAD.replace("    await asyncio.sleep(0)\n", "    time.sleep(2)\n")
-    uri = open_document(hooked, tmp_path / "bad.py", source)
-    found = await published(hooked, uri, lambda d: codes(d).count("AIO200") == 2)
+async def test_fix_all_fixes_every_safe_problem_as_asynclint_fix_does(client, tmp_path):
+    source = "import time\n\n\nasync def main():\n    time.sleep(1)\n    time.sleep(2)\n"
+    uri = open_document(client, tmp_path / "bad.py", source)
+    found = await published(client, uri, lambda d: codes(d).count("AIO200") == 2)
     for only in (["source.fixAll"], [FIX_ALL_KIND], ["source"]):
-        (fix_all,) = await actions(hooked, uri, found[0], only=only)
+        (fix_all,) = await actions(client, uri, found[0], only=only)
         assert (fix_all.kind, fix_all.title) == (FIX_ALL_KIND, "Fix all safe asynclint problems")
     fixed = apply(source, fix_all.edit, uri)
-    assert "time.sleep" not in fixed
-    change(hooked, uri, 2, fixed)
-    await published(hooked, uri, lambda d: "AIO200" not in codes(d))
+    assert fixed == "import time\nimport asyncio\n\n\nasync def main():\n    await asyncio.sleep(1)\n    await asyncio.sleep(2)\n"
+    change(client, uri, 2, fixed)
+    await published(client, uri, lambda d: not d)
+    assert not await actions(client, uri, found[0], only=[FIX_ALL_KIND])
 
 
 @e2e
@@ -266,7 +277,7 @@ async def test_a_crashing_check_gives_aio001_and_a_log_message_and_the_server_go
     (problem,) = await published(hooked, uri, lambda d: bool(d))
     assert problem.code == "AIO001" and "internal asynclint error" in problem.message
     assert "a check crashed on purpose" in problem.message
-    assert any("internal error" in m.message and "crash.py" in m.message for m in hooked.log_messages)
+    await eventually(lambda: any("internal error" in m.message and "crash.py" in m.message for m in hooked.log_messages))
     other = open_document(hooked, tmp_path / "bad.py", BAD)
     await published(hooked, other, lambda d: "AIO200" in codes(d))
 
@@ -297,7 +308,7 @@ async def test_config_changes_are_picked_up(client, tmp_path):
     (broken,) = await published(client, uri, lambda d: len(d) == 1 and d[0].code is None)
     assert "configuration" in broken.message and "AIO999" in broken.message
     assert broken.range.start == types.Position(0, 0)
-    assert any("AIO999" in m.message for m in client.log_messages)
+    await eventually(lambda: any("AIO999" in m.message for m in client.log_messages))
 
     pyproject.write_text('[tool.asynclint]\nignore = ["AIO200"]\n', encoding="utf-8")
     client.workspace_did_change_watched_files(changed)
@@ -361,28 +372,59 @@ def test_fix_edits_become_quick_fixes_and_fix_all(tmp_path):
     linted = server.convert(FIXABLE, 7, Outcome(findings))
     whole = types.Range(types.Position(0, 0), types.Position(9, 0))
     params = types.CodeActionParams(types.TextDocumentIdentifier(uri), whole, types.CodeActionContext(diagnostics=[]))
-    by_title = {a.title: a for a in server.code_actions(uri, linted, params)}
+    fixed = "import asyncio\n" + FIXABLE.replace("time.sleep(1)", "await asyncio.sleep(1)")
+    by_title = {a.title: a for a in server.code_actions(uri, linted, params, fixed)}
     safe, unsafe = by_title["Use `await asyncio.sleep`"], by_title["Use `await asyncio.sleep` (unsafe)"]
     assert safe.is_preferred and not unsafe.is_preferred
     assert safe.edit.document_changes[0].text_document.version == 7
     assert apply(FIXABLE, safe.edit, uri).splitlines()[2] == "    await asyncio.sleep(1)"
     fix_all = by_title["Fix all safe asynclint problems"]
     assert fix_all.kind == "source.fixAll.asynclint"
-    assert apply(FIXABLE, fix_all.edit, uri).splitlines()[2:] == ["    await asyncio.sleep(1)", "    time.sleep(2)"]
-    only_fix_all = types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.SourceFixAll])
-    params.context = only_fix_all
-    assert [a.title for a in server.code_actions(uri, linted, params)] == ["Fix all safe asynclint problems"]
+    assert apply(FIXABLE, fix_all.edit, uri) == fixed
+    params.context = types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.SourceFixAll])
+    assert [a.title for a in server.code_actions(uri, linted, params, fixed)] == ["Fix all safe asynclint problems"]
+    assert server.code_actions(uri, linted, params, None) == []
+
+
+def test_fix_all_is_what_asynclint_fix_makes_of_the_editors_text(tmp_path):
+    projects = Projects()
+    path = str(tmp_path / "x.py")
+    fixed = projects.fix_all(FIXABLE, path, tmp_path)
+    assert fixed == "import time\nimport asyncio\nasync def f():\n    await asyncio.sleep(1)\n    await asyncio.sleep(2)\n"
+    assert projects.fix_all(fixed, path, tmp_path) is None  # nothing left to fix
+    (tmp_path / "pyproject.toml").write_text('[tool.asynclint]\nselect = ["AIO999"]\n', encoding="utf-8")
+    assert projects.fix_all(FIXABLE, path, tmp_path) is None  # an invalid config fixes nothing
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("a\nb\nc\n", "a\nB\nc\n"),
+        ("a\r\nb\r\n", "a\r\nx\r\nb\r\n"),  # a line inserted: the \r\n is never split
+        ("a\r\nb", "a\nb"),
+        ("😀 x = 1\n", "😀 x = 2\n"),
+        ("", "import asyncio\n"),
+        ("x\n", ""),
+    ],
+)
+def test_replacement_edit_turns_one_text_into_the_other(old, new):
+    edit = replacement_edit(old, new)
+    lines = split_lines(old)
+    breaks = re.findall(r"\r\n|\r|\n", old) + [""]
+    offsets = [sum(len(line) + len(brk) for line, brk in zip(lines[:n], breaks)) for n in range(len(lines))]
+    start, end = offsets[edit.line - 1] + edit.column - 1, offsets[edit.end_line - 1] + edit.end_column - 1
+    assert old[:start] + edit.content + old[end:] == new
+    assert replacement_edit(old, old) is None
 
 
 def test_overlapping_fixes_are_applied_one_run_at_a_time():
     first = Fix("a", Applicability.SAFE, (Edit(1, 1, 1, 5, "x"),))
     overlapping = Fix("b", Applicability.SAFE, (Edit(1, 3, 1, 8, "y"),))
     later = Fix("c", Applicability.SAFE, (Edit(2, 1, 2, 2, "z"),))
-    findings = [_finding(fix=fix) for fix in (later, overlapping, first)]
-    assert [e.content for e in safe_fix_edits(findings)] == ["x", "z"]
+    assert [e.content for e in compatible_edits([later, overlapping, first])] == ["x", "z"]
     header = Edit(1, 1, 1, 1, "import asyncio\n")
     two = [Fix("t", Applicability.SAFE, (header, Edit(line, 5, line, 15, "await asyncio.sleep"))) for line in (3, 4)]
-    assert [(e.line, e.content) for e in safe_fix_edits(_finding(fix=fix) for fix in two)] == [
+    assert [(e.line, e.content) for e in compatible_edits(two)] == [
         (1, "import asyncio\n"), (3, "await asyncio.sleep"), (4, "await asyncio.sleep")
     ]
 
