@@ -47,7 +47,7 @@ def rule_path(rule: Rule) -> str:
 
 def rule_page(rule: Rule) -> str:
     page = render_markdown(rule)
-    if getattr(rule, "fix", None) is None:
+    if rule.fix is None:
         page += "\n## Fix safety\n\n`asynclint fix` has no automatic fix for this rule: follow *How to fix* above.\n"
     return page
 
