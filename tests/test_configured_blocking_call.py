@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import run_cli
+from conftest import lint, run_cli
 
 PYPROJECT = """\
 [tool.asynclint.blocking-calls]
@@ -79,3 +79,22 @@ def test_invalid_pattern_is_a_configuration_error(tmp_path):
     result = run_cli("check", ".", cwd=tmp_path)
     assert result.returncode == 2
     assert "not a qualified name pattern" in result.stderr
+
+
+def test_configured_calls_block_inside_helpers_too():
+    source = (
+        "import legacy_sdk\n"
+        "\n"
+        "\n"
+        "def load(report_id):\n"
+        "    return legacy_sdk.fetch(report_id)\n"
+        "\n"
+        "\n"
+        "async def handler(report_id):\n"
+        "    return load(report_id)\n"
+    )
+    configured = (("legacy_sdk.*", "use legacy_sdk.aio"),)
+    found = lint(source, select=["AIO209", "AIO210"], blocking_calls=configured)
+    assert [(d.code, d.line) for d in found] == [("AIO209", 9)]
+    assert "it calls `legacy_sdk.fetch()`" in found[0].message
+    assert lint(source, select=["AIO209"]) == [], "without configuration the helper does not block"

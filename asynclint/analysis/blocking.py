@@ -14,7 +14,7 @@ import fnmatch
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, FrozenSet, Iterable, Optional, Tuple
+from typing import Dict, FrozenSet, Iterable, Iterator, Mapping, Optional, Tuple
 
 import libcst as cst
 
@@ -321,6 +321,34 @@ def configured_advice(names: Iterable[str], matcher: Tuple[Tuple["re.Pattern[str
             if pattern.match(name):
                 return name, advice
     return None
+
+
+class HelperTable(Mapping[str, str]):
+    """What the project index treats as blocking inside helpers (AIO209): the table, then
+    the configured ``blocking-calls`` patterns (their rule is AIO210)."""
+
+    def __init__(self, matcher: Tuple[Tuple["re.Pattern[str]", str], ...]) -> None:
+        self.matcher = matcher
+
+    def __getitem__(self, name: str) -> str:
+        code = BLOCKING_CALLS.get(name)
+        if code is None and configured_advice((name,), self.matcher) is not None:
+            code = "AIO210"
+        if code is None:
+            raise KeyError(name)
+        return code
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(BLOCKING_CALLS)  # patterns have no finite list of names
+
+    def __len__(self) -> int:
+        return len(BLOCKING_CALLS)
+
+
+@lru_cache(maxsize=None)  # one object per configuration: the index caches chains per table
+def helper_table(entries: Tuple[Tuple[str, str], ...]) -> Mapping[str, str]:
+    """The blocking table for helpers under a configuration's ``blocking-calls``."""
+    return HelperTable(configured_matcher(entries)) if entries else BLOCKING_CALLS
 
 
 # ------------------------------------------------------------------ the shared checks

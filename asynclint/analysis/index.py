@@ -163,7 +163,7 @@ class ProjectIndex:
         return self._chain(qualname, blocking, depth, frozenset())
 
     def _chain(self, qualname: str, blocking: Mapping[str, str], depth: int, stack: FrozenSet[str]) -> Optional[Tuple[ChainLink, ...]]:
-        key = f"{qualname}@{depth}"
+        key = f"{qualname}@{depth}@{id(blocking)}"  # tables are long-lived (blocking.helper_table)
         if key in self._chains:
             return self._chains[key]
         target = self.resolve(qualname)

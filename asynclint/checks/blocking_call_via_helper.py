@@ -1,5 +1,6 @@
 """AIO209 blocking-call-via-helper: a coroutine calls a project sync function that blocks,
-directly or through other project functions (the chain is in the message).
+directly or through other project functions (the chain is in the message). Calls configured
+in ``blocking-calls`` (AIO210) block inside helpers too.
 
 Handing the helper to ``asyncio.to_thread``/``run_in_executor`` is a reference, not a call,
 so it is never reported.
@@ -12,7 +13,7 @@ import os
 import libcst as cst
 
 from asynclint.analysis.awaitables import project_callable
-from asynclint.analysis.blocking import BLOCKING_CALLS, blocking_code
+from asynclint.analysis.blocking import blocking_code, helper_table
 from asynclint.analysis.index import ChainLink
 from asynclint.check import Check
 
@@ -27,7 +28,8 @@ class BlockingCallViaHelper(Check):
         target = project_callable(node.func, self.scope, self.context.index)
         if target is None or target.kind not in ("function", "method"):
             return
-        chain = self.context.index.blocking_chain(target.qualname, BLOCKING_CALLS, self.context.helper_depth)
+        table = helper_table(self.context.blocking_calls)
+        chain = self.context.index.blocking_chain(target.qualname, table, self.context.helper_depth)
         if chain:
             self.report(
                 node,
