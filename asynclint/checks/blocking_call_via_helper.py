@@ -15,11 +15,15 @@ import libcst as cst
 from asynclint.analysis.awaitables import project_callable
 from asynclint.analysis.blocking import blocking_code, helper_table
 from asynclint.analysis.index import ChainLink
-from asynclint.check import Check
+from asynclint.check import Check, FileContext
 
 
 class BlockingCallViaHelper(Check):
     CODE = "AIO209"
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self.table = helper_table(context.blocking_calls)
 
     def visit_Call(self, node: cst.Call) -> None:
         function = self.scope.function
@@ -28,8 +32,7 @@ class BlockingCallViaHelper(Check):
         target = project_callable(node.func, self.scope, self.context.index)
         if target is None or target.kind not in ("function", "method"):
             return
-        table = helper_table(self.context.blocking_calls)
-        chain = self.context.index.blocking_chain(target.qualname, table, self.context.helper_depth)
+        chain = self.context.index.blocking_chain(target.qualname, self.table, self.context.helper_depth)
         if chain:
             self.report(
                 node,
