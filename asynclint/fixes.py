@@ -39,6 +39,11 @@ class NodeFix:
 
 
 def replace(old: cst.CSTNode, new: Replacement, header: Iterable[str] = (), unsafe: bool = False) -> NodeFix:
+    """Replace an expression or a whole statement (a line, or a compound statement). Parts
+    such as an ``Arg`` or a small statement inside a line print differently depending on
+    their neighbours (a default comma or semicolon), so they are changed through their parent."""
+    if not isinstance(old, (cst.BaseExpression, cst.BaseStatement)):
+        raise TypeError(f"a fix replaces an expression or a whole statement, not a {type(old).__name__}")
     return NodeFix(((old, new),), tuple(header), unsafe)
 
 

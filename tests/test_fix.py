@@ -8,12 +8,10 @@ each fixture of a rule that has a fix; regenerate them with ``pytest --update-fi
 from __future__ import annotations
 
 import difflib
-import os
 import shutil
 import stat
-import sys
 from pathlib import Path
-from typing import List, Set
+from typing import Set
 
 import pytest
 
@@ -287,3 +285,13 @@ def _compiles(path: Path) -> bool:
     except (SyntaxError, ValueError):
         return False
     return True
+
+
+def test_a_fix_replaces_expressions_or_whole_statements_only():
+    import libcst as cst
+
+    from asynclint.fixes import replace
+
+    with pytest.raises(TypeError, match="not a Arg"):
+        replace(cst.Arg(cst.Name("x")), cst.Arg(cst.Name("y")))
+    assert replace(cst.Name("x"), cst.Name("y")).changes
