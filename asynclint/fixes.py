@@ -127,7 +127,14 @@ class FixRenderer:
         self._present: Optional[Set[str]] = None  # module-level lines, read when a fix needs them
 
     def render(self, fix: NodeFix, title: str, applicability: Applicability) -> Optional[Fix]:
-        """The fix as edits, or None when a replaced node was not located (never guess)."""
+        """The fix as edits, or None when a replaced node was not located (never guess)
+        or the new code cannot be generated: a broken fix must not cost the finding."""
+        try:
+            return self._render(fix, title, applicability)
+        except Exception:  # noqa: BLE001 - e.g. a node built with invalid children
+            return None
+
+    def _render(self, fix: NodeFix, title: str, applicability: Applicability) -> Optional[Fix]:
         edits: List[Edit] = []
         for old, new in fix.changes:
             found = self.generated.get(old)

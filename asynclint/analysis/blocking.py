@@ -372,7 +372,7 @@ class BlockingCallCheck(Check):
         asyncio = module_ref(self.scope, "asyncio")
         if asyncio is None or self.context.target_version < (3, 9):
             return None
-        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if call.args else cst.MaybeSentinel.DEFAULT
+        comma = cst.Comma(whitespace_after=_next_argument_space(call)) if call.args else cst.MaybeSentinel.DEFAULT
         moved = call.with_changes(func=asyncio.attribute("to_thread"), args=[cst.Arg(call.func, comma=comma), *call.args])
         return replace(call, awaited(moved), asyncio.header)
 
@@ -415,6 +415,15 @@ class BlockingCallCheck(Check):
         receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
         owner = self.scope.self_class(receiver.value) if isinstance(receiver, cst.Attribute) else None
         return owner is not None and switch in self.context.usage(owner.node).attributes
+
+
+def _next_argument_space(call: cst.Call) -> cst.BaseParenthesizableWhitespace:
+    """After ``f,`` in ``to_thread(f, ...)``: a space, or a line break when the arguments
+    start on their own line (so that ``f`` gets a line of its own, without the comment)."""
+    before = call.whitespace_before_args
+    if isinstance(before, cst.ParenthesizedWhitespace):
+        return before.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
+    return cst.SimpleWhitespace(" ")
 
 
 class BlockingWithCheck(BlockingCallCheck):
