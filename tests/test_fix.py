@@ -295,3 +295,9 @@ def test_a_fix_replaces_expressions_or_whole_statements_only():
     with pytest.raises(TypeError, match="not a Arg"):
         replace(cst.Arg(cst.Name("x")), cst.Arg(cst.Name("y")))
     assert replace(cst.Name("x"), cst.Name("y")).changes
+
+
+@pytest.mark.parametrize("code", FIXABLE)
+def test_every_fix_has_a_fixture_snapshot(code):
+    snapshots = [p for p in FIXTURE_FILES if p.name.startswith(code)]
+    assert snapshots, f"{code} has a fix but no fixture to snapshot it"
