@@ -310,14 +310,17 @@ def render_markdown(rule: Rule) -> str:
     ]
     if rule.bad:
         parts += ["## Example", ""]
-        parts += [_code_block(example) for example in rule.bad]
+        unsafe = rule.fix is not None and rule.fix.applicability == Applicability.UNSAFE
+        command = "asynclint fix --unsafe-fixes" if unsafe else "asynclint fix"
+        parts += [_code_block(example, command) for example in rule.bad]
     if rule.good:
         parts += ["## Use instead", ""]
         parts += [_code_block(example) for example in rule.good]
     parts += ["## How to fix", "", rule.docs.fix, ""]
     if rule.fix is not None:
-        safety = "safe" if rule.fix.applicability == Applicability.SAFE else "unsafe (applied with `--unsafe-fixes`)"
-        parts += ["## Fix safety", "", f"`asynclint fix` offers: {rule.fix.title}. The fix is {safety}: {rule.fix.reason}", ""]
+        safe = rule.fix.applicability == Applicability.SAFE
+        safety = "It is safe: `asynclint fix` applies it." if safe else "It is unsafe: only `asynclint fix --unsafe-fixes` applies it."
+        parts += ["## Fix safety", "", f"Automatic fix: {rule.fix.title}. {safety}", "", rule.fix.reason, ""]
     if rule.docs.traps:
         parts += ["## What is not flagged", "", rule.docs.traps, ""]
     if rule.docs.seeds:
@@ -329,10 +332,10 @@ def render_markdown(rule: Rule) -> str:
     return "\n".join(parts)
 
 
-def _code_block(example: Example) -> str:
+def _code_block(example: Example, fix_command: str = "asynclint fix") -> str:
     title = f"{example.title}:\n\n" if example.title else ""
     settings = f"```toml\n# pyproject.toml\n{example.config_toml}```\n\n" if example.config_toml else ""
-    fixed = f"\nAfter `asynclint fix`:\n\n```python\n{example.fixed}```\n" if example.fixed is not None else ""
+    fixed = f"\nAfter `{fix_command}`:\n\n```python\n{example.fixed}```\n" if example.fixed is not None else ""
     return f"{title}{settings}```python\n{example.code}```\n{fixed}"
 
 

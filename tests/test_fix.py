@@ -71,8 +71,9 @@ def test_explain_shows_fix_safety_and_the_fixed_example():
     from asynclint.catalog import render_markdown
 
     text = render_markdown(CATALOG["AIO200"])
-    assert "## Fix safety" in text and "The fix is safe" in text
+    assert "## Fix safety" in text and "It is safe" in text
     assert "After `asynclint fix`:" in text and "await asyncio.sleep" in text
+    assert "After `asynclint fix --unsafe-fixes`:" in render_markdown(CATALOG["AIO300"])
 
 
 # ------------------------------------------------------------------ fixtures
