@@ -1,9 +1,9 @@
 """AIO903 cpu-bound-loop-in-async (opt-in): a loop in a coroutine that never yields to the
-event loop and does heavy work: a loop nest with at least two ``range()`` loops or three
-levels (unless literal ``range`` sizes show it is small), ``range()`` over a large literal
-size, or a ``while True`` that never awaits, breaks, returns or raises. Nested loops over two
-collections (bookkeeping over small dicts and lists, common in handlers) are not heavy by
-themselves.
+event loop and does heavy work: a loop nest with at least two ``range()`` loops, or three
+levels with one ``range()`` loop (unless literal ``range`` sizes show it is small),
+``range()`` over a large literal size, or a ``while True`` that never awaits, breaks, returns
+or raises. Nests over collections only (bookkeeping over dicts and lists of responses and
+settings, common in handlers) are not heavy by themselves, however deep.
 
 Loops are tracked as a stack per coroutine during the traversal: an ``await``, ``async
 for``, ``async with`` or ``yield`` marks every open loop of that coroutine as yielding; an
@@ -53,7 +53,8 @@ class _OpenLoop:
         if self.yields:
             return None
         work = self.work
-        if (self.range_loops >= 2 or self.depth >= 3) and (work is None or work >= LARGE_RANGE):
+        deep = self.range_loops >= 2 or (self.depth >= 3 and self.range_loops >= 1)
+        if deep and (work is None or work >= LARGE_RANGE):
             return NESTED
         if self.size is not None and self.size >= LARGE_RANGE:
             return LARGE_RANGE_LOOP
