@@ -10,7 +10,7 @@ functions are other scopes: a loop around a ``def`` does not run the ``def``'s b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import FrozenSet, List, Optional, Union
+from typing import Any, FrozenSet, Iterator, List, Optional, Union
 
 import libcst as cst
 
@@ -70,14 +70,17 @@ class LoopStack:
 
     def innermost(self, node: cst.CSTNode) -> Optional[Loop]:
         """The nearest loop of the current function that runs ``node`` once per iteration."""
+        return next(self.enclosing(node), None)
+
+    def enclosing(self, node: cst.CSTNode) -> Iterator[Loop]:
+        """The loops of the current function that run ``node`` once per iteration, innermost first."""
         function = self.scope.function
         current = function.node if function is not None else self.scope.frames[0].node
         for loop in reversed(self._loops):
             if loop.function is not current:
-                return None
+                return
             if not any(_contains(part, node) for part in loop.once()):
-                return loop
-        return None
+                yield loop
 
 
 def _contains(root: cst.CSTNode, node: cst.CSTNode) -> bool:
@@ -126,3 +129,47 @@ def sleep_statement(statement: cst.CSTNode, scope: ScopeTracker) -> Optional[cst
             if isinstance(call, cst.Call) and scope.qualified_name(call.func) in ASYNC_SLEEP:
                 return call
     return None
+
+
+class LoopTracked:
+    """Check mixin (before ``Check`` in the bases): keeps :attr:`loops` up to date."""
+
+    def __init__(self, context: Any) -> None:
+        super().__init__(context)  # type: ignore[call-arg]
+        self.loops = LoopStack(context.scope)
+
+    def visit_For(self, node: cst.For) -> None:
+        self.loops.enter(node)
+
+    def leave_For(self, original_node: cst.For) -> None:
+        self.loops.leave(original_node)
+
+    def visit_While(self, node: cst.While) -> None:
+        self.loops.enter(node)
+
+    def leave_While(self, original_node: cst.While) -> None:
+        self.loops.leave(original_node)
+
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self.loops.enter(node)
+
+    def leave_ListComp(self, original_node: cst.ListComp) -> None:
+        self.loops.leave(original_node)
+
+    def visit_SetComp(self, node: cst.SetComp) -> None:
+        self.loops.enter(node)
+
+    def leave_SetComp(self, original_node: cst.SetComp) -> None:
+        self.loops.leave(original_node)
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        self.loops.enter(node)
+
+    def leave_DictComp(self, original_node: cst.DictComp) -> None:
+        self.loops.leave(original_node)
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self.loops.enter(node)
+
+    def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
+        self.loops.leave(original_node)

@@ -16,7 +16,7 @@ import libcst as cst
 
 from asynclint.analysis.client_sessions import CLOSE_METHODS, SESSION_BORROWERS, session_type
 from asynclint.analysis.loop_ownership import resource_fate
-from asynclint.analysis.loops import Loop, LoopNode, LoopStack, exits_early, has_loop
+from asynclint.analysis.loops import Loop, LoopNode, LoopTracked, exits_early, has_loop
 from asynclint.analysis.usage import collect_usage
 from asynclint.check import Check, FileContext
 
@@ -30,53 +30,14 @@ class _Session:
     loop: Optional[Loop]
 
 
-class ClientSessionPerRequest(Check):
+class ClientSessionPerRequest(LoopTracked, Check):
     CODE = "AIO700"
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._loops = LoopStack(self.scope)
         self._sessions: Dict[cst.FunctionDef, List[_Session]] = {}
         self._helpers: Dict[cst.FunctionDef, List[_Session]] = {}  # per-call sessions of a function
         self._called_in_loop: Dict[cst.FunctionDef, str] = {}  # function -> a caller's name
-
-    # ------------------------------------------------------------ loops
-
-    def visit_For(self, node: cst.For) -> None:
-        self._loops.enter(node)
-
-    def leave_For(self, original_node: cst.For) -> None:
-        self._loops.leave(original_node)
-
-    def visit_While(self, node: cst.While) -> None:
-        self._loops.enter(node)
-
-    def leave_While(self, original_node: cst.While) -> None:
-        self._loops.leave(original_node)
-
-    def visit_ListComp(self, node: cst.ListComp) -> None:
-        self._loops.enter(node)
-
-    def leave_ListComp(self, original_node: cst.ListComp) -> None:
-        self._loops.leave(original_node)
-
-    def visit_SetComp(self, node: cst.SetComp) -> None:
-        self._loops.enter(node)
-
-    def leave_SetComp(self, original_node: cst.SetComp) -> None:
-        self._loops.leave(original_node)
-
-    def visit_DictComp(self, node: cst.DictComp) -> None:
-        self._loops.enter(node)
-
-    def leave_DictComp(self, original_node: cst.DictComp) -> None:
-        self._loops.leave(original_node)
-
-    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
-        self._loops.enter(node)
-
-    def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
-        self._loops.leave(original_node)
 
     # ------------------------------------------------------------ sessions and calls
 
@@ -96,14 +57,14 @@ class ClientSessionPerRequest(Check):
         if kind is None or function is None or not isinstance(function.node, cst.FunctionDef):
             return
         assert isinstance(value, cst.Call)
-        loop = self._loops.innermost(value)
+        loop = self.loops.innermost(value)
         self._sessions.setdefault(function.node, []).append(_Session(value, kind, name, block, loop))
 
     def visit_Call(self, node: cst.Call) -> None:
         callee = self.scope.module_function(node.func) or self.scope.own_method(node.func)
         if callee is None or callee in self._called_in_loop:
             return
-        loop = self._loops.innermost(node)
+        loop = self.loops.innermost(node)
         if loop is not None and not exits_early(loop.node):
             function = self.scope.function
             self._called_in_loop[callee] = function.function_name if function is not None else "<module>"
