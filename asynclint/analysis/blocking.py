@@ -133,7 +133,7 @@ BLOCKING_CALLS: Dict[str, str] = {
     **_names(
         "AIO206", "socket.socket",
         "accept connect connect_ex recv recvfrom recv_into recvfrom_into recvmsg recvmsg_into"
-        " send sendall sendto sendmsg sendfile makefile",
+        " send sendall sendto sendmsg sendfile",
     ),
     "ssl.wrap_socket": "AIO206",
     "ssl.SSLContext.wrap_socket": "AIO206",
