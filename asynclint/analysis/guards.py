@@ -8,7 +8,9 @@ O(1) work per ``if``/``try`` (a check mixes in :class:`VersionGated` or
 - :class:`VersionGates`: the body of ``if sys.version_info < (3, 10):`` (or the ``else`` of
   ``if sys.version_info >= (3, 10):``, also through a module-level flag such as
   ``PY310 = sys.version_info >= (3, 10)`` or an imported ``PY_310``) only runs on older
-  Pythons, so code using an API removed in 3.10 is deliberate there;
+  Pythons, so code using an API removed in 3.10 is deliberate there; so does the body of a
+  test skipped on newer Pythons (``@pytest.mark.skipif(sys.version_info >= (3, 11), ...)``,
+  ``@unittest.skipIf``/``skipUnless``);
 - :class:`ExceptionGuards`: the body of a ``try`` whose handlers catch ``RuntimeError``
   probes on purpose (``try: asyncio.get_running_loop() except RuntimeError: ...``), and such
   a handler runs when the probe failed (no loop is running there).
@@ -31,6 +33,9 @@ _VERSION_INFO = "sys.version_info"
 # all read "running on 3.N or later".
 _FLAG_NAME = re.compile(r"^_?(?:IS_)?PY(?:THON)?_?3_?(\d{1,2})(?:_?PLUS|_OR_(?:NEWER|LATER|ABOVE)|_?UP)?$", re.I)
 _MAX_FLAG_DEPTH = 4
+# Test decorators that skip the test when their condition holds / unless it holds.
+_SKIP_IF = frozenset({"pytest.mark.skipif", "unittest.skipIf", "unittest.case.skipIf"})
+_SKIP_UNLESS = frozenset({"unittest.skipUnless", "unittest.case.skipUnless"})
 
 # Handlers that show the author expects "no running event loop" (``RuntimeError``).
 RUNTIME_ERROR_HANDLERS: FrozenSet[str] = frozenset({"builtins.RuntimeError", "builtins.Exception", "builtins.BaseException"})
@@ -55,6 +60,7 @@ class VersionGates:
         self.scope = scope
         self._flags: Dict[str, cst.BaseExpression] = {}
         self._gates: List[_Gate] = []
+        self._skipped: List[Tuple[cst.FunctionDef, Version]] = []  # tests skipped on newer Pythons
 
     def assign(self, node: cst.Assign) -> None:
         """Remember module-level flags (``PY310 = sys.version_info >= (3, 10)``)."""
@@ -76,9 +82,27 @@ class VersionGates:
         if self._gates and self._gates[-1].node is node:
             self._gates.pop()
 
+    def enter_function(self, node: cst.FunctionDef) -> None:
+        """A test function skipped on newer Pythons gates its body (not its decorators)."""
+        for decorator in node.decorators:
+            call = decorator.decorator
+            if not isinstance(call, cst.Call) or not call.args:
+                continue
+            name = self.scope.qualified_name(call.func)
+            if name in _SKIP_IF or name in _SKIP_UNLESS:
+                bound = self.upper_bound(call.args[0].value, negated=name in _SKIP_IF)
+                if bound is not None:
+                    self._skipped.append((node, bound))
+                    return
+
+    def leave_function(self, node: cst.FunctionDef) -> None:
+        if self._skipped and self._skipped[-1][0] is node:
+            self._skipped.pop()
+
     def runs_only_before(self) -> Optional[Version]:
         """The tightest exclusive upper bound on the Python version, if the code is gated."""
         bounds = [gate.bound for gate in self._gates if gate.bound is not None]
+        bounds += [bound for _, bound in self._skipped]
         return min(bounds) if bounds else None
 
     def upper_bound(self, test: cst.BaseExpression, negated: bool = False, depth: int = 0) -> Optional[Version]:
@@ -223,6 +247,12 @@ class VersionGated:
 
     def leave_If(self, original_node: cst.If) -> None:
         self.version_gates.leave_if(original_node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.version_gates.enter_function(node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.version_gates.leave_function(original_node)
 
 
 class ExceptionGuarded:

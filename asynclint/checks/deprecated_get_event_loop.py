@@ -77,6 +77,7 @@ class DeprecatedGetEventLoop(ExpectsErrors, ExceptionGuarded, VersionGated, Chec
         return replace(call, call.with_changes(func=asyncio.attribute("get_running_loop")), asyncio.header)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        super().leave_FunctionDef(original_node)
         pending = self._pending.pop(original_node, ())
         if original_node in self._drives_loop:
             for node in pending:

@@ -4,7 +4,8 @@ alias), removed in Python 3.11, or an application-style generator coroutine buil
 
 Low-level ``@types.coroutine`` awaitables with a bare ``yield`` are what that decorator is
 for and stay silent (see :mod:`asynclint.analysis.legacy_coroutines`). ``@asyncio.coroutine``
-in code gated to Pythons before 3.11 is deliberate compatibility code.
+in code gated to Pythons before 3.11 (an ``if`` on ``sys.version_info``, a test skipped from
+3.11 on) is deliberate compatibility code.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ class GeneratorBasedCoroutine(VersionGated, Check):
     CODE = "AIO503"
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        # decorators run in the enclosing scope: judged before the function's own skip gate
+        self._check(node)
+        super().visit_FunctionDef(node)
+
+    def _check(self, node: cst.FunctionDef) -> None:
         if not node.decorators:
             return
         found = legacy_coroutine_decorator(node, self.scope)
