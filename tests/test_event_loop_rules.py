@@ -166,3 +166,23 @@ async def handler():
     assert [d.line for d in lint(code, select=["AIO500"])] == [10]
     patched = code.replace("import asyncio\n", "import asyncio\n\nimport nest_asyncio\n\nnest_asyncio.apply()\n", 1)
     assert lint(patched, select=["AIO500"]) == []
+
+
+def test_tests_skipped_on_newer_pythons_are_version_gates():
+    code = """
+import asyncio
+import sys
+
+import pytest
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 10), reason="loop= was removed in 3.10")
+async def test_old_api(loop):
+    await asyncio.sleep(0, loop=loop)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="not a version gate")
+async def test_other_skip(loop):
+    await asyncio.sleep(0, loop=loop)
+"""
+    assert [d.line for d in lint(code, select=["AIO504"])] == [15]
