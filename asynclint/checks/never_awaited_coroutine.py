@@ -32,7 +32,9 @@ class NeverAwaitedCoroutine(Check):
     def visit_Expr(self, node: cst.Expr) -> None:
         kind = self._kind(node.value)
         if kind == FUTURE:
-            self._report(node.value, "future")
+            # awaiting a dropped future makes the coroutine wait for work that ran on its own
+            fix = replace(node.value, awaited(node.value), unsafe=True) if self.scope.in_coroutine else None
+            self._report(node.value, "future", fix)
         elif kind == COROUTINE and self.scope.in_coroutine:
             self._report(node.value, None, fix=replace(node.value, awaited(node.value)))
         elif kind == COROUTINE:
