@@ -178,9 +178,10 @@ def fix_file(path: str, options: FixOptions) -> FileFix:
             written, result.failure = False, f"cannot write: {error}"
         if not written and result.failure is None:
             result.failure = "the file changed on disk while it was being fixed; not overwritten"
-        if not written:
+        if not written:  # nothing was fixed: report what the file on disk had
             result.text = result.original
             result.fixed.clear()
+            result.diagnostics = lint_source(text, path, options.lint).diagnostics
     return result
 
 

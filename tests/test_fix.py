@@ -10,8 +10,9 @@ from __future__ import annotations
 import difflib
 import shutil
 import stat
+from dataclasses import replace
 from pathlib import Path
-from typing import Set
+from typing import Optional, Set
 
 import pytest
 
@@ -22,11 +23,12 @@ from asynclint.engine import LintOptions, lint_source
 from asynclint.fixing import FileFix, FixOptions, apply_edits, fix_source, write_if_unchanged
 
 from conftest import FIXTURES, run_cli
+from test_fixtures import fixture_config
 
 CATALOG = load_catalog()
 FIXABLE = sorted(code for code, rule in CATALOG.items() if rule.fix is not None)
 FIXED_EXAMPLES = [
-    pytest.param(code, example.code, example.fixed, id=f"{code}-bad{index}")
+    pytest.param(code, example.code, example.fixed, example.config, id=f"{code}-bad{index}")
     for code in FIXABLE
     for index, example in enumerate(CATALOG[code].bad)
     if example.fixed is not None
@@ -38,12 +40,13 @@ FIXTURE_FILES = [
 ]
 
 
-def options(*codes: str, unsafe: bool = True) -> FixOptions:
-    return FixOptions(LintOptions.create(CATALOG, Config(select=codes or ("AIO",))), unsafe)
+def options(*codes: str, unsafe: bool = True, config: Optional[Config] = None) -> FixOptions:
+    """Fix options for ``codes`` with ``config``'s other settings (an example's or a fixture's)."""
+    return FixOptions(LintOptions.create(CATALOG, replace(config or Config(), select=codes or ("AIO",))), unsafe)
 
 
-def fix(text: str, *codes: str, unsafe: bool = True, path: str = "snippet.py") -> FileFix:
-    return fix_source(text, path, options(*codes, unsafe=unsafe))
+def fix(text: str, *codes: str, unsafe: bool = True, path: str = "snippet.py", config: Optional[Config] = None) -> FileFix:
+    return fix_source(text, path, options(*codes, unsafe=unsafe, config=config))
 
 
 # ------------------------------------------------------------------ catalog
@@ -58,13 +61,13 @@ def test_every_fix_has_a_fixed_example(code):
     assert any(example.fixed is not None for example in CATALOG[code].bad), f"{code}: no [[bad]] example has `fixed`"
 
 
-@pytest.mark.parametrize("code, snippet, fixed", FIXED_EXAMPLES)
-def test_fixed_example_is_the_autofix_output(code, snippet, fixed):
-    result = fix(snippet, code)
+@pytest.mark.parametrize("code, snippet, fixed, config", FIXED_EXAMPLES)
+def test_fixed_example_is_the_autofix_output(code, snippet, fixed, config):
+    result = fix(snippet, code, config=config)
     assert result.failure is None
     assert result.text == fixed
     compile(fixed, f"<{code} fixed>", "exec")
-    assert not [d for d in lint_source(fixed, "snippet.py", options(code).lint).diagnostics if d.fix is not None]
+    assert not [d for d in lint_source(fixed, "snippet.py", options(code, config=config).lint).diagnostics if d.fix is not None]
 
 
 def test_explain_shows_fix_safety_and_the_fixed_example():
@@ -87,7 +90,7 @@ def test_there_are_fixture_snapshots():
 def test_fixture_snapshot(path, request):
     code = path.name[:6]
     text = path.read_text(encoding="utf-8")
-    result = fix(text, code, path=str(path))
+    result = fix(text, code, path=str(path), config=fixture_config(text, path.name))
     assert result.failure is None, result.failure
     snapshot = path.with_name(path.name[:-3] + ".fixed.py")
     if request.config.getoption("--update-fixed"):
@@ -101,10 +104,11 @@ def test_fixture_snapshot(path, request):
 def test_fixing_is_idempotent_local_and_complete(path):
     code = path.name[:6]
     text = path.read_text(encoding="utf-8")
-    before = lint_source(text, str(path), options(code).lint).diagnostics
-    result = fix(text, code, path=str(path))
+    config = fixture_config(text, path.name)
+    before = lint_source(text, str(path), options(code, config=config).lint).diagnostics
+    result = fix(text, code, path=str(path), config=config)
     # a second run changes nothing
-    again = fix(result.text, code, path=str(path))
+    again = fix(result.text, code, path=str(path), config=config)
     assert again.text == result.text and not again.fixed
     # no finding with a fix is left, and the findings without one are still there
     assert not [d for d in result.diagnostics if d.fix is not None]
@@ -302,3 +306,22 @@ def test_a_fix_replaces_expressions_or_whole_statements_only():
 def test_every_fix_has_a_fixture_snapshot(code):
     snapshots = [p for p in FIXTURE_FILES if p.name.startswith(code)]
     assert snapshots, f"{code} has a fix but no fixture to snapshot it"
+
+
+def test_a_file_changed_during_the_run_is_reported_and_kept(tmp_path, monkeypatch):
+    from asynclint import fixing
+
+    path = tmp_path / "bad.py"
+    path.write_text(BAD, encoding="utf-8")
+    real_fix_source = fixing.fix_source
+
+    def edited_meanwhile(text, name, options):
+        result = real_fix_source(text, name, options)
+        path.write_text(BAD + "# edited\n", encoding="utf-8")
+        return result
+
+    monkeypatch.setattr(fixing, "fix_source", edited_meanwhile)
+    result = fixing.fix_file(str(path), options("AIO200"))
+    assert "changed on disk" in result.failure and not result.fixed
+    assert path.read_text(encoding="utf-8") == BAD + "# edited\n"
+    assert [d.code for d in result.diagnostics] == ["AIO200"]
