@@ -12,6 +12,7 @@ import libcst as cst
 
 from asynclint.analysis.tasks import TASK_CLASSES, keyword
 from asynclint.check import Check
+from asynclint.fixes import module_ref, replace
 
 _LOW_LEVEL_ARGUMENTS = ("loop", "eager_start")
 
@@ -22,5 +23,9 @@ class ManualTaskInstantiation(Check):
     def visit_Call(self, node: cst.Call) -> None:
         if self.scope.qualified_name(node.func) not in TASK_CLASSES or keyword(node, *_LOW_LEVEL_ARGUMENTS):
             return
-        variant = None if self.scope.in_coroutine else "sync_caller"
-        self.report(node, variant, call=self.context.code(node.func))
+        if not self.scope.in_coroutine:
+            self.report(node, "sync_caller", call=self.context.code(node.func))
+            return
+        asyncio = module_ref(self.scope, "asyncio")
+        fix = replace(node, node.with_changes(func=asyncio.attribute("create_task")), asyncio.header) if asyncio else None
+        self.report(node, fix=fix, call=self.context.code(node.func))

@@ -7,12 +7,15 @@ collection is visible: a literal or comprehension, given directly or through a l
 
 from __future__ import annotations
 
+from typing import List, Optional
+
 import libcst as cst
 
 from asynclint.analysis.asyncio_versions import WAIT_COROUTINES_REMOVED_IN
 from asynclint.analysis.awaitables import COROUTINE, awaitable_kind
 from asynclint.analysis.tasks import WAIT, collection_items, first_collection
 from asynclint.check import Check
+from asynclint.fixes import NodeFix, module_ref
 
 
 class WaitWithCoroutines(Check):
@@ -22,11 +25,21 @@ class WaitWithCoroutines(Check):
         if self.scope.qualified_name(node.func) not in WAIT:
             return
         items = collection_items(first_collection(node, "fs", "aws"), self.scope)
-        coroutine = next((item for item in items or () if self._is_coroutine(item)), None)
-        if coroutine is None:
+        coroutines = [item for item in items or () if isinstance(item, cst.Call) and self._is_coroutine(item)]
+        if not coroutines:
             return
         variant = "deprecated" if self.context.target_version < WAIT_COROUTINES_REMOVED_IN else None
-        self.report(node, variant, callee=self.context.code(coroutine.func))
+        self.report(node, variant, fix=self._fix(coroutines), callee=self.context.code(coroutines[0].func))
 
-    def _is_coroutine(self, expr: cst.BaseExpression) -> bool:
-        return isinstance(expr, cst.Call) and awaitable_kind(expr, self.scope, self.context.index) == COROUTINE
+    def _fix(self, coroutines: List[cst.Call]) -> Optional[NodeFix]:
+        """Each coroutine wrapped in ``asyncio.create_task(...)``: the tasks ``wait`` made of
+        them before 3.11, now visible (a running loop is needed: only in coroutines)."""
+        asyncio = module_ref(self.scope, "asyncio")
+        if asyncio is None or not self.scope.in_coroutine:
+            return None
+        create_task = asyncio.attribute("create_task")
+        changes = tuple((call, cst.Call(func=create_task, args=[cst.Arg(call)])) for call in coroutines)
+        return NodeFix(changes, asyncio.header)
+
+    def _is_coroutine(self, call: cst.Call) -> bool:
+        return awaitable_kind(call, self.scope, self.context.index) == COROUTINE
