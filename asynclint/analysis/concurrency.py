@@ -8,18 +8,22 @@
 - :func:`limits_concurrency`: a coroutine whose body enters a limiter (``async with sem:``,
   ``await sem.acquire()``), directly or through one coroutine of this module it awaits.
   Semaphores are usually module globals, parameters or closures whose construction is not
-  in view, so any ``async with`` on a plain name or attribute counts: it only ever silences.
+  in view, so any ``async with`` on a plain name or attribute counts: it only ever silences;
+- :func:`touches_shared_state`: a coroutine that reads module-level variables or declares
+  ``global``/``nonlocal``, whose calls may depend on running one after another.
 """
 
 from __future__ import annotations
 
-from typing import Optional, Tuple, Union
+from typing import FrozenSet, Optional, Tuple, Union
 
 import libcst as cst
 
 from asynclint.analysis.functions import own_nodes
 from asynclint.analysis.locks import acquired_receiver
 from asynclint.analysis.loops import LoopStack
+from asynclint.analysis.names import ModuleSymbols
+from asynclint.analysis.nodes import descendants
 from asynclint.analysis.scope import ScopeTracker
 from asynclint.analysis.tasks import COROUTINE_TASK_FACTORIES, FUTURE_FUNCTIONS, GATHER
 
@@ -72,5 +76,59 @@ def limits_concurrency(function: cst.FunctionDef, scope: ScopeTracker, depth: in
         elif depth > 0 and isinstance(node, cst.Await) and isinstance(node.expression, cst.Call):
             callee = scope.module_function(node.expression.func) or scope.own_method(node.expression.func)
             if callee is not None and callee is not function and limits_concurrency(callee, scope, depth - 1):
+                return True
+    return False
+
+
+_LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float, cst.Imaginary)
+
+
+def module_constants(module: cst.Module, symbols: ModuleSymbols) -> FrozenSet[str]:
+    """Module-level names bound once, to a string or number literal (``URL = "https://..."``,
+    ``RETRIES = 3``), and never declared ``global`` in a function."""
+    declared = {item.name.value for node in descendants(module) if isinstance(node, cst.Global) for item in node.names}
+    names = set()
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+            small = statement.body[0]
+            if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                name = small.targets[0].target.value
+                if _is_literal(small.value) and len(symbols.bindings.get(name, ())) == 1 and name not in declared:
+                    names.add(name)
+    return frozenset(names)
+
+
+def _is_literal(value: cst.BaseExpression) -> bool:
+    if isinstance(value, (cst.Tuple, cst.List)):
+        return all(_is_literal(element.value) for element in value.elements)
+    return isinstance(value, _LITERALS)
+
+
+def touches_shared_state(function: cst.FunctionDef, scope: ScopeTracker, constants: FrozenSet[str]) -> bool:
+    """The function's own code declares ``global``/``nonlocal``, or reads a module-level
+    variable other than a literal constant (a connection, a counter, a cache): state that
+    several concurrent calls would share, and whose order of use may matter."""
+    parameters = {param.name.value for param in (*function.params.posonly_params, *function.params.params, *function.params.kwonly_params)}
+    symbols = scope.symbols
+    for node in own_nodes(function.body):
+        if isinstance(node, (cst.Global, cst.Nonlocal)):
+            return True
+        if isinstance(node, cst.Name) and node.value not in parameters and node.value not in constants:
+            binding = symbols.binding(node.value)
+            if binding is not None and binding.kind == "value":
+                return True
+            if binding is None and symbols.is_bound(node.value):
+                return True  # bound more than once at module level
+    return False
+
+
+def does_async_work(function: cst.FunctionDef, scope: ScopeTracker) -> bool:
+    """The coroutine's own code awaits a call other than a builtin (``anext``), or uses
+    ``async with``/``async for``: it waits on something, so running calls together saves time."""
+    for node in own_nodes(function.body):
+        if isinstance(node, (cst.With, cst.For)) and node.asynchronous is not None:
+            return True
+        if isinstance(node, cst.Await) and isinstance(node.expression, cst.Call):
+            if not (scope.qualified_name(node.expression.func) or "").startswith("builtins."):
                 return True
     return False
