@@ -4,12 +4,14 @@ handler leaves the unfinished tasks running.
 On timeout ``as_completed`` raises ``TimeoutError`` and cancels nothing. Flagged in a ``try``
 whose handler names a timeout error, when the tasks are a collection built in the function and
 are never cancelled: no ``.cancel()`` in the handler or ``finally``, the collection not handed
-on from there, and not cancelled anywhere in the function. Coroutines given to it become hidden tasks nobody can cancel.
+on from there, and not cancelled anywhere in the function. Coroutines given to it become hidden tasks nobody can cancel. The
+same for a loop of ``wait_for(task, ...)`` over a collection whose timeout handler leaves the
+loop: ``wait_for`` cancels the task that timed out, not the ones after it.
 """
 
 from __future__ import annotations
 
-from typing import Iterator, List
+from typing import Iterator, List, Optional
 
 import libcst as cst
 
@@ -17,7 +19,17 @@ from asynclint.analysis.awaitables import COROUTINE, awaitable_kind
 from asynclint.analysis.exceptions import catches_timeout
 from asynclint.analysis.functions import own_nodes
 from asynclint.analysis.nodes import dotted_key, method_call
-from asynclint.analysis.tasks import AS_COMPLETED, TIMEOUT, cancelled_keys, collection_items, first_collection, is_none, keyword
+from asynclint.analysis.tasks import (
+    AS_COMPLETED,
+    TIMEOUT,
+    WAIT_FOR,
+    cancelled_keys,
+    collection_items,
+    first_collection,
+    is_none,
+    keyword,
+    positional,
+)
 from asynclint.check import Check
 
 
@@ -47,6 +59,36 @@ class AsCompletedTimeoutLeftovers(Check):
             if not any(_cancels_or_hands_on(part, key) for part in cleanup):
                 self.report(call, tasks=key)
 
+    def visit_For(self, node: cst.For) -> None:
+        """``for task in tasks: try: await wait_for(task, ...) except TimeoutError: break``:
+        ``wait_for`` cancels the task that timed out, but leaving the loop abandons the rest."""
+        function = self.scope.function
+        key, variable = dotted_key(node.iter), dotted_key(node.target)
+        if function is None or key is None or variable is None or self.scope.local_value(key) is None:
+            return
+        for statement in own_nodes(node.body):
+            if not isinstance(statement, cst.Try):
+                continue
+            call = self._wait_for_on(statement.body, variable)
+            if call is None:
+                continue
+            for handler in statement.handlers:
+                if not catches_timeout(handler, self.scope) or not _leaves_loop(handler.body):
+                    continue
+                cleanup = [handler.body] + ([statement.finalbody] if statement.finalbody is not None else [])
+                if key not in cancelled_keys(function.node) and not any(_cancels_or_hands_on(part, key) for part in cleanup):
+                    self.report(call, "wait_for_loop", tasks=key)
+                    return
+
+    def _wait_for_on(self, body: cst.CSTNode, variable: str) -> Optional[cst.Call]:
+        """The ``asyncio.wait_for(variable, ...)`` call in ``body``, if any."""
+        for child in own_nodes(body):
+            if isinstance(child, cst.Call) and self.scope.qualified_name(child.func) in WAIT_FOR:
+                awaited = next(positional(child), None)
+                if awaited is not None and dotted_key(awaited.value) == variable:
+                    return child
+        return None
+
     def _timed_as_completed(self, body: cst.CSTNode) -> Iterator[cst.Call]:
         for child in own_nodes(body):
             if isinstance(child, cst.Call) and self.scope.qualified_name(child.func) in AS_COMPLETED:
@@ -59,6 +101,11 @@ class AsCompletedTimeoutLeftovers(Check):
         items = collection_items(tasks, self.scope) or ()
         index = self.context.index
         return any(isinstance(item, cst.Call) and awaitable_kind(item, self.scope, index) == COROUTINE for item in items)
+
+
+def _leaves_loop(body: cst.CSTNode) -> bool:
+    """The handler ends the loop (``break``, ``return`` or ``raise``), leaving the rest."""
+    return any(isinstance(node, (cst.Break, cst.Return, cst.Raise)) for node in own_nodes(body))
 
 
 def _cancels_or_hands_on(cleanup: cst.CSTNode, key: str) -> bool:
