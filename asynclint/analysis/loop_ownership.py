@@ -2,7 +2,8 @@
 
 - :func:`loop_run_kind`: whether a call starts or runs an event loop in the current thread
   (``asyncio.run``, ``asyncio.Runner().run``, ``loop.run_until_complete``,
-  ``loop.run_forever``), which raises ``RuntimeError`` when a loop already runs there.
+  ``loop.run_forever``), which raises ``RuntimeError`` when a loop already runs there;
+  :func:`unconditional_loop_run`: such a call that a sync helper always makes.
 - :func:`loop_fate`: what a scope does with a loop it created (``loop =
   asyncio.new_event_loop()``): runs it, closes it in a ``finally``, or hands it on to code
   that may close it. Computed lazily, only for the rare scopes that create a loop.
@@ -26,6 +27,7 @@ from asynclint.analysis.asyncio_api import (
 )
 from asynclint.analysis.awaitables import is_coroutine_function_ref, is_event_loop
 from asynclint.analysis.event_loops import LOOP_RUNNING_METHODS
+from asynclint.analysis.functions import own_nodes
 from asynclint.analysis.index import ProjectIndex
 from asynclint.analysis.names import ModuleSymbols
 from asynclint.analysis.nodes import NESTED_SCOPES, children
@@ -52,6 +54,27 @@ def loop_run_kind(call: cst.Call, scope: ScopeTracker) -> Optional[str]:
         return RUNNER
     if method in LOOP_RUNNING_METHODS and is_event_loop(func.value, scope):
         return LOOP
+    return None
+
+
+def unconditional_loop_run(function: cst.FunctionDef, scope: ScopeTracker) -> Optional[cst.Call]:
+    """The call starting or running a loop that ``function`` (a sync, undecorated ``def``)
+    makes whenever it is called: in a statement of its body's top level, before any ``return``
+    or ``raise``, outside ``if``/``try``/loops (bridges that first probe for a running loop
+    stay out). Names are resolved in the caller's scope, where module-level imports agree."""
+    if function.asynchronous is not None or function.decorators or not isinstance(function.body, cst.IndentedBlock):
+        return None
+    for statement in function.body.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                continue
+            return None  # control flow: the rest may not run
+        for small in statement.body:
+            for node in own_nodes(small):
+                if isinstance(node, cst.Call) and loop_run_kind(node, scope) is not None:
+                    return node
+            if isinstance(small, (cst.Return, cst.Raise)):
+                return None
     return None
 
 

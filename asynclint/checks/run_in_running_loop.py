@@ -2,6 +2,9 @@
 ``loop.run_until_complete(...)`` or ``loop.run_forever()`` while the nearest enclosing
 function is a coroutine, whose own loop is necessarily running in this thread.
 
+Also a call, in a coroutine, of a sync function of this module (or method through ``self``)
+that always starts a loop (:func:`unconditional_loop_run`): the "bridge" helper.
+
 A nested sync ``def`` or ``lambda`` (often run in another thread, where starting a loop is
 fine) resets the context. Modules importing ``nest_asyncio`` opted into re-entrant loops,
 and tests expecting the error (``with pytest.raises(RuntimeError):``) are left alone.
@@ -9,12 +12,12 @@ and tests expecting the error (``with pytest.raises(RuntimeError):``) are left a
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Dict, Optional
 
 import libcst as cst
 
 from asynclint.analysis.expected_errors import ExpectsErrors
-from asynclint.analysis.loop_ownership import loop_run_kind, patches_reentrant_loops
+from asynclint.analysis.loop_ownership import loop_run_kind, patches_reentrant_loops, unconditional_loop_run
 from asynclint.check import Check, FileContext
 
 
@@ -24,19 +27,34 @@ class RunInRunningLoop(ExpectsErrors, Check):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._reentrant: Optional[bool] = None  # the module imports nest_asyncio (asked lazily)
+        self._helpers: Dict[cst.FunctionDef, Optional[cst.Call]] = {}
 
     def visit_Call(self, node: cst.Call) -> None:
         function = self.scope.function
-        if function is None or not function.is_async or loop_run_kind(node, self.scope) is None:
+        if function is None or not function.is_async or self.expected_errors.active:
             return
-        if self.expected_errors.active:
+        if loop_run_kind(node, self.scope) is None:
+            self._helper_call(node, function.function_name)
             return
-        if self._reentrant is None:
-            self._reentrant = patches_reentrant_loops(self.context.symbols)
-        if self._reentrant:
+        if self._reentrant_loops():
             return
         call = self.context.code(node.func)
         if not node.args:
             self.report(node, "no_coroutine", call=call, function=function.function_name)
             return
         self.report(node, call=call, function=function.function_name, coro=self.context.short_code(node.args[0].value))
+
+    def _helper_call(self, node: cst.Call, function: str) -> None:
+        helper = self.scope.module_function(node.func) or self.scope.own_method(node.func)
+        if helper is None:
+            return
+        if helper not in self._helpers:
+            self._helpers[helper] = unconditional_loop_run(helper, self.scope)
+        run = self._helpers[helper]
+        if run is not None and not self._reentrant_loops():
+            self.report(node, "helper", helper=self.context.code(node.func), call=self.context.code(run.func), function=function)
+
+    def _reentrant_loops(self) -> bool:
+        if self._reentrant is None:
+            self._reentrant = patches_reentrant_loops(self.context.symbols)
+        return self._reentrant
