@@ -8,6 +8,7 @@ each fixture of a rule that has a fix; regenerate them with ``pytest --update-fi
 from __future__ import annotations
 
 import difflib
+import re
 import shutil
 import stat
 from dataclasses import replace
@@ -325,3 +326,11 @@ def test_a_file_changed_during_the_run_is_reported_and_kept(tmp_path, monkeypatc
     assert "changed on disk" in result.failure and not result.fixed
     assert path.read_text(encoding="utf-8") == BAD + "# edited\n"
     assert [d.code for d in result.diagnostics] == ["AIO200"]
+
+
+def test_the_fix_docs_list_every_rule_with_a_fix():
+    text = (FIXTURES.parent / "docs" / "fixes.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| (AIO\d{3})(?:-(AIO\d{3}))? ", text, re.MULTILINE))
+    codes = {first for first, _ in listed} | {f"AIO{n}" for a, b in listed if b for n in range(int(a[3:]), int(b[3:]) + 1)}
+    missing = [code for code in FIXABLE if code not in codes]
+    assert not missing, f"docs/fixes.md does not list the fixes of {missing}"
