@@ -46,3 +46,19 @@ def test_invalid_value_is_a_usage_error(tmp_path, value):
     assert result.returncode == 2
     assert "target-version" in result.stderr and "py39 or later" in result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+NESTED_ASYNC_COMPREHENSION = (
+    "async def matrix(rows):\n    return [[await cell(v) for v in row] for row in rows]\n\n\n"
+    "async def cell(value):\n    return value\n"
+)
+
+
+@pytest.mark.parametrize("pyproject, expected", [(None, 1), ('[tool.asynclint]\ntarget-version = "py311"\n', 0)])
+def test_config_target_version_reaches_await_outside_async(tmp_path, pyproject, expected):
+    (tmp_path / "app.py").write_text(NESTED_ASYNC_COMPREHENSION, encoding="utf-8")
+    if pyproject is not None:
+        (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    result = run_cli("check", "--select", "AIO102", "--format", "json", "--no-cache", "app.py", cwd=tmp_path)
+    assert result.returncode == expected, result.stderr
+    assert len(json.loads(result.stdout)["diagnostics"]) == expected
