@@ -25,6 +25,7 @@ import libcst as cst
 from asynclint.analysis.asyncio_api import DEPRECATED_LOOP_GETTERS
 from asynclint.analysis.event_loops import MANUAL_LOOP_FACTORIES, RUN_PROVIDED_METHODS, RUN_UNTIL_COMPLETE, SET_EVENT_LOOP
 from asynclint.analysis.loop_ownership import read_by_nested_code
+from asynclint.analysis.loops import LoopTracked
 from asynclint.analysis.scope import Frame, ScopeNode
 from asynclint.check import Check, FileContext
 
@@ -47,7 +48,7 @@ class _ManualLoop:
         return not self.other_use and len(self.runs) == 1 and self.names == allowed
 
 
-class PreferAsyncioRun(Check):
+class PreferAsyncioRun(LoopTracked, Check):
     CODE = "AIO906"
 
     def __init__(self, context: FileContext) -> None:
@@ -55,7 +56,6 @@ class PreferAsyncioRun(Check):
         self._loops: Dict[ScopeNode, Dict[str, _ManualLoop]] = {}
         self._names: Set[str] = set()  # names of the loops tracked anywhere
         self._not_references: Set[cst.Name] = set()  # ``x.loop`` and ``f(loop=...)`` name no variable
-        self._repeating: List[ScopeNode] = []  # the scope of each enclosing for/while
         self._loop_set_up = False  # a loop was made current by other code
 
     def _scope_node(self) -> Optional[ScopeNode]:
@@ -81,21 +81,9 @@ class PreferAsyncioRun(Check):
             return self.scope.frame.kind == "module" and not self._loop_set_up
         return name in MANUAL_LOOP_FACTORIES
 
-    def _repeats(self) -> bool:
-        node = self._scope_node()
-        return any(scope is node for scope in self._repeating)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._repeating.append(self.scope.frame.node)
-
-    def leave_For(self, original_node: cst.For) -> None:
-        self._repeating.pop()
-
-    def visit_While(self, node: cst.While) -> None:
-        self._repeating.append(self.scope.frame.node)
-
-    def leave_While(self, original_node: cst.While) -> None:
-        self._repeating.pop()
+    def _repeats(self, call: cst.Call) -> bool:
+        """``call`` runs once per iteration of a loop (or comprehension) of its scope."""
+        return self.loops.innermost(call) is not None
 
     def visit_Assign(self, node: cst.Assign) -> None:
         scope_node = self._scope_node()
@@ -159,13 +147,13 @@ class PreferAsyncioRun(Check):
         self._while_current(node)
         if not isinstance(func, cst.Attribute) or func.attr.value != RUN_UNTIL_COMPLETE or len(node.args) != 1:
             return
-        if self._is_factory_call(func.value) and self._scope_node() is not None and not self._repeats():
+        if self._is_factory_call(func.value) and self._scope_node() is not None and not self._repeats(node):
             self.report(node, "chained", factory=self.context.code(func.value.func), coro=self._coro(node))  # type: ignore[attr-defined]
             return
         loop = self._tracked(func.value)
         if loop is not None and not self._is_shutdown(node.args[0].value, func.value):
             loop.runs.append(node)
-            if self._repeats():
+            if self._repeats(node):
                 loop.other_use = True
 
     def _while_current(self, call: cst.Call) -> None:
