@@ -103,6 +103,11 @@ class ScopeTracker:
                 return frame
         return None
 
+    def binding_frame(self, name: str) -> Frame:
+        """The frame whose binding of ``name`` this code sees: a function frame (or the class
+        body being run), else the module frame (module-level names, ``global`` declarations)."""
+        return self._lookup(name) or self.frames[0]
+
     def local_value(self, name: str) -> Optional[cst.BaseExpression]:
         """The expression last assigned to a function-local name, if any."""
         frame = self._lookup(name)

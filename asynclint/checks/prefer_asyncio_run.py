@@ -26,7 +26,7 @@ from asynclint.analysis.asyncio_api import DEPRECATED_LOOP_GETTERS
 from asynclint.analysis.event_loops import MANUAL_LOOP_FACTORIES, RUN_PROVIDED_METHODS, RUN_UNTIL_COMPLETE, SET_EVENT_LOOP
 from asynclint.analysis.loop_ownership import read_by_nested_code
 from asynclint.analysis.loops import LoopTracked
-from asynclint.analysis.scope import Frame, ScopeNode
+from asynclint.analysis.scope import ScopeNode
 from asynclint.check import Check, FileContext
 
 _ALLOWED_METHODS = RUN_PROVIDED_METHODS | {RUN_UNTIL_COMPLETE}
@@ -105,22 +105,13 @@ class PreferAsyncioRun(LoopTracked, Check):
         if node in self._not_references:
             self._not_references.discard(node)
             return
-        owner = self._binding_frame(node.value)
+        owner = self.scope.binding_frame(node.value)
         loop = self._loops.get(owner.node, {}).get(node.value)
         if loop is not None:
             if owner is self.scope.frame:
                 loop.names += 1
             else:
                 loop.other_use = True
-
-    def _binding_frame(self, name: str) -> Frame:
-        frames = self.scope.frames
-        for frame in reversed(frames):
-            if frame.kind == "module" or name in frame.global_names:
-                break
-            if frame.kind != "class" and (name in frame.values or name in frame.imports):
-                return frame
-        return frames[0]
 
     def visit_Arg(self, node: cst.Arg) -> None:
         if node.keyword is not None and node.keyword.value in self._names:
