@@ -48,3 +48,6 @@ EXCEPT_STAR_ADDED_IN: Version = (3, 11)
 # ``asyncio.TimeoutError`` became an alias of the builtin ``TimeoutError`` in 3.11; before, the
 # builtin does not catch what ``wait_for``/``as_completed`` raise.
 TIMEOUT_ERROR_ALIASED_IN: Version = (3, 11)
+
+# ``asyncio.TaskGroup`` (structured concurrency that cancels siblings on failure) is 3.11+.
+TASKGROUP_ADDED_IN: Version = (3, 11)
