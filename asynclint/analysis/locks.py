@@ -109,17 +109,18 @@ def _consecutive_expressions(node: cst.CSTNode) -> Iterator[Tuple[cst.BaseExpres
         statements = list(node.body)
     elif isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
         statements = list(node.body)
-    expressions = [_expression(statement) for statement in statements]
+    expressions = [line_expression(statement) for statement in statements]
     for first, second in zip(expressions, expressions[1:]):
         if first is not None and second is not None:
             yield first, second
 
 
-def _expression(statement: cst.CSTNode) -> Optional[cst.BaseExpression]:
+def line_expression(statement: cst.CSTNode) -> Optional[cst.BaseExpression]:
+    """The expression of an expression statement, or of a line holding only one."""
     if isinstance(statement, cst.Expr):
         return statement.value
     if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
-        return _expression(statement.body[0])
+        return line_expression(statement.body[0])
     return None
 
 

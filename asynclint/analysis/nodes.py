@@ -48,3 +48,25 @@ def method_call(node: cst.CSTNode) -> Optional[Tuple[cst.BaseExpression, str]]:
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
         return node.func.value, node.func.attr.value
     return None
+
+
+def owning_statement(root: cst.BaseCompoundStatement, block: cst.BaseSuite) -> Optional[cst.BaseCompoundStatement]:
+    """The innermost compound statement under (or equal to) ``root`` whose own blocks include
+    ``block`` (an ``if``'s body or ``else``, a ``try``'s handlers...): the smallest statement a
+    fix can replace to change that block."""
+    found: Optional[cst.BaseCompoundStatement] = None
+
+    def walk(node: cst.CSTNode, owner: cst.BaseCompoundStatement) -> None:
+        nonlocal found
+        for child in children(node):
+            if found is not None:
+                return
+            if child is block:
+                found = owner
+            elif isinstance(child, cst.BaseCompoundStatement):
+                walk(child, child)
+            elif not isinstance(child, (cst.SimpleStatementLine, cst.BaseExpression)):
+                walk(child, owner)
+
+    walk(root, root)
+    return found

@@ -8,13 +8,24 @@ Only pairs in one function are judged: a lock acquired in ``__aenter__`` and rel
 
 from __future__ import annotations
 
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from asynclint.analysis.locks import acquired_receiver, lock_type, release_protection, released_right_after
-from asynclint.analysis.nodes import dotted_key
+from asynclint.analysis.functions import own_nodes
+from asynclint.analysis.locks import (
+    ACQUIRE,
+    RELEASE,
+    acquired_receiver,
+    is_call_on,
+    line_expression,
+    lock_type,
+    release_protection,
+    released_right_after,
+)
+from asynclint.analysis.nodes import dotted_key, owning_statement
 from asynclint.check import Check, FileContext
+from asynclint.fixes import NodeFix, replace
 
 
 class ManualLockAcquire(Check):
@@ -45,4 +56,61 @@ class ManualLockAcquire(Check):
                 continue
             if released_right_after(original_node.body, node, key):
                 continue
-            self.report(node, lock=key, kind=kind)
+            self.report(node, fix=_with_statement(original_node, node, key), lock=key, kind=kind)
+
+
+def _with_statement(function: cst.FunctionDef, acquire: cst.Await, key: str) -> Optional[NodeFix]:
+    """``await lock.acquire()``, statements, ``lock.release()`` in one block become ``async
+    with lock:`` around the statements, when nothing in between leaves the block early
+    (``return``, ``break``...) or touches the lock, and no comment would be lost (the
+    acquire line's comment moves to the ``async with`` line)."""
+    for block in own_nodes(function.body):
+        if not isinstance(block, cst.IndentedBlock):
+            continue
+        lines = list(block.body)
+        start = next((i for i, line in enumerate(lines) if line_expression(line) is acquire), None)
+        if start is None:
+            continue
+        end = next((j for j in range(start + 1, len(lines)) if _is_release(lines[j], key)), None)
+        if end is None or end == start + 1 or not all(_movable(line, key) for line in lines[start + 1:end]):
+            return None
+        if _has_comments(lines[end]):
+            return None
+        first = lines[start]
+        assert isinstance(first, cst.SimpleStatementLine)
+        with_block = cst.With(
+            items=[cst.WithItem(acquire.expression.func.value)],  # type: ignore[attr-defined]
+            body=cst.IndentedBlock(body=lines[start + 1:end], header=first.trailing_whitespace),
+            asynchronous=cst.Asynchronous(),
+            leading_lines=first.leading_lines,
+        )
+        owner = owning_statement(function, block)
+        if owner is None:
+            return None
+        new_block = block.with_changes(body=[*lines[:start], with_block, *lines[end + 1:]])
+        return replace(owner, owner.deep_replace(block, new_block))
+    return None
+
+
+def _is_release(line: cst.BaseStatement, key: str) -> bool:
+    expression = line_expression(line)
+    return expression is not None and is_call_on(expression, key, RELEASE)
+
+
+def _movable(line: cst.BaseStatement, key: str) -> bool:
+    """Code that can move into the ``async with`` body unchanged: no jump out of the block
+    (which skipped the release before), no other use of the lock's acquire/release."""
+    for node in own_nodes(line):
+        if isinstance(node, (cst.Return, cst.Break, cst.Continue, cst.Yield)):
+            return False
+        if is_call_on(node, key, RELEASE) or is_call_on(node, key, ACQUIRE):
+            return False
+    return True
+
+
+def _has_comments(line: cst.BaseStatement) -> bool:
+    """Comments on or above the ``release()`` line, which the fix would drop."""
+    assert isinstance(line, cst.SimpleStatementLine)
+    if line.trailing_whitespace.comment is not None:
+        return True
+    return any(empty.comment is not None for empty in line.leading_lines)
