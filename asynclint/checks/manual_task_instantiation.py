@@ -2,7 +2,8 @@
 
 The asyncio docs: use ``asyncio.create_task()`` (or ``loop.create_task()``), do not instantiate
 tasks manually; only task factories and low-level code that passes ``loop=`` (or
-``eager_start=``, which ``create_task`` lacks before 3.14) have a reason to. Only calls count:
+``eager_start=``, which ``create_task`` lacks before 3.14, or forwards ``**kwargs`` that may
+hold them) have a reason to. Only calls count:
 annotations, ``isinstance`` checks and subclasses mention the class without instantiating it.
 """
 
@@ -23,6 +24,8 @@ class ManualTaskInstantiation(Check):
     def visit_Call(self, node: cst.Call) -> None:
         if self.scope.qualified_name(node.func) not in TASK_CLASSES or keyword(node, *_LOW_LEVEL_ARGUMENTS):
             return
+        if any(arg.star == "**" for arg in node.args):
+            return  # forwarded keywords (a task factory's ``**kwargs``) may hold ``loop``
         if not self.scope.in_coroutine:
             self.report(node, "sync_caller", call=self.context.code(node.func))
             return

@@ -4,7 +4,8 @@ A bare ``except:``, ``except BaseException`` or ``except asyncio.CancelledError`
 that suspends, in a coroutine, whose handler never re-raises. Not flagged: handlers of a
 ``try`` that awaits an existing task or future (``task.cancel(); await task``: the
 ``CancelledError`` is that task's), handlers that ask ``cancelling()``/``uncancel()``, and
-``try`` bodies that never suspend (cancellation is delivered only at ``await``).
+``try`` bodies that never suspend (cancellation is delivered only at ``await``), and modules
+written for trio or curio.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from __future__ import annotations
 import libcst as cst
 
 from asynclint.analysis.exceptions import CANCELLED_ERRORS, catches_any, catches_cancellation
+from asynclint.analysis.frameworks import runs_on_other_loop_library
 from asynclint.analysis.functions import own_nodes, raises, suspends
 from asynclint.analysis.tasks import awaits_existing_future
-from asynclint.check import Check
+from asynclint.check import Check, FileContext
 
 _CANCELLATION_STATE = frozenset({"cancelling", "uncancel"})
 # Calls that only report the caught exception (``log.exception(...)``, ``print(exc)``).
@@ -24,8 +26,12 @@ _REPORTING = frozenset({"print", "debug", "info", "warning", "warn", "error", "e
 class SwallowedCancellation(Check):
     CODE = "AIO400"
 
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._asyncio = not runs_on_other_loop_library(context.symbols)
+
     def visit_Try(self, node: cst.Try) -> None:
-        if not self.scope.in_coroutine:
+        if not self._asyncio or not self.scope.in_coroutine:
             return
         handlers = [handler for handler in node.handlers if catches_cancellation(handler, self.scope)]
         if not handlers or not suspends(node.body) or awaits_existing_future(node.body, self.scope):

@@ -1,4 +1,5 @@
-"""Rules of tasks, waiting and timeouts whose finding or advice depends on ``target-version``."""
+"""Rules of tasks, waiting, cancellation and timeouts: what depends on ``target-version`` or on
+the module's event-loop library (cases a fixture, linted with default settings, cannot show)."""
 
 from __future__ import annotations
 
@@ -59,3 +60,21 @@ def test_timeout_error_alias_only_below_311():
     [finding] = lint(TIMEOUT_ALIAS, select=["AIO404"], target_version=(3, 10))
     assert "target 3.10" in finding.message
     assert not lint(TIMEOUT_ALIAS, select=["AIO404"], target_version=(3, 11))
+
+
+SWALLOWING = """
+import {library}
+
+
+async def close(stream):
+    try:
+        await stream.send_all(b"bye")
+    except BaseException:
+        stream.close()
+"""
+
+
+def test_swallowed_cancellation_is_asyncio_only():
+    assert [d.code for d in lint(SWALLOWING.format(library="asyncio"), select=["AIO400"])] == ["AIO400"]
+    assert not lint(SWALLOWING.format(library="trio"), select=["AIO400"])
+    assert not lint(SWALLOWING.format(library="curio"), select=["AIO400"])
