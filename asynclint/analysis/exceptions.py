@@ -53,6 +53,12 @@ TASK_GROUP_ESCAPES: FrozenSet[str] = (
 )
 
 
+# Calls that never return: they raise (or end the process), like a ``raise`` statement.
+RAISING_CALLS: FrozenSet[str] = frozenset(
+    {"pytest.fail", "pytest.skip", "pytest.xfail", "pytest.exit", "sys.exit", "os._exit", "os.abort"}
+)
+
+
 def handler_types(handler: cst.ExceptHandler, scope: ScopeTracker) -> Optional[Tuple[Optional[str], ...]]:
     """The qualified names a handler catches (None for a bare ``except:``; an element is None
     when it cannot be resolved, such as a variable holding a tuple of types)."""

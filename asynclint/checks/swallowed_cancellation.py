@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from asynclint.analysis.exceptions import CANCELLED_ERRORS, catches_any, catches_cancellation
+from asynclint.analysis.exceptions import CANCELLED_ERRORS, RAISING_CALLS, catches_any, catches_cancellation
 from asynclint.analysis.frameworks import runs_on_other_loop_library
 from asynclint.analysis.functions import own_nodes, raises, suspends
 from asynclint.analysis.tasks import awaits_existing_future
@@ -37,7 +37,9 @@ class SwallowedCancellation(Check):
         if not handlers or not suspends(node.body) or awaits_existing_future(node.body, self.scope):
             return
         for handler in handlers:
-            if raises(handler.body) or _inspects_cancellation(handler.body) or _hands_on(handler):
+            if raises(handler.body) or self._calls_raising(handler.body):
+                continue
+            if _inspects_cancellation(handler.body) or _hands_on(handler):
                 continue
             if handler.type is None:
                 self.report(handler, "bare")
@@ -45,6 +47,13 @@ class SwallowedCancellation(Check):
                 self.report(handler.type, caught=self.context.code(handler.type))
             else:
                 self.report(handler.type, "base_exception", caught=self.context.code(handler.type))
+
+    def _calls_raising(self, body: cst.CSTNode) -> bool:
+        """``pytest.fail(...)``, ``sys.exit(...)``: the handler does not carry on."""
+        return any(
+            isinstance(child, cst.Call) and self.scope.qualified_name(child.func) in RAISING_CALLS
+            for child in own_nodes(body)
+        )
 
 
 def _inspects_cancellation(body: cst.CSTNode) -> bool:
