@@ -12,7 +12,8 @@ import libcst as cst
 
 from asynclint.analysis.asyncio_versions import TIMEOUT_ERROR_ALIASED_IN
 from asynclint.analysis.exceptions import ASYNCIO_TIMEOUT_ERRORS, BUILTIN_TIMEOUT_ERROR, CATCH_ALL, catches_any
-from asynclint.analysis.tasks import raises_timeout
+from asynclint.analysis.functions import own_nodes
+from asynclint.analysis.tasks import raises_timeout, timeout_context
 from asynclint.check import Check
 
 _CATCHES_ASYNCIO_TIMEOUT = ASYNCIO_TIMEOUT_ERRORS | CATCH_ALL
@@ -29,6 +30,11 @@ class TimeoutErrorAlias(Check):
         if any(handler.type is None or catches_any(handler, _CATCHES_ASYNCIO_TIMEOUT, self.scope) for handler in handlers):
             return
         wrong = [handler.type for handler in handlers if handler.type is not None and catches_any(handler, _BUILTIN, self.scope)]
-        if wrong and raises_timeout(node.body, self.scope, blocks=False):
+        if wrong and raises_timeout(node.body, self.scope, blocks=False) and not self._needs_311(node.body):
             for kind in wrong:
                 self.report(kind, target="{}.{}".format(*self.context.target_version))
+
+    def _needs_311(self, body: cst.CSTNode) -> bool:
+        """The ``try`` body also uses ``asyncio.timeout()`` (3.11+): it only runs where the
+        names are the same class."""
+        return any(isinstance(child, cst.Call) and timeout_context(child, self.scope) for child in own_nodes(body))
