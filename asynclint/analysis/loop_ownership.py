@@ -27,7 +27,7 @@ from asynclint.analysis.asyncio_api import (
 )
 from asynclint.analysis.awaitables import is_coroutine_function_ref, is_event_loop
 from asynclint.analysis.event_loops import LOOP_RUNNING_METHODS
-from asynclint.analysis.functions import own_nodes
+from asynclint.analysis.functions import has_yield, own_nodes
 from asynclint.analysis.index import ProjectIndex
 from asynclint.analysis.names import ModuleSymbols
 from asynclint.analysis.nodes import NESTED_SCOPES, children
@@ -64,6 +64,8 @@ def unconditional_loop_run(function: cst.FunctionDef, scope: ScopeTracker) -> Op
     stay out). Names are resolved in the caller's scope, where module-level imports agree."""
     if function.asynchronous is not None or function.decorators or not isinstance(function.body, cst.IndentedBlock):
         return None
+    if has_yield(function):
+        return None  # a generator: calling it runs nothing yet
     for statement in function.body.body:
         if not isinstance(statement, cst.SimpleStatementLine):
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
