@@ -4,8 +4,9 @@ others running, unobserved; ``asyncio.TaskGroup`` cancels them and waits for the
 
 Only coroutine calls started right there (``gather(f(), g())``, ``gather(*(f(x) for x in
 xs))``) are judged; gathering tasks or futures that exist already, cleanup code (``except``
-and ``finally``, where cancelling the siblings of a failed close would be wrong) and code
-that only runs before 3.11 are left alone.
+and ``finally``, where cancelling the siblings of a failed close would be wrong) calls that
+release resources (``close()``, ``disconnect()``...) and code that only runs before 3.11 are left
+alone.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from asynclint.analysis.tasks import COROUTINE_TASK_FACTORIES, GATHER, RETURN_EX
 from asynclint.check import Check, FileContext
 
 
+# Calls that release a resource: gathered together they are cleanup, where one failure must not
+# cancel the others (a task group would).
+CLEANUP_METHODS = frozenset({"close", "aclose", "disconnect", "shutdown", "stop", "wait_closed", "cancel"})
 # ``create_task(f())``/``ensure_future(f())`` arguments: ``tg.create_task(f())`` replaces them.
 TASK_STARTERS = COROUTINE_TASK_FACTORIES | {"asyncio.ensure_future", "asyncio.tasks.ensure_future"}
 
@@ -71,12 +75,19 @@ class PreferTaskgroup(VersionGated, Check):
                 value = value.elt
             elif arg.star:
                 return False
-            if not isinstance(value, cst.Call) or self._is_future(value):
+            if not isinstance(value, cst.Call) or self._is_future(value) or self._cleans_up(value):
                 return False
         return len(positional) > 1 or positional[0].star == "*"
+
+    def _cleans_up(self, call: cst.Call) -> bool:
+        """``node.disconnect()``, also as ``create_task(node.disconnect())``."""
+        if self.scope.qualified_name(call.func) in TASK_STARTERS and call.args and isinstance(call.args[0].value, cst.Call):
+            call = call.args[0].value
+        return isinstance(call.func, cst.Attribute) and call.func.attr.value in CLEANUP_METHODS
 
     def _is_future(self, call: cst.Call) -> bool:
         """A future that a task group cannot adopt (a task it can: ``create_task(f())``)."""
         if self.scope.qualified_name(call.func) in TASK_STARTERS:
             return False
         return future_origin(call, self.scope, self.context.index) is not None
+
