@@ -173,3 +173,17 @@ class LoopTracked:
 
     def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
         self.loops.leave(original_node)
+
+
+def bound_in(root: cst.CSTNode) -> FrozenSet[str]:
+    """Names ``root``'s own code assigns (``=``, ``:=``, ``for`` targets, ``with ... as``):
+    in a loop body, values that may differ from one iteration to the next."""
+    names = set()
+    for node in own_nodes(root):
+        if isinstance(node, cst.AssignTarget):
+            names.update(target_names(node.target))
+        elif isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.NamedExpr, cst.For, cst.CompFor)):
+            names.update(target_names(node.target))
+        elif isinstance(node, cst.AsName):
+            names.update(target_names(node.name))
+    return frozenset(names)

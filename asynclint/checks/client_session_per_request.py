@@ -16,7 +16,7 @@ import libcst as cst
 
 from asynclint.analysis.client_sessions import CLOSE_METHODS, SESSION_BORROWERS, session_type
 from asynclint.analysis.loop_ownership import resource_fate
-from asynclint.analysis.loops import Loop, LoopNode, LoopTracked, exits_early, has_loop
+from asynclint.analysis.loops import Loop, LoopNode, LoopTracked, bound_in, exits_early, has_loop
 from asynclint.analysis.usage import collect_usage
 from asynclint.check import Check, FileContext
 
@@ -79,7 +79,9 @@ class ClientSessionPerRequest(LoopTracked, Check):
             if session.loop is not None:
                 if self._one_request_per_iteration(session.loop, session):
                     self.report(session.call, kind=session.kind)
-            elif not has_loop(original_node.body) and not self._depends_on(session.call, self._parameters(original_node)):
+            elif not has_loop(original_node.body) and not self._depends_on(
+                session.call, self._parameters(original_node) | bound_in(original_node.body)
+            ):
                 self._helpers.setdefault(original_node, []).append(session)
 
     def leave_Module(self, original_node: cst.Module) -> None:
@@ -100,9 +102,9 @@ class ClientSessionPerRequest(LoopTracked, Check):
 
     def _one_request_per_iteration(self, loop: Loop, session: _Session) -> bool:
         node: LoopNode = loop.node
-        if exits_early(node) or self._depends_on(session.call, loop.targets):
-            return False
         body = node.body if isinstance(node, (cst.For, cst.While)) else node
+        if exits_early(node) or self._depends_on(session.call, loop.targets | bound_in(body)):
+            return False
         return not has_loop(body)
 
     def _parameters(self, function: cst.FunctionDef) -> Set[str]:
@@ -117,7 +119,8 @@ class ClientSessionPerRequest(LoopTracked, Check):
 
     @staticmethod
     def _depends_on(call: cst.Call, names: AbstractSet[str]) -> bool:
-        """The session's settings mention one of ``names`` (per-item or per-caller settings)."""
+        """The session's settings mention one of ``names``: per-item or per-caller settings
+        (the loop variable, a parameter, or a value computed in the loop body or the helper)."""
         if not names:
             return False
         used = collect_usage(call).names
