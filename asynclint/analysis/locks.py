@@ -124,17 +124,23 @@ def line_expression(statement: cst.CSTNode) -> Optional[cst.BaseExpression]:
     return None
 
 
-def acquired_keys(function: cst.FunctionDef) -> Iterator[str]:
-    """The receivers (:func:`dotted_key`) a function's own code acquires: ``async with X``
-    and ``await X.acquire()``."""
-    for node in own_nodes(function.body):
-        if isinstance(node, cst.With) and node.asynchronous is not None:
-            for item in node.items:
+def unconditionally_acquired_keys(function: cst.FunctionDef) -> Iterator[str]:
+    """The receivers (:func:`dotted_key`) a function acquires on every call: ``async with X``
+    or ``await X.acquire()`` as a statement of its body (or of a ``try`` body there), not
+    under an ``if``, a loop or a handler, where a flag may skip it."""
+    statements = list(function.body.body) if isinstance(function.body, cst.IndentedBlock) else []
+    while statements:
+        statement = statements.pop(0)
+        if isinstance(statement, cst.With) and statement.asynchronous is not None:
+            for item in statement.items:
                 key = dotted_key(item.item)
                 if key is not None:
                     yield key
+        elif isinstance(statement, cst.Try) and isinstance(statement.body, cst.IndentedBlock):
+            statements[:0] = list(statement.body.body)
         else:
-            receiver = acquired_receiver(node)
+            expression = line_expression(statement)
+            receiver = acquired_receiver(expression) if expression is not None else None
             key = dotted_key(receiver) if receiver is not None else None
             if key is not None:
                 yield key

@@ -16,11 +16,11 @@ import libcst as cst
 
 from asynclint.analysis.locks import (
     NON_REENTRANT_LOCK_TYPES,
-    acquired_keys,
     acquired_receiver,
     lock_type,
     released_before,
     tests_locked,
+    unconditionally_acquired_keys,
 )
 from asynclint.analysis.nodes import dotted_key
 from asynclint.check import Check, FileContext
@@ -96,7 +96,7 @@ class NestedLockAcquire(Check):
             if released_before(held.block.body, held.key, call):
                 continue
             key = f"{own}.{held.self_attribute}"
-            if key in set(acquired_keys(method)) and not tests_locked(method, key):
+            if key in set(unconditionally_acquired_keys(method)) and not tests_locked(method, key):
                 self.report(call, "via_method", lock=held.key, kind=held.kind, method=method.name.value)
                 return
 
