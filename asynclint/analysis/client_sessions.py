@@ -8,7 +8,7 @@ closed (``async with``, ``await session.close()``, ``await client.aclose()``).
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import FrozenSet, Iterator, Optional
 
 import libcst as cst
 
@@ -20,7 +20,7 @@ from asynclint.analysis.scope import ScopeTracker
 SESSION_TYPES = frozenset({"aiohttp.ClientSession", "httpx.AsyncClient"})
 CLOSE_METHODS = frozenset({"close", "aclose"})
 # Calls that use a session handed to them without taking charge of closing it.
-SESSION_BORROWERS: frozenset = frozenset()
+SESSION_BORROWERS: FrozenSet[str] = frozenset()
 
 
 def session_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> Optional[str]:
@@ -44,7 +44,7 @@ def class_releases_attribute(class_node: cst.ClassDef, attribute: str) -> bool:
     return False
 
 
-def _class_nodes(class_node: cst.ClassDef):
+def _class_nodes(class_node: cst.ClassDef) -> Iterator[cst.CSTNode]:
     """Every node of the class's methods (nested functions included: a callback may close)."""
     for statement in class_node.body.body:
         if isinstance(statement, cst.FunctionDef):
@@ -59,8 +59,11 @@ def _releases(parent: cst.CSTNode, use: cst.Attribute) -> bool:
         return True  # ``async with self.session:`` closes it on exit
     if isinstance(parent, cst.AssignTarget) or (isinstance(parent, (cst.AnnAssign, cst.AugAssign)) and parent.target is use):
         return False
-    if isinstance(parent, (cst.If, cst.While, cst.IfExp, cst.Assert, cst.BooleanOperation, cst.Comparison, cst.ComparisonTarget)):
-        return False
-    if isinstance(parent, cst.UnaryOperation) or isinstance(parent, cst.Del):
-        return False
-    return True
+    # tested or compared (``if self.session and not self.session.closed``), or deleted
+    return not isinstance(parent, _HARMLESS_PARENTS)
+
+
+_HARMLESS_PARENTS = (
+    cst.If, cst.While, cst.IfExp, cst.Assert, cst.BooleanOperation, cst.Comparison, cst.ComparisonTarget,
+    cst.UnaryOperation, cst.Del,
+)

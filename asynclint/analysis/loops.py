@@ -18,7 +18,6 @@ from asynclint.analysis.functions import own_nodes
 from asynclint.analysis.names import target_names
 from asynclint.analysis.scope import ScopeTracker
 
-Comprehension = Union[cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp]
 LoopNode = Union[cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp]
 LOOP_NODES = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 
