@@ -9,7 +9,7 @@ same task already holds waits forever. A semaphore may legitimately be acquired 
 
 from __future__ import annotations
 
-from typing import Iterator, List, Optional, Tuple
+from typing import Iterator, List, Optional
 
 import libcst as cst
 
@@ -24,6 +24,7 @@ NON_REENTRANT_LOCK_TYPES = frozenset({"asyncio.Lock", "asyncio.Condition"})
 ACQUIRE = "acquire"
 RELEASE = "release"
 LOCKED = "locked"
+NOTIFY = ("notify", "notify_all")
 
 
 def lock_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> Optional[str]:
@@ -94,25 +95,28 @@ class _ReleaseWalk:
 
 
 def released_right_after(root: cst.CSTNode, acquire: cst.Await, key: str) -> bool:
-    """``await lock.acquire()`` directly followed by ``lock.release()`` (nothing in between
-    can fail): the idiom that waits until the lock is free."""
+    """``await lock.acquire()`` followed by ``lock.release()`` with nothing in between that
+    can fail or be cancelled: directly (waiting until the lock is free), or with only
+    ``cond.notify()``/``cond.notify_all()`` on the same condition (the notify idiom)."""
     for node in own_nodes(root):
-        for first, second in _consecutive_expressions(node):
-            if first is acquire and is_call_on(second, key, RELEASE):
-                return True
+        expressions = _line_expressions(node)
+        for position, expression in enumerate(expressions):
+            if expression is not acquire:
+                continue
+            for following in expressions[position + 1:]:
+                if following is None or not any(is_call_on(following, key, m) for m in (RELEASE, *NOTIFY)):
+                    return False
+                if is_call_on(following, key, RELEASE):
+                    return True
+            return False
     return False
 
 
-def _consecutive_expressions(node: cst.CSTNode) -> Iterator[Tuple[cst.BaseExpression, cst.BaseExpression]]:
-    statements: List[cst.CSTNode] = []
-    if isinstance(node, (cst.IndentedBlock, cst.Module)):
-        statements = list(node.body)
-    elif isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
-        statements = list(node.body)
-    expressions = [line_expression(statement) for statement in statements]
-    for first, second in zip(expressions, expressions[1:]):
-        if first is not None and second is not None:
-            yield first, second
+def _line_expressions(node: cst.CSTNode) -> List[Optional[cst.BaseExpression]]:
+    """The expression of each statement of a block or a line (None for other statements)."""
+    if isinstance(node, (cst.IndentedBlock, cst.Module, cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+        return [line_expression(statement) for statement in node.body]
+    return []
 
 
 def line_expression(statement: cst.CSTNode) -> Optional[cst.BaseExpression]:
