@@ -15,7 +15,7 @@ from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from asynclint.analysis.nonblocking import NON_BLOCKING_WHEN, Arg, says_non_blocking
 
-SUMMARY_FORMAT = 3
+SUMMARY_FORMAT = 4
 _BUILTINS = frozenset(dir(builtins))
 Summary = Dict[str, Any]
 
@@ -147,9 +147,9 @@ class _ModuleSummarizer:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 methods[item.name], own = self._function(item)
                 for n in own:
-                    if isinstance(n, ast.Assign):
+                    if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None:
                         constructor = _constructor(self, n.value)
-                        for target in n.targets:
+                        for target in n.targets if isinstance(n, ast.Assign) else [n.target]:
                             if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
                                 if constructor is not None:
                                     attributes[target.attr] = constructor
