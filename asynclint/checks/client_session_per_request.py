@@ -112,7 +112,8 @@ class ClientSessionPerRequest(LoopTracked, Check):
         params = function.params
         names = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
         frames = self.scope.frames
-        if names and len(frames) > 1 and frames[-2].kind == "class":
+        static = any(self.scope.qualified_name(d.decorator) == "builtins.staticmethod" for d in function.decorators)
+        if names and len(frames) > 1 and frames[-2].kind == "class" and not static:
             names = names[1:]
         names += [star.name.value for star in (params.star_arg, params.star_kwarg) if isinstance(star, cst.Param)]
         return set(names)
