@@ -14,6 +14,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix
 from asynclint.engine import ENGINE_CODES
+from asynclint.fixes import common_ends
 
 # How editors split lines (LSP: \n, \r\n or \r); str.splitlines also splits on \x0c etc.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -140,13 +141,7 @@ def replacement_edit(old: str, new: str) -> Optional[Edit]:
     and before the common end (never splitting a ``\r\n``); None when they are equal."""
     if old == new:
         return None
-    start = 0
-    limit = min(len(old), len(new))
-    while start < limit and old[start] == new[start]:
-        start += 1
-    end = 0
-    while end < limit - start and old[-1 - end] == new[-1 - end]:
-        end += 1
+    start, end = common_ends(old, new)
     if 0 < start < len(old) and old[start - 1] == "\r" and old[start] == "\n":
         start -= 1
     if 0 < end < len(old) - start and old[-1 - end] == "\r" and old[-end] == "\n":

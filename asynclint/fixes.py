@@ -174,13 +174,7 @@ class FixRenderer:
         old = self.code[start:end]
         if old == text:
             return None
-        prefix = 0
-        limit = min(len(old), len(text))
-        while prefix < limit and old[prefix] == text[prefix]:
-            prefix += 1
-        suffix = 0
-        while suffix < limit - prefix and old[len(old) - 1 - suffix] == text[len(text) - 1 - suffix]:
-            suffix += 1
+        prefix, suffix = common_ends(old, text)
         line, column = self._position(start + prefix)
         end_line, end_column = self._position(end - suffix)
         return Edit(line, column, end_line, end_column, text[prefix : len(text) - suffix])
@@ -212,6 +206,19 @@ class FixRenderer:
             offset = self._offset(*found.span[0])
         line, column = self._position(offset)
         return Edit(line, column, line, column, text)
+
+
+def common_ends(old: str, new: str) -> Tuple[int, int]:
+    """How many characters ``old`` and ``new`` share at the start, then at the end (the two
+    never overlap): an edit turning one into the other need not touch them."""
+    prefix = 0
+    limit = min(len(old), len(new))
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    return prefix, suffix
 
 
 def header_anchor(module: cst.Module) -> Tuple[Optional[cst.CSTNode], bool]:
