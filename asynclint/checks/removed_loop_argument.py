@@ -16,6 +16,7 @@ import libcst as cst
 from asynclint.analysis.asyncio_versions import LOOP_ARGUMENT_REMOVED, LOOP_ARGUMENT_REMOVED_IN
 from asynclint.analysis.expected_errors import ExpectsErrors
 from asynclint.analysis.guards import VersionGated
+from asynclint.analysis.tasks import keyword
 from asynclint.check import Check
 from asynclint.fixes import NodeFix, replace
 
@@ -24,7 +25,7 @@ class RemovedLoopArgument(ExpectsErrors, VersionGated, Check):
     CODE = "AIO504"
 
     def visit_Call(self, node: cst.Call) -> None:
-        argument = next((arg for arg in node.args if arg.keyword is not None and arg.keyword.value == "loop"), None)
+        argument = keyword(node, "loop")
         if argument is None or self.scope.qualified_name(node.func) not in LOOP_ARGUMENT_REMOVED:
             return
         gated = self.version_gates.runs_only_before()

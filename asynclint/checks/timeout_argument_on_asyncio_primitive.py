@@ -15,7 +15,7 @@ import libcst as cst
 
 from asynclint.analysis.asyncio_api import PRIMITIVE_METHOD_ARITY, THREADING_WAIT_KEYWORDS
 from asynclint.analysis.library_types import receiver_type
-from asynclint.analysis.tasks import positional
+from asynclint.analysis.tasks import keyword, positional
 from asynclint.check import Check
 
 
@@ -38,8 +38,8 @@ class TimeoutArgumentOnAsyncioPrimitive(Check):
     def _unexpected(call: cst.Call, arity: int) -> Optional[cst.Arg]:
         """The first argument the method does not take: a threading-style keyword, or a
         positional one beyond its parameters (``event.wait(5)``, ``queue.get(True, 1)``)."""
-        for arg in call.args:
-            if arg.keyword is not None and arg.keyword.value in THREADING_WAIT_KEYWORDS:
-                return arg
+        threading_style = keyword(call, *THREADING_WAIT_KEYWORDS)
+        if threading_style is not None:
+            return threading_style
         extra = [arg for arg in positional(call) if not arg.star][arity:]
         return extra[0] if extra else None
