@@ -22,7 +22,7 @@ import stat
 import tempfile
 import tokenize
 from dataclasses import dataclass, field
-from typing import Counter, List, Optional, Sequence
+from typing import Callable, Counter, List, Optional, Sequence
 
 import libcst as cst
 
@@ -128,7 +128,7 @@ def fix_source(text: str, path: str, options: FixOptions) -> FileFix:
     return result
 
 
-def _verifier(original: str):
+def _verifier(original: str) -> Callable[[str, str], Optional[str]]:
     """``compile()`` the fixed code when the original compiles; otherwise (code this Python
     cannot compile, e.g. newer syntax, or ``await`` outside ``async def`` flagged by AIO102)
     at least re-parse it."""

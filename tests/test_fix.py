@@ -173,29 +173,27 @@ def test_crlf_and_a_missing_final_newline_are_kept():
     assert fix(text, "AIO200").text == "import time\r\nimport asyncio\r\n\r\nasync def main():\r\n    await asyncio.sleep(1)"
 
 
-def test_only_safe_fixes_unless_unsafe(monkeypatch):
-    text = "import time\n\n\nasync def main():\n    time.sleep(1)\n"
-    unsafe_fix = Fix("t", Applicability.UNSAFE, (Edit(5, 5, 5, 9, "x"),))
-    finding = Diagnostic("AIO200", "blocking-sleep", Severity.ERROR, "m", "s", "x.py", 5, 5, 5, 18, unsafe_fix)
+def _lint_finds_only(monkeypatch, offered: Fix) -> None:
+    """Make the fix loop's linter report one AIO200 finding (line 5) offering ``offered``, so a
+    test controls exactly which fix the loop sees."""
+    finding = Diagnostic("AIO200", "blocking-sleep", Severity.ERROR, "m", "s", "x.py", 5, 5, 5, 18, offered)
 
     class Linted:
         internal_error = False
         diagnostics = [finding]
 
     monkeypatch.setattr("asynclint.fixing.lint_source", lambda *args: Linted)
+
+
+def test_only_safe_fixes_unless_unsafe(monkeypatch):
+    text = "import time\n\n\nasync def main():\n    time.sleep(1)\n"
+    _lint_finds_only(monkeypatch, Fix("t", Applicability.UNSAFE, (Edit(5, 5, 5, 9, "x"),)))
     assert fix(text, "AIO200", unsafe=False).text == text
 
 
 def test_a_fix_producing_invalid_code_leaves_the_file_untouched(monkeypatch):
     text = "import time\n\n\nasync def main():\n    time.sleep(1)\n"
-    broken = Fix("t", Applicability.SAFE, (Edit(5, 5, 5, 5, "def "),))
-    finding = Diagnostic("AIO200", "blocking-sleep", Severity.ERROR, "m", "s", "x.py", 5, 5, 5, 18, broken)
-
-    class Linted:
-        internal_error = False
-        diagnostics = [finding]
-
-    monkeypatch.setattr("asynclint.fixing.lint_source", lambda *args: Linted)
+    _lint_finds_only(monkeypatch, Fix("t", Applicability.SAFE, (Edit(5, 5, 5, 5, "def "),)))
     result = fix(text, "AIO200")
     assert result.text == text and not result.changed and not result.fixed
     assert "invalid code" in result.failure and "AIO200" in result.failure
