@@ -98,38 +98,6 @@ def has_loop(root: cst.CSTNode) -> bool:
     return any(isinstance(node, LOOP_NODES) for node in own_nodes(root) if node is not root)
 
 
-# ``asyncio.sleep`` in both spellings: the pause of a polling loop.
-ASYNC_SLEEP = frozenset({"asyncio.sleep", "asyncio.tasks.sleep"})
-# Calls a polled condition may make and still only read state other tasks set.
-_STATE_READERS = frozenset({"builtins.len", "builtins.bool", "builtins.any", "builtins.all"})
-
-
-def reads_state_only(test: cst.BaseExpression, scope: ScopeTracker) -> bool:
-    """A condition made of names, attributes, subscripts, literals and operators (``not
-    self._ready``, ``len(self.items) < n``): state that another task of this program sets.
-    Calls (``path.exists()``, ``time.monotonic()``) may read the outside world, which no
-    asyncio primitive can signal, so they do not qualify."""
-    if isinstance(test, cst.Name) and test.value in ("True", "False"):
-        return False
-    for node in own_nodes(test):
-        if isinstance(node, (cst.Await, cst.Lambda, cst.NamedExpr, cst.Yield)):
-            return False
-        if isinstance(node, cst.Call) and scope.qualified_name(node.func) not in _STATE_READERS:
-            return False
-    return True
-
-
-def sleep_statement(statement: cst.CSTNode, scope: ScopeTracker) -> Optional[cst.Call]:
-    """The ``asyncio.sleep(...)`` call of a line holding only ``await asyncio.sleep(...)``."""
-    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
-        small = statement.body[0]
-        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Await):
-            call = small.value.expression
-            if isinstance(call, cst.Call) and scope.qualified_name(call.func) in ASYNC_SLEEP:
-                return call
-    return None
-
-
 class LoopTracked:
     """Check mixin (before ``Check`` in the bases): keeps :attr:`loops` up to date."""
 

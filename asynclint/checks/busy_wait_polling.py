@@ -4,8 +4,8 @@ flag and sleeping, ``while not self.ready: await asyncio.sleep(0.1)``, where an
 
 Two shapes: a ``while <condition>:`` loop whose body is only the sleep, and a ``while True:``
 loop whose body is only the sleep and ``if <condition>: break`` (or ``return``). The condition
-must read program state only; a call may read the outside world (a file, the clock), which no
-asyncio primitive can signal.
+must read program state only (:mod:`asynclint.analysis.polling`); a call may read the outside
+world (a file, the clock), which no asyncio primitive can signal.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import List, Optional, Tuple
 
 import libcst as cst
 
-from asynclint.analysis.loops import reads_state_only, sleep_statement
+from asynclint.analysis.polling import reads_state_only, sleep_statement
 from asynclint.check import Check
 
 
@@ -40,10 +40,10 @@ class BusyWaitPolling(Check):
             return None
         if not others:
             test = node.test
-            return (test, calls[0]) if reads_state_only(test, self.scope) else None
+            return (test, calls[0]) if reads_state_only(test, self.scope, self.context.index) else None
         if len(others) == 1 and _is_true(node.test):
             exit_test = _exit_test(others[0])
-            if exit_test is not None and reads_state_only(exit_test, self.scope):
+            if exit_test is not None and reads_state_only(exit_test, self.scope, self.context.index):
                 return exit_test, calls[0]
         return None
 
