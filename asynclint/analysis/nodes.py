@@ -43,6 +43,16 @@ def dotted_key(expr: Optional[cst.BaseExpression]) -> Optional[str]:
     return None
 
 
+def assigned_name(node: cst.Assign) -> Optional[str]:
+    """``x`` for ``x = value``: the one plain name an assignment binds; None for several
+    targets (``a = b = value``), unpacking, attributes and subscripts, whose binding a
+    "used again?" question cannot follow."""
+    if len(node.targets) != 1:
+        return None
+    target = node.targets[0].target
+    return target.value if isinstance(target, cst.Name) else None
+
+
 def method_call(node: cst.CSTNode) -> Optional[Tuple[cst.BaseExpression, str]]:
     """``(receiver, method)`` for ``receiver.method(...)``, else None."""
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):

@@ -11,6 +11,7 @@ from typing import Dict, Optional
 import libcst as cst
 
 from asynclint.analysis.awaitables import creates_task
+from asynclint.analysis.nodes import assigned_name
 from asynclint.check import Check, FileContext, LocalBindings
 from asynclint.fixes import NodeFix, StatementLines, fresh_name, insert_after, replace, statements
 
@@ -36,10 +37,8 @@ class DanglingTask(StatementLines, Check):
             self.report(node.value, fix=self._kept(node), call=self.context.code(node.value.func))
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
-            return
-        name = node.targets[0].target.value
-        if not self._is_task(node.value):
+        name = assigned_name(node)
+        if name is None or not self._is_task(node.value):
             return
         call = node.value
         if name == "_":

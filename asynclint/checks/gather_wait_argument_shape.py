@@ -14,6 +14,7 @@ from typing import Optional
 import libcst as cst
 
 from asynclint.analysis.awaitables import COROUTINE, awaitable_kind
+from asynclint.analysis.nodes import assigned_name
 from asynclint.analysis.tasks import (
     GATHER,
     ONE_ITERABLE,
@@ -106,12 +107,12 @@ class GatherWaitArgumentShape(Check):
             self.report(call, "unchecked", call=self._code(call.func))
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+        name = assigned_name(node)
+        if name is None:
             return
         call = self._returning_exceptions(node.value)
         if call is None:
             return
-        name = node.targets[0].target.value
         if name == "_":
             self.report(call, "unchecked", call=self._code(call.func))
         else:

@@ -12,6 +12,7 @@ from typing import Optional
 import libcst as cst
 
 from asynclint.analysis.awaitables import COROUTINE, FUTURE, awaitable_kind
+from asynclint.analysis.nodes import assigned_name
 from asynclint.check import Check, FileContext, LocalBindings
 from asynclint.fixes import NodeFix, awaited, replace
 
@@ -41,11 +42,9 @@ class NeverAwaitedCoroutine(Check):
             self._report(node.value, "sync_caller")
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if len(node.targets) != 1:
-            return
-        target = node.targets[0].target
-        if isinstance(target, cst.Name) and self._kind(node.value) == COROUTINE:
-            self._bound.remember(target.value, node.value)
+        name = assigned_name(node)
+        if name is not None and self._kind(node.value) == COROUTINE:
+            self._bound.remember(name, node.value)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         for name, call in self._bound.unused(original_node):

@@ -13,6 +13,7 @@ from typing import Optional
 import libcst as cst
 
 from asynclint.analysis.awaitables import COROUTINE, awaitable_kind
+from asynclint.analysis.nodes import assigned_name
 from asynclint.analysis.tasks import coroutine_task_factory, is_shield, positional
 from asynclint.check import Check, FileContext, LocalBindings
 
@@ -33,9 +34,9 @@ class ShieldResultDiscarded(Check):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         call = self._shield(node.value)
-        if call is None or len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+        name = assigned_name(node)
+        if call is None or name is None:
             return
-        name = node.targets[0].target.value
         if name == "_":
             self._report(call)
         else:
