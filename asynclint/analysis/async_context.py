@@ -24,13 +24,12 @@ scope forbids it, if any.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Optional, Tuple, Union
+from typing import List, Optional, Tuple
 
 import libcst as cst
 
 from asynclint.analysis.nodes import children
 
-Comprehension = Union[cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp]
 ScopeKind = str  # "module" | "function" | "lambda" | "class" | "comprehension"
 
 # From this version on an asynchronous comprehension may sit inside another comprehension.
