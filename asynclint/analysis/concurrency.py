@@ -1,10 +1,12 @@
 """How much runs at once: fan-outs over collections, and what bounds them.
 
-- :func:`fan_out`: the comprehension behind ``gather(*(f(x) for x in xs))`` or
-  ``gather(*tasks)`` with ``tasks = [f(x) for x in xs]``, and the call it makes per item;
+- :func:`fan_out`: the collection and the per-item call behind ``gather(*(f(x) for x in xs))``,
+  ``gather(*tasks)`` with ``tasks = [f(x) for x in xs]`` or with ``tasks.append(f(x))`` in a
+  ``for x in xs`` loop;
 - :func:`bounded_collection`: collections whose size is fixed in the code (literals,
-  ``range(10)``), slices (a batch of a larger list), loop variables (one batch per pass) and
-  the results of an earlier ``gather`` (that fan-out is where a limit belongs);
+  ``range(10)``), slices (a batch of a larger list), loop variables (one batch per pass), the
+  results of an earlier ``gather`` (that fan-out is where a limit belongs), and the views of a
+  mapping (``d.items()``: work grouped by key, one request per node or shard);
 - :func:`limits_concurrency`: a coroutine whose body enters a limiter (``async with sem:``,
   ``await sem.acquire()``), directly or through one coroutine of this module it awaits.
   Semaphores are usually module globals, parameters or closures whose construction is not
@@ -15,7 +17,7 @@
 
 from __future__ import annotations
 
-from typing import FrozenSet, Optional, Tuple, Union
+from typing import FrozenSet, Optional, Tuple
 
 import libcst as cst
 
@@ -27,22 +29,53 @@ from asynclint.analysis.nodes import descendants
 from asynclint.analysis.scope import ScopeTracker
 from asynclint.analysis.tasks import COROUTINE_TASK_FACTORIES, FUTURE_FUNCTIONS, GATHER
 
-Comprehension = Union[cst.ListComp, cst.GeneratorExp, cst.SetComp]
 _RANGE = "builtins.range"
+_MAPPING_VIEWS = frozenset({"items", "keys", "values"})
 
 
-def fan_out(expr: cst.BaseExpression, scope: ScopeTracker) -> Optional[Tuple[Comprehension, cst.Call]]:
-    """``(comprehension, per-item call)`` when ``expr`` (the starred argument of ``gather``)
-    is a comprehension of calls, or a local bound to one."""
+def fan_out(expr: cst.BaseExpression, scope: ScopeTracker) -> Optional[Tuple[cst.BaseExpression, cst.Call]]:
+    """``(collection, per-item call)`` when ``expr`` (the starred argument of ``gather``) is a
+    comprehension of calls, a local bound to one, or a local list filled by ``append`` in a
+    ``for`` loop of the function (``tasks = []``, ``for u in urls: tasks.append(f(u))``)."""
     if isinstance(expr, cst.Name):
         value = scope.local_value(expr.value)
+        if isinstance(value, cst.List) and not value.elements:
+            return _appended(expr.value, scope)
         expr = value if value is not None else expr
     if not isinstance(expr, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
         return None
-    element = expr.elt
+    element = _per_item_call(expr.elt, scope)
+    return (expr.for_in.iter, element) if element is not None else None
+
+
+def _per_item_call(element: cst.BaseExpression, scope: ScopeTracker) -> Optional[cst.Call]:
+    """``f(x)``, also inside ``create_task(f(x))``."""
     if isinstance(element, cst.Call) and scope.qualified_name(element.func) in COROUTINE_TASK_FACTORIES | FUTURE_FUNCTIONS:
-        element = element.args[0].value if element.args else element  # create_task(f(x))
-    return (expr, element) if isinstance(element, cst.Call) else None
+        element = element.args[0].value if element.args else element
+    return element if isinstance(element, cst.Call) else None
+
+
+def _appended(name: str, scope: ScopeTracker) -> Optional[Tuple[cst.BaseExpression, cst.Call]]:
+    """The one plain ``for`` loop of the function that appends a call to the list ``name``."""
+    function = scope.function
+    if function is None or not isinstance(function.node, cst.FunctionDef):
+        return None
+    appends = [node for node in own_nodes(function.node.body) if _appends_to(node, name)]
+    loops = [
+        loop for loop in own_nodes(function.node.body)
+        if isinstance(loop, cst.For) and loop.asynchronous is None and any(node in appends for node in own_nodes(loop.body))
+    ]
+    if len(appends) != 1 or len(loops) != 1 or any(isinstance(node, cst.Break) for node in own_nodes(loops[0].body)):
+        return None  # appended elsewhere too, or a loop that may stop early
+    call = _per_item_call(appends[0].args[0].value, scope)  # type: ignore[attr-defined]
+    return (loops[0].iter, call) if call is not None else None
+
+
+def _appends_to(node: cst.CSTNode, name: str) -> bool:
+    return (
+        isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "append"
+        and isinstance(node.func.value, cst.Name) and node.func.value.value == name and len(node.args) == 1
+    )
 
 
 def bounded_collection(expr: cst.BaseExpression, scope: ScopeTracker, loops: LoopStack, at: cst.CSTNode) -> bool:
@@ -62,6 +95,8 @@ def bounded_collection(expr: cst.BaseExpression, scope: ScopeTracker, loops: Loo
         return any(isinstance(element.slice, cst.Slice) for element in expr.slice)
     if isinstance(expr, cst.Call) and scope.qualified_name(expr.func) == _RANGE:
         return all(isinstance(arg.value, cst.Integer) for arg in expr.args)
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and not expr.args:
+        return expr.func.attr.value in _MAPPING_VIEWS  # work grouped by key: per node, per shard
     return False
 
 

@@ -29,8 +29,7 @@ class UnboundedGather(LoopTracked, Check):
             found = fan_out(arg.value, self.scope)
             if found is None:
                 continue
-            comprehension, call = found
-            collection = comprehension.for_in.iter
+            collection, call = found
             if _rebinds(arg.value, collection) or bounded_collection(collection, self.scope, self.loops, node):
                 continue
             callee = self.scope.module_function(call.func) or self.scope.own_method(call.func)
