@@ -57,6 +57,7 @@ class ProjectIndex:
         self.modules = dict(modules)
         self.by_path = dict(paths)
         self._values: Optional[FrozenSet[str]] = None
+        self._calls: Optional[Tuple[FrozenSet[str], FrozenSet[str]]] = None
         self._chains: Dict[str, Optional[Tuple[ChainLink, ...]]] = {}
 
     # ------------------------------------------------------------------ lookups
@@ -156,6 +157,16 @@ class ProjectIndex:
         if self._values is None:
             self._values = frozenset(n for e in self.modules.values() for n in e.summary["values"])
         return name in self._values
+
+    def only_dropped_calls(self, name: str) -> bool:
+        """Whether every call of something named ``name`` anywhere in the project (a function
+        or a method of that name, by name only) is a statement outside coroutines whose result
+        is dropped, and there is at least one: no caller awaits it or uses what it returns."""
+        if self._calls is None:
+            dropped = frozenset(n for e in self.modules.values() for n in e.summary["dropped_calls"])
+            other = frozenset(n for e in self.modules.values() for n in e.summary["other_calls"])
+            self._calls = dropped, other
+        return name in self._calls[0] and name not in self._calls[1]
 
     def blocking_chain(self, qualname: str, blocking: Mapping[str, str], depth: int) -> Optional[Tuple[ChainLink, ...]]:
         """How a project sync function reaches a blocking call: the calls from it to the

@@ -15,7 +15,7 @@ from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from asynclint.analysis.nonblocking import NON_BLOCKING_WHEN, Arg, says_non_blocking
 
-SUMMARY_FORMAT = 4
+SUMMARY_FORMAT = 5
 _BUILTINS = frozenset(dir(builtins))
 Summary = Dict[str, Any]
 
@@ -54,7 +54,7 @@ class _ModuleSummarizer:
         self.local: Dict[str, str] = {}  # module-level defs, classes and aliases -> ":name"
         self.summary: Summary = {
             "imports": self.imports, "star": [], "functions": {}, "classes": {}, "aliases": {},
-            "all": None, "values": [],
+            "all": None, "values": [], "dropped_calls": [], "other_calls": [],
         }
         statements = list(self._module_level(tree.body))
         for node in statements:  # bindings first: functions may use names defined below them
@@ -64,7 +64,10 @@ class _ModuleSummarizer:
                 self.summary["functions"][node.name] = self._function(node)[0]
             elif isinstance(node, ast.ClassDef):
                 self.summary["classes"][node.name] = self._class(node)
-        self.summary["values"] = sorted(_value_names(tree))
+        values, dropped, other = _uses(tree)
+        self.summary["values"] = sorted(values)
+        self.summary["dropped_calls"] = sorted(dropped)
+        self.summary["other_calls"] = sorted(other)
 
     def _module_level(self, body: List[ast.stmt]):
         for node in body:
@@ -193,21 +196,49 @@ def _constructor(summarizer: _ModuleSummarizer, value: ast.AST) -> Optional[str]
     return None if ref is None else ("await " + ref if awaited else ref)
 
 
-def _value_names(tree: ast.Module) -> Set[str]:
-    """Names and attribute names used as values (not only as the function of a call), in
-    one walk: ``ast.walk`` is breadth-first, so a call is seen before its function."""
+def _uses(tree: ast.Module) -> Tuple[Set[str], Set[str], Set[str]]:
+    """In one walk: names and attribute names used as values (not only as the function of a
+    call); names called as a statement outside coroutines, the result dropped (``setup()``
+    in a plain ``def`` or at module level); names called any other way (awaited, passed on,
+    assigned, or a dropped call inside an ``async def``). A node is seen before its children,
+    so a call (and a statement) before its function. Two stacks, outside and inside
+    coroutines, rather than a flag per node: this walk is most of the summary's cost."""
     called: Set[int] = set()
+    dropped_ids: Set[int] = set()
     values: Set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            called.add(id(node.func))
-        elif isinstance(node, ast.Name):
-            if isinstance(node.ctx, ast.Load) and id(node) not in called:
-                values.add(node.id)
-        elif isinstance(node, ast.Attribute):
-            if isinstance(node.ctx, ast.Load) and id(node) not in called:
-                values.add(node.attr)
-    return values
+    dropped: Set[str] = set()
+    other: Set[str] = set()
+    outside: List[ast.AST] = [tree]
+    inside: List[ast.AST] = []
+    children = ast.iter_child_nodes
+    while outside or inside:
+        for stack, in_coroutine in ((outside, False), (inside, True)):
+            while stack:
+                node = stack.pop()
+                kind = type(node)
+                if kind is ast.Call:
+                    called.add(id(node.func))  # type: ignore[attr-defined]
+                    func = node.func  # type: ignore[attr-defined]
+                    name = func.id if type(func) is ast.Name else func.attr if type(func) is ast.Attribute else None
+                    if name is not None:
+                        (dropped if id(node) in dropped_ids else other).add(name)
+                elif kind is ast.Expr:
+                    if not in_coroutine and type(node.value) is ast.Call:  # type: ignore[attr-defined]
+                        dropped_ids.add(id(node.value))  # type: ignore[attr-defined]
+                elif kind is ast.Name:
+                    if type(node.ctx) is ast.Load and id(node) not in called:  # type: ignore[attr-defined]
+                        values.add(node.id)  # type: ignore[attr-defined]
+                elif kind is ast.Attribute:
+                    if type(node.ctx) is ast.Load and id(node) not in called:  # type: ignore[attr-defined]
+                        values.add(node.attr)  # type: ignore[attr-defined]
+                elif kind is ast.AsyncFunctionDef:
+                    inside.extend(children(node))
+                    continue
+                elif kind is ast.FunctionDef or kind is ast.Lambda:
+                    outside.extend(children(node))
+                    continue
+                stack.extend(children(node))
+    return values, dropped, other
 
 
 def _own_nodes(function: ast.AST):

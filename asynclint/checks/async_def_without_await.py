@@ -7,19 +7,27 @@ methods, ``test_*`` functions and ``on_*`` event handlers, functions used as val
 anywhere in the project (registered callbacks, dispatch tables), methods that may override a base-class or
 Protocol member or be overridden (abstract classes, classes subclassed in the module), and
 coroutines that call running-loop APIs.
+
+The fix (unsafe) makes a ``def`` of a private module-level function whose every call in the
+project is a statement outside coroutines dropping its result: none awaits it or uses the
+coroutine, so until now its body never ran (see :meth:`ProjectIndex.only_dropped_calls`).
 """
 
 from __future__ import annotations
 
-from typing import List, Optional, Set
+import os
+from typing import Dict, Optional, Set
 
 import libcst as cst
 
 from asynclint.analysis.asyncio_api import RUNNING_LOOP_APIS
-from asynclint.analysis.functions import has_yield, is_dunder, is_stub
+from asynclint.analysis.awaitables import awaitable_kind
+from asynclint.analysis.blocking import blocking_call
+from asynclint.analysis.functions import has_yield, is_dunder, is_stub, own_nodes
 from asynclint.analysis.names import ClassInfo
 from asynclint.analysis.usage import CALL, STORE
 from asynclint.check import Check, FileContext
+from asynclint.fixes import NodeFix, replace
 
 _NEUTRAL_BASES = frozenset({"builtins.object", "typing.Generic", "typing_extensions.Generic"})
 _FRAMEWORK_PREFIXES = ("test_", "on_")  # pytest-asyncio tests, event-handler hooks
@@ -32,7 +40,7 @@ class AsyncDefWithoutAwait(Check):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._loop_users: Set[cst.CSTNode] = set()
-        self._candidates: List[cst.FunctionDef] = []
+        self._candidates: Dict[cst.FunctionDef, bool] = {}  # -> may it become a ``def``?
 
     def visit_Call(self, node: cst.Call) -> None:
         function = self.scope.function
@@ -52,18 +60,46 @@ class AsyncDefWithoutAwait(Check):
         info = owner.class_info
         if info is not None and (self._is_subclassed(info) or self._may_override(info, name, set())):
             return
-        self._candidates.append(original_node)
+        self._candidates[original_node] = owner.kind == "module" and self._may_become_sync(original_node)
 
     def leave_Module(self, original_node: cst.Module) -> None:
         if not self._candidates:
             return
         usage = self.context.usage(original_node)
-        for function in self._candidates:
+        for function, may_become_sync in self._candidates.items():
             name = function.name.value
             kinds = usage.names.get(name, []) + usage.attributes.get(name, [])
             if any(kind not in _NOT_A_VALUE for kind in kinds) or self.context.index.is_value(name):
                 continue  # passed or stored somewhere in the project: a callback that must be a coroutine
-            self.report(function.name, function=name)
+            fix = self._sync_def(function) if may_become_sync else None
+            self.report(function.name, fix=fix, function=name)
+
+    def _may_become_sync(self, function: cst.FunctionDef) -> bool:
+        """A private function that every caller in the project calls as a statement outside
+        coroutines, and whose body holds no call or ``with``/``for`` another fix would turn
+        into an ``await``/``async`` form (a blocking call, a dropped coroutine): both fixes
+        in one round would leave an ``await`` in a plain ``def``. Asked while the traversal
+        is still in the function, where its local names resolve."""
+        name = function.name.value
+        if not name.startswith("_") or not self.context.index.only_dropped_calls(name):
+            return False
+        for node in own_nodes(function.body):
+            if isinstance(node, (cst.With, cst.For)):
+                return False
+            if isinstance(node, cst.Call) and (
+                blocking_call(node, self.scope, self.context.index) is not None
+                or awaitable_kind(node, self.scope, self.context.index) is not None
+            ):
+                return False
+        return True
+
+    def _sync_def(self, function: cst.FunctionDef) -> Optional[NodeFix]:
+        """``async def`` -> ``def`` when the project index covers this module and the module
+        does not export the name (``__all__``)."""
+        entry = self.context.index.module_for(os.path.abspath(self.context.path))
+        if entry is None or function.name.value in (entry.summary["all"] or ()):
+            return None
+        return replace(function, function.with_changes(asynchronous=None))
 
     def _may_override(self, info: ClassInfo, method: str, seen: Set[str]) -> bool:
         """Whether a base class (or a Protocol) may define ``method`` too."""
