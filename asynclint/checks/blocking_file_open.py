@@ -1,5 +1,9 @@
 """AIO201 blocking-file-open: ``open``, ``io.open``, ``os.fdopen`` and ``Path`` file I/O
-inside a coroutine."""
+inside a coroutine.
+
+The event loop runs every task on one thread: while it waits for the disk (seconds on a
+network file system), no other task, callback or timer runs. The calls are data in the
+blocking table (:mod:`asynclint.analysis.blocking`), shared with AIO209's helper search."""
 
 from asynclint.analysis.blocking import BlockingCallCheck
 

@@ -1,5 +1,8 @@
 """AIO205 blocking-input: the built-in ``input()`` (unless shadowed) and ``getpass.getpass()``
-inside a coroutine."""
+inside a coroutine.
+
+Waiting for the user on the event loop's only thread stops every other task, timer and
+connection until Enter is pressed."""
 
 from asynclint.analysis.blocking import BlockingCallCheck
 

@@ -1,4 +1,7 @@
-"""AIO200 blocking-sleep: ``time.sleep`` (any alias) inside a coroutine."""
+"""AIO200 blocking-sleep: ``time.sleep`` (any alias) inside a coroutine.
+
+The sleep holds the event loop's only thread, so every other task, callback and timer waits
+with it; ``await asyncio.sleep(...)`` suspends just this coroutine, which is the safe fix."""
 
 from typing import Optional
 

@@ -1,6 +1,9 @@
 """AIO206 blocking-socket: ``socket`` connection and name-resolution functions, and blocking
 methods of sockets and SSL sockets built in view, inside a coroutine. A function that switches
-its socket to non-blocking mode (``sock.setblocking(False)``) is not reported."""
+its socket to non-blocking mode (``sock.setblocking(False)``) is not reported.
+
+A blocking socket call waits for the network on the event loop's only thread, so no other
+task runs until it returns; asyncio streams and ``loop.sock_*`` wait without blocking it."""
 
 from asynclint.analysis.blocking import BlockingCallCheck
 

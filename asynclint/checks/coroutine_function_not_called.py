@@ -1,5 +1,9 @@
 """AIO104 coroutine-function-not-called: ``asyncio.run(main)``, ``create_task(worker)``,
-``gather(f, g)``: the coroutine function itself where a coroutine object is expected."""
+``gather(f, g)``: the coroutine function itself where a coroutine object is expected.
+
+The API fails at run time (``TypeError``/``ValueError``: a coroutine was expected) and the
+work never runs. The fix (``main`` -> ``main()``) is offered only where the function needs no
+arguments."""
 
 from __future__ import annotations
 
