@@ -17,6 +17,7 @@ import libcst as cst
 from asynclint.analysis.client_sessions import CLOSE_METHODS, SESSION_BORROWERS, session_type
 from asynclint.analysis.loop_ownership import resource_fate
 from asynclint.analysis.loops import Loop, LoopNode, LoopTracked, bound_in, exits_early, has_loop
+from asynclint.analysis.nodes import assigned_name
 from asynclint.analysis.usage import collect_usage
 from asynclint.check import Check, FileContext
 
@@ -48,8 +49,9 @@ class ClientSessionPerRequest(LoopTracked, Check):
             self._session(item.item, None, node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-            self._session(node.value, node.targets[0].target.value, None)
+        name = assigned_name(node)
+        if name is not None:
+            self._session(node.value, name, None)
 
     def _session(self, value: cst.BaseExpression, name: Optional[str], block: Optional[cst.With]) -> None:
         kind = session_type(value, self.scope, self.context.index)
