@@ -18,7 +18,7 @@ from asynclint.analysis.nodes import children, descendants
 from asynclint.analysis.scope import ScopeTracker
 
 SESSION_TYPES = frozenset({"aiohttp.ClientSession", "httpx.AsyncClient"})
-CLOSE_METHODS = frozenset({"close", "aclose"})
+CLOSE_METHODS = frozenset({"close", "aclose", "__aexit__"})  # ``__aexit__``: entered and exited by hand
 # Calls that use a session handed to them without taking charge of closing it.
 SESSION_BORROWERS: FrozenSet[str] = frozenset()
 
