@@ -24,6 +24,7 @@ from typing import Any, ClassVar, Dict, FrozenSet, List, Optional, Tuple
 
 import libcst as cst
 
+from asynclint.analysis.exceptions import catches_any
 from asynclint.analysis.scope import ScopeTracker
 
 Version = Tuple[int, int]
@@ -222,11 +223,9 @@ class ExceptionGuards:
         return bool(self._tries) and self._tries[-1].in_catching_handler
 
     def _catches(self, handler: cst.ExceptHandler) -> bool:
-        kind = handler.type
-        if kind is None or self.exceptions is None:
+        if handler.type is None or self.exceptions is None:
             return True
-        kinds = [element.value for element in kind.elements] if isinstance(kind, cst.Tuple) else [kind]
-        return any(self.scope.qualified_name(k) in self.exceptions for k in kinds)
+        return catches_any(handler, self.exceptions, self.scope)
 
 
 class VersionGated:
