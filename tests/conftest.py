@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import pytest
 
@@ -22,6 +22,16 @@ def lint(code: str, select: Optional[Sequence[str]] = None, path: str = "snippet
     catalog = load_catalog()
     options = LintOptions.create(catalog, Config(select=tuple(select) if select else ("AIO",), **config))
     return lint_source(code, path, options).diagnostics
+
+
+def write_files(root: Path, files: Dict[str, str]) -> Path:
+    """Write ``{relative path: text}`` below ``root`` (parent directories made): a small
+    project for tests that lint a tree."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
 
 
 def run_cli(*args: str, cwd: Optional[Path] = None, env: Optional[dict] = None):

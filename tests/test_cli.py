@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import json
 
-from conftest import REPO, run_cli
+from conftest import REPO, run_cli, write_files
 
 BAD = "import time\n\n\nasync def poll():\n    time.sleep(2)\n    await poll()\n"
 GOOD = "import asyncio\n\n\nasync def poll():\n    await asyncio.sleep(2)\n"
 
 
 def _project(tmp_path, files, pyproject=None):
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_files(tmp_path, files)
     if pyproject is not None:
         (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
     return tmp_path

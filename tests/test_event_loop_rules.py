@@ -11,7 +11,7 @@ import pytest
 from asynclint.api import lint_paths
 from asynclint.config import Config
 
-from conftest import lint
+from conftest import lint, write_files
 
 NESTED_ASYNC_COMPREHENSION = """
 async def matrix(rows):
@@ -125,15 +125,8 @@ async def main():
     assert "loop.call_soon_threadsafe(queue.put_nowait, ...)" in finding.suggestion
 
 
-def _write(root: Path, files: dict) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-
-
 def test_sync_for_over_an_async_generator_of_another_module(tmp_path):
-    _write(
+    write_files(
         tmp_path,
         {
             "app/__init__.py": "",
