@@ -21,6 +21,7 @@ import os
 import stat
 import tempfile
 import tokenize
+import warnings
 from dataclasses import dataclass, field
 from typing import Callable, Counter, List, Optional, Sequence
 
@@ -133,7 +134,7 @@ def _verifier(original: str) -> Callable[[str, str], Optional[str]]:
     cannot compile, e.g. newer syntax, or ``await`` outside ``async def`` flagged by AIO102)
     at least re-parse it."""
     try:
-        compile(original, "<original>", "exec", dont_inherit=True)
+        _quiet_compile(original, "<original>")
         strict = True
     except (SyntaxError, ValueError):
         strict = False
@@ -141,7 +142,7 @@ def _verifier(original: str) -> Callable[[str, str], Optional[str]]:
     def verify(text: str, path: str) -> Optional[str]:
         try:
             if strict:
-                compile(text, path, "exec", dont_inherit=True)
+                _quiet_compile(text, path)
             else:
                 cst.parse_module(text)
         except SyntaxError as error:
@@ -151,6 +152,14 @@ def _verifier(original: str) -> Callable[[str, str], Optional[str]]:
         return None
 
     return verify
+
+
+def _quiet_compile(text: str, path: str) -> None:
+    """``compile()`` without printing the code's own ``SyntaxWarning``s (``x is 0``): checking
+    a fix must not write warnings about the user's code to the terminal."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        compile(text, path, "exec", dont_inherit=True)
 
 
 # ------------------------------------------------------------------ files

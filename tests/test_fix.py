@@ -332,3 +332,11 @@ def test_the_fix_docs_list_every_rule_with_a_fix():
     codes = {first for first, _ in listed} | {f"AIO{n}" for a, b in listed if b for n in range(int(a[3:]), int(b[3:]) + 1)}
     missing = [code for code in FIXABLE if code not in codes]
     assert not missing, f"docs/fixes.md does not list the fixes of {missing}"
+
+
+def test_checking_a_fix_prints_no_warnings_about_the_users_code(tmp_path):
+    path = tmp_path / "bad.py"
+    path.write_text(BAD + "\n\ndef zero(x):\n    return x is 0\n", encoding="utf-8")
+    result = run_cli("fix", "--no-cache", "bad.py", cwd=tmp_path)
+    assert "1 fixed" in result.stdout, result.stdout + result.stderr
+    assert "SyntaxWarning" not in result.stderr
