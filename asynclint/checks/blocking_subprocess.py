@@ -7,12 +7,12 @@ The fix rewrites to asyncio's own subprocess API only where the result is the sa
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 import libcst as cst
 
 from asynclint.analysis.blocking import BlockingCallCheck, blocking_call
-from asynclint.fixes import ModuleRef, NodeFix, awaited, module_ref, replace
+from asynclint.fixes import ModuleRef, NodeFix, StatementLines, awaited, fresh_name, module_ref, replace
 
 # Calls that wait for the child and report nothing but how it ended -> what the rewrite may
 # stand for: "status" (the return code, so also an assignment or a ``return``) or "none"
@@ -27,7 +27,7 @@ _NOT_PIPES = frozenset({"subprocess.DEVNULL", "asyncio.subprocess.DEVNULL", "sub
 _STRINGS = (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)
 
 
-class BlockingSubprocess(BlockingCallCheck):
+class BlockingSubprocess(StatementLines, BlockingCallCheck):
     CODE = "AIO204"
     OFFLOAD = True
     _dropped: Optional[cst.BaseExpression] = None  # the value of the current expression statement
@@ -73,8 +73,28 @@ class BlockingSubprocess(BlockingCallCheck):
         start = call.with_changes(
             func=_subprocess_api(asyncio, shell), args=_with_commas([*program, *kept], call.args[-1].comma)
         )
+        two_lines = self._two_lines(call, start)
+        if two_lines is not None:
+            return replace(two_lines[0], two_lines[1], asyncio.header)
         waited = cst.Call(cst.Attribute(awaited(start).with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]), cst.Name("wait")))
         return replace(call, awaited(waited), asyncio.header)
+
+    def _two_lines(self, call: cst.Call, start: cst.Call) -> Optional[Tuple[cst.SimpleStatementLine, List[cst.SimpleStatementLine]]]:
+        """A statement alone on its line reads better in two: ``process = await start(...)``,
+        then the statement with ``await process.wait()`` for the call, under a name the
+        function and the module do not use."""
+        line, function = self._current_line, self.scope.function
+        if line is None or len(line.body) != 1 or getattr(line.body[0], "value", None) is not call or function is None:
+            return None
+        name = fresh_name(self.scope, self.context.usage(function.node), ("process", "child_process"))
+        if name is None:
+            return None
+        start_line = cst.SimpleStatementLine(
+            [cst.Assign([cst.AssignTarget(cst.Name(name))], awaited(start))], leading_lines=line.leading_lines
+        )
+        waited = awaited(cst.Call(cst.Attribute(cst.Name(name), cst.Name("wait"))))
+        wait_line = line.with_changes(leading_lines=[], body=[line.body[0].with_changes(value=waited)])
+        return line, [start_line, wait_line]
 
     def _shell(self, options: Sequence[cst.Arg]) -> Optional[bool]:
         """Whether ``shell=True`` is given, or None when an option makes the rewrite
