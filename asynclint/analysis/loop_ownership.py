@@ -30,7 +30,7 @@ from asynclint.analysis.event_loops import LOOP_RUNNING_METHODS
 from asynclint.analysis.functions import has_yield, own_nodes
 from asynclint.analysis.index import ProjectIndex
 from asynclint.analysis.names import ModuleSymbols
-from asynclint.analysis.nodes import NESTED_SCOPES, children
+from asynclint.analysis.nodes import NESTED_SCOPES, children, descendants
 from asynclint.analysis.scope import ScopeTracker
 from asynclint.analysis.usage import STORE, Usage
 
@@ -158,9 +158,11 @@ class _LoopUses:
         return isinstance(node, cst.Name) and node.value == self.name
 
     def walk(self, node: cst.CSTNode, in_finally: bool) -> None:
+        """Record in :attr:`fate` every use of the resource below ``node`` (runs, closes,
+        hand-offs), and whether a close sits in a ``finally``."""
         fate = self.fate
         if isinstance(node, NESTED_SCOPES):
-            if any(self._is_loop(n) for n in _descendants(node)):
+            if any(self._is_loop(n) for n in descendants(node)):
                 fate.handed_on = True  # nested code may run or close it later
             return
         if self._is_loop(node) or (isinstance(node, cst.Attribute) and self._is_loop(node.value)):
@@ -264,9 +266,3 @@ def _nested_scopes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
             yield child
         else:
             yield from _nested_scopes(child)
-
-
-def _descendants(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    for child in children(node):
-        yield child
-        yield from _descendants(child)
