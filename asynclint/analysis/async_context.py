@@ -90,6 +90,8 @@ class AsyncSyntaxScopes:
             top.in_body = True
 
     def enter_comp_for(self, node: cst.CompFor) -> None:
+        """Note whether this is the comprehension's first ``for`` clause: the iterable of that
+        clause is evaluated in the enclosing scope, everything after it in the comprehension's."""
         top = self._top()
         if top is None or top.kind != "comprehension":
             return

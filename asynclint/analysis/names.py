@@ -50,6 +50,8 @@ class ClassInfo:
 
 
 def class_info(node: cst.ClassDef) -> ClassInfo:
+    """The methods a class body defines (names rebound to anything else are dropped: which
+    one is in force is unknown) and its other members."""
     info = ClassInfo(node)
     for statement in _flatten(node.body):
         if isinstance(statement, cst.FunctionDef):

@@ -17,6 +17,8 @@ NESTED_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 
 
 def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """The direct child nodes the traversal visits (trivia such as whitespace, commas and
+    parentheses skipped), so that re-reading a body sees what the checks saw."""
     for field_name in child_fields(type(node)):
         value = getattr(node, field_name)
         if isinstance(value, cst.CSTNode):

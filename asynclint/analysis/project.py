@@ -49,6 +49,8 @@ class SummaryCache:
                 self.entries = {}
 
     def summary(self, path: str, content: bytes) -> Optional[Summary]:
+        """The module's summary: the cached one when the content hash matches, else a fresh
+        one (None when the file does not parse), cached for :meth:`save`."""
         digest = hashlib.sha1(content).hexdigest()
         entry = self.entries.get(path)
         if entry is not None and entry.get("hash") == digest:
@@ -59,6 +61,8 @@ class SummaryCache:
         return summary
 
     def save(self, keep: Iterable[str]) -> None:
+        """Write the cache atomically, with only the entries of ``keep`` (files that vanished
+        drop out); a failure only costs the next run a re-parse."""
         if self.file is None or not self.dirty:
             return
         kept = set(keep)

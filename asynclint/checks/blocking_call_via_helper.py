@@ -38,12 +38,14 @@ class BlockingCallViaHelper(Check):
                 node,
                 helper=self.context.code(node.func),
                 blocking=chain[-1].display,
-                chain=", which calls ".join(_step(link) for link in chain),
+                chain=", which calls ".join(_link_text(link) for link in chain),
                 function=function.function_name,
             )
 
 
-def _step(link: ChainLink) -> str:
+def _link_text(link: ChainLink) -> str:
+    """One step of the chain for the message: the function and where it is, relative to the
+    working directory when below it (a bare file name otherwise)."""
     relative = os.path.relpath(link.path)
     path = os.path.basename(link.path) if relative.startswith("..") else relative
     return f"`{link.display}()` ({path}:{link.line})"

@@ -72,7 +72,7 @@ class WaitPendingNotCancelled(StatementLines, Check):
         target, value = node.targets[0].target, node.value
         if isinstance(value, cst.Subscript):
             found = self._early_wait(value.value)
-            if found and _index(value) == 0:
+            if found and _literal_index(value) == 0:
                 self._remember(None, found)
             return
         found = self._early_wait(value)
@@ -140,7 +140,9 @@ class WaitPendingNotCancelled(StatementLines, Check):
                 return True
         return False
 
-def _index(subscript: cst.Subscript) -> Optional[int]:
+def _literal_index(subscript: cst.Subscript) -> Optional[int]:
+    """``0`` for ``x[0]``: a single literal integer index (``(await asyncio.wait(...))[0]`` keeps
+    only the done set); None for anything else."""
     if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
         return None
     value = subscript.slice[0].slice.value
