@@ -18,6 +18,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Un
 import libcst as cst
 
 from asynclint.analysis.modules import absolute_name
+from asynclint.analysis.nodes import dotted_key
 
 # Decorators that keep an ``async def`` a coroutine function.
 TRANSPARENT_DECORATORS = frozenset(
@@ -125,19 +126,19 @@ def import_bindings(statement: Union[cst.Import, cst.ImportFrom]) -> Iterator[Tu
     """``(local name, qualified target)`` pairs; ``("*", module)`` for a star import."""
     if isinstance(statement, cst.Import):
         for alias in statement.names:
-            dotted = dotted_name(alias.name)
+            dotted = _import_path(alias.name)
             if alias.asname is not None:
                 yield _asname(alias), dotted
             else:
                 yield dotted.split(".")[0], dotted.split(".")[0]
         return
-    module = "." * len(statement.relative) + (dotted_name(statement.module) if statement.module else "")
+    module = "." * len(statement.relative) + (_import_path(statement.module) if statement.module else "")
     if isinstance(statement.names, cst.ImportStar):
         yield "*", module
         return
     prefix = module if module.endswith(".") else module + "."
     for alias in statement.names:
-        name = dotted_name(alias.name)
+        name = _import_path(alias.name)
         yield (_asname(alias) if alias.asname is not None else name), prefix + name
 
 
@@ -146,12 +147,9 @@ def _asname(alias: cst.ImportAlias) -> str:
     return target.value if isinstance(target, cst.Name) else ""
 
 
-def dotted_name(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{dotted_name(node.value)}.{node.attr.value}"
-    return ""
+def _import_path(node: cst.BaseExpression) -> str:
+    """``os.path`` for the name an import statement spells (always a dotted name)."""
+    return dotted_key(node) or ""
 
 
 def _flatten(block: Union[cst.Module, cst.BaseSuite, cst.CSTNode]) -> Iterator[cst.CSTNode]:
