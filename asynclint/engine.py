@@ -85,7 +85,7 @@ def lint_source(source: Union[str, bytes], path: str, options: LintOptions) -> F
         return _file_problem(path, options, None, f"{type(error).__name__}: {error}")
     try:
         findings = _run_checks(module, path, _file_index(source, path, options), options)
-        return FileResult(path, _diagnostics(module, path, findings, options))
+        return FileResult(path, _diagnostics(module, path, findings, options, source))
     except RecursionError:
         return _file_problem(path, options, None, "nesting too deep to analyse")
     except Exception:
@@ -135,11 +135,18 @@ def _run_checks(module: cst.Module, path: str, index: ProjectIndex, options: Lin
     return context.findings
 
 
-def _diagnostics(module: cst.Module, path: str, findings: List[Finding], options: LintOptions) -> List[Diagnostic]:
+def _diagnostics(
+    module: cst.Module,
+    path: str,
+    findings: List[Finding],
+    options: LintOptions,
+    source: Union[str, bytes, None] = None,
+) -> List[Diagnostic]:
     if not findings:
         return []
     fixes = [f.fix for f in findings if f.fix is not None and options.catalog[f.code].fix is not None]
-    spans, generated, code = locate_all(module, [f.node for f in findings], header_targets(fixes, module))
+    text = _text(source, module)
+    spans, generated, code = locate_all(module, [f.node for f in findings], header_targets(fixes, module), text)
     renderer = FixRenderer(module, code, generated) if fixes else None
     lines = code.splitlines()
     ignored = options.config.ignored_for(path, options.catalog) if options.config.per_file_ignores else frozenset()
@@ -158,6 +165,16 @@ def _diagnostics(module: cst.Module, path: str, findings: List[Finding], options
             diagnostic = dataclasses.replace(diagnostic, fix=fix)
         diagnostics.setdefault((diagnostic.code, diagnostic.line, diagnostic.column), diagnostic)
     return sorted(diagnostics.values(), key=lambda d: d.sort_key)
+
+
+def _text(source: Union[str, bytes, None], module: cst.Module) -> Optional[str]:
+    """The text ``module`` was parsed from (what its code generation gives back)."""
+    if isinstance(source, bytes):
+        try:
+            return source.decode(module.encoding)
+        except (UnicodeError, LookupError):
+            return None
+    return source
 
 
 def _suppressed(code: str, span: Span, lines: Sequence[str], catalog: Mapping[str, Rule]) -> bool:

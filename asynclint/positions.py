@@ -8,8 +8,8 @@ nothing at all for clean files.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Collection, Dict, Iterator, NamedTuple, Optional, Tuple
+from contextlib import contextmanager, nullcontext
+from typing import Collection, ContextManager, Dict, Iterator, NamedTuple, Optional, Tuple
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -25,19 +25,36 @@ class Generated(NamedTuple):
     indent: Tuple[str, ...]
 
 
+class _Located(Exception):
+    """Raised by the code generation once every wanted node is located."""
+
+
+_NOT_RECORDED = nullcontext()
+
+
 class _TargetedCodegen(CodegenState):
-    """Code generation that tracks the line and column only at wanted nodes."""
+    """Code generation that tracks the line and column only at wanted nodes.
+
+    Nodes are watched by ``id``: libcst's ``CSTNode.__hash__`` is a Python method, and
+    the hooks run for every node of the module. With ``stop_early`` the generation stops
+    (raising :class:`_Located`) once every wanted node has been generated."""
 
     def __init__(
-        self, module: cst.Module, targets: Collection[cst.CSTNode], whole: Collection[cst.CSTNode] = ()
+        self,
+        module: cst.Module,
+        targets: Collection[cst.CSTNode],
+        whole: Collection[cst.CSTNode] = (),
+        stop_early: bool = False,
     ) -> None:
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
-        self.targets = targets
-        self.whole = whole
+        self.target_ids = {id(node) for node in targets}
+        self.whole_ids = {id(node) for node in whole}
+        self.watched = self.target_ids | self.whole_ids
+        self.stop_early = stop_early
         self.spans: Dict[cst.CSTNode, Span] = {}
         self.generated: Dict[cst.CSTNode, Generated] = {}
-        self._starts: Dict[cst.CSTNode, Position] = {}
-        self._whole_starts: Dict[cst.CSTNode, Tuple[Position, Tuple[str, ...]]] = {}
+        self._starts: Dict[int, Position] = {}
+        self._whole_starts: Dict[int, Tuple[Position, Tuple[str, ...]]] = {}
         self._consumed = 0
         self._line = 1
         self._column = 0
@@ -56,29 +73,39 @@ class _TargetedCodegen(CodegenState):
         return self._line, self._column
 
     def before_codegen(self, node: cst.CSTNode) -> None:
-        if node in self.targets:
-            self._starts[node] = self._here()
-        if node in self.whole:
-            self._whole_starts[node] = (self._here(), tuple(self.indent_tokens))
+        key = id(node)
+        if key not in self.watched:
+            return
+        if key in self.target_ids:
+            self._starts[key] = self._here()
+        if key in self.whole_ids:
+            self._whole_starts[key] = (self._here(), tuple(self.indent_tokens))
 
     def after_codegen(self, node: cst.CSTNode) -> None:
-        if node in self.targets and node not in self.spans:
-            self.spans[node] = (self._starts[node], self._here())
-        if node in self.whole and node not in self.generated:
-            start, indent = self._whole_starts[node]
+        key = id(node)
+        if key not in self.watched:
+            return
+        if key in self.target_ids and node not in self.spans:
+            self.spans[node] = (self._starts[key], self._here())
+        if key in self.whole_ids and node not in self.generated:
+            start, indent = self._whole_starts[key]
             self.generated[node] = Generated((start, self._here()), indent)
+        if self.stop_early and len(self.spans) == len(self.target_ids) and len(self.generated) == len(self.whole_ids):
+            raise _Located()
 
-    @contextmanager
     def record_syntactic_position(
         self,
         node: cst.CSTNode,
         *,
         start_node: Optional[cst.CSTNode] = None,
         end_node: Optional[cst.CSTNode] = None,
-    ) -> Iterator[None]:
-        if node not in self.targets or start_node is not None or end_node is not None:
-            yield
-            return
+    ) -> ContextManager[None]:
+        if id(node) not in self.target_ids or start_node is not None or end_node is not None:
+            return _NOT_RECORDED  # cheaper than entering a generator for every node
+        return self._record(node)
+
+    @contextmanager
+    def _record(self, node: cst.CSTNode) -> Iterator[None]:
         start = self._here()
         yield
         self.spans[node] = (start, self._here())
@@ -91,10 +118,23 @@ def locate(module: cst.Module, targets: Collection[cst.CSTNode]) -> Tuple[Dict[c
 
 
 def locate_all(
-    module: cst.Module, targets: Collection[cst.CSTNode], whole: Collection[cst.CSTNode] = ()
+    module: cst.Module, targets: Collection[cst.CSTNode], whole: Collection[cst.CSTNode] = (), source: Optional[str] = None
 ) -> Tuple[Dict[cst.CSTNode, Span], Dict[cst.CSTNode, Generated], str]:
-    """:func:`locate`, plus the whole generated text of the ``whole`` nodes (in one pass)."""
-    state = _TargetedCodegen(module, set(targets), set(whole))
+    """:func:`locate`, plus the whole generated text of the ``whole`` nodes (in one pass).
+
+    ``source``, the text ``module`` was parsed from, lets the generation stop after the
+    last wanted node: libcst generates the parsed text exactly, so the rest of the code
+    is the rest of ``source`` (checked on the part generated; else the full pass runs)."""
+    if source is not None:
+        state = _TargetedCodegen(module, targets, whole, stop_early=True)
+        try:
+            module._codegen(state)
+        except _Located:
+            pass
+        generated = "".join(state.tokens)
+        if source.startswith(generated):
+            return state.spans, state.generated, source
+    state = _TargetedCodegen(module, targets, whole)
     module._codegen(state)
     return state.spans, state.generated, "".join(state.tokens)
 

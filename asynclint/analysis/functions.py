@@ -7,9 +7,10 @@ from typing import Iterator
 
 import libcst as cst
 
-from asynclint.traversal import child_fields
+from asynclint.traversal import NODE, SEQUENCE, child_fields, value_kind
 
 _NESTED_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+_NESTED_SCOPE_TYPES = frozenset(_NESTED_SCOPES)
 
 
 @lru_cache(maxsize=2048)  # nodes hash by identity; the cache keeps them alive meanwhile
@@ -85,10 +86,14 @@ def own_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         yield current
         for field_name in child_fields(type(current)):
             value = getattr(current, field_name)
-            children = value if isinstance(value, (tuple, list)) else (value,)
-            for child in reversed(children):
-                if isinstance(child, cst.CSTNode) and not isinstance(child, _NESTED_SCOPES):
-                    stack.append(child)
+            kind = value_kind(value)  # by type: cheaper than isinstance on libcst's ABCs
+            if kind == NODE:
+                if type(value) not in _NESTED_SCOPE_TYPES:
+                    stack.append(value)
+            elif kind == SEQUENCE:
+                for child in reversed(value):
+                    if value_kind(child) == NODE and type(child) not in _NESTED_SCOPE_TYPES:
+                        stack.append(child)
 
 
 def suspends(node: cst.CSTNode) -> bool:

@@ -64,6 +64,11 @@ class ScopeTracker:
     def __init__(self, module: cst.Module, symbols: ModuleSymbols) -> None:
         self.symbols = symbols
         self.frames: List[Frame] = [Frame(module, "module")]
+        # qualified_name answers, by id of the expression (kept alive by the entry) while no
+        # binding changes: many checks ask about the same call at the same point
+        self._names: Dict[int, Tuple[cst.BaseExpression, Optional[str]]] = {}
+        self._function: Optional[Frame] = None
+        self._function_known = True  # False once the frames change (``function`` is asked per node)
         self.enter = _Enter(self)
         self.exit = _Exit(self)
 
@@ -77,6 +82,12 @@ class ScopeTracker:
     def function(self) -> Optional[Frame]:
         """The nearest enclosing function or lambda frame (None at module or class level).
         A ``def``'s decorators, defaults and annotations belong to the enclosing scope."""
+        if not self._function_known:
+            self._function = self._nearest_function()
+            self._function_known = True
+        return self._function
+
+    def _nearest_function(self) -> Optional[Frame]:
         for frame in reversed(self.frames):
             if not frame.in_body:
                 continue
@@ -124,6 +135,14 @@ class ScopeTracker:
         Module-level definitions resolve to their own name; anything bound locally in a
         function (other than by an import) or ambiguous resolves to None.
         """
+        known = self._names.get(id(expr))
+        if known is not None and known[0] is expr:
+            return known[1]
+        name = self._qualified_name(expr)
+        self._names[id(expr)] = (expr, name)
+        return name
+
+    def _qualified_name(self, expr: cst.BaseExpression) -> Optional[str]:
         # ``type is`` rather than isinstance: a hot path, and libcst's ABC instance checks are slow
         if type(expr) is cst.Attribute:
             base = self.qualified_name(expr.value)  # type: ignore[attr-defined]
@@ -186,14 +205,19 @@ class ScopeTracker:
 
     def push(self, frame: Frame) -> None:
         self.frames.append(frame)
+        self._names.clear()
+        self._function_known = False
 
     def pop(self) -> None:
         self.frames.pop()
+        self._names.clear()
+        self._function_known = False
 
     def bind(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression] = None) -> None:
         frame = self.frame
         if frame.kind == "module":
             return  # module-level bindings come from ModuleSymbols
+        self._names.clear()
         names = list(target_names(target))
         for name in names:
             frame.bind(name, value if len(names) == 1 and isinstance(target, cst.Name) else None)
@@ -222,10 +246,12 @@ def _param_names(params: cst.Parameters) -> List[str]:
     return names
 
 
-def _mark_body(frame: Frame, suite: cst.BaseSuite, inside: bool) -> None:
-    """Entering or leaving the body of the ``def`` that owns ``frame``."""
+def _mark_body(tracker: ScopeTracker, suite: cst.BaseSuite, inside: bool) -> None:
+    """Entering or leaving the body of the ``def`` that owns the current frame."""
+    frame = tracker.frame
     if isinstance(frame.node, cst.FunctionDef) and frame.node.body is suite:
         frame.in_body = inside
+        tracker._function_known = False
 
 
 class _Enter(cst.BatchableCSTVisitor):
@@ -250,7 +276,7 @@ class _Enter(cst.BatchableCSTVisitor):
         self._enter_body(node)
 
     def _enter_body(self, node: cst.BaseSuite) -> None:
-        _mark_body(self.tracker.frame, node, True)
+        _mark_body(self.tracker, node, True)
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
         frame = Frame(node, "lambda")
@@ -304,9 +330,11 @@ class _Enter(cst.BatchableCSTVisitor):
 
     def visit_Global(self, node: cst.Global) -> None:
         self.tracker.frame.global_names.update(item.name.value for item in node.names)
+        self.tracker._names.clear()
 
     def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
         self.tracker.frame.global_names.update(item.name.value for item in node.names)
+        self.tracker._names.clear()
 
     def visit_Import(self, node: cst.Import) -> None:
         self._imports(node)
@@ -318,6 +346,7 @@ class _Enter(cst.BatchableCSTVisitor):
         frame = self.tracker.frame
         if frame.kind == "module":
             return
+        self.tracker._names.clear()
         for local, target in import_bindings(node):
             if local != "*":
                 frame.values.pop(local, None)
@@ -336,10 +365,10 @@ class _Exit(cst.BatchableCSTVisitor):
 
     # libcst visits a ``def``'s body before its decorators and return annotation
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
-        _mark_body(self.tracker.frame, original_node, False)
+        _mark_body(self.tracker, original_node, False)
 
     def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
-        _mark_body(self.tracker.frame, original_node, False)
+        _mark_body(self.tracker, original_node, False)
 
     def leave_Lambda(self, original_node: cst.Lambda) -> None:
         self.tracker.pop()

@@ -10,11 +10,11 @@ nested functions count (closures), which errs toward silence.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List
+from typing import Dict, List, Tuple, Union
 
 import libcst as cst
 
-from asynclint.traversal import NODE, SEQUENCE, child_fields, value_kind
+from asynclint.traversal import LEAF, NODE, _kinds, child_fields, value_kind
 
 # Use kinds
 STORE = "store"        # assignment / deletion target, parameter, definition name
@@ -64,42 +64,68 @@ def collect_usage(scope: cst.CSTNode) -> Usage:
     return usage
 
 
-def _walk(node: cst.CSTNode, context: str, usage: Usage) -> None:
-    if type(node) is cst.Name:  # concrete node classes: ``type is`` avoids ABC instance checks
-        usage.names.setdefault(node.value, []).append(context)
-        return
-    node_type = type(node).__name__
-    if type(node) is cst.Attribute:
-        usage.attributes.setdefault(node.attr.value, []).append(context)
-    for field_name in child_fields(type(node)):
-        key = (node_type, field_name)
+# How a child field's context is found (see ``_context``) when it is not a fixed kind
+_INHERIT, _NOT, _CALL_ARGS, _STORE_ELEMENT = range(4)
+_STORE_ELEMENTS = frozenset({"Tuple", "List", "Element", "StarredElement"})
+# Per node type: (field name, fixed use kind or one of the rules above) for each child field
+_plans: Dict[type, Tuple[Tuple[str, Union[str, int]], ...]] = {}
+
+
+def _plan(node_type: type) -> Tuple[Tuple[str, Union[str, int]], ...]:
+    name = node_type.__name__
+    fields = []
+    for field_name in child_fields(node_type):
+        key = (name, field_name)
         if key in _SKIP_FIELDS:
             continue
+        if key in _STORE_FIELDS:
+            rule: Union[str, int] = STORE
+        elif key in _TRUTH_FIELDS:
+            rule = TRUTH
+        elif key in _DIRECT:
+            rule = _DIRECT[key]
+        elif node_type is cst.UnaryOperation:
+            rule = _NOT
+        elif node_type is cst.Call and field_name == "args":
+            rule = _CALL_ARGS
+        elif node_type is cst.Arg:
+            rule = _INHERIT  # Arg.value keeps the call's argument context
+        elif name in _STORE_ELEMENTS:
+            rule = _STORE_ELEMENT
+        else:
+            rule = OTHER
+        fields.append((field_name, rule))
+    plan = _plans[node_type] = tuple(fields)
+    return plan
+
+
+def _walk(node: cst.CSTNode, context: str, usage: Usage) -> None:
+    node_type = type(node)
+    if node_type is cst.Name:  # concrete node classes: ``type is`` avoids ABC instance checks
+        usage.names.setdefault(node.value, []).append(context)  # type: ignore[attr-defined]
+        return
+    if node_type is cst.Attribute:
+        usage.attributes.setdefault(node.attr.value, []).append(context)  # type: ignore[attr-defined]
+    for field_name, rule in _plans.get(node_type) or _plan(node_type):
         value = getattr(node, field_name)
-        child_context = _context(node, key, context)
-        kind = value_kind(value)
+        kind = _kinds.get(type(value)) or value_kind(value)
+        if kind == LEAF:
+            continue
+        child_context = rule if type(rule) is str else _context(node, rule, context)  # type: ignore[arg-type]
         if kind == NODE:
-            _walk(value, child_context, usage)
-        elif kind == SEQUENCE:
+            _walk(value, child_context, usage)  # type: ignore[arg-type]
+        else:
             for item in value:
-                if value_kind(item) == NODE:
-                    _walk(item, child_context, usage)
+                if (_kinds.get(type(item)) or value_kind(item)) == NODE:
+                    _walk(item, child_context, usage)  # type: ignore[arg-type]
 
 
-def _context(node: cst.CSTNode, key: tuple, inherited: str) -> str:
-    if key in _STORE_FIELDS:
-        return STORE
-    if key in _TRUTH_FIELDS:
-        return TRUTH
-    direct = _DIRECT.get(key)
-    if direct is not None:
-        return direct
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
-        return TRUTH
-    if isinstance(node, cst.Call) and key[1] == "args":
-        return LEN if isinstance(node.func, cst.Name) and node.func.value == "len" else ARGUMENT
-    if isinstance(node, cst.Arg):
-        return inherited  # Arg.value keeps the call's argument context
-    if inherited == STORE and isinstance(node, (cst.Tuple, cst.List, cst.Element, cst.StarredElement)):
-        return STORE
-    return OTHER
+def _context(node: cst.CSTNode, rule: int, inherited: str) -> str:
+    if rule == _INHERIT:
+        return inherited
+    if rule == _NOT:
+        return TRUTH if type(node.operator) is cst.Not else OTHER  # type: ignore[attr-defined]
+    if rule == _CALL_ARGS:
+        func = node.func  # type: ignore[attr-defined]
+        return LEN if type(func) is cst.Name and func.value == "len" else ARGUMENT
+    return STORE if inherited == STORE else OTHER  # _STORE_ELEMENT
