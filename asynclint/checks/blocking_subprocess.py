@@ -40,9 +40,10 @@ class BlockingSubprocess(StatementLines, BlockingCallCheck):
         return self._native(call) or self.to_thread(call)
 
     def _native(self, call: cst.Call) -> Optional[NodeFix]:
-        """``subprocess.run([...])`` -> ``await (await asyncio.create_subprocess_exec(...)).wait()``
-        (``create_subprocess_shell`` for ``shell=True`` and ``os.system``), when the call
-        only starts a child with inherited or discarded streams and waits for its exit."""
+        """``subprocess.run([...])`` -> ``process = await asyncio.create_subprocess_exec(...)``
+        and ``await process.wait()`` (:meth:`_two_lines`; else in one expression), with
+        ``create_subprocess_shell`` for ``shell=True`` and ``os.system``, when the call only
+        starts a child with inherited or discarded streams and waits for its exit."""
         found = blocking_call(call, self.scope, self.context.index)
         name = found.name if found is not None else ""
         result = _WAITING.get(name)
@@ -68,7 +69,7 @@ class BlockingSubprocess(StatementLines, BlockingCallCheck):
             program = [_as_arg(element) for element in items.elements]
             program[-1] = program[-1].with_changes(comma=command.comma)
         kept = [option for option in options if option.keyword is not None and option.keyword.value in _PASSED_ON | _STREAMS]
-        if _has_comment(*(option for option in options if option not in kept)):
+        if _has_comment(*(option for option in options if not any(option is k for k in kept))):
             return None  # a dropped ``check=False`` would take its comment along
         start = call.with_changes(
             func=_subprocess_api(asyncio, shell), args=_with_commas([*program, *kept], call.args[-1].comma)
