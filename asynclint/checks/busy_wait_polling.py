@@ -27,8 +27,8 @@ class BusyWaitPolling(Check):
         found = self._polled(node)
         if found is not None:
             condition, sleep = found
-            delay = self.context.code(sleep.args[0].value) if sleep.args else "0"
-            self.report(node.test, condition=self.context.code(condition), delay=delay)
+            delay = self.context.short_code(sleep.args[0].value) if sleep.args else "0"
+            self.report(node.test, condition=self.context.short_code(condition), delay=delay)
 
     def _polled(self, node: cst.While) -> Optional[Tuple[cst.BaseExpression, cst.Call]]:
         """``(condition waited for, the sleep)`` of a polling loop, else None."""

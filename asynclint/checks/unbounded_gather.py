@@ -35,7 +35,7 @@ class UnboundedGather(LoopTracked, Check):
             callee = self.scope.module_function(call.func) or self.scope.own_method(call.func)
             if callee is None or not is_coroutine_function(callee, self.scope) or limits_concurrency(callee, self.scope):
                 continue
-            self.report(node, callee=callee.name.value, collection=self.context.code(collection))
+            self.report(node, callee=callee.name.value, collection=self.context.short_code(collection))
 
 
 def _rebinds(argument: cst.BaseExpression, collection: cst.BaseExpression) -> bool:
