@@ -109,8 +109,15 @@ class LoopFate:
 
     runs: int = 0
     closed_in_finally: bool = False
-    closed_elsewhere: bool = False  # ``loop.close()`` on the normal path only
+    closed_elsewhere: bool = False  # ``loop.close()`` outside ``finally`` and ``except``
+    closed_in_handler: bool = False  # ``loop.close()`` in an ``except`` handler
     handed_on: bool = False  # returned, stored, passed on, used by nested code, rebound
+
+    @property
+    def closed_on_every_path(self) -> bool:
+        """Closed in a ``finally``, or both on the normal path and in an ``except`` handler
+        (``try: ...; x.close() except: x.close(); raise``), which is as good."""
+        return self.closed_in_finally or (self.closed_in_handler and self.closed_elsewhere)
 
 
 def loop_fate(scope_node: cst.CSTNode, name: str, scope: ScopeTracker, index: ProjectIndex) -> LoopFate:
@@ -153,6 +160,7 @@ class _LoopUses:
         self.index = index
         self.fate = fate
         self.stores = 0
+        self.handler_depth = 0  # inside how many ``except`` handlers the walk is
 
     def _is_loop(self, node: Optional[cst.CSTNode]) -> bool:
         return isinstance(node, cst.Name) and node.value == self.name
@@ -169,9 +177,13 @@ class _LoopUses:
             fate.handed_on = True  # returned, stored, yielded, a bound method taken away...
             return
         if isinstance(node, (cst.Try, cst.TryStar)):
-            for part in (node.body, *node.handlers, node.orelse):
+            for part in (node.body, node.orelse):
                 if part is not None:
                     self.walk(part, in_finally)
+            self.handler_depth += 1
+            for handler in node.handlers:
+                self.walk(handler, in_finally)
+            self.handler_depth -= 1
             if node.finalbody is not None:
                 self.walk(node.finalbody, True)
             return
@@ -204,6 +216,8 @@ class _LoopUses:
             if method in self.close_methods:
                 if in_finally:
                     self.fate.closed_in_finally = True
+                elif self.handler_depth:
+                    self.fate.closed_in_handler = True
                 else:
                     self.fate.closed_elsewhere = True
             elif method in LOOP_RUNNING_METHODS:

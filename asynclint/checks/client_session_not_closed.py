@@ -72,9 +72,9 @@ class ClientSessionNotClosed(Check):
                 continue
             seen.add(name)
             fate = resource_fate(original_node, name, self.scope, self.context.index, CLOSE_METHODS, SESSION_BORROWERS)
-            if fate.handed_on or fate.closed_in_finally:
+            if fate.handed_on or fate.closed_on_every_path:
                 continue
-            variant = "closed_outside_finally" if fate.closed_elsewhere else None
+            variant = "closed_outside_finally" if fate.closed_elsewhere or fate.closed_in_handler else None
             self.report(call, variant, session=name, kind=kind, close=_close_method(kind))
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:

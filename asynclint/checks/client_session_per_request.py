@@ -100,7 +100,7 @@ class ClientSessionPerRequest(LoopTracked, Check):
         if session.name is None:
             return False
         fate = resource_fate(function, session.name, self.scope, self.context.index, CLOSE_METHODS, SESSION_BORROWERS)
-        return not fate.handed_on and (fate.closed_in_finally or fate.closed_elsewhere)
+        return not fate.handed_on and (fate.closed_in_finally or fate.closed_in_handler or fate.closed_elsewhere)
 
     def _one_request_per_iteration(self, loop: Loop, session: _Session) -> bool:
         node: LoopNode = loop.node

@@ -61,7 +61,7 @@ class EventLoopNotClosed(Check):
                 continue
             seen.add(name)
             fate = loop_fate(owner, name, self.scope, self.context.index)
-            if fate.handed_on or not fate.runs or fate.closed_in_finally:
+            if fate.handed_on or not fate.runs or fate.closed_on_every_path:
                 continue
-            variant = "closed_outside_finally" if fate.closed_elsewhere else None
+            variant = "closed_outside_finally" if fate.closed_elsewhere or fate.closed_in_handler else None
             self.report(call, variant, loop=name, factory=self.context.code(call.func))
