@@ -131,7 +131,8 @@ def _run_checks(module: cst.Module, path: str, index: ProjectIndex, options: Lin
     )
     checks = [cls(context) for code, cls in discover_checks().items() if code in options.enabled]
     if checks:
-        visit_batched(module, [tracker.enter, *checks, tracker.exit])
+        enter, leave = tracker.visitors()
+        visit_batched(module, [enter, *checks, leave])
     return context.findings
 
 

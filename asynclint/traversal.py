@@ -122,3 +122,4 @@ def visit_batched(module: cst.Module, visitors: Sequence[cst.BatchableCSTVisitor
             callback(node)
 
     walk(module)
+    del walk  # empties the closure cell: no cycle keeps the visitors and the tree alive

@@ -59,6 +59,7 @@ class ProjectIndex:
         self._values: Optional[FrozenSet[str]] = None
         self._calls: Optional[Tuple[FrozenSet[str], FrozenSet[str]]] = None
         self._chains: Dict[str, Optional[Tuple[ChainLink, ...]]] = {}
+        self._resolved: Dict[Tuple[str, int], Optional[Target]] = {}  # checks ask again and again
 
     # ------------------------------------------------------------------ lookups
 
@@ -66,6 +67,13 @@ class ProjectIndex:
         return self.by_path.get(path)
 
     def resolve(self, qualname: str, hops: int = 0) -> Optional[Target]:
+        key = (qualname, hops)
+        if key in self._resolved:
+            return self._resolved[key]
+        found = self._resolved[key] = self._resolve(qualname, hops)
+        return found
+
+    def _resolve(self, qualname: str, hops: int) -> Optional[Target]:
         if hops > _MAX_HOPS or not qualname:
             return None
         parts = qualname.split(".")

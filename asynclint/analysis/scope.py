@@ -69,8 +69,12 @@ class ScopeTracker:
         self._names: Dict[int, Tuple[cst.BaseExpression, Optional[str]]] = {}
         self._function: Optional[Frame] = None
         self._function_known = True  # False once the frames change (``function`` is asked per node)
-        self.enter = _Enter(self)
-        self.exit = _Exit(self)
+
+    def visitors(self) -> Tuple[cst.BatchableCSTVisitor, cst.BatchableCSTVisitor]:
+        """The visitors keeping the tracker current: the first goes first in the batch, the
+        second last. Not kept on the tracker: the reference cycle would keep every file's
+        tree alive until a full garbage collection, which slows down the next parses."""
+        return _Enter(self), _Exit(self)
 
     # ------------------------------------------------------------ questions
 
