@@ -17,7 +17,9 @@ from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple, Un
 
 import libcst as cst
 
+from asynclint.analysis.functions import has_yield
 from asynclint.analysis.index import ProjectIndex
+from asynclint.analysis.legacy_coroutines import delegates_with_yield_from
 from asynclint.analysis.names import ModuleSymbols
 from asynclint.analysis.project import index_source
 from asynclint.analysis.scope import ScopeTracker
@@ -34,6 +36,9 @@ from asynclint.traversal import visit_batched
 PARSE_ERROR = "AIO001"
 # Codes the engine reports itself (no check module): the file could not be read or parsed.
 ENGINE_CODES = frozenset({PARSE_ERROR})
+# Caches keyed by nodes: emptied after each file, or the trees they hold stay alive and
+# every garbage collection during the next parses walks them.
+_NODE_CACHES = (has_yield, delegates_with_yield_from)
 _SKIP_FILE_BYTES = re.compile(rb"^[ \t]*#[ \t]*asynclint:[ \t]*skip-file[ \t]*\r?$", re.MULTILINE)
 
 
@@ -132,7 +137,11 @@ def _run_checks(module: cst.Module, path: str, index: ProjectIndex, options: Lin
     checks = [cls(context) for code, cls in discover_checks().items() if code in options.enabled]
     if checks:
         enter, leave = tracker.visitors()
-        visit_batched(module, [enter, *checks, leave])
+        try:
+            visit_batched(module, [enter, *checks, leave])
+        finally:
+            for cache in _NODE_CACHES:
+                cache.cache_clear()
     return context.findings
 
 
