@@ -142,8 +142,10 @@ class VersionGates:
         if self._is_version_info(right) and _version(left) is not None:
             left, right = right, left
             operator = _MIRRORED.get(operator, operator)
+        if not self._is_version_info(left):  # before ``_version``: libcst evaluates integers slowly
+            return None
         version = _version(right)
-        if version is None or not self._is_version_info(left):
+        if version is None:
             return None
         if negated:
             operator = _NEGATED.get(operator, "")
