@@ -166,7 +166,7 @@ class ScopeTracker:
 
     def module_function(self, expr: cst.BaseExpression) -> Optional[cst.FunctionDef]:
         """The module-level ``def`` a plain name refers to, unless shadowed locally."""
-        if not isinstance(expr, cst.Name) or self._lookup(expr.value) is not None:
+        if type(expr) is not cst.Name or self._lookup(expr.value) is not None:
             return None
         binding = self.symbols.binding(expr.value)
         if binding is None or binding.kind != "function":
@@ -175,14 +175,14 @@ class ScopeTracker:
 
     def module_class(self, expr: cst.BaseExpression) -> Optional[cst.ClassDef]:
         """The module-level ``class`` a plain name refers to, unless shadowed locally."""
-        if not isinstance(expr, cst.Name) or self._lookup(expr.value) is not None:
+        if type(expr) is not cst.Name or self._lookup(expr.value) is not None:
             return None
         binding = self.symbols.binding(expr.value)
         return binding.node if binding is not None and binding.kind == "class" else None  # type: ignore[return-value]
 
     def self_class(self, receiver: cst.BaseExpression) -> Optional[ClassInfo]:
         """The class whose method we are in, when ``receiver`` is that method's ``self``/``cls``."""
-        if not isinstance(receiver, cst.Name):
+        if type(receiver) is not cst.Name:
             return None
         name = receiver.value
         for index in range(len(self.frames) - 1, 0, -1):
@@ -190,7 +190,7 @@ class ScopeTracker:
             if frame.kind == "class":
                 return None
             parent = self.frames[index - 1]
-            if parent.kind == "class" and isinstance(frame.node, cst.FunctionDef):
+            if parent.kind == "class" and type(frame.node) is cst.FunctionDef:
                 if _first_param(frame.node) != name or frame.values.get(name) is not None:
                     return None
                 return parent.class_info
@@ -200,7 +200,7 @@ class ScopeTracker:
 
     def own_method(self, expr: cst.BaseExpression) -> Optional[cst.FunctionDef]:
         """The method ``self.name``/``cls.name`` refers to inside its own class body."""
-        if not isinstance(expr, cst.Attribute):
+        if type(expr) is not cst.Attribute:
             return None
         info = self.self_class(expr.value)
         return info.methods.get(expr.attr.value) if info else None
@@ -224,8 +224,8 @@ class ScopeTracker:
         self._names.clear()
         names = list(target_names(target))
         for name in names:
-            frame.bind(name, value if len(names) == 1 and isinstance(target, cst.Name) else None)
-        if value is not None and isinstance(target, (cst.Tuple, cst.List)):
+            frame.bind(name, value if len(names) == 1 and type(target) is cst.Name else None)
+        if value is not None and type(target) in (cst.Tuple, cst.List):
             if not any(isinstance(element, cst.StarredElement) for element in target.elements):
                 for position, element in enumerate(target.elements):
                     if isinstance(element.value, cst.Name):
@@ -253,7 +253,7 @@ def _param_names(params: cst.Parameters) -> List[str]:
 def _mark_body(tracker: ScopeTracker, suite: cst.BaseSuite, inside: bool) -> None:
     """Entering or leaving the body of the ``def`` that owns the current frame."""
     frame = tracker.frame
-    if isinstance(frame.node, cst.FunctionDef) and frame.node.body is suite:
+    if type(frame.node) is cst.FunctionDef and frame.node.body is suite:
         frame.in_body = inside
         tracker._function_known = False
 
