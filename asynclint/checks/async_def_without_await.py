@@ -6,7 +6,8 @@ generators, stubs and methods that only return a constant (hook defaults), decor
 methods, ``test_*`` functions and ``on_*`` event handlers, functions used as values
 anywhere in the project (registered callbacks, dispatch tables), methods that may override a base-class or
 Protocol member or be overridden (abstract classes, classes subclassed in the module), and
-coroutines that call running-loop APIs.
+coroutines that call running-loop APIs or that a loop runner starts directly
+(``loop.run_until_complete(make_connector())``: written async to run inside the loop).
 
 The fix (unsafe) makes a ``def`` of a private module-level function whose every call in the
 project is a statement outside coroutines dropping its result: none awaits it or uses the
@@ -32,6 +33,9 @@ from asynclint.fixes import NodeFix, replace
 _NEUTRAL_BASES = frozenset({"builtins.object", "typing.Generic", "typing_extensions.Generic"})
 _FRAMEWORK_PREFIXES = ("test_", "on_")  # pytest-asyncio tests, event-handler hooks
 _NOT_A_VALUE = frozenset({CALL, STORE})
+# ``asyncio.run``, ``Runner.run``, ``loop.run_until_complete``: methods that start a coroutine
+# in a loop (by attribute name: this only ever silences a finding)
+_LOOP_RUNNERS = frozenset({"run", "run_until_complete"})
 
 
 class AsyncDefWithoutAwait(Check):
@@ -41,11 +45,24 @@ class AsyncDefWithoutAwait(Check):
         super().__init__(context)
         self._loop_users: Set[cst.CSTNode] = set()
         self._candidates: Dict[cst.FunctionDef, bool] = {}  # -> may it become a ``def``?
+        self._run_by_loop: Set[str] = set()
 
     def visit_Call(self, node: cst.Call) -> None:
+        self._note_loop_entry_point(node)
         function = self.scope.function
         if function is not None and function.is_async and self.scope.qualified_name(node.func) in RUNNING_LOOP_APIS:
             self._loop_users.add(function.node)
+
+    def _note_loop_entry_point(self, call: cst.Call) -> None:
+        """``loop.run_until_complete(make_conn())``, ``asyncio.run(setup())``: a coroutine a
+        loop runner starts is written as ``async def`` so that its body runs inside a
+        running loop (``aiohttp.TCPConnector()`` needs one), not to await anything."""
+        func = call.func
+        if not call.args or not isinstance(func, cst.Attribute) or func.attr.value not in _LOOP_RUNNERS:
+            return
+        started = call.args[0].value
+        if isinstance(started, cst.Call) and isinstance(started.func, cst.Name):
+            self._run_by_loop.add(started.func.value)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         frame = self.scope.frame  # still this function's frame: the tracker pops last
@@ -71,6 +88,8 @@ class AsyncDefWithoutAwait(Check):
             kinds = usage.names.get(name, []) + usage.attributes.get(name, [])
             if any(kind not in _NOT_A_VALUE for kind in kinds) or self.context.index.is_value(name):
                 continue  # passed or stored somewhere in the project: a callback that must be a coroutine
+            if name in self._run_by_loop:
+                continue
             fix = self._sync_def(function) if may_become_sync else None
             self.report(function.name, fix=fix, function=name)
 
