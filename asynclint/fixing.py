@@ -19,11 +19,12 @@ import difflib
 import io
 import os
 import stat
+import sys
 import tempfile
 import tokenize
 import warnings
 from dataclasses import dataclass, field
-from typing import Callable, Counter, List, Optional, Sequence
+from typing import Callable, Counter, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -101,7 +102,7 @@ def fix_source(text: str, path: str, options: FixOptions) -> FileFix:
     """Fix ``text`` as much as the selected fixes allow (see the module docstring)."""
     result = FileFix(path, text, text)
     linted = first = lint_source(text, path, options.lint)
-    verify = _verifier(text)
+    verify = _verifier(text, options.lint.config.target_version)
     seen = {text}
     for _ in range(MAX_ROUNDS):
         if linted.internal_error:
@@ -129,15 +130,17 @@ def fix_source(text: str, path: str, options: FixOptions) -> FileFix:
     return result
 
 
-def _verifier(original: str) -> Callable[[str, str], Optional[str]]:
-    """``compile()`` the fixed code when the original compiles; otherwise (code this Python
-    cannot compile, e.g. newer syntax, or ``await`` outside ``async def`` flagged by AIO102)
-    at least re-parse it."""
-    try:
-        _quiet_compile(original, "<original>")
-        strict = True
-    except (SyntaxError, ValueError):
-        strict = False
+def _verifier(original: str, target: Tuple[int, int]) -> Callable[[str, str], Optional[str]]:
+    """``compile()`` the fixed code when the original compiles and this Python is at least the
+    target version (a fix may use syntax of the target, ``except*`` for 3.11); otherwise (code
+    this Python cannot compile, or ``await`` outside ``async def`` flagged by AIO102) at least
+    re-parse it."""
+    strict = sys.version_info[:2] >= target
+    if strict:
+        try:
+            _quiet_compile(original, "<original>")
+        except (SyntaxError, ValueError):
+            strict = False
 
     def verify(text: str, path: str) -> Optional[str]:
         try:

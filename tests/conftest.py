@@ -24,6 +24,19 @@ def lint(code: str, select: Optional[Sequence[str]] = None, path: str = "snippet
     return lint_source(code, path, options).diagnostics
 
 
+def assert_valid_python(code: str, name: str) -> None:
+    """``compile()`` the snippet; on a Python older than 3.11 (the newest syntax the catalog
+    uses: ``except*``), code that only a newer Python compiles is checked by libcst's parser."""
+    try:
+        compile(code, name, "exec")
+    except SyntaxError:
+        if sys.version_info >= (3, 11):
+            raise
+        import libcst
+
+        libcst.parse_module(code)
+
+
 def write_files(root: Path, files: Dict[str, str]) -> Path:
     """Write ``{relative path: text}`` below ``root`` (parent directories made): a small
     project for tests that lint a tree."""

@@ -14,6 +14,8 @@ from asynclint.diagnostics import Diagnostic
 from asynclint.engine import ENGINE_CODES, LintOptions, lint_source
 from asynclint.registry import discover_checks
 
+from conftest import assert_valid_python
+
 CATALOG = load_catalog()
 EXAMPLES = [
     pytest.param(rule.code, kind, example, id=f"{rule.code}-{kind}{index}")
@@ -45,7 +47,7 @@ def lint_example(example: Example, select: Sequence[str]) -> List[Diagnostic]:
 
 @pytest.mark.parametrize("code, kind, example", EXAMPLES)
 def test_example(code, kind, example):
-    compile(example.code, f"<{code} {kind}>", "exec")
+    assert_valid_python(example.code, f"<{code} {kind}>")
     if kind == "bad":
         own = lint_example(example, [code])
         assert own, f"bad example of {code} fires nothing"

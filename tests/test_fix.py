@@ -23,7 +23,7 @@ from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 from asynclint.engine import LintOptions, lint_source
 from asynclint.fixing import FileFix, FixOptions, apply_edits, fix_source, write_if_unchanged
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, assert_valid_python, run_cli
 from test_fixtures import fixture_config
 
 CATALOG = load_catalog()
@@ -67,7 +67,7 @@ def test_fixed_example_is_the_autofix_output(code, snippet, fixed, config):
     result = fix(snippet, code, config=config)
     assert result.failure is None
     assert result.text == fixed
-    compile(fixed, f"<{code} fixed>", "exec")
+    assert_valid_python(fixed, f"<{code} fixed>")
     assert not [d for d in lint_source(fixed, "snippet.py", options(code, config=config).lint).diagnostics if d.fix is not None]
 
 

@@ -26,7 +26,12 @@ from asynclint.analysis.names import (
     target_names,
 )
 
-BUILTINS = frozenset(dir(builtins))
+# Builtins of the running Python plus those added since 3.9 (``aiter``/``anext`` in 3.10,
+# ``ExceptionGroup`` in 3.11...), so that code written for a newer Python resolves the same
+# whichever Python runs asynclint.
+BUILTINS = frozenset(dir(builtins)) | frozenset(
+    {"aiter", "anext", "EncodingWarning", "BaseExceptionGroup", "ExceptionGroup", "PythonFinalizationError"}
+)
 ScopeNode = Union[cst.Module, cst.FunctionDef, cst.Lambda, cst.ClassDef]
 
 

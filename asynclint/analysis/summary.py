@@ -10,13 +10,12 @@ summary depends on the file's content only (references to the module itself are 
 from __future__ import annotations
 
 import ast
-import builtins
 from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from asynclint.analysis.nonblocking import NON_BLOCKING_WHEN, Arg, says_non_blocking
+from asynclint.analysis.scope import BUILTINS
 
 SUMMARY_FORMAT = 5
-_BUILTINS = frozenset(dir(builtins))
 Summary = Dict[str, Any]
 
 
@@ -115,7 +114,7 @@ class _ModuleSummarizer:
             return self.imports[head] + suffix
         if head in self.local:
             return self.local[head] + suffix
-        if head in _BUILTINS and not self.summary["star"]:
+        if head in BUILTINS and not self.summary["star"]:
             return "builtins." + dotted
         return None
 
