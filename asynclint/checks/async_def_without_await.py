@@ -21,9 +21,10 @@ from typing import Dict, Optional, Set
 
 import libcst as cst
 
-from asynclint.analysis.asyncio_api import RUNNING_LOOP_APIS
+from asynclint.analysis.asyncio_api import RUNNER_RUN_METHOD, RUNNING_LOOP_APIS
 from asynclint.analysis.awaitables import awaitable_kind
 from asynclint.analysis.blocking import blocking_call
+from asynclint.analysis.event_loops import RUN_UNTIL_COMPLETE
 from asynclint.analysis.functions import has_yield, is_dunder, is_stub, own_nodes
 from asynclint.analysis.names import ClassInfo
 from asynclint.analysis.usage import CALL, STORE
@@ -35,7 +36,7 @@ _FRAMEWORK_PREFIXES = ("test_", "on_")  # pytest-asyncio tests, event-handler ho
 _NOT_A_VALUE = frozenset({CALL, STORE})
 # ``asyncio.run``, ``Runner.run``, ``loop.run_until_complete``: methods that start a coroutine
 # in a loop (by attribute name: this only ever silences a finding)
-_LOOP_RUNNERS = frozenset({"run", "run_until_complete"})
+_LOOP_RUNNERS = frozenset({RUNNER_RUN_METHOD, RUN_UNTIL_COMPLETE})
 
 
 class AsyncDefWithoutAwait(Check):
