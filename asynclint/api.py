@@ -13,8 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, List, Optional, Union
 
-from asynclint.analysis.index import ProjectIndex
-from asynclint.analysis.project import CACHE_DIR_NAME, find_project_root, index_files
+from asynclint.analysis.project.build import (
+    CACHE_DIR_NAME,
+    find_project_root,
+    index_files,
+)
+from asynclint.analysis.project.index import ProjectIndex
 from asynclint.catalog import load_catalog
 from asynclint.config import Config, find_config_file, load_config
 from asynclint.diagnostics import Diagnostic
@@ -22,6 +26,7 @@ from asynclint.engine import LintOptions, lint_file
 from asynclint.engine import lint_source as _lint_source
 from asynclint.files import discover
 from asynclint.fixing import FileFix, FixOptions, fix_file
+from asynclint.registry import validate_selection
 
 _CHUNK = 8
 
@@ -39,7 +44,9 @@ def resolve_config(config_path: Optional[Path] = None, start: Optional[Path] = N
     """An explicit config file, or the nearest ``pyproject.toml`` with ``[tool.asynclint]``."""
     catalog = load_catalog()
     path = config_path or find_config_file((start or Path.cwd()).resolve())
-    return load_config(path, catalog)
+    config = load_config(path)
+    validate_selection(config, catalog)
+    return config
 
 
 def lint_source(

@@ -15,10 +15,10 @@ from typing import Any, ClassVar, Dict, Iterator, List, Optional, Tuple
 
 import libcst as cst
 
-from asynclint.analysis.index import EMPTY_INDEX, ProjectIndex
-from asynclint.analysis.names import ModuleSymbols
-from asynclint.analysis.scope import ScopeTracker
-from asynclint.analysis.usage import Usage, collect_usage
+from asynclint.analysis.project.index import EMPTY_INDEX, ProjectIndex
+from asynclint.analysis.python.names import ModuleSymbols
+from asynclint.analysis.python.scope import ScopeTracker
+from asynclint.analysis.python.usage import Usage, collect_usage
 from asynclint.fixes import NodeFix
 
 

@@ -15,7 +15,6 @@ from typing import List, Optional, Sequence, Tuple
 
 import click
 
-from asynclint import __version__
 from asynclint.api import LintResult, fix_paths, lint_paths, resolve_config
 from asynclint.catalog import CatalogError, find_rule, load_catalog, render_markdown
 from asynclint.config import ConfigError, parse_target_version
@@ -23,6 +22,7 @@ from asynclint.diagnostics import Diagnostic
 from asynclint.fixing import FileFix
 from asynclint.fixing import summary as fix_summary
 from asynclint.output import RENDERERS
+from asynclint.version import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 

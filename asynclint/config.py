@@ -11,12 +11,16 @@ import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, Mapping, Optional, Sequence, Tuple
+from typing import (
+    Any,
+    Dict,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+)
 
 from asynclint import _toml
-
-if TYPE_CHECKING:  # the catalog validates its examples' settings with parse_table
-    from asynclint.catalog import Rule
 
 DEFAULT_EXCLUDE: Tuple[str, ...] = (
     ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pytest_cache",
@@ -61,25 +65,6 @@ class Config:
             ignore=self.ignore + tuple(ignore),
         )
 
-    def enabled_codes(self, catalog: Mapping[str, Rule]) -> FrozenSet[str]:
-        """The rule codes this configuration turns on, validated against the catalog."""
-        if self.select is None:
-            chosen = {code for code, rule in catalog.items() if rule.default}
-        else:
-            chosen = set(expand_codes(self.select, catalog, "select"))
-        chosen |= expand_codes(self.extend_select, catalog, "extend-select")
-        chosen -= expand_codes(self.ignore, catalog, "ignore")
-        return frozenset(chosen)
-
-    def ignored_for(self, path: str, catalog: Mapping[str, Rule]) -> FrozenSet[str]:
-        """Codes switched off for one file by ``per-file-ignores``."""
-        candidate = self.relative(path)
-        codes: set = set()
-        for pattern, selectors in self.per_file_ignores:
-            if _path_matches(candidate, pattern):
-                codes |= expand_codes(selectors, catalog, "per-file-ignores")
-        return frozenset(codes)
-
     def is_excluded(self, path: str, walked_from: str = ".") -> bool:
         """Whether a path found while walking ``walked_from`` is excluded. Name patterns
         (no ``/``) only look at the components below ``walked_from``, so a directory named
@@ -87,7 +72,7 @@ class Config:
         below = os.path.relpath(path, walked_from).replace(os.sep, "/")
         candidate = self.relative(path)
         for pattern in self.exclude + self.extend_exclude:
-            if _path_matches(candidate if "/" in pattern.rstrip("/") else below, pattern):
+            if path_matches(candidate if "/" in pattern.rstrip("/") else below, pattern):
                 return True
         return False
 
@@ -101,23 +86,7 @@ class Config:
         return rel.replace(os.sep, "/")
 
 
-def expand_codes(selectors: Iterable[str], catalog: Mapping[str, Rule], key: str) -> set:
-    """Codes, code prefixes (``AIO2``) and rule names (``blocking-sleep``) to codes."""
-    codes = set()
-    for selector in selectors:
-        wanted = selector.strip()
-        matched = {
-            code
-            for code, rule in catalog.items()
-            if code.startswith(wanted.upper()) or rule.name == wanted.lower()
-        }
-        if not wanted or not matched:
-            raise ConfigError(f"{key}: {selector!r} is not a rule code, prefix or name")
-        codes |= matched
-    return codes
-
-
-def _path_matches(relative_path: str, pattern: str) -> bool:
+def path_matches(relative_path: str, pattern: str) -> bool:
     """gitignore-like: a pattern without '/' matches any path component."""
     pattern = pattern.rstrip("/")
     if "/" not in pattern:
@@ -171,8 +140,9 @@ def _read_toml(path: Path, text: Optional[str] = None) -> Dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
 
 
-def load_config(path: Optional[Path], catalog: Mapping[str, Rule]) -> Config:
-    """Read a config file; ``None`` means defaults. Validates codes against the catalog."""
+def load_config(path: Optional[Path]) -> Config:
+    """Read a config file; ``None`` means defaults. The registry validates its rule codes
+    (:func:`asynclint.registry.validate_selection`)."""
     if path is None:
         return Config()
     data = _read_toml(path)
@@ -184,11 +154,7 @@ def load_config(path: Optional[Path], catalog: Mapping[str, Rule]) -> Config:
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.asynclint] must be a table")
     config = parse_table(table, f"{path}: [tool.asynclint]")
-    config = replace(config, root=path.parent.resolve(), source=path)
-    config.enabled_codes(catalog)  # validates every selector
-    for _, codes in config.per_file_ignores:
-        expand_codes(codes, catalog, f"{path}: per-file-ignores")
-    return config
+    return replace(config, root=path.parent.resolve(), source=path)
 
 
 def parse_table(table: Mapping[str, Any], where: str) -> Config:

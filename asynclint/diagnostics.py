@@ -10,6 +10,11 @@ import enum
 from dataclasses import dataclass, field
 from typing import Optional, Tuple
 
+# Codes the engine reports itself (no check, never suppressed): a file that could not be
+# read, parsed or checked.
+PARSE_ERROR = "AIO001"
+ENGINE_CODES = frozenset({PARSE_ERROR})
+
 
 class Severity(str, enum.Enum):
     ERROR = "error"

@@ -17,14 +17,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple, Union
 
-from asynclint.analysis.index import ProjectIndex
-from asynclint.analysis.project import find_project_root
-from asynclint.analysis.summary import summarize
+from asynclint.analysis.project.build import find_project_root
+from asynclint.analysis.project.index import ProjectIndex
+from asynclint.analysis.project.summary import summarize
 from asynclint.api import build_project_index, lint_source, resolve_config
 from asynclint.catalog import load_catalog
 from asynclint.config import Config, ConfigError
-from asynclint.diagnostics import Diagnostic
-from asynclint.engine import PARSE_ERROR, LintOptions
+from asynclint.diagnostics import PARSE_ERROR, Diagnostic
+from asynclint.engine import LintOptions
 from asynclint.fixing import FixOptions, fix_source
 
 _INTERNAL = "internal"  # AIO001's variant for "asynclint failed on this file"

@@ -17,25 +17,22 @@ from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple, Un
 
 import libcst as cst
 
-from asynclint.analysis.functions import has_yield
-from asynclint.analysis.index import ProjectIndex
-from asynclint.analysis.legacy_coroutines import delegates_with_yield_from
-from asynclint.analysis.names import ModuleSymbols
-from asynclint.analysis.project import index_source
-from asynclint.analysis.scope import ScopeTracker
+from asynclint.analysis.asyncio.legacy_coroutines import delegates_with_yield_from
+from asynclint.analysis.project.build import index_source
+from asynclint.analysis.project.index import ProjectIndex
+from asynclint.analysis.python.functions import has_yield
+from asynclint.analysis.python.names import ModuleSymbols
+from asynclint.analysis.python.scope import ScopeTracker
+from asynclint.analysis.python.traversal import visit_batched
 from asynclint.catalog import Rule
 from asynclint.check import FileContext, Finding
+from asynclint.codegen import FixRenderer, Span, header_targets, locate_all
 from asynclint.config import Config
-from asynclint.diagnostics import Diagnostic
-from asynclint.fixes import FixRenderer, header_targets
-from asynclint.positions import Span, locate_all
-from asynclint.registry import discover_checks
+from asynclint.diagnostics import PARSE_ERROR, Diagnostic
+from asynclint.registry import discover_checks, enabled_codes, ignored_for
 from asynclint.suppression import is_suppressed, skips_file
-from asynclint.traversal import visit_batched
 
-PARSE_ERROR = "AIO001"
 # Codes the engine reports itself (no check module): the file could not be read or parsed.
-ENGINE_CODES = frozenset({PARSE_ERROR})
 # Caches keyed by nodes: emptied after each file, or the trees they hold stay alive and
 # every garbage collection during the next parses walks them.
 _NODE_CACHES = (has_yield, delegates_with_yield_from)
@@ -56,7 +53,7 @@ class LintOptions:
     def create(
         cls, catalog: Mapping[str, Rule], config: Config, honour_noqa: bool = True, index: Optional[ProjectIndex] = None
     ) -> "LintOptions":
-        return cls(catalog, config, config.enabled_codes(catalog), honour_noqa, index)
+        return cls(catalog, config, enabled_codes(config, catalog), honour_noqa, index)
 
 
 @dataclass
@@ -159,7 +156,7 @@ def _diagnostics(
     spans, generated, code = locate_all(module, [f.node for f in findings], header_targets(fixes, module), text)
     renderer = FixRenderer(module, code, generated) if fixes else None
     lines = code.splitlines()
-    ignored = options.config.ignored_for(path, options.catalog) if options.config.per_file_ignores else frozenset()
+    ignored = ignored_for(options.config, path, options.catalog) if options.config.per_file_ignores else frozenset()
     diagnostics: Dict[Tuple[str, int, int], Diagnostic] = {}
     for finding in findings:
         if finding.code in ignored:

@@ -4,7 +4,7 @@ A check describes a fix in libcst terms (:class:`NodeFix`: "replace this node by
 "this module must be imported") when it reports, so it never deals with text positions.
 Only for files with findings, the engine turns it into :class:`~asynclint.diagnostics.Edit`
 objects: the replaced node's whole generated text is located by the same targeted code
-generation pass that locates the findings (:func:`asynclint.positions.locate_all`), the new
+generation pass that locates the findings (:func:`asynclint.codegen.locate_all`), the new
 node is generated with the indentation in force there, and the edit is narrowed to the part
 that really changes, so that every comment and all formatting around it is kept and fixes
 of nested nodes (a ``with`` and a call inside its body) do not overlap.
@@ -12,17 +12,14 @@ of nested nodes (a ``with`` and a call inside its body) do not overlap.
 
 from __future__ import annotations
 
-import bisect
-import re
 from dataclasses import dataclass
-from typing import Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
+from typing import Iterable, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
-from asynclint.analysis.scope import BUILTINS, ScopeTracker
-from asynclint.analysis.usage import Usage
-from asynclint.diagnostics import Applicability, Edit, Fix
-from asynclint.positions import Generated, generate
+from asynclint.analysis.python.scope import ScopeTracker
+from asynclint.analysis.python.usage import Usage
+from asynclint.analysis.tables.builtins import BUILTINS
 
 Replacement = Union[cst.CSTNode, Sequence[cst.CSTNode]]
 
@@ -113,155 +110,13 @@ class StatementLines:
 
 # ------------------------------------------------------------------ rendering to edits
 
-_NEWLINE = re.compile("\n")
 
 
-class FixRenderer:
-    """Turns the :class:`NodeFix` objects of one file into text edits."""
-
-    def __init__(self, module: cst.Module, code: str, generated: Mapping[cst.CSTNode, Generated]) -> None:
-        self.module = module
-        self.code = code
-        self.generated = generated
-        self._line_starts = [0] + [match.end() for match in _NEWLINE.finditer(code)]
-        self._present: Optional[Set[str]] = None  # module-level lines, read when a fix needs them
-
-    def render(self, fix: NodeFix, title: str, applicability: Applicability) -> Optional[Fix]:
-        """The fix as edits, or None when a replaced node was not located (never guess)
-        or the new code cannot be generated: a broken fix must not cost the finding."""
-        try:
-            return self._render(fix, title, applicability)
-        except Exception:  # noqa: BLE001 - e.g. a node built with invalid children
-            return None
-
-    def _render(self, fix: NodeFix, title: str, applicability: Applicability) -> Optional[Fix]:
-        edits: List[Edit] = []
-        for old, new in fix.changes:
-            found = self.generated.get(old)
-            if found is None:
-                return None
-            edit = self._replacement(found, new)
-            if edit is not None:
-                edits.append(edit)
-        header = self._header_edit(fix.header)
-        if header is not None:
-            edits.append(header)
-        if not edits:
-            return None
-        applicability = Applicability.UNSAFE if fix.unsafe else applicability
-        return Fix(title, applicability, tuple(sorted(edits, key=lambda e: (e.line, e.column))))
-
-    def _offset(self, line: int, column: int) -> int:
-        return min(self._line_starts[line - 1] + column, len(self.code))
-
-    def _position(self, offset: int) -> Tuple[int, int]:
-        """1-based line and column of an offset."""
-        line = bisect.bisect_right(self._line_starts, offset)
-        return line, offset - self._line_starts[line - 1] + 1
-
-    def _replacement(self, found: Generated, new: Replacement) -> Optional[Edit]:
-        (start_line, start_column), (end_line, end_column) = found.span
-        start, end = self._offset(start_line, start_column), self._offset(end_line, end_column)
-        nodes = [new] if isinstance(new, cst.CSTNode) else list(new)
-        text = "".join(generate(node, self.module, found.indent) for node in nodes)
-        if self._line_starts[end_line - 1] + end_column > len(self.code):
-            # the last statement of a file without a final newline
-            text = text[: -len(self.module.default_newline)] if text.endswith(self.module.default_newline) else text
-        return self._narrowed(start, end, text)
-
-    def _narrowed(self, start: int, end: int, text: str) -> Optional[Edit]:
-        """The edit replacing ``code[start:end]`` by ``text``, without their common ends."""
-        old = self.code[start:end]
-        if old == text:
-            return None
-        prefix, suffix = common_ends(old, text)
-        line, column = self._position(start + prefix)
-        end_line, end_column = self._position(end - suffix)
-        return Edit(line, column, end_line, end_column, text[prefix : len(text) - suffix])
-
-    def _header_edit(self, header: Sequence[str]) -> Optional[Edit]:
-        if not header:
-            return None
-        if self._present is None:
-            self._present = _header_lines(self.module)
-        missing = [line for line in dict.fromkeys(header) if line not in self._present]
-        if not missing:
-            return None
-        newline = self.module.default_newline
-        imports = [line for line in missing if line.startswith(("import ", "from "))]
-        others = [line for line in missing if line not in imports]
-        text = "".join(line + newline for line in imports)
-        text += "".join(newline + line + newline for line in others)  # set off from the imports
-        anchor, after = header_anchor(self.module)
-        found = self.generated.get(anchor) if anchor is not None else None
-        if found is None:  # no statement at all: append
-            offset = len(self.code)
-            if self.code and not self.code.endswith("\n"):
-                text = newline + text
-        elif after:
-            offset = self._offset(*found.span[1])
-            if not self.code[:offset].endswith("\n"):
-                text = newline + text
-        else:
-            offset = self._offset(*found.span[0])
-        line, column = self._position(offset)
-        return Edit(line, column, line, column, text)
 
 
-def common_ends(old: str, new: str) -> Tuple[int, int]:
-    """How many characters ``old`` and ``new`` share at the start, then at the end (the two
-    never overlap): an edit turning one into the other need not touch them."""
-    prefix = 0
-    limit = min(len(old), len(new))
-    while prefix < limit and old[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
-        suffix += 1
-    return prefix, suffix
 
 
-def header_anchor(module: cst.Module) -> Tuple[Optional[cst.CSTNode], bool]:
-    """Where module-level lines go: after the last import of the module's leading imports
-    (after its docstring and ``__future__`` imports when there are no others), else before
-    the first statement. Returns (statement, after it?)."""
-    last: Optional[cst.CSTNode] = None
-    for index, statement in enumerate(module.body):
-        if not isinstance(statement, cst.SimpleStatementLine):
-            break
-        small = statement.body
-        if all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in small):
-            last = statement
-        elif index == 0 and len(small) == 1 and isinstance(small[0], cst.Expr) and isinstance(
-            small[0].value, (cst.SimpleString, cst.ConcatenatedString)
-        ):
-            last = statement  # the docstring
-        else:
-            break
-    if last is not None:
-        return last, True
-    return (module.body[0], False) if module.body else (None, False)
 
 
-def header_targets(fixes: Iterable[NodeFix], module: cst.Module) -> Set[cst.CSTNode]:
-    """The nodes whose whole generated text the fixes need located."""
-    targets: Set[cst.CSTNode] = set()
-    need_header = False
-    for fix in fixes:
-        targets.update(old for old, _ in fix.changes)
-        need_header = need_header or bool(fix.header)
-    if need_header:
-        anchor, _ = header_anchor(module)
-        if anchor is not None:
-            targets.add(anchor)
-    return targets
 
 
-def _header_lines(module: cst.Module) -> Set[str]:
-    """Module-level simple statements as written (to add ``import asyncio`` only once)."""
-    lines: Set[str] = set()
-    for statement in module.body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                lines.add(module.code_for_node(small).strip())
-    return lines

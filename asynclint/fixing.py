@@ -28,8 +28,8 @@ from typing import Callable, Counter, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from asynclint.diagnostics import Applicability, Diagnostic, Edit
-from asynclint.editing import compatible_edits
+from asynclint.diagnostics import Diagnostic
+from asynclint.edits import applicable, apply_edits, compatible_edits
 from asynclint.engine import LintOptions, lint_file, lint_source
 
 MAX_ROUNDS = 10
@@ -72,30 +72,8 @@ class FileFix:
         return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
-def applicable(diagnostic: Diagnostic, unsafe: bool) -> bool:
-    fix = diagnostic.fix
-    return fix is not None and bool(fix.edits) and (unsafe or fix.applicability == Applicability.SAFE)
 
 
-def apply_edits(text: str, edits: Sequence[Edit]) -> str:
-    """Apply non-overlapping edits (1-based lines and code-point columns, lines ended by
-    ``\\n`` as the engine counts them)."""
-    starts = [0]
-    for index, char in enumerate(text):
-        if char == "\n":
-            starts.append(index + 1)
-
-    def offset(line: int, column: int) -> int:
-        return min(starts[line - 1] + column - 1, len(text)) if line <= len(starts) else len(text)
-
-    pieces: List[str] = []
-    position = 0
-    for edit in sorted(edits, key=lambda e: (e.line, e.column, e.end_line, e.end_column)):
-        start, end = offset(edit.line, edit.column), offset(edit.end_line, edit.end_column)
-        pieces += [text[position:start], edit.content]
-        position = end
-    pieces.append(text[position:])
-    return "".join(pieces)
 
 
 def fix_source(text: str, path: str, options: FixOptions) -> FileFix:

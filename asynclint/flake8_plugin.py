@@ -12,11 +12,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, List, Optional, Tuple
 
-from asynclint import __version__
-from asynclint.analysis.index import ProjectIndex
-from asynclint.analysis.project import find_project_root
+from asynclint.analysis.project.build import find_project_root
+from asynclint.analysis.project.index import ProjectIndex
 from asynclint.api import build_project_index, lint_source, resolve_config
 from asynclint.config import Config, ConfigError
+from asynclint.version import __version__
 
 
 @lru_cache(maxsize=64)

@@ -1,4 +1,5 @@
-"""Finds the checks in ``asynclint.checks`` and pairs each with its catalog rule.
+"""Finds the checks in ``asynclint.checks`` and decides which of them run: the rule
+selection (``select``, ``ignore``, prefixes and names, ``per-file-ignores``).
 
 Discovery is explicit (every module of the package is scanned for ``Check`` subclasses
 that define ``CODE``), so adding a rule means adding a module: no list to edit and no
@@ -10,10 +11,12 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from functools import lru_cache
-from typing import Dict, Type
+from typing import Dict, FrozenSet, Iterable, Mapping, Set, Type
 
 from asynclint import checks as checks_package
+from asynclint.catalog import Rule
 from asynclint.check import Check
+from asynclint.config import Config, ConfigError, path_matches
 
 
 @lru_cache(maxsize=None)
@@ -32,3 +35,51 @@ def discover_checks() -> Dict[str, Type[Check]]:
                     raise RuntimeError(f"two checks claim {value.CODE}: {found[value.CODE]} and {value}")
                 found[value.CODE] = value
     return dict(sorted(found.items()))
+
+
+def enabled_codes(config: Config, catalog: Mapping[str, Rule]) -> FrozenSet[str]:
+    """The rule codes a configuration turns on, validated against the catalog."""
+    if config.select is None:
+        chosen = {code for code, rule in catalog.items() if rule.default}
+    else:
+        chosen = set(expand_codes(config.select, catalog, "select"))
+    chosen |= expand_codes(config.extend_select, catalog, "extend-select")
+    chosen -= expand_codes(config.ignore, catalog, "ignore")
+    return frozenset(chosen)
+
+
+def ignored_for(config: Config, path: str, catalog: Mapping[str, Rule]) -> FrozenSet[str]:
+    """Codes switched off for one file by ``per-file-ignores``."""
+    candidate = config.relative(path)
+    codes: Set[str] = set()
+    for pattern, selectors in config.per_file_ignores:
+        if path_matches(candidate, pattern):
+            codes |= expand_codes(selectors, catalog, "per-file-ignores")
+    return frozenset(codes)
+
+
+def validate_selection(config: Config, catalog: Mapping[str, Rule]) -> None:
+    """Raise ConfigError, naming the file, for a selector that matches no rule."""
+    where = f"{config.source}: " if config.source else ""
+    try:
+        enabled_codes(config, catalog)
+    except ConfigError as error:
+        raise ConfigError(f"{where}{error}") from None
+    for _, codes in config.per_file_ignores:
+        expand_codes(codes, catalog, f"{where}per-file-ignores")
+
+
+def expand_codes(selectors: Iterable[str], catalog: Mapping[str, Rule], key: str) -> Set[str]:
+    """Codes, code prefixes (``AIO2``) and rule names (``blocking-sleep``) to codes."""
+    codes: Set[str] = set()
+    for selector in selectors:
+        wanted = selector.strip()
+        matched = {
+            code
+            for code, rule in catalog.items()
+            if code.startswith(wanted.upper()) or rule.name == wanted.lower()
+        }
+        if not wanted or not matched:
+            raise ConfigError(f"{key}: {selector!r} is not a rule code, prefix or name")
+        codes |= matched
+    return codes

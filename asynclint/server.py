@@ -9,7 +9,7 @@ refresh the project index; deleted files lose their diagnostics.
 
 The CPU-bound linting runs on one worker thread (in document order, newest text wins), so
 the event loop keeps answering. This module only adapts :mod:`asynclint.documents` (what
-is linted, and how failures become findings) and :mod:`asynclint.editing` (the text
+is linted, and how failures become findings) and :mod:`asynclint.edits` and :mod:`asynclint.suppression` (the text
 edits) to the protocol.
 """
 
@@ -23,18 +23,36 @@ import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, TypeVar
+from typing import (
+    Any,
+    Awaitable,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+    TypeVar,
+)
 from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from asynclint import __version__
 from asynclint.catalog import docs_url, load_catalog, render_markdown
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Severity
 from asynclint.documents import CONFIG_FILE, Outcome, Projects, internal_diagnostic
-from asynclint.editing import client_position, code_units, has_safe_fix, noqa_edit, replacement_edit, split_lines
+from asynclint.edits import (
+    client_position,
+    code_units,
+    has_safe_fix,
+    replacement_edit,
+    split_lines,
+)
+from asynclint.suppression import noqa_edit
+from asynclint.version import __version__
 
 DEBOUNCE_SECONDS = 0.3
 SOURCE = "asynclint"

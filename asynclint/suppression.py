@@ -10,10 +10,14 @@ findings are looked at), so suppression costs nothing for clean files.
 
 from __future__ import annotations
 
+import io
 import re
-from typing import FrozenSet, Mapping, Optional
+import tokenize
+from typing import Dict, FrozenSet, Mapping, Optional, Set, Tuple
 
 from asynclint.catalog import Rule
+from asynclint.diagnostics import ENGINE_CODES, Diagnostic, Edit
+from asynclint.edits import split_lines
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 _IGNORE = re.compile(r"#\s*asynclint:\s*ignore\[(?P<rules>[^\]]*)\]")
@@ -46,3 +50,55 @@ def suppressed_codes(line: str, catalog: Mapping[str, Rule]) -> Optional[FrozenS
 def is_suppressed(code: str, line: str, catalog: Mapping[str, Rule]) -> bool:
     codes = suppressed_codes(line, catalog)
     return codes is not None and (codes is ALL or code in codes)
+
+
+# The codes list of an existing ``# noqa: AIO200,E501`` comment (see asynclint.suppression).
+_NOQA_CODES = re.compile(r"#\s*noqa:\s*[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*", re.IGNORECASE)
+
+
+def noqa_edit(source: str, diagnostic: Diagnostic) -> Optional[Edit]:
+    """The edit that silences ``diagnostic`` with ``# noqa: CODE``, or None when it cannot be.
+
+    The engine honours a suppression on the first or the last line of the flagged code, so
+    the first of those lines whose end is real code gets it: not a line continued with a
+    backslash, nor one that ends inside a multi-line string (a comment there would be text).
+    An existing ``# noqa: ...`` comment is extended rather than doubled. AIO001 (the file
+    could not be parsed or checked) cannot be suppressed.
+    """
+    if diagnostic.code in ENGINE_CODES:
+        return None
+    lines = split_lines(source)
+    in_token, comments = _line_facts(source)
+    for number in dict.fromkeys((diagnostic.line, diagnostic.end_line)):
+        if not 1 <= number <= len(lines):
+            continue
+        text = lines[number - 1]
+        code_end = len(text.rstrip())
+        if not code_end or number in in_token or text[:code_end].endswith("\\"):
+            continue
+        comment = comments.get(number)
+        if comment is not None:
+            start, comment_text = comment
+            listed = _NOQA_CODES.search(comment_text)
+            if listed is not None:
+                column = start + listed.end() + 1
+                return Edit(number, column, number, column, f", {diagnostic.code}")
+        return Edit(number, code_end + 1, number, len(text) + 1, f"  # noqa: {diagnostic.code}")
+    return None
+
+
+def _line_facts(source: str) -> Tuple[Set[int], Dict[int, Tuple[int, str]]]:
+    """Lines whose end lies inside a multi-line token (strings, f-string parts), and each
+    line's comment as (0-based start column, text). Empty when the source does not tokenize."""
+    in_token: Set[int] = set()
+    comments: Dict[int, Tuple[int, str]] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            (start_line, start_column), (end_line, _) = token.start, token.end
+            if token.type == tokenize.COMMENT:
+                comments[start_line] = (start_column, token.string)
+            elif end_line > start_line and token.type not in (tokenize.NEWLINE, tokenize.NL):
+                in_token.update(range(start_line, end_line))
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        pass  # the token facts seen so far still hold
+    return in_token, comments

@@ -7,7 +7,6 @@ import os
 import sys
 
 import pytest
-
 from conftest import lint, run_cli
 
 BAD = "import time\n\nasync def poll():\n    time.sleep(2)\n    await poll()\n"

@@ -7,14 +7,20 @@ from pathlib import Path
 from typing import List, Sequence
 
 import pytest
-
-from asynclint.catalog import CatalogError, Example, find_rule, load_catalog, load_rule, render_markdown
-from asynclint.config import Config
-from asynclint.diagnostics import Diagnostic
-from asynclint.engine import ENGINE_CODES, LintOptions, lint_source
-from asynclint.registry import discover_checks
-
 from conftest import assert_valid_python
+
+from asynclint.catalog import (
+    CatalogError,
+    Example,
+    find_rule,
+    load_catalog,
+    load_rule,
+    render_markdown,
+)
+from asynclint.config import Config
+from asynclint.diagnostics import ENGINE_CODES, Diagnostic
+from asynclint.engine import LintOptions, lint_source
+from asynclint.registry import discover_checks
 
 CATALOG = load_catalog()
 EXAMPLES = [

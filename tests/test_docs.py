@@ -1,8 +1,8 @@
 """The README documents every rule of the catalog."""
 
-from asynclint.catalog import load_catalog
-
 from conftest import REPO
+
+from asynclint.catalog import load_catalog
 
 
 def test_readme_rule_table_lists_every_rule():

@@ -12,11 +12,10 @@ from pathlib import Path
 
 import click
 import pytest
+from conftest import REPO
 
 from asynclint.catalog import DOCS_URL, docs_url, load_catalog
 from asynclint.cli import cli
-
-from conftest import REPO
 
 GENERATED = ("docs/rules", "docs/cli.md")  # made by docs/hooks.py at build time only
 

@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import List, Tuple
 
 import pytest
+from conftest import lint, write_files
 
 from asynclint.api import lint_paths
 from asynclint.config import Config
-
-from conftest import lint, write_files
 
 NESTED_ASYNC_COMPREHENSION = """
 async def matrix(rows):

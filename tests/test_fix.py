@@ -16,15 +16,15 @@ from pathlib import Path
 from typing import Optional, Set
 
 import pytest
+from conftest import FIXTURES, assert_valid_python, run_cli
+from test_fixtures import fixture_config
 
 from asynclint.catalog import load_catalog
 from asynclint.config import Config
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
+from asynclint.edits import apply_edits
 from asynclint.engine import LintOptions, lint_source
-from asynclint.fixing import FileFix, FixOptions, apply_edits, fix_source, write_if_unchanged
-
-from conftest import FIXTURES, assert_valid_python, run_cli
-from test_fixtures import fixture_config
+from asynclint.fixing import FileFix, FixOptions, fix_source, write_if_unchanged
 
 CATALOG = load_catalog()
 FIXABLE = sorted(code for code, rule in CATALOG.items() if rule.fix is not None)

@@ -7,10 +7,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from asynclint.analysis.summary import summarize
-
 from conftest import run_cli
+
+from asynclint.analysis.project.summary import summarize
 
 HELPERS = '''
 async def _prepare(settings):

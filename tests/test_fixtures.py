@@ -7,13 +7,12 @@ from collections import Counter
 from dataclasses import replace
 
 import pytest
+from conftest import FIXTURES
 
 from asynclint import _toml
 from asynclint.catalog import load_catalog
 from asynclint.config import Config, parse_table
 from asynclint.engine import LintOptions, lint_source
-
-from conftest import FIXTURES
 
 MARKER = re.compile(r"#\s*expect:\s*(?P<codes>AIO\d{3}(?:\s*,\s*AIO\d{3})*)")
 # ``# config: <TOML>`` lines: ``[tool.asynclint]`` settings the fixture is linted with

@@ -7,14 +7,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import REPO, run_cli
 
 from asynclint.catalog import docs_url, load_catalog
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 from asynclint.output import RENDERERS
 from asynclint.output.github import escape_data, escape_property
 from asynclint.output.sarif import sarif_log
-
-from conftest import REPO, run_cli
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 

@@ -8,11 +8,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, run_cli
 
 from asynclint.api import lint_paths
 from asynclint.config import Config
-
-from conftest import FIXTURES, run_cli
 
 MARKER = re.compile(r"#\s*expect:\s*(?P<codes>AIO\d{3}(?:\s*,\s*AIO\d{3})*)")
 PROJECTS = sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir())

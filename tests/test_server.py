@@ -28,9 +28,14 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from asynclint.catalog import docs_url, load_catalog
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 from asynclint.documents import Outcome, Projects
-from asynclint.editing import client_position, compatible_edits, noqa_edit, replacement_edit, split_lines
+from asynclint.edits import (
+    client_position,
+    compatible_edits,
+    replacement_edit,
+    split_lines,
+)
 from asynclint.server import FIX_ALL_KIND
-from asynclint.suppression import is_suppressed
+from asynclint.suppression import is_suppressed, noqa_edit
 
 # A finding after a non-BMP character: LSP columns count UTF-16 units, asynclint's code points.
 BAD = '''\

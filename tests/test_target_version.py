@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import run_cli
 
 OLD_CODE = "import asyncio\n\n\nasync def tick(loop):\n    await asyncio.sleep(1, loop=loop)\n"

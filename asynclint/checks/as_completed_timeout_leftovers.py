@@ -15,11 +15,8 @@ from typing import Iterator, List, Optional
 
 import libcst as cst
 
-from asynclint.analysis.awaitables import COROUTINE, awaitable_kind
-from asynclint.analysis.exceptions import catches_timeout
-from asynclint.analysis.functions import own_nodes
-from asynclint.analysis.nodes import dotted_key, method_call
-from asynclint.analysis.tasks import (
+from asynclint.analysis.asyncio.awaitables import COROUTINE, awaitable_kind
+from asynclint.analysis.asyncio.tasks import (
     AS_COMPLETED,
     TIMEOUT,
     WAIT_FOR,
@@ -30,6 +27,9 @@ from asynclint.analysis.tasks import (
     keyword,
     positional,
 )
+from asynclint.analysis.python.exceptions import catches_timeout
+from asynclint.analysis.python.functions import own_nodes
+from asynclint.analysis.python.nodes import dotted_key, method_call
 from asynclint.check import Check
 
 

@@ -21,13 +21,13 @@ from typing import Dict, Optional, Set
 
 import libcst as cst
 
-from asynclint.analysis.asyncio_api import RUNNER_RUN_METHOD, RUNNING_LOOP_APIS
-from asynclint.analysis.awaitables import awaitable_kind
-from asynclint.analysis.blocking import blocking_call
-from asynclint.analysis.event_loops import RUN_UNTIL_COMPLETE
-from asynclint.analysis.functions import has_yield, is_dunder, is_stub, own_nodes
-from asynclint.analysis.names import ClassInfo
-from asynclint.analysis.usage import CALL, STORE
+from asynclint.analysis.asyncio.awaitables import awaitable_kind
+from asynclint.analysis.asyncio.blocking import blocking_call
+from asynclint.analysis.python.functions import has_yield, is_dunder, is_stub, own_nodes
+from asynclint.analysis.python.names import ClassInfo
+from asynclint.analysis.python.usage import CALL, STORE
+from asynclint.analysis.tables.asyncio_api import RUNNER_RUN_METHOD, RUNNING_LOOP_APIS
+from asynclint.analysis.tables.event_loops import RUN_UNTIL_COMPLETE
 from asynclint.check import Check, FileContext
 from asynclint.fixes import NodeFix, replace
 

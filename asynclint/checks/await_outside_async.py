@@ -16,7 +16,7 @@ from typing import Optional
 
 import libcst as cst
 
-from asynclint.analysis.async_context import (
+from asynclint.analysis.python.async_context import (
     NESTED_ASYNC_COMPREHENSIONS_ADDED_IN,
     AsyncSyntaxScopes,
     looks_like_notebook_export,

@@ -12,9 +12,9 @@ import os
 
 import libcst as cst
 
-from asynclint.analysis.awaitables import project_callable
-from asynclint.analysis.blocking import blocking_code, helper_table
-from asynclint.analysis.index import ChainLink
+from asynclint.analysis.asyncio.awaitables import project_callable
+from asynclint.analysis.asyncio.blocking import blocking_code, helper_table
+from asynclint.analysis.project.index import ChainLink
 from asynclint.check import Check, FileContext
 
 

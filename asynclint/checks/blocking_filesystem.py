@@ -3,9 +3,9 @@ methods that touch the disk, inside a coroutine (path string functions are not i
 
 Metadata and directory calls wait for the disk (or a network file system) on the event loop's
 only thread, so every other task waits too. The calls are data in the blocking table
-(:mod:`asynclint.analysis.blocking`), shared with AIO209's helper search."""
+(:mod:`asynclint.analysis.asyncio.blocking`), shared with AIO209's helper search."""
 
-from asynclint.analysis.blocking import BlockingCallCheck
+from asynclint.checks._blocking import BlockingCallCheck
 
 
 class BlockingFilesystem(BlockingCallCheck):

@@ -3,9 +3,9 @@
 
 A synchronous request holds the event loop's only thread for the whole round trip (DNS,
 connect, TLS, response), so no other task runs meanwhile. The calls are data in the blocking
-table (:mod:`asynclint.analysis.blocking`), shared with AIO209's helper search."""
+table (:mod:`asynclint.analysis.asyncio.blocking`), shared with AIO209's helper search."""
 
-from asynclint.analysis.blocking import BlockingCallCheck
+from asynclint.checks._blocking import BlockingCallCheck
 
 
 class BlockingHttp(BlockingCallCheck):

@@ -4,7 +4,7 @@ inside a coroutine.
 Waiting for the user on the event loop's only thread stops every other task, timer and
 connection until Enter is pressed."""
 
-from asynclint.analysis.blocking import BlockingCallCheck
+from asynclint.checks._blocking import BlockingCallCheck
 
 
 class BlockingInput(BlockingCallCheck):

@@ -7,7 +7,7 @@ from typing import Optional
 
 import libcst as cst
 
-from asynclint.analysis.blocking import BlockingCallCheck
+from asynclint.checks._blocking import BlockingCallCheck
 from asynclint.fixes import NodeFix, awaited, module_ref, replace
 
 

@@ -5,7 +5,7 @@ its socket to non-blocking mode (``sock.setblocking(False)``) is not reported.
 A blocking socket call waits for the network on the event loop's only thread, so no other
 task runs until it returns; asyncio streams and ``loop.sock_*`` wait without blocking it."""
 
-from asynclint.analysis.blocking import BlockingCallCheck
+from asynclint.checks._blocking import BlockingCallCheck
 
 
 class BlockingSocket(BlockingCallCheck):

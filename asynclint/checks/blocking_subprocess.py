@@ -11,8 +11,17 @@ from typing import List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from asynclint.analysis.blocking import BlockingCallCheck, blocking_call
-from asynclint.fixes import ModuleRef, NodeFix, StatementLines, awaited, fresh_name, module_ref, replace
+from asynclint.analysis.asyncio.blocking import blocking_call
+from asynclint.checks._blocking import BlockingCallCheck
+from asynclint.fixes import (
+    ModuleRef,
+    NodeFix,
+    StatementLines,
+    awaited,
+    fresh_name,
+    module_ref,
+    replace,
+)
 
 # Calls that wait for the child and report nothing but how it ended -> what the rewrite may
 # stand for: "status" (the return code, so also an assignment or a ``return``) or "none"

@@ -5,7 +5,7 @@ coroutine; the message names the asyncio replacement from the blocking table.
 Connecting and every later command of such a client wait for the server on the event loop's
 only thread; catching the constructor flags the client once instead of each of its calls."""
 
-from asynclint.analysis.blocking import BlockingCallCheck
+from asynclint.checks._blocking import BlockingCallCheck
 
 
 class BlockingSyncClient(BlockingCallCheck):

@@ -4,7 +4,7 @@ flag and sleeping, ``while not self.ready: await asyncio.sleep(0.1)``, where an
 
 Two shapes: a ``while <condition>:`` loop whose body is only the sleep, and a ``while True:``
 loop whose body is only the sleep and ``if <condition>: break`` (or ``return``). The condition
-must read program state only (:mod:`asynclint.analysis.polling`); a call may read the outside
+must read program state only (:mod:`asynclint.analysis.asyncio.polling`); a call may read the outside
 world (a file, the clock), which no asyncio primitive can signal.
 """
 
@@ -14,7 +14,7 @@ from typing import List, Optional, Tuple
 
 import libcst as cst
 
-from asynclint.analysis.polling import reads_state_only, sleep_statement
+from asynclint.analysis.asyncio.polling import reads_state_only, sleep_statement
 from asynclint.check import Check
 
 

@@ -17,14 +17,14 @@ from typing import Dict, List, Tuple
 
 import libcst as cst
 
-from asynclint.analysis.class_family import has_project_relatives
-from asynclint.analysis.client_sessions import (
+from asynclint.analysis.asyncio.loop_ownership import resource_fate
+from asynclint.analysis.asyncio.sessions import (
     CLOSE_METHODS,
     SESSION_BORROWERS,
     class_releases_attribute,
     session_type,
 )
-from asynclint.analysis.loop_ownership import resource_fate
+from asynclint.analysis.python.class_family import has_project_relatives
 from asynclint.check import Check, FileContext
 
 

@@ -14,11 +14,22 @@ from typing import AbstractSet, Dict, List, Optional, Set
 
 import libcst as cst
 
-from asynclint.analysis.client_sessions import CLOSE_METHODS, SESSION_BORROWERS, session_type
-from asynclint.analysis.loop_ownership import resource_fate
-from asynclint.analysis.loops import Loop, LoopNode, LoopTracked, bound_in, exits_early, has_loop
-from asynclint.analysis.nodes import assigned_name
-from asynclint.analysis.usage import collect_usage
+from asynclint.analysis.asyncio.loop_ownership import resource_fate
+from asynclint.analysis.asyncio.sessions import (
+    CLOSE_METHODS,
+    SESSION_BORROWERS,
+    session_type,
+)
+from asynclint.analysis.python.loops import (
+    Loop,
+    LoopNode,
+    LoopTracked,
+    bound_in,
+    exits_early,
+    has_loop,
+)
+from asynclint.analysis.python.nodes import assigned_name
+from asynclint.analysis.python.usage import collect_usage
 from asynclint.check import Check, FileContext
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from asynclint.analysis.blocking import configured_advice, configured_matcher
-from asynclint.analysis.receivers import call_names
+from asynclint.analysis.asyncio.blocking import configured_advice, configured_matcher
+from asynclint.analysis.python.receivers import call_names
 from asynclint.check import Check, FileContext
 
 

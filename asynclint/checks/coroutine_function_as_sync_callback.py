@@ -8,8 +8,12 @@ from typing import Optional
 
 import libcst as cst
 
-from asynclint.analysis.awaitables import is_coroutine_function_ref, is_event_loop
-from asynclint.analysis.callbacks import (
+from asynclint.analysis.asyncio.awaitables import (
+    is_coroutine_function_ref,
+    is_event_loop,
+)
+from asynclint.analysis.python.nodes import slot_arguments
+from asynclint.analysis.tables.callbacks import (
     EXECUTOR_METHODS,
     EXECUTOR_TYPES,
     PARTIAL,
@@ -17,7 +21,6 @@ from asynclint.analysis.callbacks import (
     SYNC_CALLBACK_METHODS,
     SYNC_CALLBACKS,
     Slots,
-    slot_arguments,
 )
 from asynclint.check import Check
 

@@ -11,8 +11,13 @@ from typing import Optional
 
 import libcst as cst
 
-from asynclint.analysis.awaitables import is_coroutine_function_ref
-from asynclint.analysis.callbacks import COROUTINE_ARGUMENT_METHODS, COROUTINE_ARGUMENTS, Slots, slot_arguments
+from asynclint.analysis.asyncio.awaitables import is_coroutine_function_ref
+from asynclint.analysis.python.nodes import slot_arguments
+from asynclint.analysis.tables.callbacks import (
+    COROUTINE_ARGUMENT_METHODS,
+    COROUTINE_ARGUMENTS,
+    Slots,
+)
 from asynclint.check import Check
 from asynclint.fixes import NodeFix, replace
 

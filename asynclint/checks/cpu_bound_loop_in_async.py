@@ -19,9 +19,9 @@ from typing import Dict, List, Optional, Union
 
 import libcst as cst
 
-from asynclint.analysis.expected_errors import ExpectsErrors
-from asynclint.analysis.guards import ExceptionGuarded
-from asynclint.analysis.scope import ScopeNode
+from asynclint.analysis.python.expected_errors import ExpectsErrors
+from asynclint.analysis.python.guards import ExceptionGuarded
+from asynclint.analysis.python.scope import ScopeNode
 from asynclint.check import Check, FileContext
 
 LARGE_RANGE = 100_000

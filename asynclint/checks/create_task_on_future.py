@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import libcst as cst
 
-from asynclint.analysis.tasks import coroutine_task_factory, future_origin, is_concurrent_future, is_executor_future, keyword, positional
+from asynclint.analysis.asyncio.tasks import (
+    coroutine_task_factory,
+    future_origin,
+    is_concurrent_future,
+    is_executor_future,
+    keyword,
+    positional,
+)
 from asynclint.check import Check
 
 

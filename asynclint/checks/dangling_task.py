@@ -10,10 +10,17 @@ from typing import Dict, Optional
 
 import libcst as cst
 
-from asynclint.analysis.awaitables import creates_task
-from asynclint.analysis.nodes import assigned_name
+from asynclint.analysis.asyncio.awaitables import creates_task
+from asynclint.analysis.python.nodes import assigned_name
 from asynclint.check import Check, FileContext, LocalBindings
-from asynclint.fixes import NodeFix, StatementLines, fresh_name, insert_after, replace, statements
+from asynclint.fixes import (
+    NodeFix,
+    StatementLines,
+    fresh_name,
+    insert_after,
+    replace,
+    statements,
+)
 
 # The fix keeps tasks in a module-level set until they are done (the asyncio docs' recipe).
 TASKS = "_background_tasks"

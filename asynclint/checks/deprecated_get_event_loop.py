@@ -20,13 +20,13 @@ from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
-from asynclint.analysis.asyncio_api import DEPRECATED_LOOP_GETTERS
-from asynclint.analysis.asyncio_versions import GET_EVENT_LOOP_DEPRECATED_IN
-from asynclint.analysis.event_loops import SET_EVENT_LOOP
-from asynclint.analysis.expected_errors import ExpectsErrors
-from asynclint.analysis.guards import ExceptionGuarded, VersionGated
-from asynclint.analysis.loop_ownership import drives_event_loop
-from asynclint.analysis.scope import ScopeNode
+from asynclint.analysis.asyncio.loop_ownership import drives_event_loop
+from asynclint.analysis.python.expected_errors import ExpectsErrors
+from asynclint.analysis.python.guards import ExceptionGuarded, VersionGated
+from asynclint.analysis.python.scope import ScopeNode
+from asynclint.analysis.tables.asyncio_api import DEPRECATED_LOOP_GETTERS
+from asynclint.analysis.tables.asyncio_versions import GET_EVENT_LOOP_DEPRECATED_IN
+from asynclint.analysis.tables.event_loops import SET_EVENT_LOOP
 from asynclint.check import Check, FileContext
 from asynclint.fixes import NodeFix, module_ref, replace
 

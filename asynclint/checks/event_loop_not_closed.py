@@ -14,8 +14,8 @@ from typing import Dict, List, Tuple, Union
 
 import libcst as cst
 
-from asynclint.analysis.asyncio_api import NEW_LOOP_FACTORIES
-from asynclint.analysis.loop_ownership import loop_fate
+from asynclint.analysis.asyncio.loop_ownership import loop_fate
+from asynclint.analysis.tables.asyncio_api import NEW_LOOP_FACTORIES
 from asynclint.check import Check, FileContext
 
 OwnerNode = Union[cst.Module, cst.FunctionDef]

@@ -4,7 +4,7 @@
 The wait happens on the event loop's only thread, so no other task runs until the slowest job
 has finished (even when the block is left by an exception or a cancellation)."""
 
-from asynclint.analysis.blocking import BlockingWithCheck
+from asynclint.checks._blocking import BlockingWithCheck
 
 
 class ExecutorShutdownInAsync(BlockingWithCheck):

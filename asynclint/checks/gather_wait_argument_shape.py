@@ -13,9 +13,8 @@ from typing import Optional
 
 import libcst as cst
 
-from asynclint.analysis.awaitables import COROUTINE, awaitable_kind
-from asynclint.analysis.nodes import assigned_name
-from asynclint.analysis.tasks import (
+from asynclint.analysis.asyncio.awaitables import COROUTINE, awaitable_kind
+from asynclint.analysis.asyncio.tasks import (
     GATHER,
     ONE_ITERABLE,
     RETURN_EXCEPTIONS,
@@ -26,6 +25,7 @@ from asynclint.analysis.tasks import (
     keyword,
     positional,
 )
+from asynclint.analysis.python.nodes import assigned_name
 from asynclint.check import Check, FileContext, LocalBindings
 
 _COLLECTIONS = (cst.List, cst.Tuple, cst.Set, cst.ListComp, cst.SetComp, cst.GeneratorExp)

@@ -3,7 +3,7 @@ alias), removed in Python 3.11, or an application-style generator coroutine buil
 ``@types.coroutine`` (one that delegates with ``yield from``).
 
 Low-level ``@types.coroutine`` awaitables with a bare ``yield`` are what that decorator is
-for and stay silent (see :mod:`asynclint.analysis.legacy_coroutines`). ``@asyncio.coroutine``
+for and stay silent (see :mod:`asynclint.analysis.asyncio.legacy_coroutines`). ``@asyncio.coroutine``
 in code gated to Pythons before 3.11 (an ``if`` on ``sys.version_info``, a test skipped from
 3.11 on) is deliberate compatibility code.
 """
@@ -14,10 +14,13 @@ from typing import Optional, Union
 
 import libcst as cst
 
-from asynclint.analysis.asyncio_versions import ASYNCIO_COROUTINE_REMOVED_IN
-from asynclint.analysis.functions import own_nodes
-from asynclint.analysis.guards import VersionGated
-from asynclint.analysis.legacy_coroutines import TYPES_COROUTINE, legacy_coroutine_decorator
+from asynclint.analysis.asyncio.legacy_coroutines import (
+    TYPES_COROUTINE,
+    legacy_coroutine_decorator,
+)
+from asynclint.analysis.python.functions import own_nodes
+from asynclint.analysis.python.guards import VersionGated
+from asynclint.analysis.tables.asyncio_versions import ASYNCIO_COROUTINE_REMOVED_IN
 from asynclint.check import Check
 from asynclint.fixes import NodeFix, replace
 

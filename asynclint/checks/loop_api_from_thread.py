@@ -14,7 +14,12 @@ from typing import Dict, List, Set, Tuple
 
 import libcst as cst
 
-from asynclint.analysis.threads import LOOP_METHOD, ThreadTargets, owns_event_loop, thread_unsafe_kind
+from asynclint.analysis.asyncio.threads import (
+    LOOP_METHOD,
+    ThreadTargets,
+    owns_event_loop,
+    thread_unsafe_kind,
+)
 from asynclint.check import Check, FileContext
 
 

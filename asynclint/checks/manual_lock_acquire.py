@@ -12,8 +12,7 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from asynclint.analysis.functions import own_nodes
-from asynclint.analysis.locks import (
+from asynclint.analysis.asyncio.locks import (
     ACQUIRE,
     RELEASE,
     acquired_receiver,
@@ -23,7 +22,8 @@ from asynclint.analysis.locks import (
     release_protection,
     released_right_after,
 )
-from asynclint.analysis.nodes import dotted_key, owning_statement
+from asynclint.analysis.python.functions import own_nodes
+from asynclint.analysis.python.nodes import dotted_key, owning_statement
 from asynclint.check import Check, FileContext
 from asynclint.fixes import NodeFix, replace
 

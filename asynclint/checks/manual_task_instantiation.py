@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from asynclint.analysis.tasks import TASK_CLASSES, keyword
+from asynclint.analysis.asyncio.tasks import TASK_CLASSES, keyword
 from asynclint.check import Check
 from asynclint.fixes import module_ref, replace
 

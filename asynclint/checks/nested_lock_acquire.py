@@ -14,7 +14,7 @@ from typing import List, Optional
 
 import libcst as cst
 
-from asynclint.analysis.locks import (
+from asynclint.analysis.asyncio.locks import (
     NON_REENTRANT_LOCK_TYPES,
     acquired_receiver,
     lock_type,
@@ -22,7 +22,7 @@ from asynclint.analysis.locks import (
     tests_locked,
     unconditionally_acquired_keys,
 )
-from asynclint.analysis.nodes import dotted_key
+from asynclint.analysis.python.nodes import dotted_key
 from asynclint.check import Check, FileContext
 
 

@@ -11,8 +11,8 @@ from typing import Optional
 
 import libcst as cst
 
-from asynclint.analysis.awaitables import COROUTINE, FUTURE, awaitable_kind
-from asynclint.analysis.nodes import assigned_name
+from asynclint.analysis.asyncio.awaitables import COROUTINE, FUTURE, awaitable_kind
+from asynclint.analysis.python.nodes import assigned_name
 from asynclint.check import Check, FileContext, LocalBindings
 from asynclint.fixes import NodeFix, awaited, replace
 

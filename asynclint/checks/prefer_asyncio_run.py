@@ -22,11 +22,16 @@ from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
-from asynclint.analysis.asyncio_api import DEPRECATED_LOOP_GETTERS
-from asynclint.analysis.event_loops import MANUAL_LOOP_FACTORIES, RUN_PROVIDED_METHODS, RUN_UNTIL_COMPLETE, SET_EVENT_LOOP
-from asynclint.analysis.loop_ownership import read_by_nested_code
-from asynclint.analysis.loops import LoopTracked
-from asynclint.analysis.scope import ScopeNode
+from asynclint.analysis.asyncio.loop_ownership import read_by_nested_code
+from asynclint.analysis.python.loops import LoopTracked
+from asynclint.analysis.python.scope import ScopeNode
+from asynclint.analysis.tables.asyncio_api import DEPRECATED_LOOP_GETTERS
+from asynclint.analysis.tables.event_loops import (
+    MANUAL_LOOP_FACTORIES,
+    RUN_PROVIDED_METHODS,
+    RUN_UNTIL_COMPLETE,
+    SET_EVENT_LOOP,
+)
 from asynclint.check import Check, FileContext
 
 _ALLOWED_METHODS = RUN_PROVIDED_METHODS | {RUN_UNTIL_COMPLETE}

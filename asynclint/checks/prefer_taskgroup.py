@@ -15,11 +15,16 @@ from typing import List
 
 import libcst as cst
 
-from asynclint.analysis.asyncio_versions import TASKGROUP_ADDED_IN
-from asynclint.analysis.guards import VersionGated
-from asynclint.analysis.tasks import COROUTINE_TASK_FACTORIES, GATHER, RETURN_EXCEPTIONS, future_origin, keyword
+from asynclint.analysis.asyncio.tasks import (
+    COROUTINE_TASK_FACTORIES,
+    GATHER,
+    RETURN_EXCEPTIONS,
+    future_origin,
+    keyword,
+)
+from asynclint.analysis.python.guards import VersionGated
+from asynclint.analysis.tables.asyncio_versions import TASKGROUP_ADDED_IN
 from asynclint.check import Check, FileContext
-
 
 # Calls that release a resource: gathered together they are cleanup, where one failure must not
 # cancel the others (a task group would).

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from asynclint.analysis.asyncio_versions import TO_THREAD_ADDED_IN
-from asynclint.analysis.awaitables import is_event_loop
+from asynclint.analysis.asyncio.awaitables import is_event_loop
+from asynclint.analysis.tables.asyncio_versions import TO_THREAD_ADDED_IN
 from asynclint.check import Check
 
 _AWAITING_AT_ONCE = frozenset({"asyncio.gather", "asyncio.wait_for", "asyncio.shield"})

@@ -14,8 +14,16 @@ from typing import Dict, List, Tuple
 
 import libcst as cst
 
-from asynclint.analysis.class_family import has_project_relatives
-from asynclint.analysis.queues import JOIN, PUT_METHODS, TASK_DONE, Matcher, leaves_module, mentions_method, queue_type
+from asynclint.analysis.asyncio.queues import (
+    JOIN,
+    PUT_METHODS,
+    TASK_DONE,
+    Matcher,
+    leaves_module,
+    mentions_method,
+    queue_type,
+)
+from asynclint.analysis.python.class_family import has_project_relatives
 from asynclint.check import Check, FileContext
 
 

@@ -13,10 +13,13 @@ from typing import Optional
 
 import libcst as cst
 
-from asynclint.analysis.asyncio_versions import LOOP_ARGUMENT_REMOVED, LOOP_ARGUMENT_REMOVED_IN
-from asynclint.analysis.expected_errors import ExpectsErrors
-from asynclint.analysis.guards import VersionGated
-from asynclint.analysis.tasks import keyword
+from asynclint.analysis.asyncio.tasks import keyword
+from asynclint.analysis.python.expected_errors import ExpectsErrors
+from asynclint.analysis.python.guards import VersionGated
+from asynclint.analysis.tables.asyncio_versions import (
+    LOOP_ARGUMENT_REMOVED,
+    LOOP_ARGUMENT_REMOVED_IN,
+)
 from asynclint.check import Check
 from asynclint.fixes import NodeFix, replace
 

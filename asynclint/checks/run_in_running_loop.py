@@ -16,8 +16,12 @@ from typing import Dict, Optional
 
 import libcst as cst
 
-from asynclint.analysis.expected_errors import ExpectsErrors
-from asynclint.analysis.loop_ownership import loop_run_kind, patches_reentrant_loops, unconditional_loop_run
+from asynclint.analysis.asyncio.loop_ownership import (
+    loop_run_kind,
+    patches_reentrant_loops,
+    unconditional_loop_run,
+)
+from asynclint.analysis.python.expected_errors import ExpectsErrors
 from asynclint.check import Check, FileContext
 
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from asynclint.analysis.event_loops import NEEDS_RUNNING_LOOP, NEEDS_RUNNING_LOOP_WITHOUT_ARGUMENTS
-from asynclint.analysis.guards import ExceptionGuarded
+from asynclint.analysis.python.guards import ExceptionGuarded
+from asynclint.analysis.tables.event_loops import (
+    NEEDS_RUNNING_LOOP,
+    NEEDS_RUNNING_LOOP_WITHOUT_ARGUMENTS,
+)
 from asynclint.check import Check
 
 

@@ -18,12 +18,16 @@ from typing import FrozenSet, Optional, Set
 
 import libcst as cst
 
-from asynclint.analysis.awaitables import is_coroutine_function
-from asynclint.analysis.client_sessions import SESSION_TYPES
-from asynclint.analysis.concurrency import does_async_work, module_constants, touches_shared_state
-from asynclint.analysis.library_types import receiver_type
-from asynclint.analysis.names import target_names
-from asynclint.analysis.usage import collect_usage
+from asynclint.analysis.asyncio.awaitables import is_coroutine_function
+from asynclint.analysis.asyncio.concurrency import (
+    does_async_work,
+    module_constants,
+    touches_shared_state,
+)
+from asynclint.analysis.asyncio.library_types import receiver_type
+from asynclint.analysis.asyncio.sessions import SESSION_TYPES
+from asynclint.analysis.python.names import target_names
+from asynclint.analysis.python.usage import collect_usage
 from asynclint.check import Check, FileContext
 
 _LITERAL_NAMES = frozenset({"None", "True", "False"})

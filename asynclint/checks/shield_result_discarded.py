@@ -12,9 +12,13 @@ from typing import Optional
 
 import libcst as cst
 
-from asynclint.analysis.awaitables import COROUTINE, awaitable_kind
-from asynclint.analysis.nodes import assigned_name
-from asynclint.analysis.tasks import coroutine_task_factory, is_shield, positional
+from asynclint.analysis.asyncio.awaitables import COROUTINE, awaitable_kind
+from asynclint.analysis.asyncio.tasks import (
+    coroutine_task_factory,
+    is_shield,
+    positional,
+)
+from asynclint.analysis.python.nodes import assigned_name
 from asynclint.check import Check, FileContext, LocalBindings
 
 

@@ -12,10 +12,15 @@ from __future__ import annotations
 
 import libcst as cst
 
-from asynclint.analysis.exceptions import CANCELLED_ERRORS, RAISING_CALLS, catches_any, catches_cancellation
-from asynclint.analysis.frameworks import runs_on_other_loop_library
-from asynclint.analysis.functions import own_nodes, raises, suspends
-from asynclint.analysis.tasks import awaits_existing_future
+from asynclint.analysis.asyncio.frameworks import runs_on_other_loop_library
+from asynclint.analysis.asyncio.tasks import awaits_existing_future
+from asynclint.analysis.python.exceptions import (
+    CANCELLED_ERRORS,
+    RAISING_CALLS,
+    catches_any,
+    catches_cancellation,
+)
+from asynclint.analysis.python.functions import own_nodes, raises, suspends
 from asynclint.check import Check, FileContext
 
 _CANCELLATION_STATE = frozenset({"cancelling", "uncancel"})

@@ -3,7 +3,7 @@
 ``for`` (statement or comprehension clause) over an async generator of this project.
 
 Both raise ``TypeError`` when they run. The objects are known by construction only (see
-:mod:`asynclint.analysis.async_objects`); ``for f in asyncio.as_completed(...)`` is the
+:mod:`asynclint.analysis.asyncio.async_objects`); ``for f in asyncio.as_completed(...)`` is the
 valid sync form of that API and is never matched. Tests that expect the error (``with
 pytest.raises(TypeError):``) are left alone.
 """
@@ -14,9 +14,12 @@ from typing import Optional, Union
 
 import libcst as cst
 
-from asynclint.analysis.async_objects import async_generator_call, async_only_context_manager
-from asynclint.analysis.expected_errors import ExpectsErrors
-from asynclint.analysis.usage import STORE
+from asynclint.analysis.asyncio.async_objects import (
+    async_generator_call,
+    async_only_context_manager,
+)
+from asynclint.analysis.python.expected_errors import ExpectsErrors
+from asynclint.analysis.python.usage import STORE
 from asynclint.check import Check
 from asynclint.fixes import NodeFix, replace
 

@@ -12,10 +12,10 @@ from typing import Optional
 
 import libcst as cst
 
-from asynclint.analysis.asyncio_versions import EXCEPT_STAR_ADDED_IN
-from asynclint.analysis.exceptions import TASK_GROUP_ESCAPES, handler_types
-from asynclint.analysis.functions import own_nodes
-from asynclint.analysis.tasks import is_task_group
+from asynclint.analysis.asyncio.tasks import is_task_group
+from asynclint.analysis.python.exceptions import TASK_GROUP_ESCAPES, handler_types
+from asynclint.analysis.python.functions import own_nodes
+from asynclint.analysis.tables.asyncio_versions import EXCEPT_STAR_ADDED_IN
 from asynclint.check import Check
 from asynclint.fixes import NodeFix, replace
 

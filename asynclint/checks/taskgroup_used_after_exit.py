@@ -11,7 +11,7 @@ from typing import Dict
 
 import libcst as cst
 
-from asynclint.analysis.tasks import CREATE_TASK_METHOD, is_task_group
+from asynclint.analysis.asyncio.tasks import CREATE_TASK_METHOD, is_task_group
 from asynclint.check import Check, FileContext
 
 

@@ -6,7 +6,7 @@ coroutine. Non-blocking forms (``acquire(blocking=False)``, ``get(False)``, ``wa
 A thread-blocking wait puts the event loop's only thread to sleep until another thread acts;
 if that thread needs the loop to get there, the program deadlocks."""
 
-from asynclint.analysis.blocking import BlockingWithCheck
+from asynclint.checks._blocking import BlockingWithCheck
 
 
 class ThreadingPrimitiveInAsync(BlockingWithCheck):

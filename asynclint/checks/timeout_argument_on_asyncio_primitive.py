@@ -13,9 +13,12 @@ from typing import Optional
 
 import libcst as cst
 
-from asynclint.analysis.asyncio_api import PRIMITIVE_METHOD_ARITY, THREADING_WAIT_KEYWORDS
-from asynclint.analysis.library_types import receiver_type
-from asynclint.analysis.tasks import keyword, positional
+from asynclint.analysis.asyncio.library_types import receiver_type
+from asynclint.analysis.asyncio.tasks import keyword, positional
+from asynclint.analysis.tables.asyncio_api import (
+    PRIMITIVE_METHOD_ARITY,
+    THREADING_WAIT_KEYWORDS,
+)
 from asynclint.check import Check
 
 

@@ -13,9 +13,9 @@ from typing import Set
 
 import libcst as cst
 
-from asynclint.analysis.exceptions import catches_timeout
-from asynclint.analysis.functions import own_nodes, suspends
-from asynclint.analysis.tasks import raises_timeout, timeout_context
+from asynclint.analysis.asyncio.tasks import raises_timeout, timeout_context
+from asynclint.analysis.python.exceptions import catches_timeout
+from asynclint.analysis.python.functions import own_nodes, suspends
 from asynclint.check import Check, FileContext
 
 

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import libcst as cst
 
-from asynclint.analysis.asyncio_versions import TIMEOUT_ERROR_ALIASED_IN
-from asynclint.analysis.exceptions import ASYNCIO_TIMEOUT_ERRORS, BUILTIN_TIMEOUT_ERROR, CATCH_ALL, catches_any
-from asynclint.analysis.functions import own_nodes
-from asynclint.analysis.tasks import raises_timeout, timeout_context
+from asynclint.analysis.asyncio.tasks import raises_timeout, timeout_context
+from asynclint.analysis.python.exceptions import (
+    ASYNCIO_TIMEOUT_ERRORS,
+    BUILTIN_TIMEOUT_ERROR,
+    CATCH_ALL,
+    catches_any,
+)
+from asynclint.analysis.python.functions import own_nodes
+from asynclint.analysis.tables.asyncio_versions import TIMEOUT_ERROR_ALIASED_IN
 from asynclint.check import Check
 
 _CATCHES_ASYNCIO_TIMEOUT = ASYNCIO_TIMEOUT_ERRORS | CATCH_ALL

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import libcst as cst
 
-from asynclint.analysis.awaitables import is_coroutine_function
-from asynclint.analysis.concurrency import bounded_collection, fan_out, limits_concurrency
-from asynclint.analysis.loops import LoopTracked
-from asynclint.analysis.tasks import GATHER
+from asynclint.analysis.asyncio.awaitables import is_coroutine_function
+from asynclint.analysis.asyncio.concurrency import (
+    bounded_collection,
+    fan_out,
+    limits_concurrency,
+)
+from asynclint.analysis.asyncio.tasks import GATHER
+from asynclint.analysis.python.loops import LoopTracked
 from asynclint.check import Check
 
 

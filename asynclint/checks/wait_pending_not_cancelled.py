@@ -10,8 +10,8 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from asynclint.analysis.asyncio_api import ALL_COMPLETED, WAIT
-from asynclint.analysis.usage import LEN, STORE, TRUTH, Usage
+from asynclint.analysis.python.usage import LEN, STORE, TRUTH, Usage
+from asynclint.analysis.tables.asyncio_api import ALL_COMPLETED, WAIT
 from asynclint.check import Check, FileContext
 from asynclint.fixes import NodeFix, StatementLines, fresh_name, replace, statements
 

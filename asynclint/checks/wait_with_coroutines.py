@@ -11,9 +11,9 @@ from typing import List, Optional
 
 import libcst as cst
 
-from asynclint.analysis.asyncio_versions import WAIT_COROUTINES_REMOVED_IN
-from asynclint.analysis.awaitables import COROUTINE, awaitable_kind
-from asynclint.analysis.tasks import WAIT, collection_items, first_collection
+from asynclint.analysis.asyncio.awaitables import COROUTINE, awaitable_kind
+from asynclint.analysis.asyncio.tasks import WAIT, collection_items, first_collection
+from asynclint.analysis.tables.asyncio_versions import WAIT_COROUTINES_REMOVED_IN
 from asynclint.check import Check
 from asynclint.fixes import NodeFix, module_ref
 

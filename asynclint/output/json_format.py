@@ -6,8 +6,8 @@ import json
 from dataclasses import asdict
 from typing import Any, Dict, List
 
-from asynclint import __version__
 from asynclint.diagnostics import Diagnostic
+from asynclint.version import __version__
 
 
 def as_dict(diagnostic: Diagnostic) -> Dict[str, Any]:

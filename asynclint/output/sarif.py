@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional
 from urllib.parse import quote
 
-from asynclint import __version__
 from asynclint.catalog import DOCS_URL, Rule, docs_url, load_catalog, render_markdown
 from asynclint.diagnostics import Diagnostic, Edit, Fix, Severity
 from asynclint.output.ci import checkout_relative, finding_text
+from asynclint.version import __version__
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

@@ -1,0 +1,75 @@
+"""Async library APIs beyond asyncio's functions, as data, and receiver types by construction.
+
+A receiver's type is known only from how it was built in view: ``q = asyncio.Queue()``,
+``conn = await asyncpg.connect(...)``, ``async with aiohttp.ClientSession() as session``,
+``reader, writer = await asyncio.open_connection(...)``, or ``self.session =
+aiohttp.ClientSession()`` anywhere in the class (through the project index). Never from a
+variable's name.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from asynclint.analysis.project.index import ProjectIndex
+from asynclint.analysis.python.scope import ScopeTracker
+from asynclint.analysis.tables.library_apis import (
+    AWAIT_RESULTS,
+    CALL_RESULTS,
+    TUPLE_RESULTS,
+)
+
+
+def receiver_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex, depth: int = 0) -> Optional[str]:
+    """The library type or project class (qualified name) of a receiver known by construction."""
+    if depth > 4:
+        return None
+    own = scope.self_class(expr)
+    if own is not None:
+        return scope.symbols.qualify(own.name)
+    if isinstance(expr, cst.Name):
+        unpacked = scope.unpacked_value(expr.value)
+        if unpacked is not None:
+            value, position = unpacked
+            if isinstance(value, cst.Await) and isinstance(value.expression, cst.Call):
+                types = TUPLE_RESULTS.get(scope.qualified_name(value.expression.func) or "", ())
+                return types[position] if position < len(types) else None
+            return None
+        value = scope.local_value(expr.value)
+        return _value_type(value, scope, index, depth) if value is not None else None
+    if isinstance(expr, (cst.Call, cst.Await)):
+        return _value_type(expr, scope, index, depth)
+    if isinstance(expr, cst.Attribute):
+        owner = scope.self_class(expr.value)
+        if owner is not None:
+            constructor = index.attribute_type(scope.symbols.qualify(owner.name), expr.attr.value)
+            if constructor is not None:
+                awaited = constructor.startswith("await ")
+                name = constructor[len("await "):] if awaited else constructor
+                return _named_type(name, awaited, index)
+    return None
+
+
+def _value_type(value: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex, depth: int) -> Optional[str]:
+    awaited = isinstance(value, cst.Await)
+    if awaited:
+        value = value.expression  # type: ignore[attr-defined]
+    if not isinstance(value, cst.Call):
+        return None
+    func = value.func
+    name = scope.qualified_name(func)
+    if name is None and isinstance(func, cst.Attribute):
+        owner = receiver_type(func.value, scope, index, depth + 1)
+        name = f"{owner}.{func.attr.value}" if owner else None
+    return _named_type(name, awaited, index) if name else None
+
+
+def _named_type(name: str, awaited: bool, index: ProjectIndex) -> Optional[str]:
+    if awaited:
+        return AWAIT_RESULTS.get(name)
+    if name in CALL_RESULTS:
+        return CALL_RESULTS[name]
+    target = index.resolve(name)
+    return target.qualname if target is not None and target.kind == "class" else None

@@ -1,0 +1,241 @@
+"""Tasks, futures and task groups: which calls make which, as data, and receivers by construction.
+
+``create_task`` accepts only a coroutine (a future given to it is a TypeError), ``asyncio.wait``
+only tasks and futures (coroutines are a TypeError since 3.11), ``gather`` separate awaitables
+(a list is not awaitable). These contracts are written here once; the checks ask.
+
+A task group is recognised only through :func:`receiver_type` (``async with
+asyncio.TaskGroup() as tg``, ``tg = asyncio.TaskGroup()``), never by a variable's name.
+"""
+
+from __future__ import annotations
+
+from typing import FrozenSet, Iterator, List, Optional, Set
+
+import libcst as cst
+
+from asynclint.analysis.asyncio.awaitables import FUTURE, awaitable_kind, is_event_loop
+from asynclint.analysis.asyncio.library_types import receiver_type
+from asynclint.analysis.project.index import ProjectIndex
+from asynclint.analysis.python.functions import own_nodes
+from asynclint.analysis.python.nodes import dotted_key, method_call
+from asynclint.analysis.python.scope import ScopeTracker
+
+
+def _spellings(*names: str) -> FrozenSet[str]:
+    """``asyncio.gather`` and ``asyncio.tasks.gather`` (``from asyncio.tasks import gather``)."""
+    return frozenset(f"asyncio.{spelling}" for name in names for spelling in (name, f"tasks.{name}"))
+
+
+GATHER = _spellings("gather")
+SHIELD = _spellings("shield")
+WAIT = _spellings("wait")
+WAIT_FOR = _spellings("wait_for")
+AS_COMPLETED = _spellings("as_completed")
+# ``async with asyncio.timeout(delay):`` and ``timeout_at(when)`` (3.11+).
+TIMEOUT_CONTEXTS: FrozenSet[str] = frozenset(
+    f"asyncio.{module}{name}" for module in ("", "timeouts.") for name in ("timeout", "timeout_at")
+)
+# Functions taking one iterable of awaitables as their only positional parameter.
+ONE_ITERABLE = WAIT | AS_COMPLETED
+# ``asyncio.Task(...)``: the class; only the high-level factories should instantiate it.
+TASK_CLASSES: FrozenSet[str] = _spellings("Task")
+# Functions that start a task and accept nothing but a coroutine (a future is a TypeError).
+COROUTINE_TASK_FACTORIES: FrozenSet[str] = _spellings("create_task")
+# Methods with the same contract on an event loop or a task group.
+CREATE_TASK_METHOD = "create_task"
+TASK_GROUP = "asyncio.TaskGroup"
+
+# Calls that return a future (or a task, which is one) rather than a coroutine, beyond what
+# :func:`awaitable_kind` already reports as "future" (``gather``, ``shield``, ``run_in_executor``).
+FUTURE_FUNCTIONS: FrozenSet[str] = (
+    _spellings("ensure_future", "create_task", "run_coroutine_threadsafe")
+    | frozenset({"asyncio.wrap_future", "asyncio.futures.wrap_future", "asyncio.Future", "asyncio.futures.Future"})
+)
+# ``concurrent.futures`` futures: awaitable only through ``asyncio.wrap_future``.
+CONCURRENT_FUTURE_FUNCTIONS: FrozenSet[str] = frozenset({"asyncio.run_coroutine_threadsafe", "asyncio.tasks.run_coroutine_threadsafe"})
+FUTURE_LOOP_METHODS: FrozenSet[str] = frozenset({"create_future", "create_task", "run_in_executor"})
+EXECUTOR_TYPES: FrozenSet[str] = frozenset(
+    {"concurrent.futures.ThreadPoolExecutor", "concurrent.futures.ProcessPoolExecutor"}
+)
+EXECUTOR_SUBMIT = "submit"
+
+# ``gather(..., return_exceptions=True)``: failures come back as values in the result list.
+RETURN_EXCEPTIONS = "return_exceptions"
+TIMEOUT = "timeout"
+
+
+# Awaiting one of these on existing tasks raises ``CancelledError`` when *those* were cancelled,
+# not only when the awaiting task is.
+_PASS_CANCELLATION_ON = GATHER | WAIT_FOR | SHIELD
+_EXISTING = (cst.Name, cst.Attribute, cst.Subscript)
+
+
+def awaits_existing_future(node: cst.CSTNode, scope: ScopeTracker) -> bool:
+    """Code in ``node`` awaits a task or future that exists already (``await task``,
+    ``await self._waiter``, ``await asyncio.gather(*tasks)``, ``await asyncio.shield(task)``):
+    a ``CancelledError`` there may be that task's own cancellation (it was cancelled by this
+    code or by another task), which the awaiting code may legitimately absorb."""
+    for child in own_nodes(node):
+        if not isinstance(child, cst.Await):
+            continue
+        awaited = child.expression
+        if isinstance(awaited, _EXISTING):
+            return True
+        if isinstance(awaited, cst.Call) and scope.qualified_name(awaited.func) in _PASS_CANCELLATION_ON:
+            if any(isinstance(arg.value, _EXISTING) for arg in positional(awaited)):
+                return True
+    return False
+
+
+def cancelled_keys(scope_node: cst.CSTNode) -> FrozenSet[str]:
+    """What the scope's own code cancels, as :func:`dotted_key` s: ``X`` for ``X.cancel()``,
+    and ``Y`` too when ``X`` is the variable of a loop or comprehension over ``Y``
+    (``for task in tasks: task.cancel()``)."""
+    keys: Set[str] = set()
+    loops: List[cst.CSTNode] = []
+    for node in own_nodes(scope_node):
+        call = method_call(node)
+        if call is not None and call[1] == "cancel":
+            key = dotted_key(call[0])
+            if key is not None:
+                keys.add(key)
+        elif isinstance(node, (cst.For, cst.CompFor)):
+            loops.append(node)
+    for loop in loops:
+        variable, iterable = dotted_key(loop.target), dotted_key(loop.iter)  # type: ignore[attr-defined]
+        if variable in keys and iterable is not None:
+            keys.add(iterable)
+    return frozenset(keys)
+
+
+def timeout_context(expr: cst.BaseExpression, scope: ScopeTracker) -> bool:
+    """``asyncio.timeout(delay)``/``timeout_at(when)`` with a deadline (not ``None``)."""
+    if not isinstance(expr, cst.Call) or scope.qualified_name(expr.func) not in TIMEOUT_CONTEXTS:
+        return False
+    deadline = next(positional(expr), None) or keyword(expr, "delay", "when")
+    return deadline is None or not is_none(deadline.value)
+
+
+def raises_timeout(node: cst.CSTNode, scope: ScopeTracker, blocks: bool = True) -> bool:
+    """Code in ``node`` (same scope) has its own asyncio timeout: ``wait_for``, a timeout
+    block (unless ``blocks`` is false), or ``as_completed(..., timeout=...)``, each raising
+    ``TimeoutError`` right there."""
+    for child in own_nodes(node):
+        if not isinstance(child, cst.Call):
+            continue
+        name = scope.qualified_name(child.func)
+        if name in WAIT_FOR or (blocks and timeout_context(child, scope)):
+            return True
+        if name in AS_COMPLETED and keyword(child, TIMEOUT) is not None:
+            return True
+    return False
+
+
+def is_shield(expr: cst.BaseExpression, scope: ScopeTracker) -> bool:
+    """``asyncio.shield(...)``."""
+    return isinstance(expr, cst.Call) and scope.qualified_name(expr.func) in SHIELD
+
+
+def is_task_group(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> bool:
+    """``expr`` is an ``asyncio.TaskGroup`` known by construction."""
+    return receiver_type(expr, scope, index) == TASK_GROUP
+
+
+def coroutine_task_factory(call: cst.Call, scope: ScopeTracker, index: ProjectIndex) -> bool:
+    """``asyncio.create_task``, ``loop.create_task``, ``tg.create_task`` or ``asyncio.Task``:
+    calls that wrap a coroutine in a task and raise TypeError for anything else."""
+    name = scope.qualified_name(call.func)
+    if name in COROUTINE_TASK_FACTORIES or name in TASK_CLASSES:
+        return True
+    func = call.func
+    if name is None and isinstance(func, cst.Attribute) and func.attr.value == CREATE_TASK_METHOD:
+        return is_event_loop(func.value, scope) or is_task_group(func.value, scope, index)
+    return False
+
+
+def future_origin(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> Optional[cst.Call]:
+    """The call that made ``expr`` a future (an ``asyncio.Future``, a task, a
+    ``concurrent.futures.Future``), when ``expr`` is that call or a local bound to it."""
+    if isinstance(expr, cst.Name):
+        value = scope.local_value(expr.value)
+        expr = value if isinstance(value, cst.Call) else expr
+    if not isinstance(expr, cst.Call):
+        return None
+    if awaitable_kind(expr, scope, index) == FUTURE or scope.qualified_name(expr.func) in FUTURE_FUNCTIONS:
+        return expr
+    func = expr.func
+    if isinstance(func, cst.Attribute) and scope.qualified_name(func) is None:
+        method = func.attr.value
+        if method in FUTURE_LOOP_METHODS and is_event_loop(func.value, scope):
+            return expr
+        if method == CREATE_TASK_METHOD and is_task_group(func.value, scope, index):
+            return expr
+        if method == EXECUTOR_SUBMIT and receiver_type(func.value, scope, index) in EXECUTOR_TYPES:
+            return expr
+    return None
+
+
+def is_concurrent_future(call: cst.Call, scope: ScopeTracker, index: ProjectIndex) -> bool:
+    """A ``concurrent.futures.Future``: from ``executor.submit`` or ``run_coroutine_threadsafe``."""
+    if scope.qualified_name(call.func) in CONCURRENT_FUTURE_FUNCTIONS:
+        return True
+    func = call.func
+    return (
+        isinstance(func, cst.Attribute)
+        and func.attr.value == EXECUTOR_SUBMIT
+        and receiver_type(func.value, scope, index) in EXECUTOR_TYPES
+    )
+
+
+def is_executor_future(call: cst.Call, scope: ScopeTracker) -> bool:
+    """``loop.run_in_executor(...)``: a thread-pool call, for which ``asyncio.to_thread`` exists."""
+    func = call.func
+    return isinstance(func, cst.Attribute) and func.attr.value == "run_in_executor" and is_event_loop(func.value, scope)
+
+
+def keyword(call: cst.Call, *names: str) -> Optional[cst.Arg]:
+    """The argument passed by keyword as one of ``names``, if any."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value in names:
+            return arg
+    return None
+
+
+def positional(call: cst.Call) -> Iterator[cst.Arg]:
+    """Positional arguments, starred ones included."""
+    return (arg for arg in call.args if arg.keyword is None and arg.star != "**")
+
+
+def first_collection(call: cst.Call, *keywords: str) -> Optional[cst.BaseExpression]:
+    """The collection of awaitables given to ``wait``/``as_completed``: the first positional
+    argument (not starred), or the one passed as ``fs=``/``aws=``."""
+    for arg in positional(call):
+        return arg.value if arg.star == "" else None
+    found = keyword(call, *keywords)
+    return found.value if found is not None else None
+
+
+_LITERALS = (cst.List, cst.Tuple, cst.Set)
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp)
+
+
+def collection_items(expr: Optional[cst.BaseExpression], scope: ScopeTracker) -> Optional[List[cst.BaseExpression]]:
+    """The awaitables a collection argument holds, when visible: the elements of a literal
+    list/tuple/set (starred ones left out), or the element expression of a comprehension,
+    given directly or through a local bound to one. None when unknown."""
+    if isinstance(expr, cst.Name):
+        expr = scope.local_value(expr.value)
+    if isinstance(expr, _LITERALS):
+        return [element.value for element in expr.elements if isinstance(element, cst.Element)]
+    if isinstance(expr, _COMPREHENSIONS):
+        return [expr.elt]
+    return None
+
+
+def is_none(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "None"
+
+
+def is_true(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "True"

@@ -1,0 +1,110 @@
+"""Building the project index: which files, under which module names, from which cache.
+
+Summaries are cached on disk by content hash (``.asynclint_cache/index-v<N>.json`` in the
+project root), so an unchanged project is indexed without parsing; a changed module is
+re-summarised and every module that imports it sees the new facts, because the index
+itself is always rebuilt from the current summaries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from asynclint.analysis.project.index import ProjectIndex, build_index
+from asynclint.analysis.project.modules import module_names
+from asynclint.analysis.project.summary import SUMMARY_FORMAT, Summary, summarize
+from asynclint.version import __version__
+
+CACHE_DIR_NAME = ".asynclint_cache"
+_PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", ".hg")
+
+
+def find_project_root(path: str) -> Optional[Path]:
+    """The nearest directory above ``path`` that looks like a project root."""
+    start = Path(os.path.abspath(path))
+    for directory in [start if start.is_dir() else start.parent, *start.parents]:
+        if any((directory / marker).exists() for marker in _PROJECT_MARKERS):
+            return directory
+    return None
+
+
+class SummaryCache:
+    """``path -> (content hash, summary)``, persisted as one JSON file."""
+
+    def __init__(self, directory: Optional[Path]) -> None:
+        self.file = directory / f"index-v{SUMMARY_FORMAT}.json" if directory else None
+        self.entries: Dict[str, Dict[str, object]] = {}
+        self.dirty = False
+        if self.file is not None:
+            try:
+                data = json.loads(self.file.read_text(encoding="utf-8"))
+                if data.get("asynclint") == __version__:
+                    self.entries = data.get("files", {})
+            except (OSError, ValueError, AttributeError):
+                self.entries = {}
+
+    def summary(self, path: str, content: bytes) -> Optional[Summary]:
+        """The module's summary: the cached one when the content hash matches, else a fresh
+        one (None when the file does not parse), cached for :meth:`save`."""
+        digest = hashlib.sha1(content).hexdigest()
+        entry = self.entries.get(path)
+        if entry is not None and entry.get("hash") == digest:
+            return entry.get("summary")  # type: ignore[return-value]
+        summary = summarize(content)
+        self.entries[path] = {"hash": digest, "summary": summary}
+        self.dirty = True
+        return summary
+
+    def save(self, keep: Iterable[str]) -> None:
+        """Write the cache atomically, with only the entries of ``keep`` (files that vanished
+        drop out); a failure only costs the next run a re-parse."""
+        if self.file is None or not self.dirty:
+            return
+        kept = set(keep)
+        payload = {"asynclint": __version__, "files": {p: e for p, e in self.entries.items() if p in kept}}
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            ignore = self.file.parent / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# created by asynclint\n*\n", encoding="utf-8")
+            handle, temporary = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(payload, out, separators=(",", ":"))
+            os.replace(temporary, self.file)
+        except OSError:
+            pass  # a read-only checkout still gets correct results, just no cache
+
+
+def index_files(paths: Iterable[str], roots: Iterable[str] = (), cache_dir: Optional[Path] = None) -> ProjectIndex:
+    """Summarise every readable, parseable file and build the index."""
+    cache = SummaryCache(cache_dir)
+    root_list = list(roots)
+    summaries: Dict[str, Tuple[List[str], bool, Summary]] = {}
+    for path in paths:
+        absolute = os.path.abspath(path)
+        try:
+            with open(absolute, "rb") as handle:
+                content = handle.read()
+        except OSError:
+            continue
+        summary = cache.summary(absolute, content)
+        if summary is not None:
+            names, is_package = module_names(absolute, root_list)
+            summaries[absolute] = (names, is_package, summary)
+    cache.save(summaries)
+    return build_index(summaries)
+
+
+def index_source(path: str, source: bytes) -> ProjectIndex:
+    """An index of one in-memory module (editor buffers, flake8): same-module facts only."""
+    summary = summarize(source)
+    if summary is None:
+        return build_index({})
+    absolute = os.path.abspath(path)
+    names, is_package = module_names(absolute)
+    return build_index({absolute: (names, is_package, summary)})

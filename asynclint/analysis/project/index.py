@@ -1,0 +1,234 @@
+"""The project index: which callables anywhere in the project are coroutine functions,
+which sync functions block (and through which chain), which names are used as values.
+
+Built once per run from per-module summaries (:mod:`summary`), before any file is
+checked, and shared read-only by every check. Lookups follow imports, re-exports
+(``from .net import download`` in ``__init__.py``, star imports), module-level aliases
+(``fetch = _impl.fetch``) and base classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Set, Tuple
+
+from asynclint.analysis.project.modules import absolute_name
+from asynclint.analysis.project.summary import Summary
+from asynclint.analysis.tables.builtins import TRANSPARENT_DECORATORS
+
+_MAX_HOPS = 12
+
+
+@dataclass(frozen=True)
+class ModuleEntry:
+    name: str
+    is_package: bool
+    path: str
+    summary: Summary
+
+    def absolute(self, ref: str) -> str:
+        """A summary reference (``:name``, ``..pkg.x``, ``requests.get``) made absolute."""
+        if ref.startswith(":"):
+            return f"{self.name}.{ref[1:]}"
+        return absolute_name(ref, self.name, self.is_package)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a qualified name denotes in the project."""
+
+    kind: str  # "module" | "function" | "class" | "method"
+    qualname: str
+    module: ModuleEntry
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ChainLink:
+    caller: str  # qualified name of the sync function making the call
+    callee: str  # qualified name it calls
+    path: str
+    line: int
+    display: str  # how the callee reads in a message: ``open``, ``time.sleep``, ``Store.flush``
+
+
+class ProjectIndex:
+    def __init__(self, modules: Mapping[str, ModuleEntry], paths: Mapping[str, ModuleEntry]) -> None:
+        self.modules = dict(modules)
+        self.by_path = dict(paths)
+        self._values: Optional[FrozenSet[str]] = None
+        self._calls: Optional[Tuple[FrozenSet[str], FrozenSet[str]]] = None
+        self._chains: Dict[str, Optional[Tuple[ChainLink, ...]]] = {}
+        self._resolved: Dict[Tuple[str, int], Optional[Target]] = {}  # checks ask again and again
+
+    # ------------------------------------------------------------------ lookups
+
+    def module_for(self, path: str) -> Optional[ModuleEntry]:
+        return self.by_path.get(path)
+
+    def resolve(self, qualname: str, hops: int = 0) -> Optional[Target]:
+        key = (qualname, hops)
+        if key in self._resolved:
+            return self._resolved[key]
+        found = self._resolved[key] = self._resolve(qualname, hops)
+        return found
+
+    def _resolve(self, qualname: str, hops: int) -> Optional[Target]:
+        if hops > _MAX_HOPS or not qualname:
+            return None
+        parts = qualname.split(".")
+        for cut in range(len(parts), 0, -1):
+            entry = self.modules.get(".".join(parts[:cut]))
+            if entry is not None:
+                return self._inside(entry, parts[cut:], hops)
+        return None
+
+    def _inside(self, entry: ModuleEntry, rest: List[str], hops: int) -> Optional[Target]:
+        if not rest:
+            return Target("module", entry.name, entry)
+        summary = entry.summary
+        name, tail = rest[0], rest[1:]
+        qualname = f"{entry.name}.{name}"
+        if name in summary["functions"]:
+            return Target("function", qualname, entry, summary["functions"][name]) if not tail else None
+        if name in summary["classes"]:
+            if not tail:
+                return Target("class", qualname, entry, summary["classes"][name])
+            return self.method(qualname, tail[0], hops) if len(tail) == 1 else None
+        for table in ("imports", "aliases"):
+            if name in summary[table]:
+                return self.resolve(".".join([entry.absolute(summary[table][name]), *tail]), hops + 1)
+        for star in summary["star"]:
+            found = self.resolve(".".join([entry.absolute(star), *rest]), hops + 1)
+            if found is not None:
+                return found
+        return None
+
+    def method(self, class_qualname: str, name: str, hops: int = 0, seen: Optional[Set[str]] = None) -> Optional[Target]:
+        """A method of a project class, found through its project base classes."""
+        seen = seen if seen is not None else set()
+        target = self.resolve(class_qualname, hops + 1)
+        if target is None or target.kind != "class" or target.qualname in seen:
+            return None
+        seen.add(target.qualname)
+        facts = target.facts
+        if name in facts["methods"]:
+            return Target("method", f"{target.qualname}.{name}", target.module, facts["methods"][name])
+        for base in facts["bases"]:
+            if base != "?":
+                found = self.method(target.module.absolute(base), name, hops + 1, seen)
+                if found is not None:
+                    return found
+        return None
+
+    def attribute_type(self, class_qualname: str, attribute: str) -> Optional[str]:
+        """The constructor assigned to ``self.<attribute>`` in the class (or a project base),
+        prefixed ``await `` when its result was awaited (``self.conn = await connect()``)."""
+        target = self.resolve(class_qualname)
+        if target is None or target.kind != "class":
+            return None
+        constructor = target.facts["attributes"].get(attribute)
+        if constructor is not None:
+            awaited = constructor.startswith("await ")
+            name = target.module.absolute(constructor[len("await "):] if awaited else constructor)
+            return "await " + name if awaited else name
+        for base in target.facts["bases"]:
+            if base != "?":
+                found = self.attribute_type(target.module.absolute(base), attribute)
+                if found:
+                    return found
+        return None
+
+    def has_subclasses(self, class_qualname: str) -> bool:
+        """Whether a class anywhere in the project names ``class_qualname`` as a base."""
+        for entry in self.modules.values():
+            for facts in entry.summary["classes"].values():
+                for base in facts["bases"]:
+                    if base != "?" and self._same_class(entry.absolute(base), class_qualname):
+                        return True
+        return False
+
+    def _same_class(self, name: str, class_qualname: str) -> bool:
+        if name == class_qualname:
+            return True
+        target = self.resolve(name)
+        return target is not None and target.qualname == class_qualname
+
+    # ------------------------------------------------------------------ facts
+
+    def is_coroutine_function(self, qualname: str) -> bool:
+        target = self.resolve(qualname)
+        return target is not None and is_coroutine_target(target)
+
+    def is_value(self, name: str) -> bool:
+        """Whether ``name`` is used as a value (not only called) anywhere in the project."""
+        if self._values is None:
+            self._values = frozenset(n for e in self.modules.values() for n in e.summary["values"])
+        return name in self._values
+
+    def only_dropped_calls(self, name: str) -> bool:
+        """Whether every call of something named ``name`` anywhere in the project (a function
+        or a method of that name, by name only) is a statement outside coroutines whose result
+        is dropped, and there is at least one: no caller awaits it or uses what it returns."""
+        if self._calls is None:
+            dropped = frozenset(n for e in self.modules.values() for n in e.summary["dropped_calls"])
+            other = frozenset(n for e in self.modules.values() for n in e.summary["other_calls"])
+            self._calls = dropped, other
+        return name in self._calls[0] and name not in self._calls[1]
+
+    def blocking_chain(self, qualname: str, blocking: Mapping[str, str], depth: int) -> Optional[Tuple[ChainLink, ...]]:
+        """How a project sync function reaches a blocking call: the calls from it to the
+        first call found in ``blocking`` (qualified name -> rule), at most ``depth`` deep."""
+        return self._chain(qualname, blocking, depth, frozenset())
+
+    def _chain(self, qualname: str, blocking: Mapping[str, str], depth: int, stack: FrozenSet[str]) -> Optional[Tuple[ChainLink, ...]]:
+        key = f"{qualname}@{depth}@{id(blocking)}"  # tables are long-lived (blocking.helper_table)
+        if key in self._chains:
+            return self._chains[key]
+        target = self.resolve(qualname)
+        result: Optional[Tuple[ChainLink, ...]] = None
+        if target is not None and target.kind in ("function", "method") and target.facts.get("kind") == "sync":
+            calls = [(target.module.absolute(ref), line) for ref, line in target.facts.get("calls", ())]
+            for callee, line in calls:
+                if callee in blocking:
+                    display = callee[len("builtins."):] if callee.startswith("builtins.") else callee
+                    result = (ChainLink(target.qualname, callee, target.module.path, line, display),)
+                    break
+            if result is None and depth > 1:
+                for callee, line in calls:
+                    if callee in stack or callee == target.qualname:
+                        continue
+                    rest = self._chain(callee, blocking, depth - 1, stack | {target.qualname})
+                    if rest:
+                        helper = self.resolve(callee)  # it resolved, or it would have no chain
+                        assert helper is not None
+                        display = helper.qualname[len(helper.module.name) + 1:]
+                        result = (ChainLink(target.qualname, callee, target.module.path, line, display), *rest)
+                        break
+        self._chains[key] = result
+        return result
+
+
+def is_coroutine_target(target: Target) -> bool:
+    if target.kind not in ("function", "method") or target.facts.get("kind") != "async":
+        return False
+    return all(_transparent(decorator) for decorator in target.facts.get("decorators", ()))
+
+
+def _transparent(decorator: str) -> bool:
+    return decorator.replace("builtins.", "", 1) in TRANSPARENT_DECORATORS
+
+
+def build_index(summaries: Mapping[str, Tuple[List[str], bool, Summary]]) -> ProjectIndex:
+    """``path -> (module names, is_package, summary)`` to an index."""
+    modules: Dict[str, ModuleEntry] = {}
+    paths: Dict[str, ModuleEntry] = {}
+    for path, (names, is_package, summary) in sorted(summaries.items()):
+        primary = ModuleEntry(names[0], is_package, path, summary)
+        paths[path] = primary
+        for name in names:
+            modules.setdefault(name, primary if name == names[0] else ModuleEntry(name, is_package, path, summary))
+    return ProjectIndex(modules, paths)
+
+
+EMPTY_INDEX = ProjectIndex({}, {})

@@ -1,0 +1,86 @@
+"""What an ``except`` clause catches, by qualified name.
+
+Exception types are compared by qualified name (``asyncio.TimeoutError`` after ``import
+asyncio as aio`` too, ``CancelledError`` after ``from asyncio import CancelledError``).
+"""
+
+from __future__ import annotations
+
+from typing import FrozenSet, Optional, Tuple
+
+import libcst as cst
+
+from asynclint.analysis.python.scope import ScopeTracker
+
+BUILTIN_TIMEOUT_ERROR = "builtins.TimeoutError"
+# The timeout error ``wait_for``/``as_completed`` raise before 3.11, where it became an alias of
+# the builtin: ``except TimeoutError`` does not catch it on 3.10 and older.
+ASYNCIO_TIMEOUT_ERRORS: FrozenSet[str] = frozenset(
+    {
+        "asyncio.TimeoutError",
+        "asyncio.exceptions.TimeoutError",
+        "asyncio.tasks.TimeoutError",
+        "concurrent.futures.TimeoutError",
+        "concurrent.futures._base.TimeoutError",
+    }
+)
+TIMEOUT_ERRORS: FrozenSet[str] = ASYNCIO_TIMEOUT_ERRORS | {BUILTIN_TIMEOUT_ERROR}
+# ``asyncio.CancelledError`` (a ``BaseException`` since 3.8, no longer the one of
+# ``concurrent.futures``).
+CANCELLED_ERRORS: FrozenSet[str] = frozenset(
+    {"asyncio.CancelledError", "asyncio.exceptions.CancelledError", "asyncio.tasks.CancelledError"}
+)
+BASE_EXCEPTION = "builtins.BaseException"
+# Handlers that also catch everything a more specific one would (``except Exception`` does not
+# catch ``CancelledError``, but does catch every timeout error).
+CATCH_ALL: FrozenSet[str] = frozenset({"builtins.Exception", BASE_EXCEPTION})
+# What a handler after ``async with asyncio.TaskGroup()`` can still match: the group itself
+# (``ExceptionGroup`` is an ``Exception``), ``KeyboardInterrupt``/``SystemExit`` (re-raised
+# unwrapped), and ``CancelledError`` (the group's own cancellation is never wrapped).
+TASK_GROUP_ESCAPES: FrozenSet[str] = (
+    CANCELLED_ERRORS
+    | CATCH_ALL
+    | frozenset(
+        {
+            "builtins.BaseExceptionGroup",
+            "builtins.ExceptionGroup",
+            "builtins.KeyboardInterrupt",
+            "builtins.SystemExit",
+            "exceptiongroup.BaseExceptionGroup",
+            "exceptiongroup.ExceptionGroup",
+        }
+    )
+)
+
+
+# Calls that never return: they raise (or end the process), like a ``raise`` statement.
+RAISING_CALLS: FrozenSet[str] = frozenset(
+    {"pytest.fail", "pytest.skip", "pytest.xfail", "pytest.exit", "sys.exit", "os._exit", "os.abort"}
+)
+
+
+def handler_types(handler: cst.ExceptHandler, scope: ScopeTracker) -> Optional[Tuple[Optional[str], ...]]:
+    """The qualified names a handler catches (None for a bare ``except:``; an element is None
+    when it cannot be resolved, such as a variable holding a tuple of types)."""
+    if handler.type is None:
+        return None
+    kind = handler.type
+    elements = [element.value for element in kind.elements] if isinstance(kind, cst.Tuple) else [kind]
+    return tuple(scope.qualified_name(element) for element in elements)
+
+
+def catches_any(handler: cst.ExceptHandler, names: FrozenSet[str], scope: ScopeTracker) -> bool:
+    """The handler names one of ``names`` explicitly (a bare ``except:`` does not count)."""
+    types = handler_types(handler, scope)
+    return types is not None and any(name in names for name in types)
+
+
+def catches_cancellation(handler: cst.ExceptHandler, scope: ScopeTracker) -> bool:
+    """A bare ``except:``, ``except BaseException`` or ``except asyncio.CancelledError``:
+    the handlers that stop a task's cancellation (``except Exception`` does not, since 3.8)."""
+    return handler.type is None or catches_any(handler, CANCELLED_ERRORS | {BASE_EXCEPTION}, scope)
+
+
+def catches_timeout(handler: cst.ExceptHandler, scope: ScopeTracker) -> bool:
+    """The handler names a timeout error (any spelling); broader handlers do not count."""
+    return catches_any(handler, TIMEOUT_ERRORS, scope)

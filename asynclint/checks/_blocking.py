@@ -1,0 +1,112 @@
+"""The check bases the blocking rules share: a call of the blocking table whose rule is the
+check's ``CODE``, reported when the nearest enclosing function is a coroutine."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from asynclint.analysis.asyncio.blocking import (
+    blocking_call,
+    blocking_with,
+    non_blocking_switch,
+)
+from asynclint.analysis.python.functions import suspends
+from asynclint.analysis.python.receivers import built
+from asynclint.analysis.tables.blocking_calls import WITH_ACROSS_AWAIT
+from asynclint.check import Check
+from asynclint.fixes import NodeFix, awaited, module_ref, replace
+
+
+class BlockingCallCheck(Check):
+    """Reports the calls of :data:`BLOCKING_CALLS` whose rule is this check's ``CODE``,
+    when the nearest enclosing function is a coroutine."""
+
+    # Rules whose calls may be moved to a thread as they are (``to_thread``, an unsafe fix).
+    OFFLOAD = False
+    _statement_value: Optional[cst.BaseExpression] = None
+
+    def fix(self, call: cst.Call) -> Optional[NodeFix]:
+        """The fix of a blocking call that is the whole value of a statement (``f(x)``,
+        ``y = f(x)``, ``return f(x)``)."""
+        return self.to_thread(call) if self.OFFLOAD else None
+
+    def to_thread(self, call: cst.Call) -> Optional[NodeFix]:
+        """``f(args)`` -> ``await asyncio.to_thread(f, args)`` (Python 3.9+)."""
+        asyncio = module_ref(self.scope, "asyncio")
+        if asyncio is None or self.context.target_version < (3, 9):
+            return None
+        comma = cst.Comma(whitespace_after=_next_argument_space(call)) if call.args else cst.MaybeSentinel.DEFAULT
+        moved = call.with_changes(func=asyncio.attribute("to_thread"), args=[cst.Arg(call.func, comma=comma), *call.args])
+        return replace(call, awaited(moved), asyncio.header)
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self._statement_value = node.value
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._statement_value = node.value
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._statement_value = node.value
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self._statement_value = node.value
+
+    def visit_Call(self, node: cst.Call) -> None:
+        function = self.scope.function
+        if function is None or not function.is_async:
+            return
+        found = blocking_call(node, self.scope, self.context.index)
+        if found is None or found.code != self.CODE:
+            return
+        switch = non_blocking_switch(found.receiver)
+        if switch is not None and self._switched(node, function.node, switch):
+            return  # e.g. ``sock.setblocking(False)``: a non-blocking socket
+        self.report(
+            node,
+            variant=found.variant,
+            fix=self.fix(node) if node is self._statement_value else None,
+            call=self.context.code(node.func),
+            function=function.function_name,
+            replacement=found.replacement,
+        )
+
+    def _switched(self, call: cst.Call, function: cst.CSTNode, switch: str) -> bool:
+        """Whether the receiver may be in non-blocking mode: ``switch`` is called in this
+        function, or anywhere in the class for a ``self.attr`` receiver (set up in ``__init__``)."""
+        if switch in self.context.usage(function).attributes:
+            return True
+        receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
+        owner = self.scope.self_class(receiver.value) if isinstance(receiver, cst.Attribute) else None
+        return owner is not None and switch in self.context.usage(owner.node).attributes
+
+
+def _next_argument_space(call: cst.Call) -> cst.BaseParenthesizableWhitespace:
+    """After ``f,`` in ``to_thread(f, ...)``: a space, or a line break when the arguments
+    start on their own line (so that ``f`` gets a line of its own, without the comment)."""
+    before = call.whitespace_before_args
+    if isinstance(before, cst.ParenthesizedWhitespace):
+        return before.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
+    return cst.SimpleWhitespace(" ")
+
+
+class BlockingWithCheck(BlockingCallCheck):
+    """Also reports a sync ``with obj:`` inside a coroutine when ``obj``'s type blocks on
+    enter or exit (:data:`BLOCKING_WITH`): an executor waits for its jobs; a threading lock
+    held across an ``await`` (:data:`WITH_ACROSS_AWAIT`) waits for its holder."""
+
+    def visit_With(self, node: cst.With) -> None:
+        if node.asynchronous is not None:
+            return
+        function = self.scope.function
+        if function is None or not function.is_async:
+            return
+        for item in node.items:
+            receiver = built(item.item, self.scope, self.context.index)
+            found = blocking_with(receiver) if receiver is not None else None
+            if found is None or found[0] != self.CODE:
+                continue
+            if found[1] in WITH_ACROSS_AWAIT and not suspends(node.body):
+                continue
+            self.report(item.item, variant=found[1], obj=self.context.code(item.item), function=function.function_name)
