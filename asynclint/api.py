@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, List, Optional, Union
+from typing import Any, Callable
 
 from asynclint.analysis.project.build import (
     CACHE_DIR_NAME,
@@ -33,14 +34,14 @@ _CHUNK = 8
 
 @dataclass
 class LintResult:
-    diagnostics: List[Diagnostic] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0
     internal_errors: int = 0
     indexed_files: int = 0
     index_seconds: float = 0.0
 
 
-def resolve_config(config_path: Optional[Path] = None, start: Optional[Path] = None) -> Config:
+def resolve_config(config_path: Path | None = None, start: Path | None = None) -> Config:
     """An explicit config file, or the nearest ``pyproject.toml`` with ``[tool.asynclint]``."""
     catalog = load_catalog()
     path = config_path or find_config_file((start or Path.cwd()).resolve())
@@ -50,12 +51,12 @@ def resolve_config(config_path: Optional[Path] = None, start: Optional[Path] = N
 
 
 def lint_source(
-    source: Union[str, bytes],
+    source: str | bytes,
     path: str = "<string>",
-    config: Optional[Config] = None,
+    config: Config | None = None,
     honour_noqa: bool = True,
-    index: Optional[ProjectIndex] = None,
-) -> List[Diagnostic]:
+    index: ProjectIndex | None = None,
+) -> list[Diagnostic]:
     """Lint one in-memory source; the entry point for the flake8 plugin and the server.
     Without ``index`` (or when it does not cover ``path``), only same-module facts are used."""
     options = LintOptions.create(load_catalog(), config or Config(), honour_noqa, index)
@@ -63,7 +64,7 @@ def lint_source(
 
 
 def lint_paths(
-    paths: Iterable[str], config: Optional[Config] = None, jobs: Optional[int] = None, use_cache: bool = True
+    paths: Iterable[str], config: Config | None = None, jobs: int | None = None, use_cache: bool = True
 ) -> LintResult:
     """Lint files and directories. Only they are reported on, but the project index covers
     the whole project they belong to, so that cross-module facts hold when pre-commit
@@ -84,14 +85,14 @@ def lint_paths(
 
 @dataclass
 class FixResult:
-    files: List[FileFix] = field(default_factory=list)
+    files: list[FileFix] = field(default_factory=list)
     internal_errors: int = 0
 
 
 def fix_paths(
     paths: Iterable[str],
-    config: Optional[Config] = None,
-    jobs: Optional[int] = None,
+    config: Config | None = None,
+    jobs: int | None = None,
     use_cache: bool = True,
     unsafe: bool = False,
     write: bool = True,
@@ -109,7 +110,7 @@ def fix_paths(
     return result
 
 
-def build_project_index(paths: List[str], files: List[str], config: Config, use_cache: bool = True) -> ProjectIndex:
+def build_project_index(paths: list[str], files: list[str], config: Config, use_cache: bool = True) -> ProjectIndex:
     root = config.root or (find_project_root(paths[0]) if paths else None)
     to_index = files if root is None else discover([str(root)], config) + files
     base = config.root or Path.cwd()
@@ -121,7 +122,7 @@ def build_project_index(paths: List[str], files: List[str], config: Config, use_
 Task = Callable[[str, Any], Any]  # lint_file or fix_file: (path, options) -> result
 
 
-def _run(files: List[str], options: Any, jobs: int, task: Task = lint_file) -> List[Any]:
+def _run(files: list[str], options: Any, jobs: int, task: Task = lint_file) -> list[Any]:
     if jobs <= 1 or len(files) <= 1:
         return [task(path, options) for path in files]
     workers = min(jobs, (len(files) + _CHUNK - 1) // _CHUNK) or 1
@@ -131,7 +132,7 @@ def _run(files: List[str], options: Any, jobs: int, task: Task = lint_file) -> L
         return list(pool.map(_in_worker, files, chunksize=_CHUNK))
 
 
-_worker: Optional[tuple] = None
+_worker: tuple | None = None
 
 
 def _init_worker(task: Task, options: Any) -> None:

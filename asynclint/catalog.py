@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import re
 import string
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Any
 
 from asynclint import _toml
 from asynclint.config import Config, ConfigError, parse_table
@@ -55,9 +56,9 @@ class CatalogError(Exception):
 class Example:
     title: str
     code: str
-    config: Optional[Config] = None  # the settings the example is linted with
+    config: Config | None = None  # the settings the example is linted with
     config_toml: str = ""  # the same settings as ``[tool.asynclint]`` text, for the docs
-    fixed: Optional[str] = None  # what ``asynclint fix --unsafe-fixes`` makes of a bad example
+    fixed: str | None = None  # what ``asynclint fix --unsafe-fixes`` makes of a bad example
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class Template:
     suggestion: str
     fields: frozenset
 
-    def render(self, fields: Mapping[str, object]) -> Tuple[str, str]:
+    def render(self, fields: Mapping[str, object]) -> tuple[str, str]:
         return self.message.format_map(fields), self.suggestion.format_map(fields)
 
 
@@ -85,8 +86,8 @@ class Docs:
     why: str
     fix: str
     traps: str
-    seeds: Tuple[str, ...]
-    references: Tuple[str, ...]
+    seeds: tuple[str, ...]
+    references: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -99,11 +100,11 @@ class Rule:
     template: Template
     variants: Mapping[str, Template]
     docs: Docs
-    bad: Tuple[Example, ...]
-    good: Tuple[Example, ...]
-    fix: Optional[FixInfo] = None
+    bad: tuple[Example, ...]
+    good: tuple[Example, ...]
+    fix: FixInfo | None = None
 
-    def render(self, variant: Optional[str], fields: Mapping[str, object]) -> Tuple[str, str]:
+    def render(self, variant: str | None, fields: Mapping[str, object]) -> tuple[str, str]:
         """Return ``(message, suggestion)`` for a finding."""
         template = self.template if variant is None else self.variants[variant]
         return template.render(fields)
@@ -116,14 +117,14 @@ def rules_dir() -> Path:
     return shipped if shipped.is_dir() else package.parent / "rules"
 
 
-@lru_cache(maxsize=None)
-def load_catalog(directory: Optional[Path] = None) -> Dict[str, Rule]:
+@cache
+def load_catalog(directory: Path | None = None) -> dict[str, Rule]:
     """Load every rule, keyed by code, sorted by code."""
     directory = directory or rules_dir()
     if not directory.is_dir():
         raise CatalogError(f"rule catalog directory not found: {directory}")
-    rules: Dict[str, Rule] = {}
-    names: Dict[str, str] = {}
+    rules: dict[str, Rule] = {}
+    names: dict[str, str] = {}
     for path in sorted(directory.glob("*.toml")):
         rule = load_rule(path)
         if rule.code in rules:
@@ -238,7 +239,7 @@ def _template(where: str, message: str, suggestion: str) -> Template:
     return Template(message.strip(), suggestion.strip(), frozenset(fields))
 
 
-def _examples(where: str, kind: str, items: List[Any]) -> Tuple[Example, ...]:
+def _examples(where: str, kind: str, items: list[Any]) -> tuple[Example, ...]:
     examples = []
     for index, item in enumerate(items):
         if not isinstance(item, dict):
@@ -281,7 +282,7 @@ def _toml_value(value: Any, where: str) -> str:
     raise CatalogError(f"{where} config: cannot show {value!r} in the docs")
 
 
-def find_rule(catalog: Mapping[str, Rule], key: str) -> Optional[Rule]:
+def find_rule(catalog: Mapping[str, Rule], key: str) -> Rule | None:
     """Look a rule up by code (any case) or by name."""
     rule = catalog.get(key.upper())
     if rule is not None:
@@ -319,7 +320,11 @@ def render_markdown(rule: Rule) -> str:
     parts += ["## How to fix", "", rule.docs.fix, ""]
     if rule.fix is not None:
         safe = rule.fix.applicability == Applicability.SAFE
-        safety = "It is safe: `asynclint fix` applies it." if safe else "It is unsafe: only `asynclint fix --unsafe-fixes` applies it."
+        safety = (
+            "It is safe: `asynclint fix` applies it."
+            if safe
+            else "It is unsafe: only `asynclint fix --unsafe-fixes` applies it."
+        )
         parts += ["## Fix safety", "", f"Automatic fix: {rule.fix.title}. {safety}", "", rule.fix.reason, ""]
     if rule.docs.traps:
         parts += ["## What is not flagged", "", rule.docs.traps, ""]

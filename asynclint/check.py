@@ -10,8 +10,9 @@ replacements and imports); the catalog's ``[fix]`` section titles it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Dict, Iterator, List, Optional, Tuple
+from typing import Any, ClassVar
 
 import libcst as cst
 
@@ -28,9 +29,9 @@ class Finding:
 
     code: str
     node: cst.CSTNode
-    variant: Optional[str]
-    fields: Dict[str, Any]
-    fix: Optional[NodeFix] = None
+    variant: str | None
+    fields: dict[str, Any]
+    fix: NodeFix | None = None
 
 
 @dataclass
@@ -42,12 +43,12 @@ class FileContext:
     symbols: ModuleSymbols
     scope: ScopeTracker
     index: ProjectIndex = EMPTY_INDEX
-    target_version: Tuple[int, int] = (3, 9)
+    target_version: tuple[int, int] = (3, 9)
     helper_depth: int = 3
     # ``blocking-calls`` of the configuration: (fnmatch pattern, advice) pairs (AIO210)
-    blocking_calls: Tuple[Tuple[str, str], ...] = ()
-    findings: List[Finding] = field(default_factory=list)
-    _usage: Dict[int, Usage] = field(default_factory=dict)
+    blocking_calls: tuple[tuple[str, str], ...] = ()
+    findings: list[Finding] = field(default_factory=list)
+    _usage: dict[int, Usage] = field(default_factory=dict)
 
     def usage(self, scope_node: cst.CSTNode) -> Usage:
         """How names are used in ``scope_node`` (computed once per scope, on demand)."""
@@ -77,7 +78,7 @@ class Check(cst.BatchableCSTVisitor):
         self.scope = context.scope
 
     def report(
-        self, node: cst.CSTNode, variant: Optional[str] = None, *, fix: Optional[NodeFix] = None, **fields: Any
+        self, node: cst.CSTNode, variant: str | None = None, *, fix: NodeFix | None = None, **fields: Any
     ) -> None:
         self.context.findings.append(Finding(self.CODE, node, variant, fields, fix))
 
@@ -89,14 +90,14 @@ class LocalBindings:
 
     def __init__(self, context: FileContext) -> None:
         self.context = context
-        self._bound: Dict[cst.FunctionDef, List[Tuple[str, cst.Call]]] = {}
+        self._bound: dict[cst.FunctionDef, list[tuple[str, cst.Call]]] = {}
 
     def remember(self, name: str, call: cst.Call) -> None:
         function = self.context.scope.function
         if function is not None and isinstance(function.node, cst.FunctionDef):
             self._bound.setdefault(function.node, []).append((name, call))
 
-    def unused(self, function: cst.FunctionDef) -> Iterator[Tuple[str, cst.Call]]:
+    def unused(self, function: cst.FunctionDef) -> Iterator[tuple[str, cst.Call]]:
         """The bindings of ``function`` whose name is never used again (call on leave)."""
         bound = self._bound.pop(function, None)
         if bound:

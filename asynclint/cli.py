@@ -10,8 +10,8 @@ import collections
 import dataclasses
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple
 
 import click
 
@@ -27,12 +27,12 @@ from asynclint.version import __version__
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def _split(values: Sequence[str]) -> List[str]:
+def _split(values: Sequence[str]) -> list[str]:
     """``--select AIO1,AIO2 --select AIO300`` -> ``[AIO1, AIO2, AIO300]``."""
     return [item.strip() for value in values for item in value.split(",") if item.strip()]
 
 
-def _fail(message: str) -> "click.exceptions.Exit":
+def _fail(message: str) -> click.exceptions.Exit:
     click.echo(f"asynclint: error: {message}", err=True)
     return click.exceptions.Exit(EXIT_ERROR)
 
@@ -45,14 +45,25 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--select", multiple=True, metavar="CODES", help="Only these rules (codes, prefixes such as AIO2, or names).")
+@click.option(
+    "--select", multiple=True, metavar="CODES", help="Only these rules (codes, prefixes such as AIO2, or names)."
+)
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Rules to enable on top of the selection.")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Rules to switch off.")
 @click.option(
-    "--format", "output_format", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True,
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(RENDERERS)),
+    default="text",
+    show_default=True,
     help="Output format.",
 )
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config file to use instead of the nearest pyproject.toml.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Config file to use instead of the nearest pyproject.toml.",
+)
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule instead of the findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
@@ -60,26 +71,27 @@ def cli() -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the project index cache (.asynclint_cache).")
 @click.option(
-    "--target-version", metavar="pyXY",
+    "--target-version",
+    metavar="pyXY",
     help="Oldest Python the code supports, e.g. py311 (overrides the config's target-version).",
 )
 @click.option("--fix", is_flag=True, help="Apply the safe automatic fixes, then report what remains.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply unsafe fixes too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them (exit 1 if any).")
 def check(
-    paths: Tuple[str, ...],
-    select: Tuple[str, ...],
-    extend_select: Tuple[str, ...],
-    ignore: Tuple[str, ...],
+    paths: tuple[str, ...],
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
     output_format: str,
-    config_path: Optional[Path],
+    config_path: Path | None,
     statistics: bool,
     quiet: bool,
-    jobs: Optional[int],
+    jobs: int | None,
     no_color: bool,
     exit_zero: bool,
     no_cache: bool,
-    target_version: Optional[str],
+    target_version: str | None,
     fix: bool = False,
     unsafe_fixes: bool = False,
     diff: bool = False,
@@ -101,7 +113,9 @@ def check(
     if fix or diff:
         result = _after_fixes(fixed.files, fixed.internal_errors)
         if diff:  # stdout holds the patch only
-            raise click.exceptions.Exit(EXIT_ERROR if result.internal_errors else int(any(f.changed for f in fixed.files)))
+            raise click.exceptions.Exit(
+                EXIT_ERROR if result.internal_errors else int(any(f.changed for f in fixed.files))
+            )
     colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     diagnostics = result.diagnostics
     # Machine formats are always rendered (a clean run is still a valid document) and never
@@ -118,7 +132,7 @@ def check(
     raise click.exceptions.Exit(EXIT_FINDINGS if diagnostics and not exit_zero else EXIT_CLEAN)
 
 
-def _after_fixes(files: List[FileFix], internal_errors: int) -> LintResult:
+def _after_fixes(files: list[FileFix], internal_errors: int) -> LintResult:
     """Report files left untouched; what remains, as a lint result."""
     failures = [f for f in files if f.failure is not None]
     for failed in failures:
@@ -127,7 +141,7 @@ def _after_fixes(files: List[FileFix], internal_errors: int) -> LintResult:
     return LintResult(diagnostics, len(files), internal_errors + len(failures))
 
 
-def _print_diff(files: List[FileFix], quiet: bool) -> None:
+def _print_diff(files: list[FileFix], quiet: bool) -> None:
     for file_fix in files:
         click.echo(file_fix.diff(), nl=False)
     if not quiet:
@@ -153,16 +167,17 @@ cli.add_command(
 )
 
 
-def _summary(diagnostics: List[Diagnostic], files: int) -> str:
+def _summary(diagnostics: list[Diagnostic], files: int) -> str:
     checked = f"{files} file{'s' if files != 1 else ''} checked"
     if not diagnostics:
         return f"All checks passed ({checked})."
     affected = len({d.path for d in diagnostics})
     count = len(diagnostics)
-    return f"Found {count} problem{'s' if count != 1 else ''} in {affected} file{'s' if affected != 1 else ''} ({checked})."
+    problems = f"{count} problem{'s' if count != 1 else ''}"
+    return f"Found {problems} in {affected} file{'s' if affected != 1 else ''} ({checked})."
 
 
-def _statistics(diagnostics: List[Diagnostic]) -> str:
+def _statistics(diagnostics: list[Diagnostic]) -> str:
     counts = collections.Counter((d.code, d.name) for d in diagnostics)
     return "".join(f"{count:>5}  {code}  {name}\n" for (code, name), count in sorted(counts.items()))
 
@@ -197,8 +212,10 @@ def explain(rule: str) -> None:
 
 @cli.command()
 @click.option("--tcp", metavar="HOST:PORT", help="Listen on a TCP socket instead of stdio (for debugging).")
-@click.option("--stdio", is_flag=True, help="Speak LSP over stdin/stdout (the default; accepted for editors that pass it).")
-def server(tcp: Optional[str], stdio: bool) -> None:
+@click.option(
+    "--stdio", is_flag=True, help="Speak LSP over stdin/stdout (the default; accepted for editors that pass it)."
+)
+def server(tcp: str | None, stdio: bool) -> None:
     """Run the language server for editors (LSP over stdio by default)."""
     address = None
     if tcp is not None:

@@ -10,20 +10,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from contextlib import contextmanager, nullcontext
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import (
-    Collection,
-    ContextManager,
-    Dict,
-    Iterable,
-    Iterator,
-    List,
-    Mapping,
     NamedTuple,
-    Optional,
-    Sequence,
-    Set,
-    Tuple,
 )
 
 import libcst as cst
@@ -32,15 +22,15 @@ from libcst._nodes.internal import CodegenState
 from asynclint.diagnostics import Applicability, Edit, Fix
 from asynclint.fixes import NodeFix, Replacement
 
-Position = Tuple[int, int]  # 1-based line, 0-based column (code points)
-Span = Tuple[Position, Position]
+Position = tuple[int, int]  # 1-based line, 0-based column (code points)
+Span = tuple[Position, Position]
 
 
 class Generated(NamedTuple):
     """Where a node's whole generated text lies, and the indentation it was generated in."""
 
     span: Span
-    indent: Tuple[str, ...]
+    indent: tuple[str, ...]
 
 
 class _Located(Exception):
@@ -69,10 +59,10 @@ class _TargetedCodegen(CodegenState):
         self.whole_ids = {id(node) for node in whole}
         self.watched = self.target_ids | self.whole_ids
         self.stop_early = stop_early
-        self.spans: Dict[cst.CSTNode, Span] = {}
-        self.generated: Dict[cst.CSTNode, Generated] = {}
-        self._starts: Dict[int, Position] = {}
-        self._whole_starts: Dict[int, Tuple[Position, Tuple[str, ...]]] = {}
+        self.spans: dict[cst.CSTNode, Span] = {}
+        self.generated: dict[cst.CSTNode, Generated] = {}
+        self._starts: dict[int, Position] = {}
+        self._whole_starts: dict[int, tuple[Position, tuple[str, ...]]] = {}
         self._consumed = 0
         self._line = 1
         self._column = 0
@@ -115,9 +105,9 @@ class _TargetedCodegen(CodegenState):
         self,
         node: cst.CSTNode,
         *,
-        start_node: Optional[cst.CSTNode] = None,
-        end_node: Optional[cst.CSTNode] = None,
-    ) -> ContextManager[None]:
+        start_node: cst.CSTNode | None = None,
+        end_node: cst.CSTNode | None = None,
+    ) -> AbstractContextManager[None]:
         if id(node) not in self.target_ids or start_node is not None or end_node is not None:
             return _NOT_RECORDED  # cheaper than entering a generator for every node
         return self._record(node)
@@ -129,15 +119,15 @@ class _TargetedCodegen(CodegenState):
         self.spans[node] = (start, self._here())
 
 
-def locate(module: cst.Module, targets: Collection[cst.CSTNode]) -> Tuple[Dict[cst.CSTNode, Span], str]:
+def locate(module: cst.Module, targets: Collection[cst.CSTNode]) -> tuple[dict[cst.CSTNode, Span], str]:
     """Spans of ``targets`` (without surrounding whitespace where libcst knows it) and the code."""
     spans, _, code = locate_all(module, targets)
     return spans, code
 
 
 def locate_all(
-    module: cst.Module, targets: Collection[cst.CSTNode], whole: Collection[cst.CSTNode] = (), source: Optional[str] = None
-) -> Tuple[Dict[cst.CSTNode, Span], Dict[cst.CSTNode, Generated], str]:
+    module: cst.Module, targets: Collection[cst.CSTNode], whole: Collection[cst.CSTNode] = (), source: str | None = None
+) -> tuple[dict[cst.CSTNode, Span], dict[cst.CSTNode, Generated], str]:
     """:func:`locate`, plus the whole generated text of the ``whole`` nodes (in one pass).
 
     ``source``, the text ``module`` was parsed from, lets the generation stop after the
@@ -157,7 +147,7 @@ def locate_all(
     return state.spans, state.generated, "".join(state.tokens)
 
 
-def generate(node: cst.CSTNode, module: cst.Module, indent: Tuple[str, ...]) -> str:
+def generate(node: cst.CSTNode, module: cst.Module, indent: tuple[str, ...]) -> str:
     """The text ``node`` generates where the indentation is ``indent`` (see :class:`Generated`)."""
     state = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
     state.indent_tokens.extend(indent)
@@ -176,9 +166,9 @@ class FixRenderer:
         self.code = code
         self.generated = generated
         self._line_starts = [0] + [match.end() for match in _NEWLINE.finditer(code)]
-        self._present: Optional[Set[str]] = None  # module-level lines, read when a fix needs them
+        self._present: set[str] | None = None  # module-level lines, read when a fix needs them
 
-    def render(self, fix: NodeFix, title: str, applicability: Applicability) -> Optional[Fix]:
+    def render(self, fix: NodeFix, title: str, applicability: Applicability) -> Fix | None:
         """The fix as edits, or None when a replaced node was not located (never guess)
         or the new code cannot be generated: a broken fix must not cost the finding."""
         try:
@@ -186,8 +176,8 @@ class FixRenderer:
         except Exception:  # noqa: BLE001 - e.g. a node built with invalid children
             return None
 
-    def _render(self, fix: NodeFix, title: str, applicability: Applicability) -> Optional[Fix]:
-        edits: List[Edit] = []
+    def _render(self, fix: NodeFix, title: str, applicability: Applicability) -> Fix | None:
+        edits: list[Edit] = []
         for old, new in fix.changes:
             found = self.generated.get(old)
             if found is None:
@@ -206,12 +196,12 @@ class FixRenderer:
     def _offset(self, line: int, column: int) -> int:
         return min(self._line_starts[line - 1] + column, len(self.code))
 
-    def _position(self, offset: int) -> Tuple[int, int]:
+    def _position(self, offset: int) -> tuple[int, int]:
         """1-based line and column of an offset."""
         line = bisect.bisect_right(self._line_starts, offset)
         return line, offset - self._line_starts[line - 1] + 1
 
-    def _replacement(self, found: Generated, new: Replacement) -> Optional[Edit]:
+    def _replacement(self, found: Generated, new: Replacement) -> Edit | None:
         (start_line, start_column), (end_line, end_column) = found.span
         start, end = self._offset(start_line, start_column), self._offset(end_line, end_column)
         nodes = [new] if isinstance(new, cst.CSTNode) else list(new)
@@ -221,7 +211,7 @@ class FixRenderer:
             text = text[: -len(self.module.default_newline)] if text.endswith(self.module.default_newline) else text
         return self._narrowed(start, end, text)
 
-    def _narrowed(self, start: int, end: int, text: str) -> Optional[Edit]:
+    def _narrowed(self, start: int, end: int, text: str) -> Edit | None:
         """The edit replacing ``code[start:end]`` by ``text``, without their common ends."""
         old = self.code[start:end]
         if old == text:
@@ -231,7 +221,7 @@ class FixRenderer:
         end_line, end_column = self._position(end - suffix)
         return Edit(line, column, end_line, end_column, text[prefix : len(text) - suffix])
 
-    def _header_edit(self, header: Sequence[str]) -> Optional[Edit]:
+    def _header_edit(self, header: Sequence[str]) -> Edit | None:
         if not header:
             return None
         if self._present is None:
@@ -260,7 +250,7 @@ class FixRenderer:
         return Edit(line, column, line, column, text)
 
 
-def common_ends(old: str, new: str) -> Tuple[int, int]:
+def common_ends(old: str, new: str) -> tuple[int, int]:
     """How many characters ``old`` and ``new`` share at the start, then at the end (the two
     never overlap): an edit turning one into the other need not touch them."""
     prefix = 0
@@ -273,19 +263,22 @@ def common_ends(old: str, new: str) -> Tuple[int, int]:
     return prefix, suffix
 
 
-def header_anchor(module: cst.Module) -> Tuple[Optional[cst.CSTNode], bool]:
+def header_anchor(module: cst.Module) -> tuple[cst.CSTNode | None, bool]:
     """Where module-level lines go: after the last import of the module's leading imports
     (after its docstring and ``__future__`` imports when there are no others), else before
     the first statement. Returns (statement, after it?)."""
-    last: Optional[cst.CSTNode] = None
+    last: cst.CSTNode | None = None
     for index, statement in enumerate(module.body):
         if not isinstance(statement, cst.SimpleStatementLine):
             break
         small = statement.body
         if all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in small):
             last = statement
-        elif index == 0 and len(small) == 1 and isinstance(small[0], cst.Expr) and isinstance(
-            small[0].value, (cst.SimpleString, cst.ConcatenatedString)
+        elif (
+            index == 0
+            and len(small) == 1
+            and isinstance(small[0], cst.Expr)
+            and isinstance(small[0].value, (cst.SimpleString, cst.ConcatenatedString))
         ):
             last = statement  # the docstring
         else:
@@ -295,9 +288,9 @@ def header_anchor(module: cst.Module) -> Tuple[Optional[cst.CSTNode], bool]:
     return (module.body[0], False) if module.body else (None, False)
 
 
-def header_targets(fixes: Iterable[NodeFix], module: cst.Module) -> Set[cst.CSTNode]:
+def header_targets(fixes: Iterable[NodeFix], module: cst.Module) -> set[cst.CSTNode]:
     """The nodes whose whole generated text the fixes need located."""
-    targets: Set[cst.CSTNode] = set()
+    targets: set[cst.CSTNode] = set()
     need_header = False
     for fix in fixes:
         targets.update(old for old, _ in fix.changes)
@@ -309,9 +302,9 @@ def header_targets(fixes: Iterable[NodeFix], module: cst.Module) -> Set[cst.CSTN
     return targets
 
 
-def _header_lines(module: cst.Module) -> Set[str]:
+def _header_lines(module: cst.Module) -> set[str]:
     """Module-level simple statements as written (to add ``import asyncio`` only once)."""
-    lines: Set[str] = set()
+    lines: set[str] = set()
     for statement in module.body:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:

@@ -9,23 +9,38 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import (
     Any,
-    Dict,
-    Mapping,
-    Optional,
-    Sequence,
-    Tuple,
 )
 
 from asynclint import _toml
 
-DEFAULT_EXCLUDE: Tuple[str, ...] = (
-    ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pytest_cache",
-    ".ruff_cache", ".asynclint_cache", ".svn", ".tox", ".venv", "__pycache__", "__pypackages__", "_build",
-    "build", "dist", "node_modules", "site-packages", "venv", "*.egg-info",
+DEFAULT_EXCLUDE: tuple[str, ...] = (
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".mypy_cache",
+    ".nox",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".asynclint_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "__pycache__",
+    "__pypackages__",
+    "_build",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
+    "*.egg-info",
 )
 TARGET_RE = re.compile(r"^py3(\d{1,2})$")
 MIN_TARGET = (3, 9)
@@ -37,26 +52,26 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Config:
-    select: Optional[Tuple[str, ...]] = None
-    extend_select: Tuple[str, ...] = ()
-    ignore: Tuple[str, ...] = ()
-    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
-    exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
-    extend_exclude: Tuple[str, ...] = ()
-    target_version: Tuple[int, int] = MIN_TARGET
-    src: Tuple[str, ...] = ()
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    target_version: tuple[int, int] = MIN_TARGET
+    src: tuple[str, ...] = ()
     max_helper_depth: int = 3
     # ``blocking-calls``: (fnmatch pattern over qualified names, advice) pairs for AIO210
-    blocking_calls: Tuple[Tuple[str, str], ...] = ()
-    root: Optional[Path] = None
-    source: Optional[Path] = None
+    blocking_calls: tuple[tuple[str, str], ...] = ()
+    root: Path | None = None
+    source: Path | None = None
 
     def with_overrides(
         self,
         select: Sequence[str] = (),
         extend_select: Sequence[str] = (),
         ignore: Sequence[str] = (),
-    ) -> "Config":
+    ) -> Config:
         """Command-line options: --select replaces, --extend-select and --ignore add."""
         return replace(
             self,
@@ -113,7 +128,7 @@ _KEYS = {
 _CALL_PATTERN_RE = re.compile(r"^[\w*?\[\]!-]+(\.[\w*?\[\]!-]+)*$")
 
 
-def find_config_file(start: Path) -> Optional[Path]:
+def find_config_file(start: Path) -> Path | None:
     """The nearest ``pyproject.toml`` with a ``[tool.asynclint]`` table, walking up."""
     directory = start if start.is_dir() else start.parent
     for candidate in [directory, *directory.parents]:
@@ -131,7 +146,7 @@ def _has_section(pyproject: Path) -> bool:
     return "asynclint" in text and "asynclint" in _read_toml(pyproject, text).get("tool", {})
 
 
-def _read_toml(path: Path, text: Optional[str] = None) -> Dict[str, Any]:
+def _read_toml(path: Path, text: str | None = None) -> dict[str, Any]:
     try:
         return _toml.loads(text if text is not None else path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
@@ -140,7 +155,7 @@ def _read_toml(path: Path, text: Optional[str] = None) -> Dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
 
 
-def load_config(path: Optional[Path]) -> Config:
+def load_config(path: Path | None) -> Config:
     """Read a config file; ``None`` means defaults. The registry validates its rule codes
     (:func:`asynclint.registry.validate_selection`)."""
     if path is None:
@@ -161,7 +176,7 @@ def parse_table(table: Mapping[str, Any], where: str) -> Config:
     for key in table:
         if key not in _KEYS:
             raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(sorted(_KEYS))})")
-    values: Dict[str, Any] = {}
+    values: dict[str, Any] = {}
     for key in ("select", "extend-select", "ignore", "exclude", "extend-exclude", "src"):
         if key in table:
             values[key.replace("-", "_")] = _string_list(table[key], f"{where} {key}")
@@ -170,8 +185,7 @@ def parse_table(table: Mapping[str, Any], where: str) -> Config:
         if not isinstance(raw, dict):
             raise ConfigError(f"{where} per-file-ignores: expected {_KEYS['per-file-ignores']}")
         values["per_file_ignores"] = tuple(
-            (pattern, _string_list(codes, f"{where} per-file-ignores.{pattern}"))
-            for pattern, codes in raw.items()
+            (pattern, _string_list(codes, f"{where} per-file-ignores.{pattern}")) for pattern, codes in raw.items()
         )
     if "max-helper-depth" in table:
         depth = table["max-helper-depth"]
@@ -185,15 +199,15 @@ def parse_table(table: Mapping[str, Any], where: str) -> Config:
     return Config(**values)
 
 
-def parse_target_version(value: Any, where: str) -> Tuple[int, int]:
+def parse_target_version(value: Any, where: str) -> tuple[int, int]:
     match = TARGET_RE.match(value) if isinstance(value, str) else None
     version = (3, int(match.group(1))) if match else None
     if version is None or version < MIN_TARGET:
-        raise ConfigError(f"{where} target-version: expected py39 or later (e.g. \"py311\"), got {value!r}")
+        raise ConfigError(f'{where} target-version: expected py39 or later (e.g. "py311"), got {value!r}')
     return version
 
 
-def _blocking_calls(value: Any, where: str) -> Tuple[Tuple[str, str], ...]:
+def _blocking_calls(value: Any, where: str) -> tuple[tuple[str, str], ...]:
     """``{"mylib.fetch" = "use mylib.afetch"}`` as ordered (pattern, advice) pairs."""
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: expected {_KEYS['blocking-calls']}, got {value!r}")
@@ -210,7 +224,7 @@ def _blocking_calls(value: Any, where: str) -> Tuple[Tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def _string_list(value: Any, where: str) -> Tuple[str, ...]:
+def _string_list(value: Any, where: str) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
     return tuple(value)

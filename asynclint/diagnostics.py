@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Optional, Tuple
 
 # Codes the engine reports itself (no check, never suppressed): a file that could not be
 # read, parsed or checked.
@@ -42,7 +41,7 @@ class Edit:
 class Fix:
     title: str
     applicability: Applicability
-    edits: Tuple[Edit, ...] = ()
+    edits: tuple[Edit, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,9 +58,9 @@ class Diagnostic:
     column: int
     end_line: int
     end_column: int
-    fix: Optional[Fix] = None
+    fix: Fix | None = None
     source_line: str = field(default="", compare=False)
 
     @property
-    def sort_key(self) -> Tuple[str, int, int, str]:
+    def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)

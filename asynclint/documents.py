@@ -15,7 +15,7 @@ import threading
 import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Optional
 
 from asynclint.analysis.project.build import find_project_root
 from asynclint.analysis.project.index import ProjectIndex
@@ -29,14 +29,14 @@ from asynclint.fixing import FixOptions, fix_source
 
 _INTERNAL = "internal"  # AIO001's variant for "asynclint failed on this file"
 CONFIG_FILE = "pyproject.toml"
-Stamp = Tuple[Optional[Tuple[int, int]], ...]
+Stamp = tuple[Optional[tuple[int, int]], ...]
 
 
 @dataclass(frozen=True)
 class Outcome:
-    diagnostics: Tuple[Diagnostic, ...] = ()
-    config_error: Optional[str] = None  # the config is invalid: nothing was checked
-    internal_error: Optional[str] = None  # a check or asynclint failed: worth a log message
+    diagnostics: tuple[Diagnostic, ...] = ()
+    config_error: str | None = None  # the config is invalid: nothing was checked
+    internal_error: str | None = None  # a check or asynclint failed: worth a log message
 
 
 class Projects:
@@ -48,10 +48,10 @@ class Projects:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._generation = 0
-        self._configs: Dict[Path, Tuple[Stamp, Union[Config, ConfigError]]] = {}
-        self._roots: Dict[Path, Optional[Path]] = {}
-        self._indexes: Dict[Path, Optional[ProjectIndex]] = {}  # None: the build failed
-        self._building: Dict[Path, bool] = {}  # root -> rebuild again when done
+        self._configs: dict[Path, tuple[Stamp, Config | ConfigError]] = {}
+        self._roots: dict[Path, Path | None] = {}
+        self._indexes: dict[Path, ProjectIndex | None] = {}  # None: the build failed
+        self._building: dict[Path, bool] = {}  # root -> rebuild again when done
 
     def forget(self) -> None:
         """A config file changed: re-read configs, re-resolve roots, rebuild indexes."""
@@ -84,7 +84,7 @@ class Projects:
             raise known
         return known
 
-    def root_for(self, directory: Path) -> Optional[Path]:
+    def root_for(self, directory: Path) -> Path | None:
         with self._lock:
             if directory in self._roots:
                 return self._roots[directory]
@@ -95,7 +95,7 @@ class Projects:
 
     # ------------------------------------------------------------------ project index
 
-    def claim_index_build(self, directory: Path, refresh: bool = False) -> Optional[Tuple[Path, Config, int]]:
+    def claim_index_build(self, directory: Path, refresh: bool = False) -> tuple[Path, Config, int] | None:
         """``(root, config, generation)`` when the index of the directory's project should
         be built now (none yet, or ``refresh``); None when it exists, is being built (a
         refresh is then queued), or the directory belongs to no project."""
@@ -118,7 +118,7 @@ class Projects:
     def build_index(self, root: Path, config: Config, generation: int) -> bool:
         """Build (blocking) and keep the index of one project; True when another build of
         it was asked for meanwhile (the caller claims again)."""
-        index: Optional[ProjectIndex] = None
+        index: ProjectIndex | None = None
         try:
             index = build_project_index([str(root)], [], config)
         finally:  # a failed build is not retried on every keystroke: None until a refresh
@@ -135,7 +135,7 @@ class Projects:
         with self._lock:
             return root is not None and (root in self._indexes or root in self._building)
 
-    def index_for(self, directory: Path) -> Optional[ProjectIndex]:
+    def index_for(self, directory: Path) -> ProjectIndex | None:
         root = self.root_for(directory)
         with self._lock:
             return self._indexes.get(root) if root is not None else None
@@ -159,7 +159,7 @@ class Projects:
         internal = next((d.message for d in diagnostics if is_internal(d)), None)
         return Outcome(diagnostics, internal_error=internal)
 
-    def fix_all(self, source: str, path: str, directory: Path) -> Optional[str]:
+    def fix_all(self, source: str, path: str, directory: Path) -> str | None:
         """The editor's text with every safe fix applied as ``asynclint fix`` applies them
         (rounds until stable, the result verified to compile); None when nothing changes,
         the fixes would break the code, or the config is invalid."""
@@ -178,7 +178,7 @@ class Projects:
 def config_stamp(directory: Path) -> Stamp:
     """Size and modification time of each ``pyproject.toml`` from ``directory`` up to the
     filesystem root (None where there is none): which config applies depends on them all."""
-    stamp: List[Optional[Tuple[int, int]]] = []
+    stamp: list[tuple[int, int] | None] = []
     for folder in (directory, *directory.parents):
         try:
             status = (folder / CONFIG_FILE).stat()

@@ -8,7 +8,7 @@ a thin adapter and these rules are unit-tested without a client.
 from __future__ import annotations
 
 import re
-from typing import Iterable, List, Optional, Sequence, Tuple
+from collections.abc import Iterable, Sequence
 
 from asynclint.codegen import common_ends
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix
@@ -16,10 +16,10 @@ from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix
 # How editors split lines (LSP: \n, \r\n or \r); str.splitlines also splits on \x0c etc.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
-Point = Tuple[int, int]  # 1-based line, 1-based column in code points
+Point = tuple[int, int]  # 1-based line, 1-based column in code points
 
 
-def split_lines(source: str) -> List[str]:
+def split_lines(source: str) -> list[str]:
     """The document's lines as an editor counts them (a trailing newline opens a last, empty line)."""
     return _LINE_BREAK.split(source)
 
@@ -33,7 +33,7 @@ def code_units(text: str, encoding: str = "utf-16") -> int:
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
-def client_position(lines: Sequence[str], line: int, column: int, encoding: str = "utf-16") -> Tuple[int, int]:
+def client_position(lines: Sequence[str], line: int, column: int, encoding: str = "utf-16") -> tuple[int, int]:
     """A 1-based (line, code-point column) as a 0-based LSP (line, character)."""
     if line < 1:
         return 0, 0
@@ -44,10 +44,6 @@ def client_position(lines: Sequence[str], line: int, column: int, encoding: str 
 
 
 # ------------------------------------------------------------------ noqa comments
-
-
-
-
 
 
 # ------------------------------------------------------------------ fixes
@@ -68,14 +64,14 @@ def _overlaps(edit: Edit, other: Edit) -> bool:
     return _start(edit) < _end(other) and _start(other) < _end(edit)
 
 
-def compatible_edits(fixes: Iterable[Fix]) -> List[Edit]:
+def compatible_edits(fixes: Iterable[Fix]) -> list[Edit]:
     """The edits of as many ``fixes`` as can be applied together, in document order.
 
     A fix is taken whole or not at all: one whose edits overlap an edit already taken is
     left for the next run (the editor re-lints after applying, so it is offered again). An
     edit equal to one already taken (the same ``import asyncio`` added by two fixes) is
     shared, not a conflict."""
-    taken: List[Edit] = []
+    taken: list[Edit] = []
     for fix in sorted(fixes, key=lambda f: min((_start(e) for e in f.edits), default=(0, 0))):
         new = [edit for edit in dict.fromkeys(fix.edits) if edit not in taken]
         if fix.edits and not any(_overlaps(edit, other) for edit in new for other in taken):
@@ -87,7 +83,7 @@ def has_safe_fix(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.fix is not None and d.fix.edits and d.fix.applicability == Applicability.SAFE for d in diagnostics)
 
 
-def replacement_edit(old: str, new: str) -> Optional[Edit]:
+def replacement_edit(old: str, new: str) -> Edit | None:
     """One edit that turns ``old`` into ``new``: the changed middle, after the common start
     and before the common end (never splitting a ``\r\n``); None when they are equal."""
     if old == new:
@@ -124,7 +120,7 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     def offset(line: int, column: int) -> int:
         return min(starts[line - 1] + column - 1, len(text)) if line <= len(starts) else len(text)
 
-    pieces: List[str] = []
+    pieces: list[str] = []
     position = 0
     for edit in sorted(edits, key=lambda e: (e.line, e.column, e.end_line, e.end_column)):
         start, end = offset(edit.line, edit.column), offset(edit.end_line, edit.end_column)

@@ -12,8 +12,8 @@ import dataclasses
 import os
 import re
 import traceback
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
@@ -45,21 +45,21 @@ class LintOptions:
 
     catalog: Mapping[str, Rule]
     config: Config = field(default_factory=Config)
-    enabled: FrozenSet[str] = frozenset()
+    enabled: frozenset[str] = frozenset()
     honour_noqa: bool = True
-    index: Optional[ProjectIndex] = None  # None: index each file on its own
+    index: ProjectIndex | None = None  # None: index each file on its own
 
     @classmethod
     def create(
-        cls, catalog: Mapping[str, Rule], config: Config, honour_noqa: bool = True, index: Optional[ProjectIndex] = None
-    ) -> "LintOptions":
+        cls, catalog: Mapping[str, Rule], config: Config, honour_noqa: bool = True, index: ProjectIndex | None = None
+    ) -> LintOptions:
         return cls(catalog, config, enabled_codes(config, catalog), honour_noqa, index)
 
 
 @dataclass
 class FileResult:
     path: str
-    diagnostics: List[Diagnostic]
+    diagnostics: list[Diagnostic]
     internal_error: bool = False
 
 
@@ -73,7 +73,7 @@ def lint_file(path: str, options: LintOptions) -> FileResult:
     return lint_source(data, path, options)
 
 
-def lint_source(source: Union[str, bytes], path: str, options: LintOptions) -> FileResult:
+def lint_source(source: str | bytes, path: str, options: LintOptions) -> FileResult:
     if _skips(source):
         return FileResult(path, [])
     try:
@@ -97,7 +97,7 @@ def lint_source(source: Union[str, bytes], path: str, options: LintOptions) -> F
         return result
 
 
-def _syntax_error(source: Union[str, bytes], error: cst.ParserSyntaxError) -> Tuple[str, Tuple[int, int]]:
+def _syntax_error(source: str | bytes, error: cst.ParserSyntaxError) -> tuple[str, tuple[int, int]]:
     """Python's own message and position when it agrees the code is invalid: they are
     more precise than the parser's (``'(' was never closed`` at the parenthesis)."""
     try:
@@ -110,20 +110,20 @@ def _syntax_error(source: Union[str, bytes], error: cst.ParserSyntaxError) -> Tu
     return error.message, (error.raw_line, error.raw_column)
 
 
-def _skips(source: Union[str, bytes]) -> bool:
+def _skips(source: str | bytes) -> bool:
     if isinstance(source, bytes):
         return b"skip-file" in source and _SKIP_FILE_BYTES.search(source) is not None
     return "skip-file" in source and skips_file(source)
 
 
-def _file_index(source: Union[str, bytes], path: str, options: LintOptions) -> ProjectIndex:
+def _file_index(source: str | bytes, path: str, options: LintOptions) -> ProjectIndex:
     """The run's project index if it covers this file, else an index of this file alone."""
     if options.index is not None and options.index.module_for(os.path.abspath(path)) is not None:
         return options.index
     return index_source(path, source.encode("utf-8") if isinstance(source, str) else source)
 
 
-def _run_checks(module: cst.Module, path: str, index: ProjectIndex, options: LintOptions) -> List[Finding]:
+def _run_checks(module: cst.Module, path: str, index: ProjectIndex, options: LintOptions) -> list[Finding]:
     entry = index.module_for(os.path.abspath(path))
     symbols = ModuleSymbols.build(module, entry.name, entry.is_package) if entry else ModuleSymbols.build(module)
     tracker = ScopeTracker(module, symbols)
@@ -145,10 +145,10 @@ def _run_checks(module: cst.Module, path: str, index: ProjectIndex, options: Lin
 def _diagnostics(
     module: cst.Module,
     path: str,
-    findings: List[Finding],
+    findings: list[Finding],
     options: LintOptions,
-    source: Union[str, bytes, None] = None,
-) -> List[Diagnostic]:
+    source: str | bytes | None = None,
+) -> list[Diagnostic]:
     if not findings:
         return []
     fixes = [f.fix for f in findings if f.fix is not None and options.catalog[f.code].fix is not None]
@@ -157,7 +157,7 @@ def _diagnostics(
     renderer = FixRenderer(module, code, generated) if fixes else None
     lines = code.splitlines()
     ignored = ignored_for(options.config, path, options.catalog) if options.config.per_file_ignores else frozenset()
-    diagnostics: Dict[Tuple[str, int, int], Diagnostic] = {}
+    diagnostics: dict[tuple[str, int, int], Diagnostic] = {}
     for finding in findings:
         if finding.code in ignored:
             continue
@@ -174,7 +174,7 @@ def _diagnostics(
     return sorted(diagnostics.values(), key=lambda d: d.sort_key)
 
 
-def _text(source: Union[str, bytes, None], module: cst.Module) -> Optional[str]:
+def _text(source: str | bytes | None, module: cst.Module) -> str | None:
     """The text ``module`` was parsed from (what its code generation gives back)."""
     if isinstance(source, bytes):
         try:
@@ -192,7 +192,9 @@ def _suppressed(code: str, span: Span, lines: Sequence[str], catalog: Mapping[st
     return False
 
 
-def _render(rule: Rule, variant: Optional[str], fields: Mapping[str, object], path: str, span: Span, line_text: str) -> Diagnostic:
+def _render(
+    rule: Rule, variant: str | None, fields: Mapping[str, object], path: str, span: Span, line_text: str
+) -> Diagnostic:
     message, suggestion = rule.render(variant, fields)
     (line, column), (end_line, end_column) = span
     return Diagnostic(
@@ -211,7 +213,7 @@ def _render(rule: Rule, variant: Optional[str], fields: Mapping[str, object], pa
 
 
 def _file_problem(
-    path: str, options: LintOptions, variant: Optional[str], error: str, position: Tuple[int, int] = (1, 0)
+    path: str, options: LintOptions, variant: str | None, error: str, position: tuple[int, int] = (1, 0)
 ) -> FileResult:
     """An AIO001 finding for a file that could not be read, parsed or analysed."""
     if PARSE_ERROR not in options.enabled:

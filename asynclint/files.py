@@ -7,16 +7,16 @@ they are entered. Files named explicitly are always checked, as pre-commit expec
 from __future__ import annotations
 
 import os
-from typing import Iterable, Iterator, List
+from collections.abc import Iterable, Iterator
 
 from asynclint.config import Config
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 
 
-def discover(paths: Iterable[str], config: Config) -> List[str]:
+def discover(paths: Iterable[str], config: Config) -> list[str]:
     seen = set()
-    found: List[str] = []
+    found: list[str] = []
     for path in paths:
         for candidate in _expand(path, config):
             key = os.path.normcase(os.path.abspath(candidate))

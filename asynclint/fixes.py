@@ -12,8 +12,9 @@ of nested nodes (a ``with`` and a call inside its body) do not overlap.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Union
 
 import libcst as cst
 
@@ -30,8 +31,8 @@ class NodeFix:
     place of one) and module-level lines the result needs (``import asyncio``), which the
     engine adds once after the module's leading imports unless they are there already."""
 
-    changes: Tuple[Tuple[cst.CSTNode, Replacement], ...]
-    header: Tuple[str, ...] = ()
+    changes: tuple[tuple[cst.CSTNode, Replacement], ...]
+    header: tuple[str, ...] = ()
     unsafe: bool = False  # unsafe here although the rule's fix is safe elsewhere (see its [fix])
 
 
@@ -52,13 +53,13 @@ class ModuleRef:
     """How fixed code names a module here: the expression, and the import it needs."""
 
     name: str
-    header: Tuple[str, ...]
+    header: tuple[str, ...]
 
     def attribute(self, attr: str) -> cst.Attribute:
         return cst.Attribute(cst.Name(self.name), cst.Name(attr))
 
 
-def module_ref(scope: ScopeTracker, module: str) -> Optional[ModuleRef]:
+def module_ref(scope: ScopeTracker, module: str) -> ModuleRef | None:
     """``asyncio`` usable at this point of the traversal: already imported under its own
     name (no import needed), or free (``import asyncio`` is added); None when the name is
     bound to something else, so that no fix can change what a name means."""
@@ -76,14 +77,14 @@ def awaited(expr: cst.BaseExpression) -> cst.Await:
     return cst.Await(expression=expr)
 
 
-def fresh_name(scope: ScopeTracker, usage: Usage, candidates: Sequence[str]) -> Optional[str]:
+def fresh_name(scope: ScopeTracker, usage: Usage, candidates: Sequence[str]) -> str | None:
     """The first candidate name that nothing in the function or the module uses."""
     return next(
         (n for n in candidates if not usage.kinds(n) and not scope.symbols.is_bound(n) and n not in BUILTINS), None
     )
 
 
-def statements(code: str) -> List[cst.BaseStatement]:
+def statements(code: str) -> list[cst.BaseStatement]:
     """Statements parsed from ``code`` (written with four-space indentation, which is
     generated in the indentation of the file and the place they go)."""
     return list(cst.parse_module(code).body)
@@ -98,25 +99,14 @@ class StatementLines:
     """Mixin for checks: the line (``SimpleStatementLine``) a small statement is alone on,
     which a fix can extend or replace without touching other statements."""
 
-    _current_line: Optional[cst.SimpleStatementLine] = None
+    _current_line: cst.SimpleStatementLine | None = None
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         self._current_line = node
 
-    def line_of(self, statement: cst.BaseSmallStatement) -> Optional[cst.SimpleStatementLine]:
+    def line_of(self, statement: cst.BaseSmallStatement) -> cst.SimpleStatementLine | None:
         line = self._current_line
         return line if line is not None and len(line.body) == 1 and line.body[0] is statement else None
 
 
 # ------------------------------------------------------------------ rendering to edits
-
-
-
-
-
-
-
-
-
-
-

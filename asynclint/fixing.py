@@ -23,8 +23,10 @@ import sys
 import tempfile
 import tokenize
 import warnings
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Counter, List, Optional, Sequence, Tuple
+from typing import Callable
 
 import libcst as cst
 
@@ -52,8 +54,8 @@ class FileFix:
     original: str = ""
     text: str = ""  # the fixed text (equal to ``original`` when nothing changed or on failure)
     fixed: Counter[str] = field(default_factory=collections.Counter)  # code -> fixes applied
-    diagnostics: List[Diagnostic] = field(default_factory=list)  # what remains
-    failure: Optional[str] = None  # why the file was left untouched
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # what remains
+    failure: str | None = None  # why the file was left untouched
     internal_error: bool = False
 
     @property
@@ -69,11 +71,9 @@ class FileFix:
             self.path,
             self.path,
         )
-        return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines)
-
-
-
-
+        return "".join(
+            line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines
+        )
 
 
 def fix_source(text: str, path: str, options: FixOptions) -> FileFix:
@@ -108,7 +108,7 @@ def fix_source(text: str, path: str, options: FixOptions) -> FileFix:
     return result
 
 
-def _verifier(original: str, target: Tuple[int, int]) -> Callable[[str, str], Optional[str]]:
+def _verifier(original: str, target: tuple[int, int]) -> Callable[[str, str], str | None]:
     """``compile()`` the fixed code when the original compiles and this Python is at least the
     target version (a fix may use syntax of the target, ``except*`` for 3.11); otherwise (code
     this Python cannot compile, or ``await`` outside ``async def`` flagged by AIO102) at least
@@ -120,7 +120,7 @@ def _verifier(original: str, target: Tuple[int, int]) -> Callable[[str, str], Op
         except (SyntaxError, ValueError):
             strict = False
 
-    def verify(text: str, path: str) -> Optional[str]:
+    def verify(text: str, path: str) -> str | None:
         try:
             if strict:
                 _quiet_compile(text, path)

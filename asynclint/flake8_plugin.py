@@ -8,9 +8,10 @@ Columns are 0-based as flake8 expects. Importing this module never imports click
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator, List, Optional, Tuple
+from typing import Any
 
 from asynclint.analysis.project.build import find_project_root
 from asynclint.analysis.project.index import ProjectIndex
@@ -28,7 +29,7 @@ def _config_for(directory: str) -> Config:
 
 
 @lru_cache(maxsize=8)
-def _index_for(directory: str) -> Optional[ProjectIndex]:
+def _index_for(directory: str) -> ProjectIndex | None:
     """The project index of the file's project (built once per flake8 process; the disk
     cache makes that cheap), so cross-module facts match the CLI's."""
     root = find_project_root(directory)
@@ -41,11 +42,11 @@ class AsyncLintFlake8:
     name = "asynclint"
     version = __version__
 
-    def __init__(self, tree: ast.AST, lines: List[str], filename: str) -> None:
+    def __init__(self, tree: ast.AST, lines: list[str], filename: str) -> None:
         self.lines = lines
         self.filename = filename
 
-    def run(self) -> Iterator[Tuple[int, int, str, Any]]:
+    def run(self) -> Iterator[tuple[int, int, str, Any]]:
         directory = str(Path(self.filename).resolve().parent) if self.filename not in ("stdin", "-") else "."
         source = "".join(self.lines)
         config, index = _config_for(directory), _index_for(directory)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from functools import lru_cache
-from typing import Dict, FrozenSet, Iterable, Mapping, Set, Type
+from collections.abc import Iterable, Mapping
+from functools import cache
 
 from asynclint import checks as checks_package
 from asynclint.catalog import Rule
@@ -19,9 +19,9 @@ from asynclint.check import Check
 from asynclint.config import Config, ConfigError, path_matches
 
 
-@lru_cache(maxsize=None)
-def discover_checks() -> Dict[str, Type[Check]]:
-    found: Dict[str, Type[Check]] = {}
+@cache
+def discover_checks() -> dict[str, type[Check]]:
+    found: dict[str, type[Check]] = {}
     for info in pkgutil.iter_modules(checks_package.__path__):
         module = importlib.import_module(f"{checks_package.__name__}.{info.name}")
         for value in vars(module).values():
@@ -37,7 +37,7 @@ def discover_checks() -> Dict[str, Type[Check]]:
     return dict(sorted(found.items()))
 
 
-def enabled_codes(config: Config, catalog: Mapping[str, Rule]) -> FrozenSet[str]:
+def enabled_codes(config: Config, catalog: Mapping[str, Rule]) -> frozenset[str]:
     """The rule codes a configuration turns on, validated against the catalog."""
     if config.select is None:
         chosen = {code for code, rule in catalog.items() if rule.default}
@@ -48,10 +48,10 @@ def enabled_codes(config: Config, catalog: Mapping[str, Rule]) -> FrozenSet[str]
     return frozenset(chosen)
 
 
-def ignored_for(config: Config, path: str, catalog: Mapping[str, Rule]) -> FrozenSet[str]:
+def ignored_for(config: Config, path: str, catalog: Mapping[str, Rule]) -> frozenset[str]:
     """Codes switched off for one file by ``per-file-ignores``."""
     candidate = config.relative(path)
-    codes: Set[str] = set()
+    codes: set[str] = set()
     for pattern, selectors in config.per_file_ignores:
         if path_matches(candidate, pattern):
             codes |= expand_codes(selectors, catalog, "per-file-ignores")
@@ -69,15 +69,13 @@ def validate_selection(config: Config, catalog: Mapping[str, Rule]) -> None:
         expand_codes(codes, catalog, f"{where}per-file-ignores")
 
 
-def expand_codes(selectors: Iterable[str], catalog: Mapping[str, Rule], key: str) -> Set[str]:
+def expand_codes(selectors: Iterable[str], catalog: Mapping[str, Rule], key: str) -> set[str]:
     """Codes, code prefixes (``AIO2``) and rule names (``blocking-sleep``) to codes."""
-    codes: Set[str] = set()
+    codes: set[str] = set()
     for selector in selectors:
         wanted = selector.strip()
         matched = {
-            code
-            for code, rule in catalog.items()
-            if code.startswith(wanted.upper()) or rule.name == wanted.lower()
+            code for code, rule in catalog.items() if code.startswith(wanted.upper()) or rule.name == wanted.lower()
         }
         if not wanted or not matched:
             raise ConfigError(f"{key}: {selector!r} is not a rule code, prefix or name")

@@ -20,19 +20,13 @@ import functools
 import logging
 import os
 import traceback
+from collections.abc import Awaitable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import (
     Any,
-    Awaitable,
     Callable,
-    Dict,
-    Iterable,
-    List,
-    Optional,
-    Sequence,
-    Tuple,
     TypeVar,
 )
 from urllib.parse import unquote
@@ -77,21 +71,21 @@ T = TypeVar("T")
 class Linted:
     """One lint of one version of a document, with what the protocol needs about it."""
 
-    version: Optional[int]
+    version: int | None
     source: str
-    lines: List[str]
+    lines: list[str]
     outcome: Outcome
-    published: Tuple[Tuple[types.Diagnostic, Optional[Diagnostic]], ...]  # (sent, asynclint's)
+    published: tuple[tuple[types.Diagnostic, Diagnostic | None], ...]  # (sent, asynclint's)
 
 
 class AsyncLintServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("asynclint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.projects = Projects()
-        self.linted: Dict[str, Linted] = {}
-        self.pending: Dict[str, "asyncio.Task[None]"] = {}
-        self.logged: Dict[str, str] = {}
-        self.uris: Dict[str, str] = {}  # open documents: unquoted URI -> the URI as the client spells it
+        self.linted: dict[str, Linted] = {}
+        self.pending: dict[str, asyncio.Task[None]] = {}
+        self.logged: dict[str, str] = {}
+        self.uris: dict[str, str] = {}  # open documents: unquoted URI -> the URI as the client spells it
         self.lint_pool = ThreadPoolExecutor(1, thread_name_prefix="asynclint-lint")
         self.index_pool = ThreadPoolExecutor(1, thread_name_prefix="asynclint-index")
 
@@ -108,7 +102,7 @@ class AsyncLintServer(LanguageServer):
     def open_document(self, uri: str) -> Any:
         return self.workspace.text_documents.get(unquote(uri))
 
-    def location(self, uri: str) -> Tuple[str, Path]:
+    def location(self, uri: str) -> tuple[str, Path]:
         """The file path a document is linted as, and the directory its config is found from."""
         path = to_fs_path(uri) if uri.startswith("file:") else None
         if path:
@@ -141,7 +135,7 @@ class AsyncLintServer(LanguageServer):
             if self.pending.get(uri) is asyncio.current_task():
                 del self.pending[uri]
 
-    async def lint(self, uri: str) -> Optional[Linted]:
+    async def lint(self, uri: str) -> Linted | None:
         """Lint the document's current text and publish; None if it changed or closed meanwhile."""
         document = self.open_document(uri)
         if document is None:
@@ -169,7 +163,7 @@ class AsyncLintServer(LanguageServer):
             asyncio.ensure_future(self._build_index(*job))
         return linted
 
-    async def current(self, uri: str) -> Optional[Linted]:
+    async def current(self, uri: str) -> Linted | None:
         """The lint of the document's text as it is now (linting it if needed)."""
         document = self.open_document(uri)
         if document is None or not self.is_python(uri):
@@ -179,9 +173,9 @@ class AsyncLintServer(LanguageServer):
             return linted
         return await self.lint(uri)
 
-    def convert(self, source: str, version: Optional[int], outcome: Outcome) -> Linted:
+    def convert(self, source: str, version: int | None, outcome: Outcome) -> Linted:
         lines = split_lines(source)
-        published: List[Tuple[types.Diagnostic, Optional[Diagnostic]]] = []
+        published: list[tuple[types.Diagnostic, Diagnostic | None]] = []
         if outcome.config_error is not None:
             published.append((self._config_diagnostic(lines, outcome.config_error), None))
         published += [(self.to_lsp(diagnostic, lines), diagnostic) for diagnostic in outcome.diagnostics]
@@ -256,7 +250,7 @@ class AsyncLintServer(LanguageServer):
         if job is not None:
             asyncio.ensure_future(self._build_index(*job))
 
-    def relint(self, under: Optional[Path] = None) -> None:
+    def relint(self, under: Path | None = None) -> None:
         for uri in list(self.uris.values()):
             path, _ = self.location(uri)
             if under is None or _is_within(path, under):
@@ -264,7 +258,7 @@ class AsyncLintServer(LanguageServer):
 
     def files_changed(self, changes: Iterable[types.FileEvent]) -> None:
         config_changed = False
-        touched: List[Path] = []
+        touched: list[Path] = []
         for change in changes:
             path = to_fs_path(change.uri) if change.uri.startswith("file:") else None
             if not path:
@@ -299,10 +293,12 @@ class AsyncLintServer(LanguageServer):
         versioned = capabilities and capabilities.workspace_edit and capabilities.workspace_edit.document_changes
         if versioned:
             document = types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=linted.version)
-            return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(text_document=document, edits=text_edits)])
+            return types.WorkspaceEdit(
+                document_changes=[types.TextDocumentEdit(text_document=document, edits=text_edits)]
+            )
         return types.WorkspaceEdit(changes={uri: text_edits})
 
-    async def fixed_text(self, uri: str, linted: Linted, params: types.CodeActionParams) -> Optional[str]:
+    async def fixed_text(self, uri: str, linted: Linted, params: types.CodeActionParams) -> str | None:
         """The text with all safe fixes applied, when "fix all" is asked for and there are
         any (computed on the lint thread, like a lint)."""
         if not _wanted(params, FIX_ALL_KIND) or not has_safe_fix(linted.outcome.diagnostics):
@@ -312,11 +308,11 @@ class AsyncLintServer(LanguageServer):
         return await loop.run_in_executor(self.lint_pool, self.projects.fix_all, linted.source, path, directory)
 
     def code_actions(
-        self, uri: str, linted: Linted, params: types.CodeActionParams, fixed: Optional[str] = None
-    ) -> List[types.CodeAction]:
+        self, uri: str, linted: Linted, params: types.CodeActionParams, fixed: str | None = None
+    ) -> list[types.CodeAction]:
         """Quick fixes and "ignore" for the diagnostics in range; "fix all" turns the text
         into ``fixed`` (see :meth:`fixed_text`)."""
-        actions: List[types.CodeAction] = []
+        actions: list[types.CodeAction] = []
         quickfix = types.CodeActionKind.QuickFix
         if _wanted(params, quickfix.value):
             offered = set()
@@ -325,32 +321,38 @@ class AsyncLintServer(LanguageServer):
                     continue
                 if diagnostic.fix is not None and diagnostic.fix.edits:
                     safe = diagnostic.fix.applicability == Applicability.SAFE
-                    actions.append(types.CodeAction(
-                        title=diagnostic.fix.title if safe else f"{diagnostic.fix.title} (unsafe)",
-                        kind=quickfix,
-                        diagnostics=[sent],
-                        edit=self.workspace_edit(uri, linted, diagnostic.fix.edits),
-                        is_preferred=safe,
-                    ))
+                    actions.append(
+                        types.CodeAction(
+                            title=diagnostic.fix.title if safe else f"{diagnostic.fix.title} (unsafe)",
+                            kind=quickfix,
+                            diagnostics=[sent],
+                            edit=self.workspace_edit(uri, linted, diagnostic.fix.edits),
+                            is_preferred=safe,
+                        )
+                    )
                 edit = noqa_edit(linted.source, diagnostic)
                 if edit is not None and (diagnostic.code, edit.line) not in offered:
                     offered.add((diagnostic.code, edit.line))
-                    actions.append(types.CodeAction(
-                        title=f"Ignore {diagnostic.code} on this line",
-                        kind=quickfix,
-                        diagnostics=[sent],
-                        edit=self.workspace_edit(uri, linted, [edit]),
-                    ))
+                    actions.append(
+                        types.CodeAction(
+                            title=f"Ignore {diagnostic.code} on this line",
+                            kind=quickfix,
+                            diagnostics=[sent],
+                            edit=self.workspace_edit(uri, linted, [edit]),
+                        )
+                    )
         edit = replacement_edit(linted.source, fixed) if fixed is not None else None
         if edit is not None and _wanted(params, FIX_ALL_KIND):
-            actions.append(types.CodeAction(
-                title="Fix all safe asynclint problems",
-                kind=FIX_ALL_KIND,
-                edit=self.workspace_edit(uri, linted, [edit]),
-            ))
+            actions.append(
+                types.CodeAction(
+                    title="Fix all safe asynclint problems",
+                    kind=FIX_ALL_KIND,
+                    edit=self.workspace_edit(uri, linted, [edit]),
+                )
+            )
         return actions
 
-    def hover(self, linted: Linted, position: types.Position) -> Optional[types.Hover]:
+    def hover(self, linted: Linted, position: types.Position) -> types.Hover | None:
         catalog = load_catalog()
         point = (position.line, position.character)
         hits = [
@@ -363,7 +365,11 @@ class AsyncLintServer(LanguageServer):
         rules = list({rule.code: rule for _, rule in hits}.values())
         formats = self.client_capabilities.text_document
         accepted = formats and formats.hover and formats.hover.content_format
-        kind = types.MarkupKind.PlainText if accepted and types.MarkupKind.Markdown not in accepted else types.MarkupKind.Markdown
+        kind = (
+            types.MarkupKind.PlainText
+            if accepted and types.MarkupKind.Markdown not in accepted
+            else types.MarkupKind.Markdown
+        )
         value = "\n\n---\n\n".join(render_markdown(rule) for rule in rules)
         return types.Hover(contents=types.MarkupContent(kind=kind, value=value), range=hits[0][0].range)
 
@@ -378,11 +384,11 @@ def _touches(outer: types.Range, inner: types.Range) -> bool:
     return _point(outer.start) <= _point(inner.end) and _point(inner.start) <= _point(outer.end)
 
 
-def _contains(span: types.Range, point: Tuple[int, int]) -> bool:
+def _contains(span: types.Range, point: tuple[int, int]) -> bool:
     return _point(span.start) <= point <= _point(span.end)
 
 
-def _point(position: types.Position) -> Tuple[int, int]:
+def _point(position: types.Position) -> tuple[int, int]:
     return position.line, position.character
 
 
@@ -464,7 +470,7 @@ def create_server() -> AsyncLintServer:
         types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND]),
     )
     @_guarded(None)
-    async def code_action(ls: AsyncLintServer, params: types.CodeActionParams) -> Optional[List[types.CodeAction]]:
+    async def code_action(ls: AsyncLintServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
         uri = params.text_document.uri
         linted = await ls.current(uri)
         if linted is None:
@@ -474,14 +480,14 @@ def create_server() -> AsyncLintServer:
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     @_guarded(None)
-    async def hover(ls: AsyncLintServer, params: types.HoverParams) -> Optional[types.Hover]:
+    async def hover(ls: AsyncLintServer, params: types.HoverParams) -> types.Hover | None:
         linted = await ls.current(params.text_document.uri)
         return ls.hover(linted, params.position) if linted else None
 
     return server
 
 
-def serve(tcp: Optional[Tuple[str, int]] = None) -> None:
+def serve(tcp: tuple[str, int] | None = None) -> None:
     """Speak LSP over stdin/stdout, or on a TCP socket (for debugging)."""
     server = create_server()
     if tcp is None:

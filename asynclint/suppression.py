@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from typing import Dict, FrozenSet, Mapping, Optional, Set, Tuple
+from collections.abc import Mapping
 
 from asynclint.catalog import Rule
 from asynclint.diagnostics import ENGINE_CODES, Diagnostic, Edit
@@ -30,7 +30,7 @@ def skips_file(source: str) -> bool:
     return _SKIP_FILE.search(source) is not None
 
 
-def suppressed_codes(line: str, catalog: Mapping[str, Rule]) -> Optional[FrozenSet[str]]:
+def suppressed_codes(line: str, catalog: Mapping[str, Rule]) -> frozenset[str] | None:
     """Codes silenced on this source line; ``ALL`` for a bare ``# noqa``; None if nothing."""
     if "#" not in line:
         return None
@@ -56,7 +56,7 @@ def is_suppressed(code: str, line: str, catalog: Mapping[str, Rule]) -> bool:
 _NOQA_CODES = re.compile(r"#\s*noqa:\s*[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*", re.IGNORECASE)
 
 
-def noqa_edit(source: str, diagnostic: Diagnostic) -> Optional[Edit]:
+def noqa_edit(source: str, diagnostic: Diagnostic) -> Edit | None:
     """The edit that silences ``diagnostic`` with ``# noqa: CODE``, or None when it cannot be.
 
     The engine honours a suppression on the first or the last line of the flagged code, so
@@ -87,11 +87,11 @@ def noqa_edit(source: str, diagnostic: Diagnostic) -> Optional[Edit]:
     return None
 
 
-def _line_facts(source: str) -> Tuple[Set[int], Dict[int, Tuple[int, str]]]:
+def _line_facts(source: str) -> tuple[set[int], dict[int, tuple[int, str]]]:
     """Lines whose end lies inside a multi-line token (strings, f-string parts), and each
     line's comment as (0-based start column, text). Empty when the source does not tokenize."""
-    in_token: Set[int] = set()
-    comments: Dict[int, Tuple[int, str]] = {}
+    in_token: set[int] = set()
+    comments: dict[int, tuple[int, str]] = {}
     try:
         for token in tokenize.generate_tokens(io.StringIO(source).readline):
             (start_line, start_column), (end_line, _) = token.start, token.end

@@ -23,20 +23,21 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from collections.abc import Sequence
+from typing import Callable, NamedTuple
 
 import libcst as cst
 
+from asynclint import engine
 from asynclint.api import build_project_index, lint_paths
 from asynclint.catalog import load_catalog
 from asynclint.config import Config
-from asynclint import engine
 from asynclint.engine import LintOptions, lint_source
-from asynclint.registry import discover_checks
 from asynclint.files import discover
+from asynclint.registry import discover_checks
 
 TARGET_RATIO = 1.5
-Sources = List[Tuple[str, bytes]]
+Sources = list[tuple[str, bytes]]
 
 
 class Timing(NamedTuple):
@@ -84,7 +85,7 @@ def parse_all(sources: Sources) -> int:
     return failures
 
 
-def lint_all(sources: Sources, options: LintOptions) -> Tuple[Counter, int]:
+def lint_all(sources: Sources, options: LintOptions) -> tuple[Counter, int]:
     codes: Counter = Counter()
     internal = 0
     for path, data in sources:
@@ -104,13 +105,13 @@ PHASES = (
 )
 
 
-def phases(sources: Sources, options: LintOptions, repeat: int) -> Dict[str, float]:
+def phases(sources: Sources, options: LintOptions, repeat: int) -> dict[str, float]:
     """Where the single-process lint time goes: wall seconds inside each engine step, from
     the fastest of ``repeat`` runs; "other" is the rest of ``lint_source``."""
-    best: Dict[str, float] = {}
+    best: dict[str, float] = {}
     originals = [(owner, name, getattr(owner, name)) for owner, name, _label in PHASES if hasattr(owner, name)]
     labels = {name: label for _owner, name, label in PHASES}
-    spent: Dict[str, float] = {}
+    spent: dict[str, float] = {}
 
     def timed(name: str, function: Callable[..., object]) -> Callable[..., object]:
         def wrapper(*args: object, **kwargs: object) -> object:
@@ -152,7 +153,7 @@ def profile_lint(sources: Sources, options: LintOptions, top: int = 25) -> str:
     return out.getvalue()
 
 
-def measure(args: argparse.Namespace) -> Dict[str, object]:
+def measure(args: argparse.Namespace) -> dict[str, object]:
     config = Config()
     files = discover(args.paths, config)
     if not files:
@@ -175,7 +176,7 @@ def measure(args: argparse.Namespace) -> Dict[str, object]:
     # the cost a first run or a changed project pays before checking.
     index_cold = best_of(repeat, lambda: build_project_index(list(args.paths), files, config, use_cache=False))
 
-    figures: Dict[str, object] = {
+    figures: dict[str, object] = {
         "paths": list(args.paths),
         "python": platform.python_version(),
         "libcst": _version("libcst"),
@@ -240,12 +241,16 @@ def _version(distribution: str) -> str:
         return "?"
 
 
-def _git_head() -> Optional[str]:
+def _git_head() -> str | None:
     """The commit linted with (``+dirty`` with uncommitted changes), if this is a checkout."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(engine.__file__)))
     try:
-        head = subprocess.run(["git", "-C", root, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True)
-        dirty = subprocess.run(["git", "-C", root, "status", "--porcelain", "--", "asynclint"], capture_output=True, text=True, check=True)
+        head = subprocess.run(
+            ["git", "-C", root, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        )
+        dirty = subprocess.run(
+            ["git", "-C", root, "status", "--porcelain", "--", "asynclint"], capture_output=True, text=True, check=True
+        )
     except (OSError, subprocess.CalledProcessError):
         return None
     return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
@@ -262,7 +267,7 @@ def _ratio(value: object) -> str:
     return f"{float(value):.2f}x {verdict}"  # type: ignore[arg-type]
 
 
-def render(figures: Dict[str, object]) -> str:
+def render(figures: dict[str, object]) -> str:
     f = figures
     load = f["load_average_1min"]
     header = [
@@ -290,11 +295,15 @@ def render(figures: Dict[str, object]) -> str:
             f"{float(f['index_share']):.0%} of lint",  # type: ignore[arg-type]
         )
     )
-    steps: Dict[str, float] = f.get("phases_seconds") or {}  # type: ignore[assignment]
+    steps: dict[str, float] = f.get("phases_seconds") or {}  # type: ignore[assignment]
     if steps:
         parse = float(f["parse_seconds"])  # type: ignore[arg-type]
         rows += [("", "", ""), ("lint_source by step (fastest run)", "wall", "x parse")]
-        rows += [(f"  {label}", _ms(seconds), f"{seconds / parse:.2f}x") for label, seconds in steps.items() if label != "total"]
+        rows += [
+            (f"  {label}", _ms(seconds), f"{seconds / parse:.2f}x")
+            for label, seconds in steps.items()
+            if label != "total"
+        ]
         rows.append(("  total (timed steps add overhead)", _ms(steps["total"]), f"{steps['total'] / parse:.2f}x"))
     if "jobs" in f:
         cache = "warm" if f["index_cache"] else "off"
@@ -304,7 +313,11 @@ def render(figures: Dict[str, object]) -> str:
             (f"  jobs={f['jobs']}", _ms(f["lint_paths_parallel_seconds"]), ""),
             ("  jobs=1", _ms(f["lint_paths_serial_seconds"]), ""),
             ("  speed-up", f"{f['speedup']:.2f}x", ""),
-            (f"  project index, {f['project_indexed_files']} files, cache {cache}", _ms(f["project_index_seconds"]), ""),
+            (
+                f"  project index, {f['project_indexed_files']} files, cache {cache}",
+                _ms(f["project_index_seconds"]),
+                "",
+            ),
         ]
     w0 = max(len(r[0]) for r in rows)
     w1 = max(len(r[1]) for r in rows)
@@ -314,10 +327,12 @@ def render(figures: Dict[str, object]) -> str:
         out.append(f"{label:<{w0}}  {wall:>{w1}}  {cpu:>{w2}}".rstrip())
 
     catalog = load_catalog()
-    findings: Dict[str, int] = f["findings"]  # type: ignore[assignment]
+    findings: dict[str, int] = f["findings"]  # type: ignore[assignment]
     out += ["", f"findings (lint_source): {f['findings_total']}, internal errors: {f['internal_errors']}"]
     if "jobs" in f:
-        out[-1] += f"; lint_paths findings jobs=1 / jobs={f['jobs']}: {f['lint_paths_findings']} / {f['lint_paths_findings_parallel']}"
+        out[-1] += (
+            f"; lint_paths findings jobs=1 / jobs={f['jobs']}: {f['lint_paths_findings']} / {f['lint_paths_findings_parallel']}"
+        )
     if findings:
         out.append(f"  {'code':<8} {'count':>6}  name")
         for code, count in findings.items():
@@ -326,11 +341,13 @@ def render(figures: Dict[str, object]) -> str:
     return "\n".join(out)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="+", help="files or directories to lint")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best is kept (default 3)")
-    parser.add_argument("--jobs", type=int, default=None, help="processes for the parallel run (default: os.cpu_count())")
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="processes for the parallel run (default: os.cpu_count())"
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--profile", action="store_true", help="profile the single-process lint (cProfile, cumulative)")
     parser.add_argument("--profile-top", type=int, default=25, help="profile entries to print (default 25)")

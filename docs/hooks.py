@@ -11,7 +11,7 @@ The rule pages are added to the navigation under "Rules".
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any
 
 import click
 from mkdocs.config.defaults import MkDocsConfig
@@ -27,14 +27,14 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """List the generated rule pages in the "Rules" section of the navigation."""
     for entry in config.nav or []:
         if isinstance(entry, dict) and RULES_SECTION in entry:
-            pages: List[Any] = ["rules/index.md"]
+            pages: list[Any] = ["rules/index.md"]
             pages += [{f"{rule.code} {rule.name}": rule_path(rule)} for rule in load_catalog().values()]
             entry[RULES_SECTION] = pages
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    generated: Dict[str, str] = {"rules/index.md": rules_index(), "cli.md": cli_reference()}
+    generated: dict[str, str] = {"rules/index.md": rules_index(), "cli.md": cli_reference()}
     generated.update({rule_path(rule): rule_page(rule) for rule in load_catalog().values()})
     for path, content in generated.items():
         files.append(File.generated(config, path, content=content))
@@ -78,8 +78,7 @@ def cli_reference() -> str:
         "",
         "Generated from the commands themselves; `asynclint COMMAND --help` prints the same.",
         "",
-        "**Exit status** of every command: `0` no findings, `1` findings, `2` usage, configuration "
-        "or internal error.",
+        "**Exit status** of every command: `0` no findings, `1` findings, `2` usage, configuration or internal error.",
         "",
     ]
     parts += _command("asynclint", cli, root)
@@ -90,7 +89,7 @@ def cli_reference() -> str:
     return "\n".join(parts)
 
 
-def _command(title: str, command: click.Command, context: click.Context) -> List[str]:
+def _command(title: str, command: click.Command, context: click.Context) -> list[str]:
     lines = [f"## `{title}`", "", "```text", command.get_usage(context), "```", ""]
     if command.help:
         lines += [click.unstyle(command.help).strip(), ""]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
 
 import pytest
 
@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
 
 
-def lint(code: str, select: Optional[Sequence[str]] = None, path: str = "snippet.py", **config) -> List[Diagnostic]:
+def lint(code: str, select: Sequence[str] | None = None, path: str = "snippet.py", **config) -> list[Diagnostic]:
     """Lint ``code``; ``select=None`` means every rule, default or opt-in."""
     catalog = load_catalog()
     options = LintOptions.create(catalog, Config(select=tuple(select) if select else ("AIO",), **config))
@@ -37,7 +37,7 @@ def assert_valid_python(code: str, name: str) -> None:
         libcst.parse_module(code)
 
 
-def write_files(root: Path, files: Dict[str, str]) -> Path:
+def write_files(root: Path, files: dict[str, str]) -> Path:
     """Write ``{relative path: text}`` below ``root`` (parent directories made): a small
     project for tests that lint a tree."""
     for name, text in files.items():
@@ -47,7 +47,7 @@ def write_files(root: Path, files: Dict[str, str]) -> Path:
     return root
 
 
-def run_cli(*args: str, cwd: Optional[Path] = None, env: Optional[dict] = None):
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None):
     """Run the real command line in a subprocess."""
     import os
     import subprocess
@@ -66,6 +66,8 @@ def catalog():
 
 def pytest_addoption(parser):
     parser.addoption(
-        "--update-fixed", action="store_true", default=False,
+        "--update-fixed",
+        action="store_true",
+        default=False,
         help="Rewrite the autofix snapshots fixtures/AIOnnn_*.fixed.py (tests/test_fix.py).",
     )

@@ -29,7 +29,9 @@ def test_syntax_error_is_aio001_and_the_run_goes_on(tmp_path):
 
 
 def test_pep263_cookie_and_bom_are_honoured(tmp_path):
-    latin = "# -*- coding: latin-1 -*-\nimport time\nasync def f():\n    s = 'caf\xe9'\n    time.sleep(1)\n    await f()\n"
+    latin = (
+        "# -*- coding: latin-1 -*-\nimport time\nasync def f():\n    s = 'caf\xe9'\n    time.sleep(1)\n    await f()\n"
+    )
     (tmp_path / "latin.py").write_bytes(latin.encode("latin-1"))
     (tmp_path / "bom.py").write_bytes(b"\xef\xbb\xbf" + BAD.encode())
     result = run_cli("check", "--format", "json", ".", cwd=tmp_path)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import List, Sequence
 
 import pytest
 from conftest import assert_valid_python
@@ -45,7 +45,7 @@ def test_every_checked_rule_has_examples():
         assert rule.bad and rule.good, f"{code} needs bad and good examples"
 
 
-def lint_example(example: Example, select: Sequence[str]) -> List[Diagnostic]:
+def lint_example(example: Example, select: Sequence[str]) -> list[Diagnostic]:
     """Lint an example with its own settings (``config`` in the catalog) and ``select``."""
     config = replace(example.config or Config(), select=tuple(select))
     return lint_source(example.code, "example.py", LintOptions.create(CATALOG, config)).diagnostics
@@ -139,11 +139,14 @@ def test_loader_rejects_duplicate_names(tmp_path):
         load_catalog.__wrapped__(tmp_path)
 
 
-EXAMPLE_WITH_CONFIG = VALID + """
+EXAMPLE_WITH_CONFIG = (
+    VALID
+    + """
 [[bad]]
 config = { blocking-calls = { "legacy.*" = "use legacy.aio" } }
 code = "import legacy"
 """
+)
 
 
 def test_example_config_is_parsed_as_tool_asynclint_and_shown_in_the_docs(tmp_path):
@@ -155,7 +158,7 @@ def test_example_config_is_parsed_as_tool_asynclint_and_shown_in_the_docs(tmp_pa
 @pytest.mark.parametrize(
     "config, expected",
     [
-        ('{ colour = 1 }', "unknown key 'colour'"),
+        ("{ colour = 1 }", "unknown key 'colour'"),
         ('{ blocking-calls = { "not a name" = "x" } }', "not a qualified name pattern"),
         ('{ blocking-calls = ["legacy.fetch"] }', "expected table"),
         ('"blocking-calls"', "'config' must be a dict"),

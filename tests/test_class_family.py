@@ -5,7 +5,6 @@ close the session or mark the queue's items done."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Tuple
 
 from asynclint.api import lint_paths
 from asynclint.config import Config
@@ -63,7 +62,7 @@ class Consuming(Pipeline):
 """
 
 
-def _findings(root: Path) -> List[Tuple[str, int, str]]:
+def _findings(root: Path) -> list[tuple[str, int, str]]:
     result = lint_paths([str(root)], Config(select=("AIO602", "AIO701")), jobs=1, use_cache=False)
     return sorted((Path(d.path).name, d.line, d.code) for d in result.diagnostics)
 

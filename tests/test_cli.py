@@ -117,9 +117,9 @@ def test_explicit_config_file(tmp_path):
 def test_bad_config_is_a_clear_error(tmp_path):
     cases = [
         ("[tool.asynclint]\ncolour = true\n", "unknown key 'colour'"),
-        ("[tool.asynclint]\nselect = \"AIO200\"\n", "expected a list of strings"),
-        ("[tool.asynclint]\nignore = [\"AIO999\"]\n", "AIO999"),
-        ("[tool.asynclint]\ntarget-version = \"py27\"\n", "target-version"),
+        ('[tool.asynclint]\nselect = "AIO200"\n', "expected a list of strings"),
+        ('[tool.asynclint]\nignore = ["AIO999"]\n', "AIO999"),
+        ('[tool.asynclint]\ntarget-version = "py27"\n', "target-version"),
         ("[tool.asynclint\n", "invalid TOML"),
     ]
     for text, expected in cases:
@@ -157,7 +157,11 @@ def test_parallel_jobs_give_the_same_findings(tmp_path):
 
 
 def test_directory_named_explicitly_is_checked_even_if_excluded(tmp_path):
-    _project(tmp_path, {"vendor/lib/mod.py": BAD, "vendor/lib/build/gen.py": BAD}, '[tool.asynclint]\nextend-exclude = ["vendor"]\n')
+    _project(
+        tmp_path,
+        {"vendor/lib/mod.py": BAD, "vendor/lib/build/gen.py": BAD},
+        '[tool.asynclint]\nextend-exclude = ["vendor"]\n',
+    )
     assert run_cli("check", ".", cwd=tmp_path).returncode == 0
     result = run_cli("check", "--format", "concise", "-q", "vendor/lib", cwd=tmp_path)
     assert [line.split(":")[0] for line in result.stdout.splitlines()] == ["vendor/lib/mod.py"]

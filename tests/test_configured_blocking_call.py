@@ -67,7 +67,10 @@ def test_flake8_plugin_reads_blocking_calls(tmp_path):
     _project(tmp_path)
     result = subprocess.run(
         [sys.executable, "-m", "flake8", "--isolated", "--select", "AIO210", "app0.py"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 1, f"{result.stdout}\n{result.stderr}"
     lines = result.stdout.splitlines()

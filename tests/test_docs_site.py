@@ -26,7 +26,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")  # Material's banner about its future
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(directory)],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
@@ -43,7 +47,7 @@ def test_every_rule_has_its_page_where_the_diagnostics_link(site):
     assert site_url is not None and site_url.group(1) == DOCS_URL
     index = text(site / "rules" / "index.html")
     for rule in load_catalog().values():
-        relative = docs_url(rule)[len(DOCS_URL):]
+        relative = docs_url(rule)[len(DOCS_URL) :]
         assert relative == f"rules/{rule.code}/"
         page = text(site / relative / "index.html")
         assert f"{rule.code} {rule.name}" in page

@@ -4,7 +4,6 @@ target version, message variants, and async generators of other modules."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Tuple
 
 import pytest
 from conftest import lint, write_files
@@ -39,7 +38,7 @@ async def tick(loop):
 """
 
 
-def _found(code: str, rule: str, target: Tuple[int, int]) -> List[str]:
+def _found(code: str, rule: str, target: tuple[int, int]) -> list[str]:
     return [d.message for d in lint(code, select=[rule], target_version=target)]
 
 

@@ -13,7 +13,6 @@ import shutil
 import stat
 from dataclasses import replace
 from pathlib import Path
-from typing import Optional, Set
 
 import pytest
 from conftest import FIXTURES, assert_valid_python, run_cli
@@ -41,12 +40,12 @@ FIXTURE_FILES = [
 ]
 
 
-def options(*codes: str, unsafe: bool = True, config: Optional[Config] = None) -> FixOptions:
+def options(*codes: str, unsafe: bool = True, config: Config | None = None) -> FixOptions:
     """Fix options for ``codes`` with ``config``'s other settings (an example's or a fixture's)."""
     return FixOptions(LintOptions.create(CATALOG, replace(config or Config(), select=codes or ("AIO",))), unsafe)
 
 
-def fix(text: str, *codes: str, unsafe: bool = True, path: str = "snippet.py", config: Optional[Config] = None) -> FileFix:
+def fix(text: str, *codes: str, unsafe: bool = True, path: str = "snippet.py", config: Config | None = None) -> FileFix:
     return fix_source(text, path, options(*codes, unsafe=unsafe, config=config))
 
 
@@ -68,7 +67,9 @@ def test_fixed_example_is_the_autofix_output(code, snippet, fixed, config):
     assert result.failure is None
     assert result.text == fixed
     assert_valid_python(fixed, f"<{code} fixed>")
-    assert not [d for d in lint_source(fixed, "snippet.py", options(code, config=config).lint).diagnostics if d.fix is not None]
+    assert not [
+        d for d in lint_source(fixed, "snippet.py", options(code, config=config).lint).diagnostics if d.fix is not None
+    ]
 
 
 def test_explain_shows_fix_safety_and_the_fixed_example():
@@ -116,7 +117,7 @@ def test_fixing_is_idempotent_local_and_complete(path):
     assert len([d for d in result.diagnostics if d.code == code]) <= len([d for d in before if d.fix is None])
     # every other line is kept byte for byte: only lines of fixed findings change, and
     # lines are only added next to the imports or the fixed code
-    fixed_lines: Set[int] = {line for d in before if d.fix is not None for line in range(d.line, d.end_line + 1)}
+    fixed_lines: set[int] = {line for d in before if d.fix is not None for line in range(d.line, d.end_line + 1)}
     fixed_lines |= {n for d in before if d.fix is not None for e in d.fix.edits for n in range(e.line, e.end_line + 1)}
     old, new = text.splitlines(keepends=True), result.text.splitlines(keepends=True)
     for tag, i1, i2, _, _ in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
@@ -170,7 +171,10 @@ def test_existing_import_alias_is_used():
 
 def test_crlf_and_a_missing_final_newline_are_kept():
     text = "import time\r\n\r\nasync def main():\r\n    time.sleep(1)"
-    assert fix(text, "AIO200").text == "import time\r\nimport asyncio\r\n\r\nasync def main():\r\n    await asyncio.sleep(1)"
+    assert (
+        fix(text, "AIO200").text
+        == "import time\r\nimport asyncio\r\n\r\nasync def main():\r\n    await asyncio.sleep(1)"
+    )
 
 
 def _lint_finds_only(monkeypatch, offered: Fix) -> None:
@@ -329,7 +333,9 @@ def test_a_file_changed_during_the_run_is_reported_and_kept(tmp_path, monkeypatc
 def test_the_fix_docs_list_every_rule_with_a_fix():
     text = (FIXTURES.parent / "docs" / "fixes.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"^\| (AIO\d{3})(?:-(AIO\d{3}))? ", text, re.MULTILINE))
-    codes = {first for first, _ in listed} | {f"AIO{n}" for a, b in listed if b for n in range(int(a[3:]), int(b[3:]) + 1)}
+    codes = {first for first, _ in listed} | {
+        f"AIO{n}" for a, b in listed if b for n in range(int(a[3:]), int(b[3:]) + 1)
+    }
     missing = [code for code in FIXABLE if code not in codes]
     assert not missing, f"docs/fixes.md does not list the fixes of {missing}"
 

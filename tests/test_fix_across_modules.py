@@ -11,10 +11,10 @@ from conftest import run_cli
 
 from asynclint.analysis.project.summary import summarize
 
-HELPERS = '''
+HELPERS = """
 async def _prepare(settings):
     settings["ready"] = True
-'''
+"""
 
 
 def project(tmp_path: Path, caller: str) -> Path:

@@ -12,11 +12,10 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import List, Tuple
 
 # Several rules, several columns, a second spelling of time.sleep and a non-ASCII prefix on the
 # same line as a finding (columns must count characters the same way in both front ends).
-BAD = '''\
+BAD = """\
 import asyncio
 import time
 from time import sleep
@@ -34,9 +33,9 @@ async def fetch(path):
     asyncio.create_task(poll())
     label = "héllo→"; time.sleep(0.1)
     return data, label
-'''
+"""
 
-GOOD = '''\
+GOOD = """\
 import asyncio
 
 
@@ -50,15 +49,15 @@ def settle():
     import time
 
     time.sleep(1)
-'''
+"""
 
 # flake8's default format: path:row:col: CODE text
 FLAKE8_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (?P<code>[A-Z]+\d+) (?P<message>.*)$")
 
-Finding = Tuple[str, int, int]
+Finding = tuple[str, int, int]
 
 
-def _run(args: List[str], cwd: Path) -> subprocess.CompletedProcess:
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
@@ -67,7 +66,7 @@ def flake8(path: Path, *extra: str) -> subprocess.CompletedProcess:
     return _run([sys.executable, "-m", "flake8", "--isolated", "--select", "AIO", *extra, str(path)], cwd=path.parent)
 
 
-def flake8_findings(path: Path, *extra: str) -> List[dict]:
+def flake8_findings(path: Path, *extra: str) -> list[dict]:
     """Parsed flake8 findings; fails on a crash or on output that is not a finding."""
     result = flake8(path, *extra)
     assert result.returncode in (0, 1), f"flake8 crashed (exit {result.returncode}):\n{result.stdout}\n{result.stderr}"
@@ -80,9 +79,11 @@ def flake8_findings(path: Path, *extra: str) -> List[dict]:
     return findings
 
 
-def cli_findings(path: Path) -> List[dict]:
+def cli_findings(path: Path) -> list[dict]:
     result = _run([sys.executable, "-m", "asynclint", "check", "--format", "json", str(path)], cwd=path.parent)
-    assert result.returncode in (0, 1), f"asynclint crashed (exit {result.returncode}):\n{result.stdout}\n{result.stderr}"
+    assert result.returncode in (0, 1), (
+        f"asynclint crashed (exit {result.returncode}):\n{result.stdout}\n{result.stderr}"
+    )
     return json.loads(result.stdout)["diagnostics"]
 
 
@@ -183,7 +184,7 @@ def test_plugin_reads_tool_asynclint_from_pyproject(tmp_path):
         "without configuration both rules should fire"
     )
     assert [f["code"] for f in flake8_findings(configured)] == ["AIO201"], (
-        "`ignore = [\"AIO200\"]` in the pyproject.toml next to the file must switch AIO200 off in the plugin, "
+        '`ignore = ["AIO200"]` in the pyproject.toml next to the file must switch AIO200 off in the plugin, '
         "and leave the other rules on"
     )
 
@@ -197,12 +198,18 @@ def test_flake8_uses_the_project_index(tmp_path):
     package = tmp_path / "demo"
     package.mkdir()
     (package / "__init__.py").write_text("", encoding="utf-8")
-    (package / "net.py").write_text("import asyncio\n\n\nasync def download(url):\n    await asyncio.sleep(0)\n", encoding="utf-8")
+    (package / "net.py").write_text(
+        "import asyncio\n\n\nasync def download(url):\n    await asyncio.sleep(0)\n", encoding="utf-8"
+    )
     (package / "app.py").write_text(
-        "from demo.net import download\n\n\nasync def main():\n    download('x')\n    await download('y')\n", encoding="utf-8"
+        "from demo.net import download\n\n\nasync def main():\n    download('x')\n    await download('y')\n",
+        encoding="utf-8",
     )
     result = subprocess.run(
         [sys.executable, "-m", "flake8", "--isolated", "--select", "AIO", "demo/app.py"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert "demo/app.py:5:5: AIO100" in result.stdout, result.stdout + result.stderr

@@ -8,22 +8,35 @@ from __future__ import annotations
 
 import ast
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Dict, Iterator, List, Set, Tuple
 
 PACKAGE = Path(__file__).resolve().parent.parent / "asynclint"
 
 # Module-name prefixes, from the top layer down; a module may import its own layer and
 # the layers below it (the longest matching prefix decides).
-LAYERS: Tuple[Tuple[str, ...], ...] = (
-    ("asynclint", "asynclint.__main__", "asynclint.cli", "asynclint.server", "asynclint.flake8_plugin",
-     "asynclint.documents"),
+LAYERS: tuple[tuple[str, ...], ...] = (
+    (
+        "asynclint",
+        "asynclint.__main__",
+        "asynclint.cli",
+        "asynclint.server",
+        "asynclint.flake8_plugin",
+        "asynclint.documents",
+    ),
     ("asynclint.output",),
     ("asynclint.api",),
     ("asynclint.engine", "asynclint.fixing", "asynclint.registry", "asynclint.files"),
     ("asynclint.checks",),
-    ("asynclint.check", "asynclint.fixes", "asynclint.codegen", "asynclint.edits", "asynclint.suppression",
-     "asynclint.catalog", "asynclint.config"),
+    (
+        "asynclint.check",
+        "asynclint.fixes",
+        "asynclint.codegen",
+        "asynclint.edits",
+        "asynclint.suppression",
+        "asynclint.catalog",
+        "asynclint.config",
+    ),
     ("asynclint.analysis.asyncio",),
     ("asynclint.analysis.python",),
     ("asynclint.analysis.project",),
@@ -43,7 +56,7 @@ def layer_of(module: str) -> int:
     return rank
 
 
-def modules() -> Dict[str, Path]:
+def modules() -> dict[str, Path]:
     found = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
@@ -52,7 +65,7 @@ def modules() -> Dict[str, Path]:
     return found
 
 
-def imports(path: Path, known: Set[str]) -> Iterator[Tuple[int, str]]:
+def imports(path: Path, known: set[str]) -> Iterator[tuple[int, str]]:
     """(line, module) for every import of an asynclint module, at any depth of the file."""
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
@@ -66,12 +79,12 @@ def imports(path: Path, known: Set[str]) -> Iterator[Tuple[int, str]]:
                     yield node.lineno, sub if sub in known else node.module
 
 
-def graph() -> Dict[str, List[Tuple[int, str]]]:
+def graph() -> dict[str, list[tuple[int, str]]]:
     found = modules()
     return {name: sorted(set(imports(path, set(found)))) for name, path in found.items()}
 
 
-def back_arrows(edges: Dict[str, List[Tuple[int, str]]]) -> List[str]:
+def back_arrows(edges: dict[str, list[tuple[int, str]]]) -> list[str]:
     return [
         f"{name}:{line} imports {target} (a higher layer)"
         for name, targets in edges.items()
@@ -80,13 +93,13 @@ def back_arrows(edges: Dict[str, List[Tuple[int, str]]]) -> List[str]:
     ]
 
 
-def cycles(edges: Dict[str, List[Tuple[int, str]]]) -> List[List[str]]:
+def cycles(edges: dict[str, list[tuple[int, str]]]) -> list[list[str]]:
     """Strongly connected components of more than one module (Tarjan)."""
-    index: Dict[str, int] = {}
-    low: Dict[str, int] = {}
-    stack: List[str] = []
-    on_stack: Set[str] = set()
-    found: List[List[str]] = []
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
 
     def visit(node: str) -> None:
         index[node] = low[node] = len(index)

@@ -17,7 +17,7 @@ from asynclint.output.sarif import sarif_log
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 
-APP = '''\
+APP = """\
 import asyncio
 import time
 
@@ -34,7 +34,7 @@ async def poll():
 
 async def idle():
     return 1
-'''
+"""
 # (code, line, column, end line, end column) of each finding in APP
 APP_FINDINGS = [
     ("AIO200", 10, 5, 10, 18),

@@ -63,7 +63,10 @@ def test_wheel_ships_the_whole_catalog(wheel):
     assert catalog, "no rules/*.toml in the checkout"
     missing = [name for name in catalog if f"asynclint/_rules/{name}" not in names]
     assert not missing, f"catalog files missing from asynclint/_rules in the wheel: {missing}"
-    assert wheel.read("asynclint/_rules/AIO200-blocking-sleep.toml") == (REPO_ROOT / "rules" / "AIO200-blocking-sleep.toml").read_bytes()
+    assert (
+        wheel.read("asynclint/_rules/AIO200-blocking-sleep.toml")
+        == (REPO_ROOT / "rules" / "AIO200-blocking-sleep.toml").read_bytes()
+    )
 
 
 def test_wheel_entry_points(wheel):
@@ -83,7 +86,9 @@ def test_wheel_metadata_version_matches_package(wheel):
 
 
 def _python_m_asynclint(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "asynclint", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "asynclint", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_python_m_asynclint_version(tmp_path):

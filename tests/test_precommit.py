@@ -18,13 +18,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, List
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
-BAD = '''\
+BAD = """\
 import time
 
 
@@ -32,9 +31,9 @@ async def poll(queue):
     while True:
         time.sleep(2)
         await queue.put("tick")
-'''
+"""
 
-GOOD = '''\
+GOOD = """\
 import asyncio
 
 
@@ -42,7 +41,7 @@ async def poll(queue):
     while True:
         await asyncio.sleep(2)
         await queue.put("tick")
-'''
+"""
 
 # Not part of a source tree, never worth copying (used when the checkout is not a git repository).
 _JUNK = shutil.ignore_patterns(
@@ -53,7 +52,7 @@ if shutil.which("git") is None:
     pytest.skip("git is not installed", allow_module_level=True)
 
 
-def _env(**extra: str) -> Dict[str, str]:
+def _env(**extra: str) -> dict[str, str]:
     """os.environ without GIT_* variables (set when pytest itself runs inside a git hook)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
     env.update(
@@ -69,7 +68,11 @@ def _env(**extra: str) -> Dict[str, str]:
 def git(*args: str, cwd: Path) -> str:
     result = subprocess.run(
         ["git", "-c", "commit.gpgsign=false", "-c", "core.autocrlf=false", *args],
-        cwd=cwd, env=_env(), capture_output=True, text=True, timeout=120,
+        cwd=cwd,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, f"git {' '.join(args)} failed in {cwd}:\n{result.stdout}\n{result.stderr}"
     return result.stdout
@@ -81,7 +84,7 @@ def _commit_everything(directory: Path) -> None:
     git("commit", "--quiet", "--no-verify", "-m", "snapshot", cwd=directory)
 
 
-def _working_tree_files() -> List[str]:
+def _working_tree_files() -> list[str]:
     listing = git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=REPO_ROOT)
     return sorted({name for name in listing.split("\0") if name})
 
@@ -172,5 +175,7 @@ def test_fix_hook_rewrites_the_file_and_fails_the_commit(hook_repo, pre_commit_h
     assert "error has occurred" not in output, f"pre-commit itself failed:\n{output}"
     assert "hook id: asynclint-fix" in output and "files were modified by this hook" in output, output
     assert result.returncode != 0, f"a hook that rewrote a file must fail the commit:\n{output}"
-    fixed = BAD.replace("import time\n", "import time\nimport asyncio\n").replace("time.sleep(2)", "await asyncio.sleep(2)")
+    fixed = BAD.replace("import time\n", "import time\nimport asyncio\n").replace(
+        "time.sleep(2)", "await asyncio.sleep(2)"
+    )
     assert (tmp_path / "bad.py").read_text(encoding="utf-8") == fixed, "the blocking sleep was not fixed"

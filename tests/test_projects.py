@@ -51,7 +51,11 @@ def test_editing_a_dependency_updates_its_importers(tmp_path):
     assert ("shop/handlers.py", 21, "AIO100") in before
     assert (project / ".asynclint_cache").is_dir(), "the index cache was not written"
     net = project / "shop" / "net.py"
-    net.write_text(net.read_text().replace("async def download(url):\n    await asyncio.sleep(0.1)", "def download(url):\n    pass"))
+    net.write_text(
+        net.read_text().replace(
+            "async def download(url):\n    await asyncio.sleep(0.1)", "def download(url):\n    pass"
+        )
+    )
     after = findings_in(project, use_cache=True)
     assert ("shop/handlers.py", 21, "AIO100") not in after
     assert ("shop/handlers.py", 43, "AIO100") not in after  # the sync caller of download

@@ -16,8 +16,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import BinaryIO, Callable, Dict, List, Optional, Sequence
+from typing import BinaryIO, Callable
 
 import pytest
 import pytest_lsp
@@ -38,7 +39,7 @@ from asynclint.server import FIX_ALL_KIND
 from asynclint.suppression import is_suppressed, noqa_edit
 
 # A finding after a non-BMP character: LSP columns count UTF-16 units, asynclint's code points.
-BAD = '''\
+BAD = """\
 import asyncio
 import time
 
@@ -46,7 +47,7 @@ import time
 async def main():
     label = "😀"; time.sleep(1)
     await asyncio.sleep(0)
-'''
+"""
 SLEEP_LINE, SLEEP_START = 5, len('    label = "😀"; '.encode("utf-16-le")) // 2
 
 
@@ -61,7 +62,7 @@ class History(dict):
 
     def __init__(self) -> None:
         super().__init__()
-        self.published: Dict[str, List[Sequence[types.Diagnostic]]] = {}
+        self.published: dict[str, list[Sequence[types.Diagnostic]]] = {}
 
     def __setitem__(self, uri: str, diagnostics: Sequence[types.Diagnostic]) -> None:
         self.published.setdefault(uri, []).append(diagnostics)
@@ -98,7 +99,7 @@ async def hooked(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFa
     await lsp_client.shutdown_session()
 
 
-def open_document(client: LanguageClient, path: Path, text: str, saved: Optional[str] = None) -> str:
+def open_document(client: LanguageClient, path: Path, text: str, saved: str | None = None) -> str:
     """Open ``text`` in the editor; the file on disk holds ``saved`` (default: the same)."""
     path.write_text(text if saved is None else saved, encoding="utf-8")
     uri = path.as_uri()
@@ -129,7 +130,7 @@ async def eventually(condition: Callable[[], bool]) -> None:
     raise AssertionError("the condition never held")
 
 
-def codes(diagnostics: Sequence[types.Diagnostic]) -> List[str]:
+def codes(diagnostics: Sequence[types.Diagnostic]) -> list[str]:
     return sorted(str(d.code) for d in diagnostics)
 
 
@@ -162,7 +163,7 @@ def apply(text: str, edit: types.WorkspaceEdit, uri: str) -> str:
     return text
 
 
-async def actions(client: LanguageClient, uri: str, diagnostic: types.Diagnostic, only: Optional[list] = None):
+async def actions(client: LanguageClient, uri: str, diagnostic: types.Diagnostic, only: list | None = None):
     return await client.text_document_code_action_async(
         types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(uri),
@@ -270,7 +271,10 @@ async def test_fix_all_fixes_every_safe_problem_as_asynclint_fix_does(client, tm
         (fix_all,) = await actions(client, uri, found[0], only=only)
         assert (fix_all.kind, fix_all.title) == (FIX_ALL_KIND, "Fix all safe asynclint problems")
     fixed = apply(source, fix_all.edit, uri)
-    assert fixed == "import time\nimport asyncio\n\n\nasync def main():\n    await asyncio.sleep(1)\n    await asyncio.sleep(2)\n"
+    assert (
+        fixed
+        == "import time\nimport asyncio\n\n\nasync def main():\n    await asyncio.sleep(1)\n    await asyncio.sleep(2)\n"
+    )
     change(client, uri, 2, fixed)
     await published(client, uri, lambda d: not d)
     assert not await actions(client, uri, found[0], only=[FIX_ALL_KIND])
@@ -282,7 +286,9 @@ async def test_a_crashing_check_gives_aio001_and_a_log_message_and_the_server_go
     (problem,) = await published(hooked, uri, lambda d: bool(d))
     assert problem.code == "AIO001" and "internal asynclint error" in problem.message
     assert "a check crashed on purpose" in problem.message
-    await eventually(lambda: any("internal error" in m.message and "crash.py" in m.message for m in hooked.log_messages))
+    await eventually(
+        lambda: any("internal error" in m.message and "crash.py" in m.message for m in hooked.log_messages)
+    )
     other = open_document(hooked, tmp_path / "bad.py", BAD)
     await published(hooked, other, lambda d: "AIO200" in codes(d))
 
@@ -306,7 +312,9 @@ async def test_config_changes_are_picked_up(client, tmp_path):
     uri = open_document(client, tmp_path / "bad.py", BAD)
     await published(client, uri, lambda d: "AIO200" in codes(d))
     pyproject = tmp_path / "pyproject.toml"
-    changed = types.DidChangeWatchedFilesParams(changes=[types.FileEvent(pyproject.as_uri(), types.FileChangeType.Changed)])
+    changed = types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(pyproject.as_uri(), types.FileChangeType.Changed)]
+    )
 
     pyproject.write_text('[tool.asynclint]\nselect = ["AIO999"]\n', encoding="utf-8")
     client.workspace_did_change_watched_files(changed)
@@ -343,9 +351,18 @@ async def test_syntax_error_is_aio001(client, tmp_path):
 # ---------------------------------------------------------------------------- units
 
 
-def _finding(code: str = "AIO200", line: int = 3, column: int = 5, end_line: int = 3, end_column: int = 18, fix: Optional[Fix] = None) -> Diagnostic:
+def _finding(
+    code: str = "AIO200",
+    line: int = 3,
+    column: int = 5,
+    end_line: int = 3,
+    end_column: int = 18,
+    fix: Fix | None = None,
+) -> Diagnostic:
     rule = load_catalog()[code]
-    return Diagnostic(code, rule.name, Severity.ERROR, "message", "suggestion", "x.py", line, column, end_line, end_column, fix)
+    return Diagnostic(
+        code, rule.name, Severity.ERROR, "message", "suggestion", "x.py", line, column, end_line, end_column, fix
+    )
 
 
 def _server(tmp_path: Path):
@@ -395,7 +412,9 @@ def test_fix_all_is_what_asynclint_fix_makes_of_the_editors_text(tmp_path):
     projects = Projects()
     path = str(tmp_path / "x.py")
     fixed = projects.fix_all(FIXABLE, path, tmp_path)
-    assert fixed == "import time\nimport asyncio\nasync def f():\n    await asyncio.sleep(1)\n    await asyncio.sleep(2)\n"
+    assert (
+        fixed == "import time\nimport asyncio\nasync def f():\n    await asyncio.sleep(1)\n    await asyncio.sleep(2)\n"
+    )
     assert projects.fix_all(fixed, path, tmp_path) is None  # nothing left to fix
     (tmp_path / "pyproject.toml").write_text('[tool.asynclint]\nselect = ["AIO999"]\n', encoding="utf-8")
     assert projects.fix_all(FIXABLE, path, tmp_path) is None  # an invalid config fixes nothing
@@ -430,7 +449,9 @@ def test_overlapping_fixes_are_applied_one_run_at_a_time():
     header = Edit(1, 1, 1, 1, "import asyncio\n")
     two = [Fix("t", Applicability.SAFE, (header, Edit(line, 5, line, 15, "await asyncio.sleep"))) for line in (3, 4)]
     assert [(e.line, e.content) for e in compatible_edits(two)] == [
-        (1, "import asyncio\n"), (3, "await asyncio.sleep"), (4, "await asyncio.sleep")
+        (1, "import asyncio\n"),
+        (3, "await asyncio.sleep"),
+        (4, "await asyncio.sleep"),
     ]
 
 
@@ -507,7 +528,7 @@ def test_project_index_with_the_unsaved_text_laid_over_it(tmp_path):
     (package / "user.py").write_text(user, encoding="utf-8")
     projects = Projects()
 
-    def lint(source: str, name: str) -> List[str]:
+    def lint(source: str, name: str) -> list[str]:
         return [d.code for d in projects.lint(source, str(package / name), package).diagnostics]
 
     assert "AIO100" not in lint(user, "user.py")  # no index yet: same-module facts only
@@ -558,7 +579,7 @@ class RawClient:
 
     def __init__(self, reader: BinaryIO, writer: BinaryIO) -> None:
         self.writer = writer
-        self.received: "queue.Queue[dict]" = queue.Queue()
+        self.received: queue.Queue[dict] = queue.Queue()
         threading.Thread(target=self._read, args=(reader,), daemon=True).start()
         self.next_id = 0
 
@@ -577,7 +598,7 @@ class RawClient:
             assert length is not None, "a message without Content-Length"
             self.received.put(json.loads(reader.read(length)))
 
-    def send(self, method: str, params: object, request: bool = False) -> Optional[int]:
+    def send(self, method: str, params: object, request: bool = False) -> int | None:
         message = {"jsonrpc": "2.0", "method": method, "params": params}
         if request:
             self.next_id += 1

@@ -3,8 +3,6 @@ check's ``CODE``, reported when the nearest enclosing function is a coroutine.""
 
 from __future__ import annotations
 
-from typing import Optional
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.blocking import (
@@ -25,20 +23,22 @@ class BlockingCallCheck(Check):
 
     # Rules whose calls may be moved to a thread as they are (``to_thread``, an unsafe fix).
     OFFLOAD = False
-    _statement_value: Optional[cst.BaseExpression] = None
+    _statement_value: cst.BaseExpression | None = None
 
-    def fix(self, call: cst.Call) -> Optional[NodeFix]:
+    def fix(self, call: cst.Call) -> NodeFix | None:
         """The fix of a blocking call that is the whole value of a statement (``f(x)``,
         ``y = f(x)``, ``return f(x)``)."""
         return self.to_thread(call) if self.OFFLOAD else None
 
-    def to_thread(self, call: cst.Call) -> Optional[NodeFix]:
+    def to_thread(self, call: cst.Call) -> NodeFix | None:
         """``f(args)`` -> ``await asyncio.to_thread(f, args)`` (Python 3.9+)."""
         asyncio = module_ref(self.scope, "asyncio")
         if asyncio is None or self.context.target_version < (3, 9):
             return None
         comma = cst.Comma(whitespace_after=_next_argument_space(call)) if call.args else cst.MaybeSentinel.DEFAULT
-        moved = call.with_changes(func=asyncio.attribute("to_thread"), args=[cst.Arg(call.func, comma=comma), *call.args])
+        moved = call.with_changes(
+            func=asyncio.attribute("to_thread"), args=[cst.Arg(call.func, comma=comma), *call.args]
+        )
         return replace(call, awaited(moved), asyncio.header)
 
     def visit_Expr(self, node: cst.Expr) -> None:

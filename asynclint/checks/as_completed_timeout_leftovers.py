@@ -4,14 +4,14 @@ handler leaves the unfinished tasks running.
 On timeout ``as_completed`` raises ``TimeoutError`` and cancels nothing. Flagged in a ``try``
 whose handler names a timeout error, when the tasks are a collection built in the function and
 are never cancelled: no ``.cancel()`` in the handler or ``finally``, the collection not handed
-on from there, and not cancelled anywhere in the function. Coroutines given to it become hidden tasks nobody can cancel. The
-same for a loop of ``wait_for(task, ...)`` over a collection whose timeout handler leaves the
-loop: ``wait_for`` cancels the task that timed out, not the ones after it.
+on from there, and not cancelled anywhere in the function. Coroutines given to it become
+hidden tasks nobody can cancel. The same for a loop of ``wait_for(task, ...)`` over a
+collection whose timeout handler leaves the loop: ``wait_for`` cancels the task that timed out, not the ones after it.
 """
 
 from __future__ import annotations
 
-from typing import Iterator, List, Optional
+from collections.abc import Iterator
 
 import libcst as cst
 
@@ -43,7 +43,7 @@ class AsCompletedTimeoutLeftovers(Check):
         handlers = [handler for handler in node.handlers if catches_timeout(handler, self.scope)]
         if not handlers:
             return
-        cleanup: List[cst.CSTNode] = [handler.body for handler in handlers]
+        cleanup: list[cst.CSTNode] = [handler.body for handler in handlers]
         if node.finalbody is not None:
             cleanup.append(node.finalbody)
         for call in self._timed_as_completed(node.body):
@@ -76,11 +76,13 @@ class AsCompletedTimeoutLeftovers(Check):
                 if not catches_timeout(handler, self.scope) or not _leaves_loop(handler.body):
                     continue
                 cleanup = [handler.body] + ([statement.finalbody] if statement.finalbody is not None else [])
-                if key not in cancelled_keys(function.node) and not any(_cancels_or_hands_on(part, key) for part in cleanup):
+                if key not in cancelled_keys(function.node) and not any(
+                    _cancels_or_hands_on(part, key) for part in cleanup
+                ):
                     self.report(call, "wait_for_loop", tasks=key)
                     return
 
-    def _wait_for_on(self, body: cst.CSTNode, variable: str) -> Optional[cst.Call]:
+    def _wait_for_on(self, body: cst.CSTNode, variable: str) -> cst.Call | None:
         """The ``asyncio.wait_for(variable, ...)`` call in ``body``, if any."""
         for child in own_nodes(body):
             if isinstance(child, cst.Call) and self.scope.qualified_name(child.func) in WAIT_FOR:
@@ -100,7 +102,9 @@ class AsCompletedTimeoutLeftovers(Check):
         """Coroutines in the collection: ``as_completed`` wraps them in tasks of its own."""
         items = collection_items(tasks, self.scope) or ()
         index = self.context.index
-        return any(isinstance(item, cst.Call) and awaitable_kind(item, self.scope, index) == COROUTINE for item in items)
+        return any(
+            isinstance(item, cst.Call) and awaitable_kind(item, self.scope, index) == COROUTINE for item in items
+        )
 
 
 def _leaves_loop(body: cst.CSTNode) -> bool:

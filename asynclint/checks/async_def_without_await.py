@@ -17,7 +17,6 @@ coroutine, so until now its body never ran (see :meth:`ProjectIndex.only_dropped
 from __future__ import annotations
 
 import os
-from typing import Dict, Optional, Set
 
 import libcst as cst
 
@@ -44,9 +43,9 @@ class AsyncDefWithoutAwait(Check):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._loop_users: Set[cst.CSTNode] = set()
-        self._candidates: Dict[cst.FunctionDef, bool] = {}  # -> may it become a ``def``?
-        self._run_by_loop: Set[str] = set()
+        self._loop_users: set[cst.CSTNode] = set()
+        self._candidates: dict[cst.FunctionDef, bool] = {}  # -> may it become a ``def``?
+        self._run_by_loop: set[str] = set()
 
     def visit_Call(self, node: cst.Call) -> None:
         self._note_loop_entry_point(node)
@@ -113,7 +112,7 @@ class AsyncDefWithoutAwait(Check):
                 return False
         return True
 
-    def _sync_def(self, function: cst.FunctionDef) -> Optional[NodeFix]:
+    def _sync_def(self, function: cst.FunctionDef) -> NodeFix | None:
         """``async def`` -> ``def`` when the project index covers this module and the module
         does not export the name (``__all__``)."""
         entry = self.context.index.module_for(os.path.abspath(self.context.path))
@@ -121,7 +120,7 @@ class AsyncDefWithoutAwait(Check):
             return None
         return replace(function, function.with_changes(asynchronous=None))
 
-    def _may_override(self, info: ClassInfo, method: str, seen: Set[str]) -> bool:
+    def _may_override(self, info: ClassInfo, method: str, seen: set[str]) -> bool:
         """Whether a base class (or a Protocol) may define ``method`` too."""
         for base in info.bases:
             base_class = self._module_class(base)
@@ -148,7 +147,7 @@ class AsyncDefWithoutAwait(Check):
             for base in other.bases
         )
 
-    def _module_class(self, base: cst.BaseExpression) -> Optional[ClassInfo]:
+    def _module_class(self, base: cst.BaseExpression) -> ClassInfo | None:
         if isinstance(base, cst.Name) and self.scope.module_class(base) is not None:
             return self.context.symbols.classes.get(base.value)
         return None

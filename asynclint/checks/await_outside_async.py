@@ -12,8 +12,6 @@ left alone: notebook kernels allow it.
 
 from __future__ import annotations
 
-from typing import Optional
-
 import libcst as cst
 
 from asynclint.analysis.python.async_context import (
@@ -38,7 +36,7 @@ class AwaitOutsideAsync(Check):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._scopes = AsyncSyntaxScopes()
-        self._notebook: Optional[bool] = None
+        self._notebook: bool | None = None
         self._nested_comprehensions = context.target_version >= NESTED_ASYNC_COMPREHENSIONS_ADDED_IN
 
     # ------------------------------------------------------------ scope hooks
@@ -128,7 +126,7 @@ class AwaitOutsideAsync(Check):
         node: cst.CSTNode,
         construct: str,
         owned_by_comprehension: bool = False,
-        at: Optional[cst.CSTNode] = None,
+        at: cst.CSTNode | None = None,
     ) -> None:
         found = self._scopes.forbidding_scope(node, owned_by_comprehension, self._nested_comprehensions)
         if found is None:

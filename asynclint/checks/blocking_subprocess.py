@@ -7,7 +7,7 @@ The fix rewrites to asyncio's own subprocess API only where the result is the sa
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence, Tuple
+from collections.abc import Sequence
 
 import libcst as cst
 
@@ -32,23 +32,25 @@ _WAITING = {"subprocess.call": "status", "subprocess.run": "none", "os.system": 
 _PASSED_ON = frozenset({"cwd", "env", "start_new_session"})
 _STREAMS = frozenset({"stdin", "stdout", "stderr"})
 # Stream values that are not pipes (a pipe would be read by asyncio, not by nobody).
-_NOT_PIPES = frozenset({"subprocess.DEVNULL", "asyncio.subprocess.DEVNULL", "subprocess.STDOUT", "asyncio.subprocess.STDOUT"})
+_NOT_PIPES = frozenset(
+    {"subprocess.DEVNULL", "asyncio.subprocess.DEVNULL", "subprocess.STDOUT", "asyncio.subprocess.STDOUT"}
+)
 _STRINGS = (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)
 
 
 class BlockingSubprocess(StatementLines, BlockingCallCheck):
     CODE = "AIO204"
     OFFLOAD = True
-    _dropped: Optional[cst.BaseExpression] = None  # the value of the current expression statement
+    _dropped: cst.BaseExpression | None = None  # the value of the current expression statement
 
     def visit_Expr(self, node: cst.Expr) -> None:
         super().visit_Expr(node)
         self._dropped = node.value
 
-    def fix(self, call: cst.Call) -> Optional[NodeFix]:
+    def fix(self, call: cst.Call) -> NodeFix | None:
         return self._native(call) or self.to_thread(call)
 
-    def _native(self, call: cst.Call) -> Optional[NodeFix]:
+    def _native(self, call: cst.Call) -> NodeFix | None:
         """``subprocess.run([...])`` -> ``process = await asyncio.create_subprocess_exec(...)``
         and ``await process.wait()`` (:meth:`_two_lines`; else in one expression), with
         ``create_subprocess_shell`` for ``shell=True`` and ``os.system``, when the call only
@@ -68,16 +70,22 @@ class BlockingSubprocess(StatementLines, BlockingCallCheck):
         if shell:
             if name != "os.system" and not isinstance(command.value, _STRINGS):
                 return None  # ``shell=True`` with a list runs its first item only
-            program: List[cst.Arg] = [cst.Arg(command.value, comma=command.comma)]
+            program: list[cst.Arg] = [cst.Arg(command.value, comma=command.comma)]
         else:
             items = command.value
-            if not isinstance(items, (cst.List, cst.Tuple)) or not items.elements or _has_comment(*items.lpar, *items.rpar):
+            if (
+                not isinstance(items, (cst.List, cst.Tuple))
+                or not items.elements
+                or _has_comment(*items.lpar, *items.rpar)
+            ):
                 return None  # a string or a variable: one program name, or a list we cannot see
             if isinstance(items, cst.List) and _has_comment(items.lbracket, items.rbracket):
                 return None
             program = [_as_arg(element) for element in items.elements]
             program[-1] = program[-1].with_changes(comma=command.comma)
-        kept = [option for option in options if option.keyword is not None and option.keyword.value in _PASSED_ON | _STREAMS]
+        kept = [
+            option for option in options if option.keyword is not None and option.keyword.value in _PASSED_ON | _STREAMS
+        ]
         if _has_comment(*(option for option in options if not any(option is k for k in kept))):
             return None  # a dropped ``check=False`` would take its comment along
         start = call.with_changes(
@@ -86,10 +94,16 @@ class BlockingSubprocess(StatementLines, BlockingCallCheck):
         two_lines = self._two_lines(call, start)
         if two_lines is not None:
             return replace(two_lines[0], two_lines[1], asyncio.header)
-        waited = cst.Call(cst.Attribute(awaited(start).with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]), cst.Name("wait")))
+        waited = cst.Call(
+            cst.Attribute(
+                awaited(start).with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]), cst.Name("wait")
+            )
+        )
         return replace(call, awaited(waited), asyncio.header)
 
-    def _two_lines(self, call: cst.Call, start: cst.Call) -> Optional[Tuple[cst.SimpleStatementLine, List[cst.SimpleStatementLine]]]:
+    def _two_lines(
+        self, call: cst.Call, start: cst.Call
+    ) -> tuple[cst.SimpleStatementLine, list[cst.SimpleStatementLine]] | None:
         """A statement alone on its line reads better in two: ``process = await start(...)``,
         then the statement with ``await process.wait()`` for the call, under a name the
         function and the module do not use."""
@@ -106,7 +120,7 @@ class BlockingSubprocess(StatementLines, BlockingCallCheck):
         wait_line = line.with_changes(leading_lines=[], body=[line.body[0].with_changes(value=waited)])
         return line, [start_line, wait_line]
 
-    def _shell(self, options: Sequence[cst.Arg]) -> Optional[bool]:
+    def _shell(self, options: Sequence[cst.Arg]) -> bool | None:
         """Whether ``shell=True`` is given, or None when an option makes the rewrite
         inexact (``check=True``, pipes, ``timeout``, ``text``, ``*args``...)."""
         shell = False
@@ -136,10 +150,15 @@ def _as_arg(element: cst.BaseElement) -> cst.Arg:
     return cst.Arg(element.value, star=star, comma=element.comma)
 
 
-def _with_commas(args: Sequence[cst.Arg], last: "cst.Comma | cst.MaybeSentinel") -> List[cst.Arg]:
+def _with_commas(args: Sequence[cst.Arg], last: cst.Comma | cst.MaybeSentinel) -> list[cst.Arg]:
     """Arguments separated by commas (kept where they were), the last one ending like the
     original call's last argument (a trailing comma or none)."""
-    spaced = [arg if isinstance(arg.comma, cst.Comma) else arg.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for arg in args[:-1]]
+    spaced = [
+        arg
+        if isinstance(arg.comma, cst.Comma)
+        else arg.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        for arg in args[:-1]
+    ]
     return [*spaced, args[-1].with_changes(comma=last)]
 
 

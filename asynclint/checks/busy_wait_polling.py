@@ -10,8 +10,6 @@ world (a file, the clock), which no asyncio primitive can signal.
 
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.polling import reads_state_only, sleep_statement
@@ -30,9 +28,9 @@ class BusyWaitPolling(Check):
             delay = self.context.short_code(sleep.args[0].value) if sleep.args else "0"
             self.report(node.test, condition=self.context.short_code(condition), delay=delay)
 
-    def _polled(self, node: cst.While) -> Optional[Tuple[cst.BaseExpression, cst.Call]]:
+    def _polled(self, node: cst.While) -> tuple[cst.BaseExpression, cst.Call] | None:
         """``(condition waited for, the sleep)`` of a polling loop, else None."""
-        statements: List[cst.BaseStatement] = [s for s in node.body.body if not _is_pass(s)]  # type: ignore[union-attr]
+        statements: list[cst.BaseStatement] = [s for s in node.body.body if not _is_pass(s)]  # type: ignore[union-attr]
         sleeps = [(s, sleep_statement(s, self.scope)) for s in statements]
         calls = [call for _, call in sleeps if call is not None]
         others = [s for s, call in sleeps if call is None]
@@ -56,7 +54,7 @@ def _is_true(test: cst.BaseExpression) -> bool:
     return isinstance(test, cst.Name) and test.value == "True" or isinstance(test, cst.Integer) and test.value == "1"
 
 
-def _exit_test(statement: cst.CSTNode) -> Optional[cst.BaseExpression]:
+def _exit_test(statement: cst.CSTNode) -> cst.BaseExpression | None:
     """``cond`` of ``if cond: break`` / ``if cond: return [value]`` (no ``else``)."""
     if not isinstance(statement, cst.If) or statement.orelse is not None:
         return None

@@ -13,8 +13,6 @@ Three shapes:
 
 from __future__ import annotations
 
-from typing import Dict, List, Tuple
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.loop_ownership import resource_fate
@@ -33,8 +31,8 @@ class ClientSessionNotClosed(Check):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._locals: Dict[cst.FunctionDef, List[Tuple[str, cst.Call, str]]] = {}
-        self._attributes: Dict[cst.ClassDef, List[Tuple[str, cst.Call, str]]] = {}
+        self._locals: dict[cst.FunctionDef, list[tuple[str, cst.Call, str]]] = {}
+        self._attributes: dict[cst.ClassDef, list[tuple[str, cst.Call, str]]] = {}
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) == 1:
@@ -87,8 +85,14 @@ class ClientSessionNotClosed(Check):
                 continue
             seen.add(attribute)
             if not class_releases_attribute(original_node, attribute):
-                self.report(call, "attribute", session=f"self.{attribute}", kind=kind, close=_close_method(kind),
-                            owner=original_node.name.value)
+                self.report(
+                    call,
+                    "attribute",
+                    session=f"self.{attribute}",
+                    kind=kind,
+                    close=_close_method(kind),
+                    owner=original_node.name.value,
+                )
 
 
 def _close_method(kind: str) -> str:

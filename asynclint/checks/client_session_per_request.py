@@ -9,8 +9,8 @@ session's settings do not depend on the item (per-host or per-account sessions).
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import AbstractSet, Dict, List, Optional, Set
 
 import libcst as cst
 
@@ -37,9 +37,9 @@ from asynclint.check import Check, FileContext
 class _Session:
     call: cst.Call
     kind: str
-    name: Optional[str]  # the local it is bound to, when not an ``async with`` item
-    block: Optional[cst.With]  # the ``async with`` it lives in
-    loop: Optional[Loop]
+    name: str | None  # the local it is bound to, when not an ``async with`` item
+    block: cst.With | None  # the ``async with`` it lives in
+    loop: Loop | None
 
 
 class ClientSessionPerRequest(LoopTracked, Check):
@@ -47,9 +47,9 @@ class ClientSessionPerRequest(LoopTracked, Check):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._sessions: Dict[cst.FunctionDef, List[_Session]] = {}
-        self._helpers: Dict[cst.FunctionDef, List[_Session]] = {}  # per-call sessions of a function
-        self._called_in_loop: Dict[cst.FunctionDef, str] = {}  # function -> a caller's name
+        self._sessions: dict[cst.FunctionDef, list[_Session]] = {}
+        self._helpers: dict[cst.FunctionDef, list[_Session]] = {}  # per-call sessions of a function
+        self._called_in_loop: dict[cst.FunctionDef, str] = {}  # function -> a caller's name
 
     # ------------------------------------------------------------ sessions and calls
 
@@ -64,7 +64,7 @@ class ClientSessionPerRequest(LoopTracked, Check):
         if name is not None:
             self._session(node.value, name, None)
 
-    def _session(self, value: cst.BaseExpression, name: Optional[str], block: Optional[cst.With]) -> None:
+    def _session(self, value: cst.BaseExpression, name: str | None, block: cst.With | None) -> None:
         kind = session_type(value, self.scope, self.context.index)
         function = self.scope.function
         if kind is None or function is None or not isinstance(function.node, cst.FunctionDef):
@@ -120,7 +120,7 @@ class ClientSessionPerRequest(LoopTracked, Check):
             return False
         return not has_loop(body)
 
-    def _parameters(self, function: cst.FunctionDef) -> Set[str]:
+    def _parameters(self, function: cst.FunctionDef) -> set[str]:
         """The function's parameters, but the ``self``/``cls`` of a method (call on leave)."""
         params = function.params
         names = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
@@ -139,4 +139,3 @@ class ClientSessionPerRequest(LoopTracked, Check):
             return False
         used = collect_usage(call).names
         return any(name in used for name in names)
-

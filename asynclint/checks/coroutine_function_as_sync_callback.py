@@ -4,8 +4,6 @@ calls it synchronously (``to_thread``, ``call_soon``, ``add_done_callback``,
 
 from __future__ import annotations
 
-from typing import Optional
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.awaitables import (
@@ -40,7 +38,7 @@ class CoroutineFunctionAsSyncCallback(Check):
             ):
                 self.report(argument, function=self.context.code(argument), api=self.context.code(node.func))
 
-    def _callback_slots(self, node: cst.Call) -> Optional[Slots]:
+    def _callback_slots(self, node: cst.Call) -> Slots | None:
         func = node.func
         name = self.scope.qualified_name(func)
         if name in SYNC_CALLBACKS:

@@ -7,8 +7,6 @@ arguments."""
 
 from __future__ import annotations
 
-from typing import Optional
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.awaitables import is_coroutine_function_ref
@@ -36,7 +34,7 @@ class CoroutineFunctionNotCalled(Check):
                 fix = self._call_it(argument)
                 self.report(argument, fix=fix, function=self.context.code(argument), api=self.context.code(node.func))
 
-    def _call_it(self, argument: cst.BaseExpression) -> Optional[NodeFix]:
+    def _call_it(self, argument: cst.BaseExpression) -> NodeFix | None:
         """``main`` -> ``main()`` when the function, defined in this module, needs no argument."""
         function = self.scope.module_function(argument)
         skip = 0
@@ -48,7 +46,7 @@ class CoroutineFunctionNotCalled(Check):
             return None
         return replace(argument, cst.Call(argument))
 
-    def _slots(self, func: cst.BaseExpression) -> Optional[Slots]:
+    def _slots(self, func: cst.BaseExpression) -> Slots | None:
         name = self.scope.qualified_name(func)
         if name in COROUTINE_ARGUMENTS:
             return COROUTINE_ARGUMENTS[name]

@@ -15,7 +15,7 @@ loop nest). The finding points at the loop's iterable (``for``) or condition (``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Union
+from typing import Union
 
 import libcst as cst
 
@@ -37,19 +37,19 @@ class _OpenLoop:
     range_loops: int = 0  # ``for ... in range(...)`` loops in this nest, this one included
     depth: int = 1  # levels of this nest, this one included
     exits: bool = False  # a break/return/raise (or an enclosing ``try``) that can end a ``while True``
-    size: Optional[int] = None  # iterations of ``for ... in range(<literals>)``; None: unknown
-    inner_work: Optional[int] = 0  # iterations of the nested loops per iteration; None: unknown
-    pending: List["_OpenLoop"] = field(default_factory=list)
+    size: int | None = None  # iterations of ``for ... in range(<literals>)``; None: unknown
+    inner_work: int | None = 0  # iterations of the nested loops per iteration; None: unknown
+    pending: list[_OpenLoop] = field(default_factory=list)
 
     @property
-    def work(self) -> Optional[int]:
+    def work(self) -> int | None:
         """Total iterations of the nest, when literal sizes tell."""
         if self.size is None or self.inner_work is None:
             return None
         return self.size * max(self.inner_work, 1)
 
     @property
-    def reason(self) -> Optional[str]:
+    def reason(self) -> str | None:
         if self.yields:
             return None
         work = self.work
@@ -71,16 +71,16 @@ class CpuBoundLoopInAsync(ExpectsErrors, ExceptionGuarded, Check):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._open: Dict[ScopeNode, List[_OpenLoop]] = {}
+        self._open: dict[ScopeNode, list[_OpenLoop]] = {}
 
-    def _loops(self) -> Optional[List[_OpenLoop]]:
+    def _loops(self) -> list[_OpenLoop] | None:
         """The open loops of the nearest function, when it is a coroutine."""
         function = self.scope.function
         if function is None or not function.is_async:
             return None
         return self._open.setdefault(function.node, [])
 
-    def _enter(self, node: Loop, over_range: bool = False, size: Optional[int] = None) -> None:
+    def _enter(self, node: Loop, over_range: bool = False, size: int | None = None) -> None:
         loops = self._loops()
         if loops is not None:
             ends_by_exception = self.exception_guards.guarded or self.expected_errors.active
@@ -171,7 +171,7 @@ class CpuBoundLoopInAsync(ExpectsErrors, ExceptionGuarded, Check):
         return isinstance(iterable, cst.Call) and self.scope.qualified_name(iterable.func) == "builtins.range"
 
 
-def _range_size(call: cst.Call) -> Optional[int]:
+def _range_size(call: cst.Call) -> int | None:
     """The number of iterations of ``range(...)`` with literal arguments."""
     positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
     if not 1 <= len(positional) <= 3 or len(positional) != len(call.args):
@@ -184,7 +184,7 @@ def _range_size(call: cst.Call) -> Optional[int]:
     return max(0, -(-(stop - start) // step))
 
 
-def _constant(expr: cst.BaseExpression) -> Optional[int]:
+def _constant(expr: cst.BaseExpression) -> int | None:
     """A small integer constant expression: ``100_000``, ``10 ** 7``, ``2 * 10 ** 6``."""
     if isinstance(expr, cst.Integer):
         return int(expr.evaluated_value)
@@ -196,7 +196,7 @@ def _constant(expr: cst.BaseExpression) -> Optional[int]:
         if left is None or right is None:
             return None
         if isinstance(expr.operator, cst.Power):
-            return left ** right if 0 <= right <= _MAX_EXPONENT and abs(left) <= 1_000 else None
+            return left**right if 0 <= right <= _MAX_EXPONENT and abs(left) <= 1_000 else None
         if isinstance(expr.operator, cst.Multiply):
             return left * right
         if isinstance(expr.operator, cst.Add):

@@ -6,8 +6,6 @@ assigned to ``_``, or bound to a local that is never used again.
 
 from __future__ import annotations
 
-from typing import Dict, Optional
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.awaitables import creates_task
@@ -34,7 +32,7 @@ class DanglingTask(StatementLines, Check):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._bound = LocalBindings(context)
-        self._lines: Dict[cst.Call, cst.SimpleStatementLine] = {}  # bound calls alone on their line
+        self._lines: dict[cst.Call, cst.SimpleStatementLine] = {}  # bound calls alone on their line
 
     def _is_task(self, expr: cst.BaseExpression) -> bool:
         return isinstance(expr, cst.Call) and creates_task(expr, self.scope)
@@ -62,19 +60,20 @@ class DanglingTask(StatementLines, Check):
             fix = self._keep_after(line, name) if line is not None else None
             self.report(call, "unused_name", fix=fix, call=self.context.code(call.func), name=name)
 
-    def _header(self) -> Optional[tuple]:
+    def _header(self) -> tuple | None:
         """The module-level declaration the fix needs: () when the module declares the set
         already, None when the name is taken by something else."""
         if not self.scope.symbols.is_bound(TASKS):
             return (_DECLARATION,)
         module = self.context.module
         declared = any(
-            isinstance(statement, cst.SimpleStatementLine) and module.code_for_node(statement.body[0]).strip() == _DECLARATION
+            isinstance(statement, cst.SimpleStatementLine)
+            and module.code_for_node(statement.body[0]).strip() == _DECLARATION
             for statement in module.body
         )
         return () if declared else None
 
-    def _kept(self, statement: cst.Expr) -> Optional[NodeFix]:
+    def _kept(self, statement: cst.Expr) -> NodeFix | None:
         """``create_task(c)`` -> ``task = create_task(c)`` kept in the module's set."""
         line = self.line_of(statement)
         function = self.scope.function
@@ -87,6 +86,6 @@ class DanglingTask(StatementLines, Check):
         assign = cst.Assign([cst.AssignTarget(cst.Name(name))], statement.value)
         return replace(line, [line.with_changes(body=[assign]), *statements(_KEEP.format(task=name))], header)
 
-    def _keep_after(self, line: cst.SimpleStatementLine, name: str) -> Optional[NodeFix]:
+    def _keep_after(self, line: cst.SimpleStatementLine, name: str) -> NodeFix | None:
         header = self._header()
         return insert_after(line, _KEEP.format(task=name), header) if header is not None else None

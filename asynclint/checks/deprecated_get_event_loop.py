@@ -16,8 +16,6 @@ author handles "no loop"), calls after ``asyncio.set_event_loop(...)`` in the sa
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Set
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.loop_ownership import drives_event_loop
@@ -36,9 +34,9 @@ class DeprecatedGetEventLoop(ExpectsErrors, ExceptionGuarded, VersionGated, Chec
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._loop_set: Set[ScopeNode] = set()  # scopes that called asyncio.set_event_loop(...)
-        self._drives_loop: Set[cst.FunctionDef] = set()
-        self._pending: Dict[cst.FunctionDef, List[cst.Call]] = {}  # calls in sync functions
+        self._loop_set: set[ScopeNode] = set()  # scopes that called asyncio.set_event_loop(...)
+        self._drives_loop: set[cst.FunctionDef] = set()
+        self._pending: dict[cst.FunctionDef, list[cst.Call]] = {}  # calls in sync functions
 
     def visit_Call(self, node: cst.Call) -> None:
         function = self.scope.function
@@ -64,7 +62,7 @@ class DeprecatedGetEventLoop(ExpectsErrors, ExceptionGuarded, VersionGated, Chec
         elif isinstance(function.node, cst.FunctionDef):
             self._pending.setdefault(function.node, []).append(node)
 
-    def _running_loop(self, call: cst.Call) -> Optional[NodeFix]:
+    def _running_loop(self, call: cst.Call) -> NodeFix | None:
         """``get_event_loop()`` -> ``get_running_loop()``, through the same module reference."""
         if call.args:
             return None

@@ -10,7 +10,7 @@ create a loop.
 
 from __future__ import annotations
 
-from typing import Dict, List, Tuple, Union
+from typing import Union
 
 import libcst as cst
 
@@ -26,7 +26,7 @@ class EventLoopNotClosed(Check):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._created: Dict[OwnerNode, List[Tuple[str, cst.Call]]] = {}
+        self._created: dict[OwnerNode, list[tuple[str, cst.Call]]] = {}
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) == 1:

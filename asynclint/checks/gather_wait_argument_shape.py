@@ -9,8 +9,6 @@ returns failures as values: results dropped unread lose them when the gather sta
 
 from __future__ import annotations
 
-from typing import Optional
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.awaitables import COROUTINE, awaitable_kind
@@ -69,7 +67,9 @@ class GatherWaitArgumentShape(Check):
         value = arguments[0].value
         if self._is_single_awaitable(value):
             self.report(call, "single", call=self._code(call.func), argument=self._code(value))
-        elif is_wait and collection_items(value, self.scope) == [] and isinstance(value, (cst.List, cst.Tuple, cst.Set)):
+        elif (
+            is_wait and collection_items(value, self.scope) == [] and isinstance(value, (cst.List, cst.Tuple, cst.Set))
+        ):
             self.report(call, "empty", call=self._code(call.func))
 
     def _is_single_awaitable(self, value: cst.BaseExpression) -> bool:
@@ -80,7 +80,7 @@ class GatherWaitArgumentShape(Check):
 
     # ``gather(..., return_exceptions=True)`` whose results are dropped
 
-    def _returning_exceptions(self, expr: Optional[cst.BaseExpression]) -> Optional[cst.Call]:
+    def _returning_exceptions(self, expr: cst.BaseExpression | None) -> cst.Call | None:
         if not isinstance(expr, cst.Await) or not isinstance(expr.expression, cst.Call):
             return None
         call = expr.expression

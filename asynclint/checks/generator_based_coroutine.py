@@ -10,8 +10,6 @@ in code gated to Pythons before 3.11 (an ``if`` on ``sys.version_info``, a test 
 
 from __future__ import annotations
 
-from typing import Optional, Union
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.legacy_coroutines import (
@@ -57,7 +55,7 @@ class GeneratorBasedCoroutine(VersionGated, Check):
         )
 
 
-def _native(function: cst.FunctionDef, decorator: cst.Decorator) -> Optional[NodeFix]:
+def _native(function: cst.FunctionDef, decorator: cst.Decorator) -> NodeFix | None:
     """``@asyncio.coroutine def f(): x = yield from g()`` -> ``async def f(): x = await g()``.
 
     None when the body has a plain ``yield`` (it would become an async generator) or when a
@@ -73,7 +71,9 @@ def _native(function: cst.FunctionDef, decorator: cst.Decorator) -> Optional[Nod
     if comment is not None:
         if header is None or header.comment is not None:
             return None
-        body = body.with_changes(header=header.with_changes(whitespace=decorator.trailing_whitespace.whitespace, comment=comment))
+        body = body.with_changes(
+            header=header.with_changes(whitespace=decorator.trailing_whitespace.whitespace, comment=comment)
+        )
     native = function.with_changes(
         decorators=[d for d in function.decorators if d is not decorator],
         asynchronous=cst.Asynchronous(),
@@ -94,7 +94,7 @@ class _YieldFromToAwait(cst.CSTTransformer):
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         return False
 
-    def leave_Yield(self, original_node: cst.Yield, updated_node: cst.Yield) -> Union[cst.Yield, cst.Await]:
+    def leave_Yield(self, original_node: cst.Yield, updated_node: cst.Yield) -> cst.Yield | cst.Await:
         if not isinstance(updated_node.value, cst.From):
             return updated_node
         item = updated_node.value.item

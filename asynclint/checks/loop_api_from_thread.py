@@ -10,8 +10,6 @@ functions that turned out to run in a thread. A function that starts its own eve
 
 from __future__ import annotations
 
-from typing import Dict, List, Set, Tuple
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.threads import (
@@ -29,8 +27,8 @@ class LoopApiFromThread(Check):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._threads = ThreadTargets(context.scope, context.index)
-        self._candidates: Dict[cst.FunctionDef, List[Tuple[cst.Call, str]]] = {}
-        self._own_loop: Set[cst.FunctionDef] = set()
+        self._candidates: dict[cst.FunctionDef, list[tuple[cst.Call, str]]] = {}
+        self._own_loop: set[cst.FunctionDef] = set()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._threads.visit_function(node)

@@ -8,8 +8,6 @@ Only pairs in one function are judged: a lock acquired in ``__aenter__`` and rel
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.locks import (
@@ -34,7 +32,7 @@ class ManualLockAcquire(Check):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         # per function: (receiver key, lock type, the ``await ...acquire()``)
-        self._acquires: Dict[cst.FunctionDef, List[Tuple[str, str, cst.Await]]] = {}
+        self._acquires: dict[cst.FunctionDef, list[tuple[str, str, cst.Await]]] = {}
 
     def visit_Await(self, node: cst.Await) -> None:
         receiver = acquired_receiver(node)
@@ -59,7 +57,7 @@ class ManualLockAcquire(Check):
             self.report(node, fix=_with_statement(original_node, node, key), lock=key, kind=kind)
 
 
-def _with_statement(function: cst.FunctionDef, acquire: cst.Await, key: str) -> Optional[NodeFix]:
+def _with_statement(function: cst.FunctionDef, acquire: cst.Await, key: str) -> NodeFix | None:
     """``await lock.acquire()``, statements, ``lock.release()`` in one block become ``async
     with lock:`` around the statements, when nothing in between leaves the block early
     (``return``, ``break``...) or touches the lock, and no comment would be lost (the
@@ -72,7 +70,7 @@ def _with_statement(function: cst.FunctionDef, acquire: cst.Await, key: str) -> 
         if start is None:
             continue
         end = next((j for j in range(start + 1, len(lines)) if _is_release(lines[j], key)), None)
-        if end is None or end == start + 1 or not all(_movable(line, key) for line in lines[start + 1:end]):
+        if end is None or end == start + 1 or not all(_movable(line, key) for line in lines[start + 1 : end]):
             return None
         if _has_comments(lines[end]):
             return None
@@ -80,14 +78,14 @@ def _with_statement(function: cst.FunctionDef, acquire: cst.Await, key: str) -> 
         assert isinstance(first, cst.SimpleStatementLine)
         with_block = cst.With(
             items=[cst.WithItem(acquire.expression.func.value)],  # type: ignore[attr-defined]
-            body=cst.IndentedBlock(body=lines[start + 1:end], header=first.trailing_whitespace),
+            body=cst.IndentedBlock(body=lines[start + 1 : end], header=first.trailing_whitespace),
             asynchronous=cst.Asynchronous(),
             leading_lines=first.leading_lines,
         )
         owner = owning_statement(function, block)
         if owner is None:
             return None
-        new_block = block.with_changes(body=[*lines[:start], with_block, *lines[end + 1:]])
+        new_block = block.with_changes(body=[*lines[:start], with_block, *lines[end + 1 :]])
         return replace(owner, owner.deep_replace(block, new_block))
     return None
 

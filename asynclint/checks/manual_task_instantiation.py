@@ -30,5 +30,7 @@ class ManualTaskInstantiation(Check):
             self.report(node, "sync_caller", call=self.context.code(node.func))
             return
         asyncio = module_ref(self.scope, "asyncio")
-        fix = replace(node, node.with_changes(func=asyncio.attribute("create_task")), asyncio.header) if asyncio else None
+        fix = (
+            replace(node, node.with_changes(func=asyncio.attribute("create_task")), asyncio.header) if asyncio else None
+        )
         self.report(node, fix=fix, call=self.context.code(node.func))

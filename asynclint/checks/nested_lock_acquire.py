@@ -10,7 +10,6 @@ are not followed; a block that releases the lock before re-acquiring it is left 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Optional
 
 import libcst as cst
 
@@ -32,7 +31,7 @@ class _Held:
     key: str
     kind: str
     block: cst.With
-    self_attribute: Optional[str]  # ``_lock`` for ``self._lock``
+    self_attribute: str | None  # ``_lock`` for ``self._lock``
 
 
 class NestedLockAcquire(Check):
@@ -40,9 +39,9 @@ class NestedLockAcquire(Check):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._held: List[_Held] = []
+        self._held: list[_Held] = []
 
-    def _holding(self, key: Optional[str], node: cst.CSTNode) -> Optional[_Held]:
+    def _holding(self, key: str | None, node: cst.CSTNode) -> _Held | None:
         """The block of this function holding ``key`` at ``node`` (not released before it)."""
         function = self.scope.function
         if key is None or function is None:
@@ -100,7 +99,7 @@ class NestedLockAcquire(Check):
                 self.report(call, "via_method", lock=held.key, kind=held.kind, method=method.name.value)
                 return
 
-    def _self_attribute(self, expr: cst.BaseExpression) -> Optional[str]:
+    def _self_attribute(self, expr: cst.BaseExpression) -> str | None:
         if isinstance(expr, cst.Attribute) and self.scope.self_class(expr.value) is not None:
             return expr.attr.value
         return None

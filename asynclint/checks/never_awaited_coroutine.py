@@ -7,8 +7,6 @@ passed to a call, stored) counts as handing it on.
 
 from __future__ import annotations
 
-from typing import Optional
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.awaitables import COROUTINE, FUTURE, awaitable_kind
@@ -24,10 +22,10 @@ class NeverAwaitedCoroutine(Check):
         super().__init__(context)
         self._bound = LocalBindings(context)
 
-    def _kind(self, expr: cst.BaseExpression) -> Optional[str]:
+    def _kind(self, expr: cst.BaseExpression) -> str | None:
         return awaitable_kind(expr, self.scope, self.context.index) if isinstance(expr, cst.Call) else None
 
-    def _report(self, call: cst.Call, variant: Optional[str], fix: Optional[NodeFix] = None, **fields: str) -> None:
+    def _report(self, call: cst.Call, variant: str | None, fix: NodeFix | None = None, **fields: str) -> None:
         self.report(call, variant, fix=fix, callee=self.context.code(call.func), **fields)
 
     def visit_Expr(self, node: cst.Expr) -> None:

@@ -18,7 +18,6 @@ such as a coroutine defined earlier that closes over the loop.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
@@ -41,7 +40,7 @@ _SHUTDOWN_COROUTINES = frozenset(method for method in RUN_PROVIDED_METHODS if me
 @dataclass
 class _ManualLoop:
     factory: cst.BaseExpression
-    runs: List[cst.Call] = field(default_factory=list)
+    runs: list[cst.Call] = field(default_factory=list)
     names: int = 0  # occurrences of the name in its own scope
     attribute_uses: int = 0
     set_current: int = 0
@@ -58,25 +57,25 @@ class PreferAsyncioRun(LoopTracked, Check):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._loops: Dict[ScopeNode, Dict[str, _ManualLoop]] = {}
-        self._names: Set[str] = set()  # names of the loops tracked anywhere
-        self._not_references: Set[cst.Name] = set()  # ``x.loop`` and ``f(loop=...)`` name no variable
+        self._loops: dict[ScopeNode, dict[str, _ManualLoop]] = {}
+        self._names: set[str] = set()  # names of the loops tracked anywhere
+        self._not_references: set[cst.Name] = set()  # ``x.loop`` and ``f(loop=...)`` name no variable
         self._loop_set_up = False  # a loop was made current by other code
 
-    def _scope_node(self) -> Optional[ScopeNode]:
+    def _scope_node(self) -> ScopeNode | None:
         """The module or the sync function whose body we are in (not a class, lambda, coroutine)."""
         frame = self.scope.frame
         if frame.kind == "module" or (frame.kind == "function" and not frame.is_async):
             return frame.node
         return None
 
-    def _tracked(self, expr: cst.BaseExpression) -> Optional[_ManualLoop]:
+    def _tracked(self, expr: cst.BaseExpression) -> _ManualLoop | None:
         node = self._scope_node()
         if node is None or not isinstance(expr, cst.Name):
             return None
         return self._loops.get(node, {}).get(expr.value)
 
-    def _is_factory_call(self, expr: Optional[cst.BaseExpression]) -> bool:
+    def _is_factory_call(self, expr: cst.BaseExpression | None) -> bool:
         """A loop factory whose loop ``asyncio.run`` replaces here: ``get_event_loop()`` only at
         module level (in a function it may return a loop set up by the caller)."""
         if not isinstance(expr, cst.Call):

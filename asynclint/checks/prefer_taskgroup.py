@@ -11,8 +11,6 @@ alone.
 
 from __future__ import annotations
 
-from typing import List
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.tasks import (
@@ -38,7 +36,7 @@ class PreferTaskgroup(VersionGated, Check):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._cleanup: List[cst.CSTNode] = []  # ``except`` handlers and ``finally`` blocks around
+        self._cleanup: list[cst.CSTNode] = []  # ``except`` handlers and ``finally`` blocks around
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         self._cleanup.append(node)
@@ -86,7 +84,11 @@ class PreferTaskgroup(VersionGated, Check):
 
     def _cleans_up(self, call: cst.Call) -> bool:
         """``node.disconnect()``, also as ``create_task(node.disconnect())``."""
-        if self.scope.qualified_name(call.func) in TASK_STARTERS and call.args and isinstance(call.args[0].value, cst.Call):
+        if (
+            self.scope.qualified_name(call.func) in TASK_STARTERS
+            and call.args
+            and isinstance(call.args[0].value, cst.Call)
+        ):
             call = call.args[0].value
         return isinstance(call.func, cst.Attribute) and call.func.attr.value in CLEANUP_METHODS
 
@@ -95,4 +97,3 @@ class PreferTaskgroup(VersionGated, Check):
         if self.scope.qualified_name(call.func) in TASK_STARTERS:
             return False
         return future_origin(call, self.scope, self.context.index) is not None
-

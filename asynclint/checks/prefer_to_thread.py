@@ -52,4 +52,3 @@ class PreferToThread(Check):
             func=self.context.short_code(function),
             arguments="".join(f", {text}" for text in rest),
         )
-

@@ -10,8 +10,6 @@ base class or subclass).
 
 from __future__ import annotations
 
-from typing import Dict, List, Tuple
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.queues import (
@@ -32,8 +30,8 @@ class QueueJoinWithoutTaskDone(Check):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._locals: Dict[cst.FunctionDef, List[Tuple[str, cst.Await]]] = {}
-        self._attributes: Dict[cst.ClassDef, List[Tuple[str, cst.Await]]] = {}
+        self._locals: dict[cst.FunctionDef, list[tuple[str, cst.Await]]] = {}
+        self._attributes: dict[cst.ClassDef, list[tuple[str, cst.Await]]] = {}
 
     def visit_Await(self, node: cst.Await) -> None:
         call = node.expression
@@ -81,4 +79,6 @@ def _named(name: str) -> Matcher:
 
 
 def _attribute(attribute: str) -> Matcher:
-    return lambda node: isinstance(node, cst.Attribute) and node.attr.value == attribute and isinstance(node.value, cst.Name)
+    return lambda node: (
+        isinstance(node, cst.Attribute) and node.attr.value == attribute and isinstance(node.value, cst.Name)
+    )

@@ -9,8 +9,6 @@ the TypeError (``with pytest.raises(TypeError):``) are left alone.
 
 from __future__ import annotations
 
-from typing import Optional
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.tasks import keyword
@@ -36,9 +34,11 @@ class RemovedLoopArgument(ExpectsErrors, VersionGated, Check):
             return
         variant = "deprecated" if self.context.target_version < LOOP_ARGUMENT_REMOVED_IN else None
         fix = self._without(node, argument)
-        self.report(argument, variant, fix=fix, call=self.context.code(node.func), argument=self.context.code(argument.value))
+        self.report(
+            argument, variant, fix=fix, call=self.context.code(node.func), argument=self.context.code(argument.value)
+        )
 
-    def _without(self, call: cst.Call, argument: cst.Arg) -> Optional[NodeFix]:
+    def _without(self, call: cst.Call, argument: cst.Arg) -> NodeFix | None:
         """The call without ``loop=`` (none when that would drop a comment): unsafe where the
         code still runs on Pythons that use the loop passed (before 3.10), as it may not be
         the running one."""

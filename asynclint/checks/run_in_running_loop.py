@@ -12,8 +12,6 @@ and tests expecting the error (``with pytest.raises(RuntimeError):``) are left a
 
 from __future__ import annotations
 
-from typing import Dict, Optional
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.loop_ownership import (
@@ -30,8 +28,8 @@ class RunInRunningLoop(ExpectsErrors, Check):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._reentrant: Optional[bool] = None  # the module imports nest_asyncio (asked lazily)
-        self._helpers: Dict[cst.FunctionDef, Optional[cst.Call]] = {}
+        self._reentrant: bool | None = None  # the module imports nest_asyncio (asked lazily)
+        self._helpers: dict[cst.FunctionDef, cst.Call | None] = {}
 
     def visit_Call(self, node: cst.Call) -> None:
         function = self.scope.function
@@ -56,7 +54,9 @@ class RunInRunningLoop(ExpectsErrors, Check):
             self._helpers[helper] = unconditional_loop_run(helper, self.scope)
         run = self._helpers[helper]
         if run is not None and not self._reentrant_loops():
-            self.report(node, "helper", helper=self.context.code(node.func), call=self.context.code(run.func), function=function)
+            self.report(
+                node, "helper", helper=self.context.code(node.func), call=self.context.code(run.func), function=function
+            )
 
     def _reentrant_loops(self) -> bool:
         if self._reentrant is None:

@@ -14,8 +14,6 @@ Precision first, "clearly independent" means all of:
 
 from __future__ import annotations
 
-from typing import FrozenSet, Optional, Set
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.awaitables import is_coroutine_function
@@ -38,7 +36,7 @@ class SequentialAwaitInLoop(Check):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._constants: Optional[FrozenSet[str]] = None
+        self._constants: frozenset[str] | None = None
 
     def visit_For(self, node: cst.For) -> None:
         if node.asynchronous is not None or node.orelse is not None or not self.scope.in_coroutine:
@@ -48,7 +46,11 @@ class SequentialAwaitInLoop(Check):
             return
         callee = self.scope.module_function(call.func)
         function = self.scope.function
-        if callee is None or not is_coroutine_function(callee, self.scope) or (function is not None and callee is function.node):
+        if (
+            callee is None
+            or not is_coroutine_function(callee, self.scope)
+            or (function is not None and callee is function.node)
+        ):
             return
         targets = set(target_names(node.target))
         if not self._independent_arguments(call, targets):
@@ -59,7 +61,7 @@ class SequentialAwaitInLoop(Check):
             return
         self.report(call, callee=callee.name.value, target=self.context.code(node.target))
 
-    def _awaited_call(self, body: cst.BaseSuite) -> Optional[cst.Call]:
+    def _awaited_call(self, body: cst.BaseSuite) -> cst.Call | None:
         """The call of ``await f(...)`` or ``xs.append(await f(...))``, the loop's only statement."""
         statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
         if len(statements) != 1 or not isinstance(statements[0], (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
@@ -76,10 +78,10 @@ class SequentialAwaitInLoop(Check):
             return value.expression
         return None
 
-    def _independent_arguments(self, call: cst.Call, targets: Set[str]) -> bool:
+    def _independent_arguments(self, call: cst.Call, targets: set[str]) -> bool:
         """Arguments built only from the loop variable, literals and client sessions, and
         using the loop variable."""
-        used: Set[str] = set()
+        used: set[str] = set()
         for arg in call.args:
             used.update(collect_usage(arg.value).names)
         if not used & targets:

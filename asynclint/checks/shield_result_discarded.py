@@ -1,14 +1,13 @@
 """AIO403 shield-result-discarded: ``asyncio.shield(...)`` whose protection goes nowhere.
 
 ``shield(aw)`` returns an outer future to await instead of ``aw``; dropping it (``_`` or a local
-never used; a bare statement is AIO100's, with its ``await`` fix) means nobody waits for the work. And ``await shield(coro())`` wraps the
-coroutine in a task nobody references: if the awaiting code is cancelled, the shielded task
-runs on with only the loop's weak reference (the docs: save a reference to the task).
+never used; a bare statement is AIO100's, with its ``await`` fix) means nobody waits for the
+work. And ``await shield(coro())`` wraps the coroutine in a task nobody references: if the
+awaiting code is cancelled, the shielded task runs on with only the loop's weak reference
+(the docs: save a reference to the task).
 """
 
 from __future__ import annotations
-
-from typing import Optional
 
 import libcst as cst
 
@@ -29,10 +28,10 @@ class ShieldResultDiscarded(Check):
         super().__init__(context)
         self._bound = LocalBindings(context)
 
-    def _shield(self, expr: Optional[cst.BaseExpression]) -> Optional[cst.Call]:
+    def _shield(self, expr: cst.BaseExpression | None) -> cst.Call | None:
         return expr if isinstance(expr, cst.Call) and is_shield(expr, self.scope) else None
 
-    def _report(self, call: cst.Call, variant: Optional[str] = None, **fields: str) -> None:
+    def _report(self, call: cst.Call, variant: str | None = None, **fields: str) -> None:
         inner = next(positional(call), None)
         self.report(call, variant, inner=self.context.code(inner.value) if inner else "...", **fields)
 
@@ -57,5 +56,7 @@ class ShieldResultDiscarded(Check):
             return
         wrapped = inner.value
         index = self.context.index
-        if awaitable_kind(wrapped, self.scope, index) == COROUTINE or coroutine_task_factory(wrapped, self.scope, index):
+        if awaitable_kind(wrapped, self.scope, index) == COROUTINE or coroutine_task_factory(
+            wrapped, self.scope, index
+        ):
             self._report(call, "inner_unreferenced")

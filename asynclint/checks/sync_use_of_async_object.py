@@ -10,8 +10,6 @@ pytest.raises(TypeError):``) are left alone.
 
 from __future__ import annotations
 
-from typing import Optional, Union
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.async_objects import (
@@ -49,7 +47,7 @@ class SyncUseOfAsyncObject(ExpectsErrors, Check):
         if node.asynchronous is None:
             self._iterated(node.iter)
 
-    def _iterated(self, iterable: cst.BaseExpression, statement: Optional[cst.For] = None) -> None:
+    def _iterated(self, iterable: cst.BaseExpression, statement: cst.For | None = None) -> None:
         if self.expected_errors.active:
             return
         call = async_generator_call(iterable, self.scope, self.context.index, self._bound_once)
@@ -58,7 +56,7 @@ class SyncUseOfAsyncObject(ExpectsErrors, Check):
             fix = self._made_async(statement) if statement is not None else None
             self.report(iterable, "async_generator", fix=fix, iterable=code(iterable), callee=code(call.func))
 
-    def _made_async(self, statement: Union[cst.With, cst.For]) -> Optional[NodeFix]:
+    def _made_async(self, statement: cst.With | cst.For) -> NodeFix | None:
         """``with``/``for`` -> ``async with``/``async for``, only inside a coroutine. (A
         comprehension gets no fix: ``async for`` turns a generator expression into an async one.)"""
         if not self.scope.in_coroutine:

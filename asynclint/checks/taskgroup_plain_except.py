@@ -8,8 +8,6 @@ and only handlers whose every type is known and none is one the group lets throu
 
 from __future__ import annotations
 
-from typing import Optional
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.tasks import is_task_group
@@ -53,11 +51,13 @@ class TaskgroupPlainExcept(Check):
         )
 
 
-def _except_star(node: cst.Try) -> Optional[NodeFix]:
+def _except_star(node: cst.Try) -> NodeFix | None:
     """The ``try`` with every handler turned into ``except*`` (plain and starred handlers
     cannot be mixed), unless a handler leaves with ``return``/``break``/``continue``, which
     ``except*`` forbids. Unsafe: the handlers start to run."""
-    if any(isinstance(child, _FORBIDDEN_IN_EXCEPT_STAR) for handler in node.handlers for child in own_nodes(handler.body)):
+    if any(
+        isinstance(child, _FORBIDDEN_IN_EXCEPT_STAR) for handler in node.handlers for child in own_nodes(handler.body)
+    ):
         return None
     handlers = [
         cst.ExceptStarHandler(

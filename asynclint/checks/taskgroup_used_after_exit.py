@@ -7,8 +7,6 @@ to that group; nested functions are left alone (they may run while the block is 
 
 from __future__ import annotations
 
-from typing import Dict
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.tasks import CREATE_TASK_METHOD, is_task_group
@@ -21,7 +19,7 @@ class TaskgroupUsedAfterExit(Check):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         # per function: name -> the expression the exited ``async with ... as name`` bound
-        self._exited: Dict[cst.CSTNode, Dict[str, cst.BaseExpression]] = {}
+        self._exited: dict[cst.CSTNode, dict[str, cst.BaseExpression]] = {}
 
     def leave_With(self, original_node: cst.With) -> None:
         function = self.scope.function
@@ -34,7 +32,11 @@ class TaskgroupUsedAfterExit(Check):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if not isinstance(func, cst.Attribute) or func.attr.value != CREATE_TASK_METHOD or not isinstance(func.value, cst.Name):
+        if (
+            not isinstance(func, cst.Attribute)
+            or func.attr.value != CREATE_TASK_METHOD
+            or not isinstance(func.value, cst.Name)
+        ):
             return
         function = self.scope.function
         name = func.value.value

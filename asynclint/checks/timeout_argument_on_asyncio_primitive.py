@@ -9,8 +9,6 @@ raises TypeError. The receiver must be known by construction (``asyncio.Queue()`
 
 from __future__ import annotations
 
-from typing import Optional
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.library_types import receiver_type
@@ -27,7 +25,9 @@ class TimeoutArgumentOnAsyncioPrimitive(Check):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if not isinstance(func, cst.Attribute) or not any(func.attr.value in methods for methods in PRIMITIVE_METHOD_ARITY.values()):
+        if not isinstance(func, cst.Attribute) or not any(
+            func.attr.value in methods for methods in PRIMITIVE_METHOD_ARITY.values()
+        ):
             return
         owner = receiver_type(func.value, self.scope, self.context.index)
         arity = PRIMITIVE_METHOD_ARITY.get(owner or "", {}).get(func.attr.value)
@@ -35,10 +35,12 @@ class TimeoutArgumentOnAsyncioPrimitive(Check):
             return
         argument = self._unexpected(node, arity)
         if argument is not None:
-            self.report(argument, call=self.context.code(func), type=owner, argument=self.context.code(argument).strip(" ,"))
+            self.report(
+                argument, call=self.context.code(func), type=owner, argument=self.context.code(argument).strip(" ,")
+            )
 
     @staticmethod
-    def _unexpected(call: cst.Call, arity: int) -> Optional[cst.Arg]:
+    def _unexpected(call: cst.Call, arity: int) -> cst.Arg | None:
         """The first argument the method does not take: a threading-style keyword, or a
         positional one beyond its parameters (``event.wait(5)``, ``queue.get(True, 1)``)."""
         threading_style = keyword(call, *THREADING_WAIT_KEYWORDS)

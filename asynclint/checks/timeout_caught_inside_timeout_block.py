@@ -9,8 +9,6 @@ flagged: ``try`` bodies with a timeout of their own (``wait_for``, a nested time
 
 from __future__ import annotations
 
-from typing import Set
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.tasks import raises_timeout, timeout_context
@@ -24,18 +22,30 @@ class TimeoutCaughtInsideTimeoutBlock(Check):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._reported: Set[int] = set()  # a handler inside nested timeout blocks, once
+        self._reported: set[int] = set()  # a handler inside nested timeout blocks, once
 
     def visit_With(self, node: cst.With) -> None:
         if node.asynchronous is None:
             return
-        blocks = [item.item for item in node.items if isinstance(item.item, cst.Call) and timeout_context(item.item, self.scope)]
+        blocks = [
+            item.item
+            for item in node.items
+            if isinstance(item.item, cst.Call) and timeout_context(item.item, self.scope)
+        ]
         if not blocks:
             return
         block = self.context.code(blocks[0].func)
         for statement in own_nodes(node.body):
-            if isinstance(statement, cst.Try) and suspends(statement.body) and not raises_timeout(statement.body, self.scope):
+            if (
+                isinstance(statement, cst.Try)
+                and suspends(statement.body)
+                and not raises_timeout(statement.body, self.scope)
+            ):
                 for handler in statement.handlers:
-                    if handler.type is not None and catches_timeout(handler, self.scope) and id(handler) not in self._reported:
+                    if (
+                        handler.type is not None
+                        and catches_timeout(handler, self.scope)
+                        and id(handler) not in self._reported
+                    ):
                         self._reported.add(id(handler))
                         self.report(handler.type, caught=self.context.code(handler.type), block=block)

@@ -32,9 +32,15 @@ class TimeoutErrorAlias(Check):
         if self.context.target_version >= TIMEOUT_ERROR_ALIASED_IN or self.scope.function is None:
             return
         handlers = node.handlers
-        if any(handler.type is None or catches_any(handler, _CATCHES_ASYNCIO_TIMEOUT, self.scope) for handler in handlers):
+        if any(
+            handler.type is None or catches_any(handler, _CATCHES_ASYNCIO_TIMEOUT, self.scope) for handler in handlers
+        ):
             return
-        wrong = [handler.type for handler in handlers if handler.type is not None and catches_any(handler, _BUILTIN, self.scope)]
+        wrong = [
+            handler.type
+            for handler in handlers
+            if handler.type is not None and catches_any(handler, _BUILTIN, self.scope)
+        ]
         if wrong and raises_timeout(node.body, self.scope, blocks=False) and not self._needs_311(node.body):
             for kind in wrong:
                 self.report(kind, target="{}.{}".format(*self.context.target_version))

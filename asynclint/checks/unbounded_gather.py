@@ -37,7 +37,11 @@ class UnboundedGather(LoopTracked, Check):
             if _rebinds(arg.value, collection) or bounded_collection(collection, self.scope, self.loops, node):
                 continue
             callee = self.scope.module_function(call.func) or self.scope.own_method(call.func)
-            if callee is None or not is_coroutine_function(callee, self.scope) or limits_concurrency(callee, self.scope):
+            if (
+                callee is None
+                or not is_coroutine_function(callee, self.scope)
+                or limits_concurrency(callee, self.scope)
+            ):
                 continue
             self.report(node, callee=callee.name.value, collection=self.context.short_code(collection))
 

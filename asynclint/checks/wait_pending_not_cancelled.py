@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
-
 import libcst as cst
 
 from asynclint.analysis.python.usage import LEN, STORE, TRUTH, Usage
@@ -25,11 +23,11 @@ class WaitPendingNotCancelled(StatementLines, Check):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         # per function: (name holding the pending set, or None when dropped), the call, reason
-        self._candidates: Dict[cst.FunctionDef, List[Tuple[Optional[str], cst.Call, str]]] = {}
+        self._candidates: dict[cst.FunctionDef, list[tuple[str | None, cst.Call, str]]] = {}
         # calls whose statement is alone on its line: the line, and the statement as written
-        self._lines: Dict[cst.Call, Tuple[cst.SimpleStatementLine, cst.BaseSmallStatement]] = {}
+        self._lines: dict[cst.Call, tuple[cst.SimpleStatementLine, cst.BaseSmallStatement]] = {}
 
-    def _early_wait(self, expr: Optional[cst.BaseExpression]) -> Optional[Tuple[cst.Call, str]]:
+    def _early_wait(self, expr: cst.BaseExpression | None) -> tuple[cst.Call, str] | None:
         """The ``asyncio.wait(...)`` call awaited by ``expr`` and why it can leave tasks pending."""
         if not isinstance(expr, cst.Await) or not isinstance(expr.expression, cst.Call):
             return None
@@ -48,9 +46,13 @@ class WaitPendingNotCancelled(StatementLines, Check):
         if isinstance(value, cst.SimpleString):
             return value.evaluated_value == "ALL_COMPLETED"
         name = self.scope.qualified_name(value)
-        return name is not None and name.endswith(".ALL_COMPLETED") and name in (ALL_COMPLETED, "concurrent.futures.ALL_COMPLETED")
+        return (
+            name is not None
+            and name.endswith(".ALL_COMPLETED")
+            and name in (ALL_COMPLETED, "concurrent.futures.ALL_COMPLETED")
+        )
 
-    def _remember(self, pending: Optional[str], found: Tuple[cst.Call, str]) -> None:
+    def _remember(self, pending: str | None, found: tuple[cst.Call, str]) -> None:
         function = self.scope.function
         if function is not None and isinstance(function.node, cst.FunctionDef):
             self._candidates.setdefault(function.node, []).append((pending, *found))
@@ -99,7 +101,7 @@ class WaitPendingNotCancelled(StatementLines, Check):
             elif not self._collection_used_elsewhere(call, usage):
                 self.report(call, fix=fix, reason=reason)
 
-    def _cancel_pending(self, call: cst.Call, pending: Optional[str], usage: Usage) -> Optional[NodeFix]:
+    def _cancel_pending(self, call: cst.Call, pending: str | None, usage: Usage) -> NodeFix | None:
         """``for task in pending: task.cancel()`` after the wait; a dropped pending set
         (``done, _ = ...`` or the bare ``await``) is bound to ``pending`` first."""
         found = self._lines.pop(call, None)
@@ -117,7 +119,9 @@ class WaitPendingNotCancelled(StatementLines, Check):
             if isinstance(statement, cst.Assign):  # ``done, _ = await asyncio.wait(...)``
                 target = statement.targets[0].target
                 elements = [target.elements[0], target.elements[1].with_changes(value=cst.Name(pending))]
-                statement = statement.with_changes(targets=[statement.targets[0].with_changes(target=target.with_changes(elements=elements))])
+                statement = statement.with_changes(
+                    targets=[statement.targets[0].with_changes(target=target.with_changes(elements=elements))]
+                )
             else:  # ``await asyncio.wait(...)``
                 targets = cst.Tuple([cst.Element(cst.Name("_")), cst.Element(cst.Name(pending))], lpar=[], rpar=[])
                 statement = cst.Assign([cst.AssignTarget(targets)], statement.value)
@@ -140,7 +144,8 @@ class WaitPendingNotCancelled(StatementLines, Check):
                 return True
         return False
 
-def _literal_index(subscript: cst.Subscript) -> Optional[int]:
+
+def _literal_index(subscript: cst.Subscript) -> int | None:
     """``0`` for ``x[0]``: a single literal integer index (``(await asyncio.wait(...))[0]`` keeps
     only the done set); None for anything else."""
     if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):

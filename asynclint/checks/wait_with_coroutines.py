@@ -7,8 +7,6 @@ collection is visible: a literal or comprehension, given directly or through a l
 
 from __future__ import annotations
 
-from typing import List, Optional
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.awaitables import COROUTINE, awaitable_kind
@@ -31,7 +29,7 @@ class WaitWithCoroutines(Check):
         variant = "deprecated" if self.context.target_version < WAIT_COROUTINES_REMOVED_IN else None
         self.report(node, variant, fix=self._fix(coroutines), callee=self.context.code(coroutines[0].func))
 
-    def _fix(self, coroutines: List[cst.Call]) -> Optional[NodeFix]:
+    def _fix(self, coroutines: list[cst.Call]) -> NodeFix | None:
         """Each coroutine wrapped in ``asyncio.create_task(...)``: the tasks ``wait`` made of
         them before 3.11, now visible (a running loop is needed: only in coroutines)."""
         asyncio = module_ref(self.scope, "asyncio")

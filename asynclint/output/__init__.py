@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Callable, Dict, List
+from typing import Callable
 
 from asynclint.diagnostics import Diagnostic
 from asynclint.output import github, json_format, sarif, text
 
-Renderer = Callable[[List[Diagnostic], bool], str]
+Renderer = Callable[[list[Diagnostic], bool], str]
 
-RENDERERS: Dict[str, Renderer] = {
+RENDERERS: dict[str, Renderer] = {
     "text": text.render_full,
     "concise": text.render_concise,
     "json": json_format.render,

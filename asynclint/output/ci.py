@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path, PurePath
-from typing import Optional
 
 from asynclint.diagnostics import Diagnostic
 
 
-def checkout_relative(path: str) -> Optional[PurePath]:
+def checkout_relative(path: str) -> PurePath | None:
     """``path`` relative to the working directory, or ``None`` when the file lies outside it."""
     absolute = Path(os.path.abspath(path))
     try:

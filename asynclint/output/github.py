@@ -11,8 +11,6 @@ otherwise end the property list or the property.
 
 from __future__ import annotations
 
-from typing import List
-
 from asynclint.diagnostics import Diagnostic, Severity
 from asynclint.output.ci import checkout_relative, finding_text
 
@@ -51,5 +49,5 @@ def annotation(diagnostic: Diagnostic) -> str:
     return f"::{LEVELS[diagnostic.severity]} {rendered}::{escape_data(finding_text(diagnostic))}"
 
 
-def render(diagnostics: List[Diagnostic], colour: bool = False) -> str:
+def render(diagnostics: list[Diagnostic], colour: bool = False) -> str:
     return "".join(annotation(d) + "\n" for d in diagnostics)

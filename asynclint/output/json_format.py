@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Any, Dict, List
+from typing import Any
 
 from asynclint.diagnostics import Diagnostic
 from asynclint.version import __version__
 
 
-def as_dict(diagnostic: Diagnostic) -> Dict[str, Any]:
+def as_dict(diagnostic: Diagnostic) -> dict[str, Any]:
     data = asdict(diagnostic)
     data.pop("source_line")
     data["severity"] = diagnostic.severity.value
@@ -19,6 +19,6 @@ def as_dict(diagnostic: Diagnostic) -> Dict[str, Any]:
     return data
 
 
-def render(diagnostics: List[Diagnostic], colour: bool = False) -> str:
+def render(diagnostics: list[Diagnostic], colour: bool = False) -> str:
     payload = {"version": __version__, "diagnostics": [as_dict(d) for d in diagnostics]}
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

@@ -8,8 +8,9 @@ and columns count code points, declared by ``columnKind`` (SARIF's default is UT
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any
 from urllib.parse import quote
 
 from asynclint.catalog import DOCS_URL, Rule, docs_url, load_catalog, render_markdown
@@ -20,7 +21,7 @@ from asynclint.version import __version__
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
-Json = Dict[str, Any]
+Json = dict[str, Any]
 
 
 def artifact_uri(path: str) -> str:
@@ -67,7 +68,7 @@ def fix_object(fix: Fix, uri: str) -> Json:
     }
 
 
-def result(diagnostic: Diagnostic, rule_index: Optional[int]) -> Json:
+def result(diagnostic: Diagnostic, rule_index: int | None) -> Json:
     uri = artifact_uri(diagnostic.path)
     location = {
         "physicalLocation": {
@@ -89,7 +90,7 @@ def result(diagnostic: Diagnostic, rule_index: Optional[int]) -> Json:
     return data
 
 
-def sarif_log(diagnostics: List[Diagnostic], catalog: Mapping[str, Rule]) -> Json:
+def sarif_log(diagnostics: list[Diagnostic], catalog: Mapping[str, Rule]) -> Json:
     rules = list(catalog.values())
     index = {rule.code: position for position, rule in enumerate(rules)}
     driver = {
@@ -111,5 +112,5 @@ def sarif_log(diagnostics: List[Diagnostic], catalog: Mapping[str, Rule]) -> Jso
     }
 
 
-def render(diagnostics: List[Diagnostic], colour: bool = False) -> str:
+def render(diagnostics: list[Diagnostic], colour: bool = False) -> str:
     return json.dumps(sarif_log(diagnostics, load_catalog()), indent=2, ensure_ascii=False) + "\n"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import List
-
 import click
 
 from asynclint.diagnostics import Diagnostic, Severity
@@ -20,11 +18,11 @@ def _header(diagnostic: Diagnostic, colour: bool) -> str:
     return f"{location} {code} {diagnostic.message}"
 
 
-def render_concise(diagnostics: List[Diagnostic], colour: bool) -> str:
+def render_concise(diagnostics: list[Diagnostic], colour: bool) -> str:
     return "".join(_header(d, colour) + "\n" for d in diagnostics)
 
 
-def render_full(diagnostics: List[Diagnostic], colour: bool) -> str:
+def render_full(diagnostics: list[Diagnostic], colour: bool) -> str:
     blocks = []
     for diagnostic in diagnostics:
         lines = [_header(diagnostic, colour)]
@@ -42,4 +40,3 @@ def render_full(diagnostics: List[Diagnostic], colour: bool) -> str:
         lines.append("  " + (click.style(help_line, fg="cyan") if colour else help_line))
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)
-

@@ -9,7 +9,7 @@ so in the class (through the project index). Never from a variable's name.
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable
 
 import libcst as cst
 
@@ -29,7 +29,7 @@ BoundOnce = Callable[[str], bool]
 
 def async_only_context_manager(
     expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex, bound_once: BoundOnce
-) -> Optional[str]:
+) -> str | None:
     """The constructor (qualified name) of the async-only context manager ``expr`` is."""
     if isinstance(expr, cst.Call):
         name = scope.qualified_name(expr.func)
@@ -48,7 +48,7 @@ def async_only_context_manager(
 
 def async_generator_call(
     expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex, bound_once: BoundOnce
-) -> Optional[cst.Call]:
+) -> cst.Call | None:
     """The call of an async generator function that ``expr`` is (or a local bound once to)."""
     if isinstance(expr, cst.Call):
         return expr if is_async_generator_ref(expr.func, scope, index) else None

@@ -7,7 +7,7 @@ qualified names (the asyncio API by default) plus the ``async def``s this module
 
 from __future__ import annotations
 
-from typing import Mapping, Optional
+from collections.abc import Mapping
 
 import libcst as cst
 
@@ -35,7 +35,7 @@ KNOWN_AWAITABLE_FUNCTIONS: Mapping[str, str] = {**AWAITABLE_FUNCTIONS, **ASYNC_F
 
 def awaitable_kind(
     call: cst.Call, scope: ScopeTracker, index: ProjectIndex, known: Mapping[str, str] = KNOWN_AWAITABLE_FUNCTIONS
-) -> Optional[str]:
+) -> str | None:
     """``"coroutine"`` or ``"future"`` if the call's result must be awaited, else None."""
     func = call.func
     name = scope.qualified_name(func)
@@ -60,7 +60,7 @@ def is_coroutine_function_ref(expr: cst.BaseExpression, scope: ScopeTracker, ind
     return target is not None and is_coroutine_target(target)
 
 
-def project_callable(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> Optional[Target]:
+def project_callable(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> Target | None:
     """What a callee expression denotes in the project index, if anything."""
     name = scope.qualified_name(expr)
     if name is not None:
@@ -111,7 +111,9 @@ def is_async_generator_ref(expr: cst.BaseExpression, scope: ScopeTracker, index:
     that may change what calling it returns."""
     definition = scope.module_function(expr) or scope.own_method(expr)
     if definition is not None:
-        return definition.asynchronous is not None and has_yield(definition) and _transparent_decorators(definition, scope)
+        return (
+            definition.asynchronous is not None and has_yield(definition) and _transparent_decorators(definition, scope)
+        )
     target = project_callable(expr, scope, index)
     if target is None or target.kind not in ("function", "method") or target.facts.get("kind") != "agen":
         return False

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import FrozenSet, Iterable, Iterator, Mapping, Optional, Tuple
+from functools import cache, lru_cache
 
 import libcst as cst
 
@@ -36,10 +36,10 @@ class BlockingCall:
 
     name: str  # the table key
     code: str
-    receiver: Optional[Built] = None  # for a method: the receiver's type and constructor
+    receiver: Built | None = None  # for a method: the receiver's type and constructor
 
     @property
-    def variant(self) -> Optional[str]:
+    def variant(self) -> str | None:
         return VARIANTS.get(self.name)
 
     @property
@@ -47,7 +47,7 @@ class BlockingCall:
         return SYNC_CLIENTS.get(self.name, "")
 
 
-def blocking_call(call: cst.Call, scope: ScopeTracker, index: ProjectIndex = EMPTY_INDEX) -> Optional[BlockingCall]:
+def blocking_call(call: cst.Call, scope: ScopeTracker, index: ProjectIndex = EMPTY_INDEX) -> BlockingCall | None:
     """The table entry for a call that blocks, or None (unknown, or a non-blocking form)."""
     global _memo
     if _memo[0] is call and _memo[1] is index:
@@ -58,10 +58,10 @@ def blocking_call(call: cst.Call, scope: ScopeTracker, index: ProjectIndex = EMP
 
 
 # Every blocking rule asks about the same call in a row during the one traversal.
-_memo: Tuple[Optional[cst.Call], Optional[ProjectIndex], Optional[BlockingCall]] = (None, None, None)
+_memo: tuple[cst.Call | None, ProjectIndex | None, BlockingCall | None] = (None, None, None)
 
 
-def _lookup(call: cst.Call, scope: ScopeTracker, index: ProjectIndex) -> Optional[BlockingCall]:
+def _lookup(call: cst.Call, scope: ScopeTracker, index: ProjectIndex) -> BlockingCall | None:
     for name in call_names(call, scope, index):
         code = BLOCKING_CALLS.get(name)
         if code is None:
@@ -70,13 +70,15 @@ def _lookup(call: cst.Call, scope: ScopeTracker, index: ProjectIndex) -> Optiona
             return None
         receiver = _method_receiver(call, scope, index)
         bound = BLOCKS_WHEN_BUILT_WITH.get(name)
-        if bound is not None and (receiver is None or receiver.call is None or not given_nonzero(call_args(receiver.call), bound)):
+        if bound is not None and (
+            receiver is None or receiver.call is None or not given_nonzero(call_args(receiver.call), bound)
+        ):
             return None
         return BlockingCall(name, code, receiver)
     return None
 
 
-def _method_receiver(call: cst.Call, scope: ScopeTracker, index: ProjectIndex) -> Optional[Built]:
+def _method_receiver(call: cst.Call, scope: ScopeTracker, index: ProjectIndex) -> Built | None:
     """The receiver of a method call named by its type (not by an import: ``os.path.exists``)."""
     func = call.func
     if not isinstance(func, cst.Attribute) or scope.qualified_name(func) is not None:
@@ -84,13 +86,13 @@ def _method_receiver(call: cst.Call, scope: ScopeTracker, index: ProjectIndex) -
     return built(func.value, scope, index)
 
 
-def blocking_code(call: cst.Call, scope: ScopeTracker, index: ProjectIndex = EMPTY_INDEX) -> Optional[str]:
+def blocking_code(call: cst.Call, scope: ScopeTracker, index: ProjectIndex = EMPTY_INDEX) -> str | None:
     """The rule code for a blocking call, or None when the call is not known to block."""
     found = blocking_call(call, scope, index)
     return found.code if found is not None else None
 
 
-def blocking_with(receiver: Built) -> Optional[Tuple[str, Optional[str]]]:
+def blocking_with(receiver: Built) -> tuple[str, str | None] | None:
     """(rule, variant) for a sync ``with`` on an object of this type, if it blocks."""
     for type_name in type_names(receiver.type):
         found = BLOCKING_WITH.get(type_name)
@@ -99,7 +101,7 @@ def blocking_with(receiver: Built) -> Optional[Tuple[str, Optional[str]]]:
     return None
 
 
-def non_blocking_switch(receiver: Optional[Built]) -> Optional[str]:
+def non_blocking_switch(receiver: Built | None) -> str | None:
     """The method that switches objects of the receiver's type to non-blocking mode."""
     if receiver is None:
         return None
@@ -109,7 +111,7 @@ def non_blocking_switch(receiver: Optional[Built]) -> Optional[str]:
 # ------------------------------------------------------------------ arguments
 
 
-def call_args(call: cst.Call) -> Tuple[Arg, ...]:
+def call_args(call: cst.Call) -> tuple[Arg, ...]:
     """The facts :mod:`~asynclint.analysis.tables.nonblocking` needs about a call's arguments."""
     return tuple(
         Arg(arg.keyword.value if arg.keyword else None, bool(arg.star), _is_zero(arg.value), _names(arg.value))
@@ -128,7 +130,7 @@ def _is_zero(expr: cst.BaseExpression) -> bool:
     return False
 
 
-def _names(expr: cst.BaseExpression) -> FrozenSet[str]:
+def _names(expr: cst.BaseExpression) -> frozenset[str]:
     """Names and attribute names in ``A | b.C`` (flags), else nothing."""
     if isinstance(expr, cst.Name):
         return frozenset({expr.value})
@@ -143,13 +145,13 @@ def _names(expr: cst.BaseExpression) -> FrozenSet[str]:
 
 
 @lru_cache(maxsize=8)
-def configured_matcher(entries: Tuple[Tuple[str, str], ...]) -> Tuple[Tuple["re.Pattern[str]", str], ...]:
+def configured_matcher(entries: tuple[tuple[str, str], ...]) -> tuple[tuple[re.Pattern[str], str], ...]:
     """``blocking-calls`` patterns (fnmatch-style, over the names of :func:`call_names`)
     compiled once per configuration, in configuration order."""
     return tuple((re.compile(fnmatch.translate(pattern)), advice) for pattern, advice in entries)
 
 
-def configured_advice(names: Iterable[str], matcher: Tuple[Tuple["re.Pattern[str]", str], ...]) -> Optional[Tuple[str, str]]:
+def configured_advice(names: Iterable[str], matcher: tuple[tuple[re.Pattern[str], str], ...]) -> tuple[str, str] | None:
     """(matched name, the user's advice) for the first configured pattern a name matches."""
     for name in names:
         for pattern, advice in matcher:
@@ -162,7 +164,7 @@ class HelperTable(Mapping[str, str]):
     """What the project index treats as blocking inside helpers (AIO209): the table, then
     the configured ``blocking-calls`` patterns (their rule is AIO210)."""
 
-    def __init__(self, matcher: Tuple[Tuple["re.Pattern[str]", str], ...]) -> None:
+    def __init__(self, matcher: tuple[tuple[re.Pattern[str], str], ...]) -> None:
         self.matcher = matcher
 
     def __getitem__(self, name: str) -> str:
@@ -180,7 +182,7 @@ class HelperTable(Mapping[str, str]):
         return len(BLOCKING_CALLS)
 
 
-@lru_cache(maxsize=None)  # one object per configuration: the index caches chains per table
-def helper_table(entries: Tuple[Tuple[str, str], ...]) -> Mapping[str, str]:
+@cache  # one object per configuration: the index caches chains per table
+def helper_table(entries: tuple[tuple[str, str], ...]) -> Mapping[str, str]:
     """The blocking table for helpers under a configuration's ``blocking-calls``."""
     return HelperTable(configured_matcher(entries)) if entries else BLOCKING_CALLS

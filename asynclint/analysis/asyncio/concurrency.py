@@ -17,8 +17,6 @@
 
 from __future__ import annotations
 
-from typing import FrozenSet, Optional, Tuple
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.locks import acquired_receiver
@@ -37,7 +35,7 @@ _RANGE = "builtins.range"
 _MAPPING_VIEWS = frozenset({"items", "keys", "values"})
 
 
-def fan_out(expr: cst.BaseExpression, scope: ScopeTracker) -> Optional[Tuple[cst.BaseExpression, cst.Call]]:
+def fan_out(expr: cst.BaseExpression, scope: ScopeTracker) -> tuple[cst.BaseExpression, cst.Call] | None:
     """``(collection, per-item call)`` when ``expr`` (the starred argument of ``gather``) is a
     comprehension of calls, a local bound to one, or a local list filled by ``append`` in a
     ``for`` loop of the function (``tasks = []``, ``for u in urls: tasks.append(f(u))``)."""
@@ -52,22 +50,28 @@ def fan_out(expr: cst.BaseExpression, scope: ScopeTracker) -> Optional[Tuple[cst
     return (expr.for_in.iter, element) if element is not None else None
 
 
-def _per_item_call(element: cst.BaseExpression, scope: ScopeTracker) -> Optional[cst.Call]:
+def _per_item_call(element: cst.BaseExpression, scope: ScopeTracker) -> cst.Call | None:
     """``f(x)``, also inside ``create_task(f(x))``."""
-    if isinstance(element, cst.Call) and scope.qualified_name(element.func) in COROUTINE_TASK_FACTORIES | FUTURE_FUNCTIONS:
+    if (
+        isinstance(element, cst.Call)
+        and scope.qualified_name(element.func) in COROUTINE_TASK_FACTORIES | FUTURE_FUNCTIONS
+    ):
         element = element.args[0].value if element.args else element
     return element if isinstance(element, cst.Call) else None
 
 
-def _appended(name: str, scope: ScopeTracker) -> Optional[Tuple[cst.BaseExpression, cst.Call]]:
+def _appended(name: str, scope: ScopeTracker) -> tuple[cst.BaseExpression, cst.Call] | None:
     """The one plain ``for`` loop of the function that appends a call to the list ``name``."""
     function = scope.function
     if function is None or not isinstance(function.node, cst.FunctionDef):
         return None
     appends = [node for node in own_nodes(function.node.body) if _appends_to(node, name)]
     loops = [
-        loop for loop in own_nodes(function.node.body)
-        if isinstance(loop, cst.For) and loop.asynchronous is None and any(node in appends for node in own_nodes(loop.body))
+        loop
+        for loop in own_nodes(function.node.body)
+        if isinstance(loop, cst.For)
+        and loop.asynchronous is None
+        and any(node in appends for node in own_nodes(loop.body))
     ]
     if len(appends) != 1 or len(loops) != 1 or any(isinstance(node, cst.Break) for node in own_nodes(loops[0].body)):
         return None  # appended elsewhere too, or a loop that may stop early
@@ -77,8 +81,12 @@ def _appended(name: str, scope: ScopeTracker) -> Optional[Tuple[cst.BaseExpressi
 
 def _appends_to(node: cst.CSTNode, name: str) -> bool:
     return (
-        isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "append"
-        and isinstance(node.func.value, cst.Name) and node.func.value.value == name and len(node.args) == 1
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "append"
+        and isinstance(node.func.value, cst.Name)
+        and node.func.value.value == name
+        and len(node.args) == 1
     )
 
 
@@ -122,7 +130,7 @@ def limits_concurrency(function: cst.FunctionDef, scope: ScopeTracker, depth: in
 _LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float, cst.Imaginary)
 
 
-def module_constants(module: cst.Module, symbols: ModuleSymbols) -> FrozenSet[str]:
+def module_constants(module: cst.Module, symbols: ModuleSymbols) -> frozenset[str]:
     """Module-level names bound once, to a string or number literal (``URL = "https://..."``,
     ``RETRIES = 3``), and never declared ``global`` in a function."""
     declared = {item.name.value for node in descendants(module) if isinstance(node, cst.Global) for item in node.names}
@@ -130,7 +138,11 @@ def module_constants(module: cst.Module, symbols: ModuleSymbols) -> FrozenSet[st
     for statement in module.body:
         if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
             small = statement.body[0]
-            if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+            if (
+                isinstance(small, cst.Assign)
+                and len(small.targets) == 1
+                and isinstance(small.targets[0].target, cst.Name)
+            ):
                 name = small.targets[0].target.value
                 if _is_literal(small.value) and len(symbols.bindings.get(name, ())) == 1 and name not in declared:
                     names.add(name)
@@ -143,11 +155,14 @@ def _is_literal(value: cst.BaseExpression) -> bool:
     return isinstance(value, _LITERALS)
 
 
-def touches_shared_state(function: cst.FunctionDef, scope: ScopeTracker, constants: FrozenSet[str]) -> bool:
+def touches_shared_state(function: cst.FunctionDef, scope: ScopeTracker, constants: frozenset[str]) -> bool:
     """The function's own code declares ``global``/``nonlocal``, or reads a module-level
     variable other than a literal constant (a connection, a counter, a cache): state that
     several concurrent calls would share, and whose order of use may matter."""
-    parameters = {param.name.value for param in (*function.params.posonly_params, *function.params.params, *function.params.kwonly_params)}
+    parameters = {
+        param.name.value
+        for param in (*function.params.posonly_params, *function.params.params, *function.params.kwonly_params)
+    }
     symbols = scope.symbols
     for node in own_nodes(function.body):
         if isinstance(node, (cst.Global, cst.Nonlocal)):

@@ -10,7 +10,6 @@ the event loop (``@types.coroutine def _sleep0(): yield``) or to another awaitab
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Optional, Tuple
 
 import libcst as cst
 
@@ -25,7 +24,7 @@ ASYNCIO_COROUTINE = "asyncio"  # @asyncio.coroutine: gone in 3.11
 TYPES_COROUTINE = "types"  # @types.coroutine around an application-style ``yield from`` body
 
 
-def legacy_coroutine_decorator(function: cst.FunctionDef, scope: ScopeTracker) -> Optional[Tuple[cst.Decorator, str]]:
+def legacy_coroutine_decorator(function: cst.FunctionDef, scope: ScopeTracker) -> tuple[cst.Decorator, str] | None:
     """The decorator that makes ``function`` a generator-based coroutine, and its kind."""
     for decorator in function.decorators:
         name = scope.qualified_name(decorator.decorator)

@@ -9,8 +9,6 @@ variable's name.
 
 from __future__ import annotations
 
-from typing import Optional
-
 import libcst as cst
 
 from asynclint.analysis.project.index import ProjectIndex
@@ -22,7 +20,7 @@ from asynclint.analysis.tables.library_apis import (
 )
 
 
-def receiver_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex, depth: int = 0) -> Optional[str]:
+def receiver_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex, depth: int = 0) -> str | None:
     """The library type or project class (qualified name) of a receiver known by construction."""
     if depth > 4:
         return None
@@ -47,12 +45,12 @@ def receiver_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectI
             constructor = index.attribute_type(scope.symbols.qualify(owner.name), expr.attr.value)
             if constructor is not None:
                 awaited = constructor.startswith("await ")
-                name = constructor[len("await "):] if awaited else constructor
+                name = constructor[len("await ") :] if awaited else constructor
                 return _named_type(name, awaited, index)
     return None
 
 
-def _value_type(value: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex, depth: int) -> Optional[str]:
+def _value_type(value: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex, depth: int) -> str | None:
     awaited = isinstance(value, cst.Await)
     if awaited:
         value = value.expression  # type: ignore[attr-defined]
@@ -66,7 +64,7 @@ def _value_type(value: cst.BaseExpression, scope: ScopeTracker, index: ProjectIn
     return _named_type(name, awaited, index) if name else None
 
 
-def _named_type(name: str, awaited: bool, index: ProjectIndex) -> Optional[str]:
+def _named_type(name: str, awaited: bool, index: ProjectIndex) -> str | None:
     if awaited:
         return AWAIT_RESULTS.get(name)
     if name in CALL_RESULTS:

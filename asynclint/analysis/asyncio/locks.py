@@ -9,7 +9,7 @@ same task already holds waits forever. A semaphore may legitimately be acquired 
 
 from __future__ import annotations
 
-from typing import Iterator, List, Optional
+from collections.abc import Iterator
 
 import libcst as cst
 
@@ -32,13 +32,13 @@ LOCKED = "locked"
 NOTIFY = ("notify", "notify_all")
 
 
-def lock_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> Optional[str]:
+def lock_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> str | None:
     """``asyncio.Lock`` (or another asyncio lock type) when ``expr`` is one by construction."""
     found = receiver_type(expr, scope, index)
     return found if found in LOCK_TYPES else None
 
 
-def acquired_receiver(node: cst.CSTNode) -> Optional[cst.BaseExpression]:
+def acquired_receiver(node: cst.CSTNode) -> cst.BaseExpression | None:
     """``lock`` for ``await lock.acquire()``."""
     if isinstance(node, cst.Await):
         call = method_call(node.expression)
@@ -63,17 +63,17 @@ def released_before(root: cst.CSTNode, key: str, node: cst.CSTNode) -> bool:
     return False
 
 
-def release_protection(body: cst.CSTNode, key: str, after: cst.CSTNode) -> List[bool]:
+def release_protection(body: cst.CSTNode, key: str, after: cst.CSTNode) -> list[bool]:
     """For each ``<key>.release()`` in ``body``'s own code after the node ``after`` (in source
     order): whether it runs on the error path too (inside a ``finally``, or an ``except``
     handler that can release and re-raise)."""
-    found: List[bool] = []
+    found: list[bool] = []
     _ReleaseWalk(key, after, found).walk(body, False)
     return found
 
 
 class _ReleaseWalk:
-    def __init__(self, key: str, after: cst.CSTNode, found: List[bool]) -> None:
+    def __init__(self, key: str, after: cst.CSTNode, found: list[bool]) -> None:
         self.key = key
         self.after = after
         self.found = found
@@ -108,7 +108,7 @@ def released_right_after(root: cst.CSTNode, acquire: cst.Await, key: str) -> boo
         for position, expression in enumerate(expressions):
             if expression is not acquire:
                 continue
-            for following in expressions[position + 1:]:
+            for following in expressions[position + 1 :]:
                 if following is None or not any(is_call_on(following, key, m) for m in (RELEASE, *NOTIFY)):
                     return False
                 if is_call_on(following, key, RELEASE):
@@ -117,14 +117,14 @@ def released_right_after(root: cst.CSTNode, acquire: cst.Await, key: str) -> boo
     return False
 
 
-def _line_expressions(node: cst.CSTNode) -> List[Optional[cst.BaseExpression]]:
+def _line_expressions(node: cst.CSTNode) -> list[cst.BaseExpression | None]:
     """The expression of each statement of a block or a line (None for other statements)."""
     if isinstance(node, (cst.IndentedBlock, cst.Module, cst.SimpleStatementLine, cst.SimpleStatementSuite)):
         return [line_expression(statement) for statement in node.body]
     return []
 
 
-def line_expression(statement: cst.CSTNode) -> Optional[cst.BaseExpression]:
+def line_expression(statement: cst.CSTNode) -> cst.BaseExpression | None:
     """The expression of an expression statement, or of a line holding only one."""
     if isinstance(statement, cst.Expr):
         return statement.value

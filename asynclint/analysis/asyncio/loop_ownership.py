@@ -13,8 +13,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Callable, FrozenSet, Iterator, List, Optional
+from typing import Callable
 
 import libcst as cst
 
@@ -45,7 +46,7 @@ LOOP = "loop"  # loop.run_until_complete(...) / loop.run_forever()
 REENTRANT_LOOP_PATCHES = frozenset({"nest_asyncio"})
 
 
-def loop_run_kind(call: cst.Call, scope: ScopeTracker) -> Optional[str]:
+def loop_run_kind(call: cst.Call, scope: ScopeTracker) -> str | None:
     """``run``, ``runner`` or ``loop`` when ``call`` starts or runs an event loop, else None."""
     func = call.func
     if scope.qualified_name(func) in LOOP_RUNNER_FUNCTIONS:
@@ -60,7 +61,7 @@ def loop_run_kind(call: cst.Call, scope: ScopeTracker) -> Optional[str]:
     return None
 
 
-def unconditional_loop_run(function: cst.FunctionDef, scope: ScopeTracker) -> Optional[cst.Call]:
+def unconditional_loop_run(function: cst.FunctionDef, scope: ScopeTracker) -> cst.Call | None:
     """The call starting or running a loop that ``function`` (a sync, undecorated ``def``)
     makes whenever it is called: in a statement of its body's top level, before any ``return``
     or ``raise``, outside ``if``/``try``/loops (bridges that first probe for a running loop
@@ -139,8 +140,8 @@ def resource_fate(
     name: str,
     scope: ScopeTracker,
     index: ProjectIndex,
-    close_methods: FrozenSet[str],
-    borrowers: FrozenSet[str],
+    close_methods: frozenset[str],
+    borrowers: frozenset[str],
 ) -> LoopFate:
     """:func:`loop_fate` for any object the scope must close (a client session...): closed
     with one of ``close_methods``, lent without hand-over to ``borrowers`` (qualified names)
@@ -153,8 +154,13 @@ def resource_fate(
 
 class _LoopUses:
     def __init__(
-        self, name: str, scope: ScopeTracker, index: ProjectIndex, fate: LoopFate,
-        close_methods: FrozenSet[str], borrowers: FrozenSet[str],
+        self,
+        name: str,
+        scope: ScopeTracker,
+        index: ProjectIndex,
+        fate: LoopFate,
+        close_methods: frozenset[str],
+        borrowers: frozenset[str],
     ) -> None:
         self.name = name
         self.close_methods = close_methods
@@ -165,7 +171,7 @@ class _LoopUses:
         self.stores = 0
         self.handler_depth = 0  # inside how many ``except`` handlers the walk is
 
-    def _is_loop(self, node: Optional[cst.CSTNode]) -> bool:
+    def _is_loop(self, node: cst.CSTNode | None) -> bool:
         return isinstance(node, cst.Name) and node.value == self.name
 
     def walk(self, node: cst.CSTNode, in_finally: bool) -> None:
@@ -236,14 +242,16 @@ class _LoopUses:
             else:
                 self.walk(argument, in_finally)
 
-    def _harmless_uses(self, node: cst.CSTNode) -> List[cst.CSTNode]:
+    def _harmless_uses(self, node: cst.CSTNode) -> list[cst.CSTNode]:
         """Children that mention the loop without handing it on: a test, a comparison, the
         name being (re)bound."""
         if isinstance(node, (cst.Assign, cst.AnnAssign)):
-            own: List[cst.CSTNode] = (
+            own: list[cst.CSTNode] = (
                 [t for t in node.targets if self._is_loop(t.target)]
                 if isinstance(node, cst.Assign)
-                else [node.target] if self._is_loop(node.target) else []
+                else [node.target]
+                if self._is_loop(node.target)
+                else []
             )
             if own and not (isinstance(node.value, cst.Name) and node.value.value == "None"):
                 self.stores += 1

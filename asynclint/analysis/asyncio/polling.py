@@ -10,8 +10,6 @@ no asyncio primitive can signal.
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Optional
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.library_types import receiver_type
@@ -25,7 +23,7 @@ ASYNC_SLEEP = frozenset({"asyncio.sleep", "asyncio.tasks.sleep"})
 # Calls a polled condition may make and still only read program state.
 _STATE_READERS = frozenset({"builtins.len", "builtins.bool", "builtins.any", "builtins.all"})
 _QUEUE_STATE = frozenset({"empty", "full", "qsize"})
-STATE_METHODS: Dict[str, FrozenSet[str]] = {
+STATE_METHODS: dict[str, frozenset[str]] = {
     "asyncio.Event": frozenset({"is_set"}),
     "asyncio.Lock": frozenset({"locked"}),
     "asyncio.Semaphore": frozenset({"locked"}),
@@ -62,7 +60,7 @@ def _reads_state(call: cst.Call, scope: ScopeTracker, index: ProjectIndex) -> bo
     return method in FUTURE_STATE_METHODS and future_origin(func.value, scope, index) is not None
 
 
-def sleep_statement(statement: cst.CSTNode, scope: ScopeTracker) -> Optional[cst.Call]:
+def sleep_statement(statement: cst.CSTNode, scope: ScopeTracker) -> cst.Call | None:
     """The ``asyncio.sleep(...)`` call of a line holding only ``await asyncio.sleep(...)``."""
     if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
         small = statement.body[0]

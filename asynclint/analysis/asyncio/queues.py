@@ -7,7 +7,7 @@ no code ever calls it, ``join()`` waits forever after the first ``put``.
 
 from __future__ import annotations
 
-from typing import Callable, List, Optional
+from typing import Callable
 
 import libcst as cst
 
@@ -24,7 +24,7 @@ PUT_METHODS = frozenset({"put", "put_nowait"})
 Matcher = Callable[[cst.CSTNode], bool]
 
 
-def queue_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> Optional[str]:
+def queue_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> str | None:
     """``asyncio.Queue`` (or a subclass of the standard library) when ``expr`` is one by construction."""
     found = receiver_type(expr, scope, index)
     return found if found in QUEUE_TYPES else None
@@ -33,8 +33,10 @@ def queue_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectInde
 def mentions_method(root: cst.CSTNode, is_queue: Matcher, methods: frozenset) -> bool:
     """``root`` calls one of ``methods`` on a node ``is_queue`` accepts."""
     return any(
-        isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
-        and node.func.attr.value in methods and is_queue(node.func.value)
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value in methods
+        and is_queue(node.func.value)
         for node in descendants(root)
     )
 
@@ -51,7 +53,7 @@ class _Escape:
         self.is_queue = is_queue
         self.scope = scope
 
-    def walk(self, node: cst.CSTNode, parents: List[cst.CSTNode]) -> bool:
+    def walk(self, node: cst.CSTNode, parents: list[cst.CSTNode]) -> bool:
         if self.is_queue(node):
             return self._escapes(node, parents)
         parents.append(node)
@@ -60,7 +62,7 @@ class _Escape:
         finally:
             parents.pop()
 
-    def _escapes(self, node: cst.CSTNode, parents: List[cst.CSTNode]) -> bool:
+    def _escapes(self, node: cst.CSTNode, parents: list[cst.CSTNode]) -> bool:
         parent = parents[-1] if parents else None
         if isinstance(parent, cst.Attribute) and parent.value is node:
             return False  # ``q.put(...)``, ``q.maxsize``

@@ -8,7 +8,7 @@ closed (``async with``, ``await session.close()``, ``await client.aclose()``).
 
 from __future__ import annotations
 
-from typing import FrozenSet, Iterator, Optional
+from collections.abc import Iterator
 
 import libcst as cst
 
@@ -20,10 +20,10 @@ from asynclint.analysis.python.scope import ScopeTracker
 SESSION_TYPES = frozenset({"aiohttp.ClientSession", "httpx.AsyncClient"})
 CLOSE_METHODS = frozenset({"close", "aclose", "__aexit__"})  # ``__aexit__``: entered and exited by hand
 # Calls that use a session handed to them without taking charge of closing it.
-SESSION_BORROWERS: FrozenSet[str] = frozenset()
+SESSION_BORROWERS: frozenset[str] = frozenset()
 
 
-def session_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> Optional[str]:
+def session_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> str | None:
     """``aiohttp.ClientSession`` or ``httpx.AsyncClient`` when ``expr`` is a call that makes one."""
     if not isinstance(expr, cst.Call):
         return None
@@ -57,13 +57,22 @@ def _releases(parent: cst.CSTNode, use: cst.Attribute) -> bool:
         return parent.attr.value in CLOSE_METHODS  # ``self.session.close(...)`` or a bound ``close``
     if isinstance(parent, cst.WithItem):
         return True  # ``async with self.session:`` closes it on exit
-    if isinstance(parent, cst.AssignTarget) or (isinstance(parent, (cst.AnnAssign, cst.AugAssign)) and parent.target is use):
+    if isinstance(parent, cst.AssignTarget) or (
+        isinstance(parent, (cst.AnnAssign, cst.AugAssign)) and parent.target is use
+    ):
         return False
     # tested or compared (``if self.session and not self.session.closed``), or deleted
     return not isinstance(parent, _HARMLESS_PARENTS)
 
 
 _HARMLESS_PARENTS = (
-    cst.If, cst.While, cst.IfExp, cst.Assert, cst.BooleanOperation, cst.Comparison, cst.ComparisonTarget,
-    cst.UnaryOperation, cst.Del,
+    cst.If,
+    cst.While,
+    cst.IfExp,
+    cst.Assert,
+    cst.BooleanOperation,
+    cst.Comparison,
+    cst.ComparisonTarget,
+    cst.UnaryOperation,
+    cst.Del,
 )

@@ -10,7 +10,7 @@ asyncio.TaskGroup() as tg``, ``tg = asyncio.TaskGroup()``), never by a variable'
 
 from __future__ import annotations
 
-from typing import FrozenSet, Iterator, List, Optional, Set
+from collections.abc import Iterator
 
 import libcst as cst
 
@@ -22,7 +22,7 @@ from asynclint.analysis.python.nodes import dotted_key, method_call
 from asynclint.analysis.python.scope import ScopeTracker
 
 
-def _spellings(*names: str) -> FrozenSet[str]:
+def _spellings(*names: str) -> frozenset[str]:
     """``asyncio.gather`` and ``asyncio.tasks.gather`` (``from asyncio.tasks import gather``)."""
     return frozenset(f"asyncio.{spelling}" for name in names for spelling in (name, f"tasks.{name}"))
 
@@ -33,29 +33,30 @@ WAIT = _spellings("wait")
 WAIT_FOR = _spellings("wait_for")
 AS_COMPLETED = _spellings("as_completed")
 # ``async with asyncio.timeout(delay):`` and ``timeout_at(when)`` (3.11+).
-TIMEOUT_CONTEXTS: FrozenSet[str] = frozenset(
+TIMEOUT_CONTEXTS: frozenset[str] = frozenset(
     f"asyncio.{module}{name}" for module in ("", "timeouts.") for name in ("timeout", "timeout_at")
 )
 # Functions taking one iterable of awaitables as their only positional parameter.
 ONE_ITERABLE = WAIT | AS_COMPLETED
 # ``asyncio.Task(...)``: the class; only the high-level factories should instantiate it.
-TASK_CLASSES: FrozenSet[str] = _spellings("Task")
+TASK_CLASSES: frozenset[str] = _spellings("Task")
 # Functions that start a task and accept nothing but a coroutine (a future is a TypeError).
-COROUTINE_TASK_FACTORIES: FrozenSet[str] = _spellings("create_task")
+COROUTINE_TASK_FACTORIES: frozenset[str] = _spellings("create_task")
 # Methods with the same contract on an event loop or a task group.
 CREATE_TASK_METHOD = "create_task"
 TASK_GROUP = "asyncio.TaskGroup"
 
 # Calls that return a future (or a task, which is one) rather than a coroutine, beyond what
 # :func:`awaitable_kind` already reports as "future" (``gather``, ``shield``, ``run_in_executor``).
-FUTURE_FUNCTIONS: FrozenSet[str] = (
-    _spellings("ensure_future", "create_task", "run_coroutine_threadsafe")
-    | frozenset({"asyncio.wrap_future", "asyncio.futures.wrap_future", "asyncio.Future", "asyncio.futures.Future"})
+FUTURE_FUNCTIONS: frozenset[str] = _spellings("ensure_future", "create_task", "run_coroutine_threadsafe") | frozenset(
+    {"asyncio.wrap_future", "asyncio.futures.wrap_future", "asyncio.Future", "asyncio.futures.Future"}
 )
 # ``concurrent.futures`` futures: awaitable only through ``asyncio.wrap_future``.
-CONCURRENT_FUTURE_FUNCTIONS: FrozenSet[str] = frozenset({"asyncio.run_coroutine_threadsafe", "asyncio.tasks.run_coroutine_threadsafe"})
-FUTURE_LOOP_METHODS: FrozenSet[str] = frozenset({"create_future", "create_task", "run_in_executor"})
-EXECUTOR_TYPES: FrozenSet[str] = frozenset(
+CONCURRENT_FUTURE_FUNCTIONS: frozenset[str] = frozenset(
+    {"asyncio.run_coroutine_threadsafe", "asyncio.tasks.run_coroutine_threadsafe"}
+)
+FUTURE_LOOP_METHODS: frozenset[str] = frozenset({"create_future", "create_task", "run_in_executor"})
+EXECUTOR_TYPES: frozenset[str] = frozenset(
     {"concurrent.futures.ThreadPoolExecutor", "concurrent.futures.ProcessPoolExecutor"}
 )
 EXECUTOR_SUBMIT = "submit"
@@ -88,12 +89,12 @@ def awaits_existing_future(node: cst.CSTNode, scope: ScopeTracker) -> bool:
     return False
 
 
-def cancelled_keys(scope_node: cst.CSTNode) -> FrozenSet[str]:
+def cancelled_keys(scope_node: cst.CSTNode) -> frozenset[str]:
     """What the scope's own code cancels, as :func:`dotted_key` s: ``X`` for ``X.cancel()``,
     and ``Y`` too when ``X`` is the variable of a loop or comprehension over ``Y``
     (``for task in tasks: task.cancel()``)."""
-    keys: Set[str] = set()
-    loops: List[cst.CSTNode] = []
+    keys: set[str] = set()
+    loops: list[cst.CSTNode] = []
     for node in own_nodes(scope_node):
         call = method_call(node)
         if call is not None and call[1] == "cancel":
@@ -154,7 +155,7 @@ def coroutine_task_factory(call: cst.Call, scope: ScopeTracker, index: ProjectIn
     return False
 
 
-def future_origin(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> Optional[cst.Call]:
+def future_origin(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> cst.Call | None:
     """The call that made ``expr`` a future (an ``asyncio.Future``, a task, a
     ``concurrent.futures.Future``), when ``expr`` is that call or a local bound to it."""
     if isinstance(expr, cst.Name):
@@ -194,7 +195,7 @@ def is_executor_future(call: cst.Call, scope: ScopeTracker) -> bool:
     return isinstance(func, cst.Attribute) and func.attr.value == "run_in_executor" and is_event_loop(func.value, scope)
 
 
-def keyword(call: cst.Call, *names: str) -> Optional[cst.Arg]:
+def keyword(call: cst.Call, *names: str) -> cst.Arg | None:
     """The argument passed by keyword as one of ``names``, if any."""
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value in names:
@@ -207,7 +208,7 @@ def positional(call: cst.Call) -> Iterator[cst.Arg]:
     return (arg for arg in call.args if arg.keyword is None and arg.star != "**")
 
 
-def first_collection(call: cst.Call, *keywords: str) -> Optional[cst.BaseExpression]:
+def first_collection(call: cst.Call, *keywords: str) -> cst.BaseExpression | None:
     """The collection of awaitables given to ``wait``/``as_completed``: the first positional
     argument (not starred), or the one passed as ``fs=``/``aws=``."""
     for arg in positional(call):
@@ -220,7 +221,7 @@ _LITERALS = (cst.List, cst.Tuple, cst.Set)
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp)
 
 
-def collection_items(expr: Optional[cst.BaseExpression], scope: ScopeTracker) -> Optional[List[cst.BaseExpression]]:
+def collection_items(expr: cst.BaseExpression | None, scope: ScopeTracker) -> list[cst.BaseExpression] | None:
     """The awaitables a collection argument holds, when visible: the elements of a literal
     list/tuple/set (starred ones left out), or the element expression of a comprehension,
     given directly or through a local bound to one. None when unknown."""

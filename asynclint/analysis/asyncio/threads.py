@@ -14,7 +14,7 @@ decide once the module has been traversed.
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Iterator, Optional, Tuple
+from collections.abc import Iterator
 
 import libcst as cst
 
@@ -33,32 +33,34 @@ from asynclint.analysis.tables.callbacks import (
 from asynclint.analysis.tables.event_loops import LOOP_OWNING_CALLS
 
 # Calls that run their callable argument in a new or pooled thread.
-THREAD_ENTRY_POINTS: Dict[str, Slots] = {
+THREAD_ENTRY_POINTS: dict[str, Slots] = {
     "threading.Thread": ((1,), ("target",)),
     "threading.Timer": ((1,), ("function",)),
     "asyncio.to_thread": ((0,), ("func",)),
     "_thread.start_new_thread": ((0,), ("function",)),
 }
 RUN_IN_EXECUTOR: Slots = ((1,), ())
-THREAD_EXECUTOR_TYPES: FrozenSet[str] = frozenset(
+THREAD_EXECUTOR_TYPES: frozenset[str] = frozenset(
     {"concurrent.futures.ThreadPoolExecutor", "concurrent.futures.thread.ThreadPoolExecutor"}
 )
-PROCESS_EXECUTOR_TYPES: FrozenSet[str] = frozenset(
+PROCESS_EXECUTOR_TYPES: frozenset[str] = frozenset(
     {"concurrent.futures.ProcessPoolExecutor", "concurrent.futures.process.ProcessPoolExecutor"}
 )
 # Classes whose ``run`` method is the body of the thread.
-THREAD_CLASSES: FrozenSet[str] = frozenset({"threading.Thread"})
+THREAD_CLASSES: frozenset[str] = frozenset({"threading.Thread"})
 
 # What a worker thread must not call directly (each a finding variant).
-LOOP_METHODS_UNSAFE_FROM_THREADS: FrozenSet[str] = frozenset({"call_soon", "call_later", "call_at", "create_task", "stop"})
-FUTURE_RESULT_METHODS: FrozenSet[str] = frozenset({"set_result", "set_exception"})
-FUTURE_TYPES: FrozenSet[str] = frozenset({"asyncio.Future", "asyncio.futures.Future"})
+LOOP_METHODS_UNSAFE_FROM_THREADS: frozenset[str] = frozenset(
+    {"call_soon", "call_later", "call_at", "create_task", "stop"}
+)
+FUTURE_RESULT_METHODS: frozenset[str] = frozenset({"set_result", "set_exception"})
+FUTURE_TYPES: frozenset[str] = frozenset({"asyncio.Future", "asyncio.futures.Future"})
 FUTURE_FACTORY_METHOD = "create_future"
 # Methods of asyncio primitives (receiver types by construction, see library_types) that wake
 # waiting coroutines through futures of the loop's thread: not thread-safe either.
 _QUEUE_MUTATORS = frozenset({"put_nowait", "get_nowait", "task_done"})
 _LOCK_MUTATORS = frozenset({"release"})
-PRIMITIVE_METHODS_UNSAFE_FROM_THREADS: Dict[str, FrozenSet[str]] = {
+PRIMITIVE_METHODS_UNSAFE_FROM_THREADS: dict[str, frozenset[str]] = {
     "asyncio.Queue": _QUEUE_MUTATORS,
     "asyncio.LifoQueue": _QUEUE_MUTATORS,
     "asyncio.PriorityQueue": _QUEUE_MUTATORS,
@@ -72,7 +74,7 @@ PRIMITIVE_METHODS_UNSAFE_FROM_THREADS: Dict[str, FrozenSet[str]] = {
 LOOP_METHOD, TASK_FACTORY, FUTURE_RESULT, PRIMITIVE = "loop_method", "task_factory", "future_result", "primitive"
 
 
-def thread_unsafe_kind(call: cst.Call, scope: ScopeTracker, index: ProjectIndex) -> Optional[str]:
+def thread_unsafe_kind(call: cst.Call, scope: ScopeTracker, index: ProjectIndex) -> str | None:
     """Which kind of thread-unsafe asyncio call ``call`` is, if any."""
     func = call.func
     if scope.qualified_name(func) in TASK_FACTORIES:
@@ -106,7 +108,7 @@ def owns_event_loop(call: cst.Call, scope: ScopeTracker) -> bool:
     return drives_event_loop(call) or scope.qualified_name(call.func) in LOOP_OWNING_CALLS
 
 
-def executor_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> Optional[str]:
+def executor_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> str | None:
     """The constructor of an executor built in view (a local, a ``with ... as`` name, the
     call itself, or a ``self.<attribute>`` assigned in the class)."""
     value = scope.local_value(expr.value) if isinstance(expr, cst.Name) else expr
@@ -130,8 +132,8 @@ class ThreadTargets:
         self.scope = scope
         self.index = index
         # function -> the callee expression that hands it to a thread (for messages)
-        self.targets: Dict[cst.FunctionDef, cst.BaseExpression] = {}
-        self._nested: Dict[Tuple[ScopeNode, str], cst.FunctionDef] = {}
+        self.targets: dict[cst.FunctionDef, cst.BaseExpression] = {}
+        self._nested: dict[tuple[ScopeNode, str], cst.FunctionDef] = {}
 
     def visit_function(self, node: cst.FunctionDef) -> None:
         frames = self.scope.frames
@@ -170,14 +172,16 @@ class ThreadTargets:
         if slots is not None:
             yield from slot_arguments(call, slots)
 
-    def resolve(self, expr: cst.BaseExpression) -> Optional[cst.FunctionDef]:
+    def resolve(self, expr: cst.BaseExpression) -> cst.FunctionDef | None:
         """The ``def`` of this module that ``expr`` names: a module-level function, a nested
         function in view, a method through ``self``; through ``functools.partial(f, ...)``
         and ``lambda: f(...)``."""
         if isinstance(expr, cst.Call) and expr.args and self.scope.qualified_name(expr.func) == PARTIAL:
             expr = expr.args[0].value
         elif isinstance(expr, cst.Lambda) and isinstance(expr.body, cst.Call):
-            parameters = {p.name.value for p in (*expr.params.posonly_params, *expr.params.params, *expr.params.kwonly_params)}
+            parameters = {
+                p.name.value for p in (*expr.params.posonly_params, *expr.params.params, *expr.params.kwonly_params)
+            }
             callee = expr.body.func
             if isinstance(callee, cst.Name) and callee.value in parameters:
                 return None
@@ -188,7 +192,7 @@ class ThreadTargets:
             return self._function_named(expr)
         return None
 
-    def _function_named(self, name: cst.Name) -> Optional[cst.FunctionDef]:
+    def _function_named(self, name: cst.Name) -> cst.FunctionDef | None:
         for frame in reversed(self.scope.frames):
             if frame.kind == "class":
                 continue

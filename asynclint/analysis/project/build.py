@@ -12,8 +12,8 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Tuple
 
 from asynclint.analysis.project.index import ProjectIndex, build_index
 from asynclint.analysis.project.modules import module_names
@@ -24,7 +24,7 @@ CACHE_DIR_NAME = ".asynclint_cache"
 _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", ".hg")
 
 
-def find_project_root(path: str) -> Optional[Path]:
+def find_project_root(path: str) -> Path | None:
     """The nearest directory above ``path`` that looks like a project root."""
     start = Path(os.path.abspath(path))
     for directory in [start if start.is_dir() else start.parent, *start.parents]:
@@ -36,9 +36,9 @@ def find_project_root(path: str) -> Optional[Path]:
 class SummaryCache:
     """``path -> (content hash, summary)``, persisted as one JSON file."""
 
-    def __init__(self, directory: Optional[Path]) -> None:
+    def __init__(self, directory: Path | None) -> None:
         self.file = directory / f"index-v{SUMMARY_FORMAT}.json" if directory else None
-        self.entries: Dict[str, Dict[str, object]] = {}
+        self.entries: dict[str, dict[str, object]] = {}
         self.dirty = False
         if self.file is not None:
             try:
@@ -48,7 +48,7 @@ class SummaryCache:
             except (OSError, ValueError, AttributeError):
                 self.entries = {}
 
-    def summary(self, path: str, content: bytes) -> Optional[Summary]:
+    def summary(self, path: str, content: bytes) -> Summary | None:
         """The module's summary: the cached one when the content hash matches, else a fresh
         one (None when the file does not parse), cached for :meth:`save`."""
         digest = hashlib.sha1(content).hexdigest()
@@ -80,11 +80,11 @@ class SummaryCache:
             pass  # a read-only checkout still gets correct results, just no cache
 
 
-def index_files(paths: Iterable[str], roots: Iterable[str] = (), cache_dir: Optional[Path] = None) -> ProjectIndex:
+def index_files(paths: Iterable[str], roots: Iterable[str] = (), cache_dir: Path | None = None) -> ProjectIndex:
     """Summarise every readable, parseable file and build the index."""
     cache = SummaryCache(cache_dir)
     root_list = list(roots)
-    summaries: Dict[str, Tuple[List[str], bool, Summary]] = {}
+    summaries: dict[str, tuple[list[str], bool, Summary]] = {}
     for path in paths:
         absolute = os.path.abspath(path)
         try:

@@ -9,8 +9,9 @@ checked, and shared read-only by every check. Lookups follow imports, re-exports
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Set, Tuple
+from typing import Any
 
 from asynclint.analysis.project.modules import absolute_name
 from asynclint.analysis.project.summary import Summary
@@ -56,24 +57,24 @@ class ProjectIndex:
     def __init__(self, modules: Mapping[str, ModuleEntry], paths: Mapping[str, ModuleEntry]) -> None:
         self.modules = dict(modules)
         self.by_path = dict(paths)
-        self._values: Optional[FrozenSet[str]] = None
-        self._calls: Optional[Tuple[FrozenSet[str], FrozenSet[str]]] = None
-        self._chains: Dict[str, Optional[Tuple[ChainLink, ...]]] = {}
-        self._resolved: Dict[Tuple[str, int], Optional[Target]] = {}  # checks ask again and again
+        self._values: frozenset[str] | None = None
+        self._calls: tuple[frozenset[str], frozenset[str]] | None = None
+        self._chains: dict[str, tuple[ChainLink, ...] | None] = {}
+        self._resolved: dict[tuple[str, int], Target | None] = {}  # checks ask again and again
 
     # ------------------------------------------------------------------ lookups
 
-    def module_for(self, path: str) -> Optional[ModuleEntry]:
+    def module_for(self, path: str) -> ModuleEntry | None:
         return self.by_path.get(path)
 
-    def resolve(self, qualname: str, hops: int = 0) -> Optional[Target]:
+    def resolve(self, qualname: str, hops: int = 0) -> Target | None:
         key = (qualname, hops)
         if key in self._resolved:
             return self._resolved[key]
         found = self._resolved[key] = self._resolve(qualname, hops)
         return found
 
-    def _resolve(self, qualname: str, hops: int) -> Optional[Target]:
+    def _resolve(self, qualname: str, hops: int) -> Target | None:
         if hops > _MAX_HOPS or not qualname:
             return None
         parts = qualname.split(".")
@@ -83,7 +84,7 @@ class ProjectIndex:
                 return self._inside(entry, parts[cut:], hops)
         return None
 
-    def _inside(self, entry: ModuleEntry, rest: List[str], hops: int) -> Optional[Target]:
+    def _inside(self, entry: ModuleEntry, rest: list[str], hops: int) -> Target | None:
         if not rest:
             return Target("module", entry.name, entry)
         summary = entry.summary
@@ -104,7 +105,7 @@ class ProjectIndex:
                 return found
         return None
 
-    def method(self, class_qualname: str, name: str, hops: int = 0, seen: Optional[Set[str]] = None) -> Optional[Target]:
+    def method(self, class_qualname: str, name: str, hops: int = 0, seen: set[str] | None = None) -> Target | None:
         """A method of a project class, found through its project base classes."""
         seen = seen if seen is not None else set()
         target = self.resolve(class_qualname, hops + 1)
@@ -121,7 +122,7 @@ class ProjectIndex:
                     return found
         return None
 
-    def attribute_type(self, class_qualname: str, attribute: str) -> Optional[str]:
+    def attribute_type(self, class_qualname: str, attribute: str) -> str | None:
         """The constructor assigned to ``self.<attribute>`` in the class (or a project base),
         prefixed ``await `` when its result was awaited (``self.conn = await connect()``)."""
         target = self.resolve(class_qualname)
@@ -130,7 +131,7 @@ class ProjectIndex:
         constructor = target.facts["attributes"].get(attribute)
         if constructor is not None:
             awaited = constructor.startswith("await ")
-            name = target.module.absolute(constructor[len("await "):] if awaited else constructor)
+            name = target.module.absolute(constructor[len("await ") :] if awaited else constructor)
             return "await " + name if awaited else name
         for base in target.facts["bases"]:
             if base != "?":
@@ -176,22 +177,24 @@ class ProjectIndex:
             self._calls = dropped, other
         return name in self._calls[0] and name not in self._calls[1]
 
-    def blocking_chain(self, qualname: str, blocking: Mapping[str, str], depth: int) -> Optional[Tuple[ChainLink, ...]]:
+    def blocking_chain(self, qualname: str, blocking: Mapping[str, str], depth: int) -> tuple[ChainLink, ...] | None:
         """How a project sync function reaches a blocking call: the calls from it to the
         first call found in ``blocking`` (qualified name -> rule), at most ``depth`` deep."""
         return self._chain(qualname, blocking, depth, frozenset())
 
-    def _chain(self, qualname: str, blocking: Mapping[str, str], depth: int, stack: FrozenSet[str]) -> Optional[Tuple[ChainLink, ...]]:
+    def _chain(
+        self, qualname: str, blocking: Mapping[str, str], depth: int, stack: frozenset[str]
+    ) -> tuple[ChainLink, ...] | None:
         key = f"{qualname}@{depth}@{id(blocking)}"  # tables are long-lived (blocking.helper_table)
         if key in self._chains:
             return self._chains[key]
         target = self.resolve(qualname)
-        result: Optional[Tuple[ChainLink, ...]] = None
+        result: tuple[ChainLink, ...] | None = None
         if target is not None and target.kind in ("function", "method") and target.facts.get("kind") == "sync":
             calls = [(target.module.absolute(ref), line) for ref, line in target.facts.get("calls", ())]
             for callee, line in calls:
                 if callee in blocking:
-                    display = callee[len("builtins."):] if callee.startswith("builtins.") else callee
+                    display = callee[len("builtins.") :] if callee.startswith("builtins.") else callee
                     result = (ChainLink(target.qualname, callee, target.module.path, line, display),)
                     break
             if result is None and depth > 1:
@@ -202,7 +205,7 @@ class ProjectIndex:
                     if rest:
                         helper = self.resolve(callee)  # it resolved, or it would have no chain
                         assert helper is not None
-                        display = helper.qualname[len(helper.module.name) + 1:]
+                        display = helper.qualname[len(helper.module.name) + 1 :]
                         result = (ChainLink(target.qualname, callee, target.module.path, line, display), *rest)
                         break
         self._chains[key] = result
@@ -219,10 +222,10 @@ def _transparent(decorator: str) -> bool:
     return decorator.replace("builtins.", "", 1) in TRANSPARENT_DECORATORS
 
 
-def build_index(summaries: Mapping[str, Tuple[List[str], bool, Summary]]) -> ProjectIndex:
+def build_index(summaries: Mapping[str, tuple[list[str], bool, Summary]]) -> ProjectIndex:
     """``path -> (module names, is_package, summary)`` to an index."""
-    modules: Dict[str, ModuleEntry] = {}
-    paths: Dict[str, ModuleEntry] = {}
+    modules: dict[str, ModuleEntry] = {}
+    paths: dict[str, ModuleEntry] = {}
     for path, (names, is_package, summary) in sorted(summaries.items()):
         primary = ModuleEntry(names[0], is_package, path, summary)
         paths[path] = primary

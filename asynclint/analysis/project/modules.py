@@ -10,15 +10,15 @@ Relative imports are made absolute with :func:`absolute_name`.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, List, Tuple
 
 
 def _is_package(directory: Path) -> bool:
     return (directory / "__init__.py").is_file() or (directory / "__init__.pyi").is_file()
 
 
-def module_names(path: str, roots: Iterable[str] = ()) -> Tuple[List[str], bool]:
+def module_names(path: str, roots: Iterable[str] = ()) -> tuple[list[str], bool]:
     """All dotted names a file is importable as (the package-walk name first), and
     whether it is a package ``__init__``."""
     file = Path(os.path.abspath(path))

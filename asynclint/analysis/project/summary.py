@@ -10,7 +10,7 @@ summary depends on the file's content only (references to the module itself are 
 from __future__ import annotations
 
 import ast
-from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
+from typing import Any
 
 from asynclint.analysis.tables.builtins import BUILTINS
 from asynclint.analysis.tables.nonblocking import (
@@ -20,10 +20,10 @@ from asynclint.analysis.tables.nonblocking import (
 )
 
 SUMMARY_FORMAT = 5
-Summary = Dict[str, Any]
+Summary = dict[str, Any]
 
 
-def summarize(source: bytes) -> Optional[Summary]:
+def summarize(source: bytes) -> Summary | None:
     """The module's summary, or None when Python cannot parse it."""
     try:
         tree = ast.parse(source)
@@ -32,7 +32,7 @@ def summarize(source: bytes) -> Optional[Summary]:
     return _ModuleSummarizer(tree).summary
 
 
-def _dotted(node: ast.AST) -> Optional[str]:
+def _dotted(node: ast.AST) -> str | None:
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
@@ -41,7 +41,7 @@ def _dotted(node: ast.AST) -> Optional[str]:
     return None
 
 
-def _import_pairs(node: ast.AST) -> List[List[str]]:
+def _import_pairs(node: ast.AST) -> list[list[str]]:
     """``[local, target]`` pairs of an import; ``["*", module]`` for a star import."""
     if isinstance(node, ast.Import):
         return [[a.asname, a.name] if a.asname else [a.name.split(".")[0]] * 2 for a in node.names]
@@ -53,11 +53,18 @@ def _import_pairs(node: ast.AST) -> List[List[str]]:
 
 class _ModuleSummarizer:
     def __init__(self, tree: ast.Module) -> None:
-        self.imports: Dict[str, str] = {}
-        self.local: Dict[str, str] = {}  # module-level defs, classes and aliases -> ":name"
+        self.imports: dict[str, str] = {}
+        self.local: dict[str, str] = {}  # module-level defs, classes and aliases -> ":name"
         self.summary: Summary = {
-            "imports": self.imports, "star": [], "functions": {}, "classes": {}, "aliases": {},
-            "all": None, "values": [], "dropped_calls": [], "other_calls": [],
+            "imports": self.imports,
+            "star": [],
+            "functions": {},
+            "classes": {},
+            "aliases": {},
+            "all": None,
+            "values": [],
+            "dropped_calls": [],
+            "other_calls": [],
         }
         statements = list(self._module_level(tree.body))
         for node in statements:  # bindings first: functions may use names defined below them
@@ -72,7 +79,7 @@ class _ModuleSummarizer:
         self.summary["dropped_calls"] = sorted(dropped)
         self.summary["other_calls"] = sorted(other)
 
-    def _module_level(self, body: List[ast.stmt]):
+    def _module_level(self, body: list[ast.stmt]):
         for node in body:
             yield node
             if isinstance(node, (ast.If, ast.Try, ast.With, ast.For, ast.While)) or type(node).__name__ == "TryStar":
@@ -95,7 +102,9 @@ class _ModuleSummarizer:
         elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             name = node.targets[0].id
             if name == "__all__" and isinstance(node.value, (ast.List, ast.Tuple)):
-                self.summary["all"] = [e.value for e in node.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+                self.summary["all"] = [
+                    e.value for e in node.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
+                ]
                 return
             target = self.ref(node.value, set())
             if target is not None and isinstance(node.value, (ast.Name, ast.Attribute)):
@@ -103,7 +112,7 @@ class _ModuleSummarizer:
             self.local[name] = ":" + name
             self.imports.pop(name, None)
 
-    def ref(self, node: ast.AST, local_names: Set[str], local_imports: Optional[Dict[str, str]] = None) -> Optional[str]:
+    def ref(self, node: ast.AST, local_names: set[str], local_imports: dict[str, str] | None = None) -> str | None:
         """A dotted expression as a module-independent reference, or None if unknown."""
         dotted = _dotted(node)
         if dotted is None:
@@ -122,14 +131,14 @@ class _ModuleSummarizer:
             return "builtins." + dotted
         return None
 
-    def _function(self, node: ast.AST) -> Tuple[Dict[str, Any], List[ast.AST]]:
+    def _function(self, node: ast.AST) -> tuple[dict[str, Any], list[ast.AST]]:
         """The function's facts, and its own nodes (for callers that need more of them)."""
         assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         is_async = isinstance(node, ast.AsyncFunctionDef)
         own = list(_own_nodes(node))
         generator = any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own)
         kind = ("agen" if generator else "async") if is_async else ("gen" if generator else "sync")
-        facts: Dict[str, Any] = {
+        facts: dict[str, Any] = {
             "kind": kind,
             "line": node.lineno,
             "decorators": [self.ref(d, set()) or "?" for d in node.decorator_list],
@@ -146,9 +155,9 @@ class _ModuleSummarizer:
             facts["calls"] = calls
         return facts, own
 
-    def _class(self, node: ast.ClassDef) -> Dict[str, Any]:
-        methods: Dict[str, Any] = {}
-        attributes: Dict[str, str] = {}
+    def _class(self, node: ast.ClassDef) -> dict[str, Any]:
+        methods: dict[str, Any] = {}
+        attributes: dict[str, str] = {}
         for item in node.body:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 methods[item.name], own = self._function(item)
@@ -156,7 +165,11 @@ class _ModuleSummarizer:
                     if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None:
                         constructor = _constructor(self, n.value)
                         for target in n.targets if isinstance(n, ast.Assign) else [n.target]:
-                            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
+                            if (
+                                isinstance(target, ast.Attribute)
+                                and isinstance(target.value, ast.Name)
+                                and target.value.id == "self"
+                            ):
                                 if constructor is not None:
                                     attributes[target.attr] = constructor
         return {
@@ -167,7 +180,7 @@ class _ModuleSummarizer:
         }
 
 
-def _call_args(call: ast.Call) -> Tuple[Arg, ...]:
+def _call_args(call: ast.Call) -> tuple[Arg, ...]:
     """The facts :mod:`~asynclint.analysis.tables.nonblocking` needs about a call's arguments
     (``os.waitpid(pid, os.WNOHANG)`` waits for nothing, so a helper making it does not block)."""
     positional = [Arg(None, isinstance(a, ast.Starred), _is_zero(a), _flag_names(a)) for a in call.args]
@@ -179,7 +192,7 @@ def _is_zero(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, (bool, int, float)) and node.value == 0
 
 
-def _flag_names(node: ast.AST) -> FrozenSet[str]:
+def _flag_names(node: ast.AST) -> frozenset[str]:
     if isinstance(node, ast.Name):
         return frozenset({node.id})
     if isinstance(node, ast.Attribute):
@@ -189,7 +202,7 @@ def _flag_names(node: ast.AST) -> FrozenSet[str]:
     return frozenset()
 
 
-def _constructor(summarizer: _ModuleSummarizer, value: ast.AST) -> Optional[str]:
+def _constructor(summarizer: _ModuleSummarizer, value: ast.AST) -> str | None:
     """``Client`` for ``Client(...)``, ``await asyncpg.connect`` for ``await asyncpg.connect(...)``."""
     awaited = isinstance(value, ast.Await)
     call = value.value if awaited else value  # type: ignore[attr-defined]
@@ -199,20 +212,20 @@ def _constructor(summarizer: _ModuleSummarizer, value: ast.AST) -> Optional[str]
     return None if ref is None else ("await " + ref if awaited else ref)
 
 
-def _uses(tree: ast.Module) -> Tuple[Set[str], Set[str], Set[str]]:
+def _uses(tree: ast.Module) -> tuple[set[str], set[str], set[str]]:
     """In one walk: names and attribute names used as values (not only as the function of a
     call); names called as a statement outside coroutines, the result dropped (``setup()``
     in a plain ``def`` or at module level); names called any other way (awaited, passed on,
     assigned, or a dropped call inside an ``async def``). A node is seen before its children,
     so a call (and a statement) before its function. Two stacks, outside and inside
     coroutines, rather than a flag per node: this walk is most of the summary's cost."""
-    called: Set[int] = set()
-    dropped_ids: Set[int] = set()
-    values: Set[str] = set()
-    dropped: Set[str] = set()
-    other: Set[str] = set()
-    outside: List[ast.AST] = [tree]
-    inside: List[ast.AST] = []
+    called: set[int] = set()
+    dropped_ids: set[int] = set()
+    values: set[str] = set()
+    dropped: set[str] = set()
+    other: set[str] = set()
+    outside: list[ast.AST] = [tree]
+    inside: list[ast.AST] = []
     children = ast.iter_child_nodes
     while outside or inside:
         for stack, in_coroutine in ((outside, False), (inside, True)):
@@ -255,12 +268,12 @@ def _own_nodes(function: ast.AST):
         stack.extend(ast.iter_child_nodes(node))
 
 
-def _local_bindings(function: ast.AST, own: List[ast.AST]):
+def _local_bindings(function: ast.AST, own: list[ast.AST]):
     """Names bound in the function (parameters, assignments) and its local imports."""
     args = function.args  # type: ignore[attr-defined]
     names = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
     names.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
-    imports: Dict[str, str] = {}
+    imports: dict[str, str] = {}
     for node in own:
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.add(node.id)

@@ -24,7 +24,6 @@ scope forbids it, if any.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
 
 import libcst as cst
 
@@ -33,11 +32,11 @@ from asynclint.analysis.python.nodes import children
 ScopeKind = str  # "module" | "function" | "lambda" | "class" | "comprehension"
 
 # From this version on an asynchronous comprehension may sit inside another comprehension.
-NESTED_ASYNC_COMPREHENSIONS_ADDED_IN: Tuple[int, int] = (3, 11)
+NESTED_ASYNC_COMPREHENSIONS_ADDED_IN: tuple[int, int] = (3, 11)
 
 # Comment markers of notebook exports (jupytext, VS Code / Spyder cells, nbconvert, Databricks):
 # their cells run in a kernel where top-level ``await`` is allowed.
-NOTEBOOK_MARKERS: Tuple[str, ...] = ("jupytext", "# %%", "# In[", "Databricks notebook source")
+NOTEBOOK_MARKERS: tuple[str, ...] = ("jupytext", "# %%", "# In[", "Databricks notebook source")
 
 
 @dataclass
@@ -52,7 +51,7 @@ class AsyncSyntaxScopes:
     """The stack of Python scopes (comprehensions included) around the visited node."""
 
     def __init__(self) -> None:
-        self._stack: List[_Scope] = []
+        self._stack: list[_Scope] = []
 
     # ------------------------------------------------------------ hooks
 
@@ -109,7 +108,7 @@ class AsyncSyntaxScopes:
 
     def forbidding_scope(
         self, construct: cst.CSTNode, owned_by_comprehension: bool = False, nested_comprehensions: bool = True
-    ) -> Optional[Tuple[ScopeKind, Optional[cst.CSTNode]]]:
+    ) -> tuple[ScopeKind, cst.CSTNode | None] | None:
         """The scope that makes ``construct`` (being visited) a syntax error, as ``(kind,
         node)`` (``("module", None)`` at module level), or None when it is allowed.
 
@@ -144,7 +143,7 @@ class AsyncSyntaxScopes:
             return scope.kind, scope.node
         return "module", None
 
-    def _top(self) -> Optional[_Scope]:
+    def _top(self) -> _Scope | None:
         return self._stack[-1] if self._stack else None
 
 

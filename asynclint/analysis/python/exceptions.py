@@ -6,8 +6,6 @@ asyncio as aio`` too, ``CancelledError`` after ``from asyncio import CancelledEr
 
 from __future__ import annotations
 
-from typing import FrozenSet, Optional, Tuple
-
 import libcst as cst
 
 from asynclint.analysis.python.scope import ScopeTracker
@@ -15,7 +13,7 @@ from asynclint.analysis.python.scope import ScopeTracker
 BUILTIN_TIMEOUT_ERROR = "builtins.TimeoutError"
 # The timeout error ``wait_for``/``as_completed`` raise before 3.11, where it became an alias of
 # the builtin: ``except TimeoutError`` does not catch it on 3.10 and older.
-ASYNCIO_TIMEOUT_ERRORS: FrozenSet[str] = frozenset(
+ASYNCIO_TIMEOUT_ERRORS: frozenset[str] = frozenset(
     {
         "asyncio.TimeoutError",
         "asyncio.exceptions.TimeoutError",
@@ -24,20 +22,20 @@ ASYNCIO_TIMEOUT_ERRORS: FrozenSet[str] = frozenset(
         "concurrent.futures._base.TimeoutError",
     }
 )
-TIMEOUT_ERRORS: FrozenSet[str] = ASYNCIO_TIMEOUT_ERRORS | {BUILTIN_TIMEOUT_ERROR}
+TIMEOUT_ERRORS: frozenset[str] = ASYNCIO_TIMEOUT_ERRORS | {BUILTIN_TIMEOUT_ERROR}
 # ``asyncio.CancelledError`` (a ``BaseException`` since 3.8, no longer the one of
 # ``concurrent.futures``).
-CANCELLED_ERRORS: FrozenSet[str] = frozenset(
+CANCELLED_ERRORS: frozenset[str] = frozenset(
     {"asyncio.CancelledError", "asyncio.exceptions.CancelledError", "asyncio.tasks.CancelledError"}
 )
 BASE_EXCEPTION = "builtins.BaseException"
 # Handlers that also catch everything a more specific one would (``except Exception`` does not
 # catch ``CancelledError``, but does catch every timeout error).
-CATCH_ALL: FrozenSet[str] = frozenset({"builtins.Exception", BASE_EXCEPTION})
+CATCH_ALL: frozenset[str] = frozenset({"builtins.Exception", BASE_EXCEPTION})
 # What a handler after ``async with asyncio.TaskGroup()`` can still match: the group itself
 # (``ExceptionGroup`` is an ``Exception``), ``KeyboardInterrupt``/``SystemExit`` (re-raised
 # unwrapped), and ``CancelledError`` (the group's own cancellation is never wrapped).
-TASK_GROUP_ESCAPES: FrozenSet[str] = (
+TASK_GROUP_ESCAPES: frozenset[str] = (
     CANCELLED_ERRORS
     | CATCH_ALL
     | frozenset(
@@ -54,12 +52,12 @@ TASK_GROUP_ESCAPES: FrozenSet[str] = (
 
 
 # Calls that never return: they raise (or end the process), like a ``raise`` statement.
-RAISING_CALLS: FrozenSet[str] = frozenset(
+RAISING_CALLS: frozenset[str] = frozenset(
     {"pytest.fail", "pytest.skip", "pytest.xfail", "pytest.exit", "sys.exit", "os._exit", "os.abort"}
 )
 
 
-def handler_types(handler: cst.ExceptHandler, scope: ScopeTracker) -> Optional[Tuple[Optional[str], ...]]:
+def handler_types(handler: cst.ExceptHandler, scope: ScopeTracker) -> tuple[str | None, ...] | None:
     """The qualified names a handler catches (None for a bare ``except:``; an element is None
     when it cannot be resolved, such as a variable holding a tuple of types)."""
     if handler.type is None:
@@ -69,7 +67,7 @@ def handler_types(handler: cst.ExceptHandler, scope: ScopeTracker) -> Optional[T
     return tuple(scope.qualified_name(element) for element in elements)
 
 
-def catches_any(handler: cst.ExceptHandler, names: FrozenSet[str], scope: ScopeTracker) -> bool:
+def catches_any(handler: cst.ExceptHandler, names: frozenset[str], scope: ScopeTracker) -> bool:
     """The handler names one of ``names`` explicitly (a bare ``except:`` does not count)."""
     types = handler_types(handler, scope)
     return types is not None and any(name in names for name in types)

@@ -9,7 +9,7 @@ with O(1) work per ``with`` (a check mixes in :class:`ExpectsErrors`, which forw
 
 from __future__ import annotations
 
-from typing import Any, List
+from typing import Any
 
 import libcst as cst
 
@@ -22,7 +22,7 @@ EXPECTING_METHODS = frozenset({"assertRaises", "assertRaisesRegex", "assertRaise
 class ExpectedErrorBlocks:
     def __init__(self, scope: ScopeTracker) -> None:
         self.scope = scope
-        self._open: List[cst.With] = []
+        self._open: list[cst.With] = []
 
     def enter_with(self, node: cst.With) -> None:
         if any(self._expects_error(item.item) for item in node.items):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Iterator
 
 import libcst as cst
 
@@ -40,9 +40,11 @@ def is_stub(function: cst.FunctionDef, allow_constant_return: bool = False) -> b
     and with ``allow_constant_return`` a ``return`` of a constant (the default
     implementation of a hook method meant to be overridden)."""
     body = function.body
-    statements = body.body if isinstance(body, cst.SimpleStatementSuite) else [
-        small for line in body.body if isinstance(line, cst.SimpleStatementLine) for small in line.body
-    ]
+    statements = (
+        body.body
+        if isinstance(body, cst.SimpleStatementSuite)
+        else [small for line in body.body if isinstance(line, cst.SimpleStatementLine) for small in line.body]
+    )
     if isinstance(body, cst.IndentedBlock) and any(not isinstance(s, cst.SimpleStatementLine) for s in body.body):
         return False
     return all(_is_stub_statement(statement, allow_constant_return) for statement in statements)

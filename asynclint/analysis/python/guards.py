@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, ClassVar, Dict, FrozenSet, List, Optional, Tuple
+from typing import Any, ClassVar
 
 import libcst as cst
 
 from asynclint.analysis.python.exceptions import catches_any
 from asynclint.analysis.python.scope import ScopeTracker
 
-Version = Tuple[int, int]
+Version = tuple[int, int]
 
 _VERSION_INFO = "sys.version_info"
 # Imported compatibility flags: ``PY310``, ``PY_310``, ``IS_PY38``, ``PY37_PLUS``, ``PYTHON_3_10``
@@ -39,18 +39,20 @@ _SKIP_IF = frozenset({"pytest.mark.skipif", "unittest.skipIf", "unittest.case.sk
 _SKIP_UNLESS = frozenset({"unittest.skipUnless", "unittest.case.skipUnless"})
 
 # Handlers that show the author expects "no running event loop" (``RuntimeError``).
-RUNTIME_ERROR_HANDLERS: FrozenSet[str] = frozenset({"builtins.RuntimeError", "builtins.Exception", "builtins.BaseException"})
+RUNTIME_ERROR_HANDLERS: frozenset[str] = frozenset(
+    {"builtins.RuntimeError", "builtins.Exception", "builtins.BaseException"}
+)
 
 
 @dataclass
 class _Gate:
     node: cst.If
-    body_bound: Optional[Version]
-    else_bound: Optional[Version]
+    body_bound: Version | None
+    else_bound: Version | None
     in_else: bool = False
 
     @property
-    def bound(self) -> Optional[Version]:
+    def bound(self) -> Version | None:
         return self.else_bound if self.in_else else self.body_bound
 
 
@@ -59,9 +61,9 @@ class VersionGates:
 
     def __init__(self, scope: ScopeTracker) -> None:
         self.scope = scope
-        self._flags: Dict[str, cst.BaseExpression] = {}
-        self._gates: List[_Gate] = []
-        self._skipped: List[Tuple[cst.FunctionDef, Version]] = []  # tests skipped on newer Pythons
+        self._flags: dict[str, cst.BaseExpression] = {}
+        self._gates: list[_Gate] = []
+        self._skipped: list[tuple[cst.FunctionDef, Version]] = []  # tests skipped on newer Pythons
 
     def assign(self, node: cst.Assign) -> None:
         """Remember module-level flags (``PY310 = sys.version_info >= (3, 10)``)."""
@@ -100,13 +102,13 @@ class VersionGates:
         if self._skipped and self._skipped[-1][0] is node:
             self._skipped.pop()
 
-    def runs_only_before(self) -> Optional[Version]:
+    def runs_only_before(self) -> Version | None:
         """The tightest exclusive upper bound on the Python version, if the code is gated."""
         bounds = [gate.bound for gate in self._gates if gate.bound is not None]
         bounds += [bound for _, bound in self._skipped]
         return min(bounds) if bounds else None
 
-    def upper_bound(self, test: cst.BaseExpression, negated: bool = False, depth: int = 0) -> Optional[Version]:
+    def upper_bound(self, test: cst.BaseExpression, negated: bool = False, depth: int = 0) -> Version | None:
         """Exclusive upper bound of the versions on which ``test`` (``not test``) can hold."""
         if depth > _MAX_FLAG_DEPTH:
             return None
@@ -124,7 +126,7 @@ class VersionGates:
             return self._comparison_bound(test, negated)
         return None
 
-    def _flag_bound(self, name: cst.Name, negated: bool, depth: int) -> Optional[Version]:
+    def _flag_bound(self, name: cst.Name, negated: bool, depth: int) -> Version | None:
         defined = self._flags.get(name.value)
         if defined is not None:
             return self.upper_bound(defined, negated, depth + 1)
@@ -135,7 +137,7 @@ class VersionGates:
         # "PY310" holds from 3.10 on: only its negation bounds the version from above
         return (3, int(match.group(1))) if match and negated else None
 
-    def _comparison_bound(self, test: cst.Comparison, negated: bool) -> Optional[Version]:
+    def _comparison_bound(self, test: cst.Comparison, negated: bool) -> Version | None:
         target = test.comparisons[0]
         operator = type(target.operator).__name__
         left, right = test.left, target.comparator
@@ -162,13 +164,21 @@ class VersionGates:
         return self.scope.qualified_name(expr) == _VERSION_INFO
 
 
-_MIRRORED = {"LessThan": "GreaterThan", "GreaterThan": "LessThan",
-             "LessThanEqual": "GreaterThanEqual", "GreaterThanEqual": "LessThanEqual"}
-_NEGATED = {"LessThan": "GreaterThanEqual", "GreaterThanEqual": "LessThan",
-            "LessThanEqual": "GreaterThan", "GreaterThan": "LessThanEqual"}
+_MIRRORED = {
+    "LessThan": "GreaterThan",
+    "GreaterThan": "LessThan",
+    "LessThanEqual": "GreaterThanEqual",
+    "GreaterThanEqual": "LessThanEqual",
+}
+_NEGATED = {
+    "LessThan": "GreaterThanEqual",
+    "GreaterThanEqual": "LessThan",
+    "LessThanEqual": "GreaterThan",
+    "GreaterThan": "LessThanEqual",
+}
 
 
-def _version(expr: cst.BaseExpression) -> Optional[Tuple[int, int, Tuple[int, ...]]]:
+def _version(expr: cst.BaseExpression) -> tuple[int, int, tuple[int, ...]] | None:
     """``(3, 10)`` -> ``(3, 10, ())``; a tuple literal of small integers, else None."""
     if not isinstance(expr, cst.Tuple) or not expr.elements:
         return None
@@ -194,10 +204,10 @@ class ExceptionGuards:
     one of ``exceptions`` (qualified names; a bare ``except:`` catches everything; ``None``
     means any handler will do)."""
 
-    def __init__(self, scope: ScopeTracker, exceptions: Optional[FrozenSet[str]]) -> None:
+    def __init__(self, scope: ScopeTracker, exceptions: frozenset[str] | None) -> None:
         self.scope = scope
         self.exceptions = exceptions
-        self._tries: List[_Try] = []
+        self._tries: list[_Try] = []
 
     def enter_try(self, node: cst.Try) -> None:
         self._tries.append(_Try(node, any(self._catches(handler) for handler in node.handlers)))
@@ -260,7 +270,7 @@ class ExceptionGuarded:
     """Check mixin (before ``Check`` in the bases): keeps :attr:`exception_guards` up to date
     for the handlers named by the class attribute ``GUARDED_BY`` (None: any handler)."""
 
-    GUARDED_BY: ClassVar[Optional[FrozenSet[str]]] = RUNTIME_ERROR_HANDLERS
+    GUARDED_BY: ClassVar[frozenset[str] | None] = RUNTIME_ERROR_HANDLERS
 
     def __init__(self, context: Any) -> None:
         super().__init__(context)  # type: ignore[call-arg]

@@ -9,8 +9,9 @@ functions are other scopes: a loop around a ``def`` does not run the ``def``'s b
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, FrozenSet, Iterator, List, Optional, Union
+from typing import Any, Union
 
 import libcst as cst
 
@@ -28,7 +29,7 @@ class Loop:
     function: cst.CSTNode  # the function (or module) whose code the loop is
 
     @property
-    def targets(self) -> FrozenSet[str]:
+    def targets(self) -> frozenset[str]:
         """The names the loop binds per iteration (``x`` of ``for x in xs``)."""
         node = self.node
         if isinstance(node, cst.For):
@@ -36,13 +37,13 @@ class Loop:
         if isinstance(node, cst.While):
             return frozenset()
         names = set()
-        clause: Optional[cst.CompFor] = node.for_in
+        clause: cst.CompFor | None = node.for_in
         while clause is not None:
             names.update(target_names(clause.target))
             clause = clause.inner_for_in
         return frozenset(names)
 
-    def once(self) -> List[cst.CSTNode]:
+    def once(self) -> list[cst.CSTNode]:
         """Parts of the loop evaluated once, not per iteration."""
         node = self.node
         if isinstance(node, cst.For):
@@ -57,7 +58,7 @@ class LoopStack:
 
     def __init__(self, scope: ScopeTracker) -> None:
         self.scope = scope
-        self._loops: List[Loop] = []
+        self._loops: list[Loop] = []
 
     def enter(self, node: LoopNode) -> None:
         function = self.scope.function
@@ -67,7 +68,7 @@ class LoopStack:
         if self._loops and self._loops[-1].node is node:
             self._loops.pop()
 
-    def innermost(self, node: cst.CSTNode) -> Optional[Loop]:
+    def innermost(self, node: cst.CSTNode) -> Loop | None:
         """The nearest loop of the current function that runs ``node`` once per iteration."""
         return next(self.enclosing(node), None)
 
@@ -142,7 +143,7 @@ class LoopTracked:
         self.loops.leave(original_node)
 
 
-def bound_in(root: cst.CSTNode) -> FrozenSet[str]:
+def bound_in(root: cst.CSTNode) -> frozenset[str]:
     """Names ``root``'s own code assigns (``=``, ``:=``, ``for`` targets, ``with ... as``):
     in a loop body, values that may differ from one iteration to the next."""
     names = set()

@@ -12,8 +12,8 @@ per-file state.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
@@ -27,13 +27,13 @@ class Binding:
 
     kind: str  # "import" | "function" | "class" | "value"
     target: str = ""
-    node: Optional[cst.CSTNode] = None
+    node: cst.CSTNode | None = None
 
 
 @dataclass
 class ClassInfo:
     node: cst.ClassDef
-    methods: Dict[str, cst.FunctionDef] = field(default_factory=dict)
+    methods: dict[str, cst.FunctionDef] = field(default_factory=dict)
     other_members: set = field(default_factory=set)
 
     @property
@@ -41,7 +41,7 @@ class ClassInfo:
         return self.node.name.value
 
     @property
-    def bases(self) -> Tuple[cst.BaseExpression, ...]:
+    def bases(self) -> tuple[cst.BaseExpression, ...]:
         return tuple(arg.value for arg in self.node.bases if not arg.keyword and not arg.star)
 
 
@@ -63,12 +63,12 @@ def class_info(node: cst.ClassDef) -> ClassInfo:
 class ModuleSymbols:
     name: str = ""  # dotted module name, when known (relative imports need it)
     is_package: bool = False
-    bindings: Dict[str, List[Binding]] = field(default_factory=dict)
-    classes: Dict[str, ClassInfo] = field(default_factory=dict)
-    star_imports: List[str] = field(default_factory=list)
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    classes: dict[str, ClassInfo] = field(default_factory=dict)
+    star_imports: list[str] = field(default_factory=list)
 
     @classmethod
-    def build(cls, module: cst.Module, name: str = "", is_package: bool = False) -> "ModuleSymbols":
+    def build(cls, module: cst.Module, name: str = "", is_package: bool = False) -> ModuleSymbols:
         symbols = cls(name, is_package)
         for statement in _flatten(module):
             symbols._add_statement(statement)
@@ -82,7 +82,7 @@ class ModuleSymbols:
         """The qualified name of a module-level definition."""
         return f"{self.name}.{name}" if self.name else name
 
-    def binding(self, name: str) -> Optional[Binding]:
+    def binding(self, name: str) -> Binding | None:
         """The one binding of a module-level name; None if unbound or ambiguous."""
         found = self.bindings.get(name)
         if not found:
@@ -117,7 +117,7 @@ class ModuleSymbols:
                 self._bind(name, Binding("value"))
 
 
-def import_bindings(statement: Union[cst.Import, cst.ImportFrom]) -> Iterator[Tuple[str, str]]:
+def import_bindings(statement: cst.Import | cst.ImportFrom) -> Iterator[tuple[str, str]]:
     """``(local name, qualified target)`` pairs; ``("*", module)`` for a star import."""
     if isinstance(statement, cst.Import):
         for alias in statement.names:
@@ -147,7 +147,7 @@ def _import_path(node: cst.BaseExpression) -> str:
     return dotted_key(node) or ""
 
 
-def _flatten(block: Union[cst.Module, cst.BaseSuite, cst.CSTNode]) -> Iterator[cst.CSTNode]:
+def _flatten(block: cst.Module | cst.BaseSuite | cst.CSTNode) -> Iterator[cst.CSTNode]:
     """Statements of a block, descending into compound statements that are not scopes."""
     body: Sequence[cst.CSTNode]
     if isinstance(block, cst.SimpleStatementSuite):
@@ -184,7 +184,7 @@ class _IfAsBlock:
     statement: cst.If
 
     @property
-    def body(self) -> Tuple[cst.If]:
+    def body(self) -> tuple[cst.If]:
         return (self.statement,)
 
 

@@ -7,7 +7,7 @@ Checks that decide at the end of a function ("is this lock released in a ``final
 
 from __future__ import annotations
 
-from typing import Iterator, Optional, Tuple
+from collections.abc import Iterator
 
 import libcst as cst
 
@@ -35,7 +35,7 @@ def descendants(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         yield from descendants(child)
 
 
-def dotted_key(expr: Optional[cst.BaseExpression]) -> Optional[str]:
+def dotted_key(expr: cst.BaseExpression | None) -> str | None:
     """``self._lock`` for ``self._lock``: the text of a name or a chain of attributes on a
     name, which identifies one receiver within a scope; None for anything else."""
     if isinstance(expr, cst.Name):
@@ -46,7 +46,7 @@ def dotted_key(expr: Optional[cst.BaseExpression]) -> Optional[str]:
     return None
 
 
-def assigned_name(node: cst.Assign) -> Optional[str]:
+def assigned_name(node: cst.Assign) -> str | None:
     """``x`` for ``x = value``: the one plain name an assignment binds; None for several
     targets (``a = b = value``), unpacking, attributes and subscripts, whose binding a
     "used again?" question cannot follow."""
@@ -56,18 +56,18 @@ def assigned_name(node: cst.Assign) -> Optional[str]:
     return target.value if isinstance(target, cst.Name) else None
 
 
-def method_call(node: cst.CSTNode) -> Optional[Tuple[cst.BaseExpression, str]]:
+def method_call(node: cst.CSTNode) -> tuple[cst.BaseExpression, str] | None:
     """``(receiver, method)`` for ``receiver.method(...)``, else None."""
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
         return node.func.value, node.func.attr.value
     return None
 
 
-def owning_statement(root: cst.BaseCompoundStatement, block: cst.BaseSuite) -> Optional[cst.BaseCompoundStatement]:
+def owning_statement(root: cst.BaseCompoundStatement, block: cst.BaseSuite) -> cst.BaseCompoundStatement | None:
     """The innermost compound statement under (or equal to) ``root`` whose own blocks include
     ``block`` (an ``if``'s body or ``else``, a ``try``'s handlers...): the smallest statement a
     fix can replace to change that block."""
-    found: Optional[cst.BaseCompoundStatement] = None
+    found: cst.BaseCompoundStatement | None = None
 
     def walk(node: cst.CSTNode, owner: cst.BaseCompoundStatement) -> None:
         nonlocal found

@@ -19,8 +19,8 @@ a project class in the index, or a name whose last part is CapWords (PEP 8 class
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Dict, Iterator, Optional, Tuple
 
 import libcst as cst
 
@@ -29,12 +29,10 @@ from asynclint.analysis.python.scope import ScopeTracker
 
 _MAX_DEPTH = 8  # ``p = p / "x"`` refers to itself
 
-_PATH_RETURNING = (
-    "absolute cwd expanduser home joinpath relative_to resolve with_name with_stem with_suffix"
-)
+_PATH_RETURNING = "absolute cwd expanduser home joinpath relative_to resolve with_name with_stem with_suffix"
 
 # Call (qualified name, or ``Type.method`` for a method) -> the type of the object it returns.
-FACTORIES: Dict[str, str] = {
+FACTORIES: dict[str, str] = {
     **{f"pathlib.{name}": "pathlib.Path" for name in ("Path", "PosixPath", "WindowsPath")},
     **{f"pathlib.Path.{name}": "pathlib.Path" for name in _PATH_RETURNING.split()},
     "socket.socket": "socket.socket",
@@ -63,9 +61,20 @@ FACTORIES: Dict[str, str] = {
     "urllib3.PoolManager.connection_from_url": "urllib3.HTTPConnectionPool",
     "http.client.HTTPConnection": "http.client.HTTPConnection",
     "http.client.HTTPSConnection": "http.client.HTTPConnection",
-    **{f"threading.{name}": f"threading.{name}" for name in (
-        "Lock", "RLock", "Condition", "Semaphore", "BoundedSemaphore", "Event", "Barrier", "Thread", "Timer",
-    )},
+    **{
+        f"threading.{name}": f"threading.{name}"
+        for name in (
+            "Lock",
+            "RLock",
+            "Condition",
+            "Semaphore",
+            "BoundedSemaphore",
+            "Event",
+            "Barrier",
+            "Thread",
+            "Timer",
+        )
+    },
     **{f"queue.{name}": f"queue.{name}" for name in ("Queue", "LifoQueue", "PriorityQueue", "SimpleQueue")},
     "concurrent.futures.ThreadPoolExecutor": "concurrent.futures.ThreadPoolExecutor",
     "concurrent.futures.thread.ThreadPoolExecutor": "concurrent.futures.ThreadPoolExecutor",
@@ -75,7 +84,7 @@ FACTORIES: Dict[str, str] = {
 }
 
 # Type -> the type whose methods it shares (a subclass, or the same interface).
-TYPE_BASES: Dict[str, str] = {
+TYPE_BASES: dict[str, str] = {
     "ssl.SSLSocket": "socket.socket",
     "threading.BoundedSemaphore": "threading.Semaphore",
     "threading.Timer": "threading.Thread",
@@ -84,7 +93,7 @@ TYPE_BASES: Dict[str, str] = {
 }
 
 # ``Type.attribute`` -> the type of the attribute's value.
-ATTRIBUTE_TYPES: Dict[str, str] = {"pathlib.Path.parent": "pathlib.Path"}
+ATTRIBUTE_TYPES: dict[str, str] = {"pathlib.Path.parent": "pathlib.Path"}
 # Types whose ``/`` operator returns an object of the same type.
 DIVIDE_TYPES = frozenset({"pathlib.Path"})
 
@@ -95,20 +104,22 @@ class Built:
     (its arguments can matter: ``queue.Queue(maxsize=10)``)."""
 
     type: str
-    call: Optional[cst.Call] = None
+    call: cst.Call | None = None
 
 
 def type_names(type_name: str) -> Iterator[str]:
     """The type and the types it shares methods with, nearest first."""
     seen = 0
-    current: Optional[str] = type_name
+    current: str | None = type_name
     while current is not None and seen < 4:
         yield current
         current = TYPE_BASES.get(current)
         seen += 1
 
 
-def call_names(call: cst.Call, scope: ScopeTracker, index: ProjectIndex = EMPTY_INDEX, depth: int = 0) -> Tuple[str, ...]:
+def call_names(
+    call: cst.Call, scope: ScopeTracker, index: ProjectIndex = EMPTY_INDEX, depth: int = 0
+) -> tuple[str, ...]:
     """How a call is named for the tables: its qualified name (``os.path.exists``,
     ``builtins.open``), or ``Type.method`` for a method of a receiver built in view
     (``socket.socket.recv``, then ``Type.method`` for each base type). Empty if unknown."""
@@ -124,8 +135,8 @@ def call_names(call: cst.Call, scope: ScopeTracker, index: ProjectIndex = EMPTY_
 
 
 def built(
-    expr: Optional[cst.BaseExpression], scope: ScopeTracker, index: ProjectIndex = EMPTY_INDEX, depth: int = 0
-) -> Optional[Built]:
+    expr: cst.BaseExpression | None, scope: ScopeTracker, index: ProjectIndex = EMPTY_INDEX, depth: int = 0
+) -> Built | None:
     """The type of the object ``expr`` evaluates to, when its construction is in view."""
     if expr is None or depth > _MAX_DEPTH:
         return None
@@ -145,7 +156,7 @@ def built(
     return None
 
 
-def _attribute(expr: cst.Attribute, scope: ScopeTracker, index: ProjectIndex, depth: int) -> Optional[Built]:
+def _attribute(expr: cst.Attribute, scope: ScopeTracker, index: ProjectIndex, depth: int) -> Built | None:
     owner = scope.self_class(expr.value)
     if owner is not None:  # ``self.attr`` assigned ``X(...)`` somewhere in the class
         constructor = index.attribute_type(scope.symbols.qualify(owner.name), expr.attr.value)
@@ -161,7 +172,7 @@ def _attribute(expr: cst.Attribute, scope: ScopeTracker, index: ProjectIndex, de
     return None
 
 
-def result_type(name: str, index: ProjectIndex = EMPTY_INDEX) -> Optional[str]:
+def result_type(name: str, index: ProjectIndex = EMPTY_INDEX) -> str | None:
     """The type a call named ``name`` returns: from :data:`FACTORIES`, or ``name`` itself
     when it names a class (a project class, or CapWords and not a project function)."""
     known = FACTORIES.get(name)

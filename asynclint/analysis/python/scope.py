@@ -13,7 +13,7 @@ checks' ``leave_FunctionDef`` still sees the function's own frame).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set, Tuple, Union
+from typing import Union
 
 import libcst as cst
 
@@ -35,18 +35,18 @@ class Frame:
     kind: str  # "module" | "function" | "lambda" | "class"
     is_async: bool = False
     # local name -> the expression last assigned to it (None: bound some other way)
-    values: Dict[str, Optional[cst.BaseExpression]] = field(default_factory=dict)
-    imports: Dict[str, str] = field(default_factory=dict)
-    global_names: Set[str] = field(default_factory=set)
+    values: dict[str, cst.BaseExpression | None] = field(default_factory=dict)
+    imports: dict[str, str] = field(default_factory=dict)
+    global_names: set[str] = field(default_factory=set)
     # ``reader, writer = await open_connection()``: name -> (value, position in the tuple)
-    unpacked: Dict[str, Tuple[cst.BaseExpression, int]] = field(default_factory=dict)
+    unpacked: dict[str, tuple[cst.BaseExpression, int]] = field(default_factory=dict)
     has_await: bool = False
-    class_info: Optional[ClassInfo] = None
+    class_info: ClassInfo | None = None
     # False while a ``def``'s decorators, defaults and annotations are visited: they run
     # in the enclosing scope, before the body
     in_body: bool = True
 
-    def bind(self, name: str, value: Optional[cst.BaseExpression] = None) -> None:
+    def bind(self, name: str, value: cst.BaseExpression | None = None) -> None:
         if name not in self.global_names:
             self.values[name] = value
             self.imports.pop(name, None)
@@ -62,14 +62,14 @@ class ScopeTracker:
 
     def __init__(self, module: cst.Module, symbols: ModuleSymbols) -> None:
         self.symbols = symbols
-        self.frames: List[Frame] = [Frame(module, "module")]
+        self.frames: list[Frame] = [Frame(module, "module")]
         # qualified_name answers, by id of the expression (kept alive by the entry) while no
         # binding changes: many checks ask about the same call at the same point
-        self._names: Dict[int, Tuple[cst.BaseExpression, Optional[str]]] = {}
-        self._function: Optional[Frame] = None
+        self._names: dict[int, tuple[cst.BaseExpression, str | None]] = {}
+        self._function: Frame | None = None
         self._function_known = True  # False once the frames change (``function`` is asked per node)
 
-    def visitors(self) -> Tuple[cst.BatchableCSTVisitor, cst.BatchableCSTVisitor]:
+    def visitors(self) -> tuple[cst.BatchableCSTVisitor, cst.BatchableCSTVisitor]:
         """The visitors keeping the tracker current: the first goes first in the batch, the
         second last. Not kept on the tracker: the reference cycle would keep every file's
         tree alive until a full garbage collection, which slows down the next parses."""
@@ -82,7 +82,7 @@ class ScopeTracker:
         return self.frames[-1]
 
     @property
-    def function(self) -> Optional[Frame]:
+    def function(self) -> Frame | None:
         """The nearest enclosing function or lambda frame (None at module or class level).
         A ``def``'s decorators, defaults and annotations belong to the enclosing scope."""
         if not self._function_known:
@@ -90,7 +90,7 @@ class ScopeTracker:
             self._function_known = True
         return self._function
 
-    def _nearest_function(self) -> Optional[Frame]:
+    def _nearest_function(self) -> Frame | None:
         for frame in reversed(self.frames):
             if not frame.in_body:
                 continue
@@ -105,7 +105,7 @@ class ScopeTracker:
         function = self.function
         return function is not None and function.is_async
 
-    def _lookup(self, name: str) -> Optional[Frame]:
+    def _lookup(self, name: str) -> Frame | None:
         """The function frame binding ``name`` (Python's rules: class bodies are skipped)."""
         for index in range(len(self.frames) - 1, 0, -1):
             frame = self.frames[index]
@@ -122,17 +122,17 @@ class ScopeTracker:
         body being run), else the module frame (module-level names, ``global`` declarations)."""
         return self._lookup(name) or self.frames[0]
 
-    def local_value(self, name: str) -> Optional[cst.BaseExpression]:
+    def local_value(self, name: str) -> cst.BaseExpression | None:
         """The expression last assigned to a function-local name, if any."""
         frame = self._lookup(name)
         return frame.values.get(name) if frame is not None else None
 
-    def unpacked_value(self, name: str) -> Optional[Tuple[cst.BaseExpression, int]]:
+    def unpacked_value(self, name: str) -> tuple[cst.BaseExpression, int] | None:
         """``(value, position)`` when a local was bound by tuple unpacking of ``value``."""
         frame = self._lookup(name)
         return frame.unpacked.get(name) if frame is not None else None
 
-    def qualified_name(self, expr: cst.BaseExpression) -> Optional[str]:
+    def qualified_name(self, expr: cst.BaseExpression) -> str | None:
         """``asyncio.sleep`` for ``aio.sleep`` after ``import asyncio as aio``, etc.
 
         Module-level definitions resolve to their own name; anything bound locally in a
@@ -145,7 +145,7 @@ class ScopeTracker:
         self._names[id(expr)] = (expr, name)
         return name
 
-    def _qualified_name(self, expr: cst.BaseExpression) -> Optional[str]:
+    def _qualified_name(self, expr: cst.BaseExpression) -> str | None:
         # ``type is`` rather than isinstance: a hot path, and libcst's ABC instance checks are slow
         if type(expr) is cst.Attribute:
             base = self.qualified_name(expr.value)  # type: ignore[attr-defined]
@@ -163,7 +163,7 @@ class ScopeTracker:
             return None
         return f"builtins.{name}" if name in BUILTINS else None
 
-    def module_function(self, expr: cst.BaseExpression) -> Optional[cst.FunctionDef]:
+    def module_function(self, expr: cst.BaseExpression) -> cst.FunctionDef | None:
         """The module-level ``def`` a plain name refers to, unless shadowed locally."""
         if type(expr) is not cst.Name or self._lookup(expr.value) is not None:
             return None
@@ -172,14 +172,14 @@ class ScopeTracker:
             return None
         return binding.node  # type: ignore[return-value]
 
-    def module_class(self, expr: cst.BaseExpression) -> Optional[cst.ClassDef]:
+    def module_class(self, expr: cst.BaseExpression) -> cst.ClassDef | None:
         """The module-level ``class`` a plain name refers to, unless shadowed locally."""
         if type(expr) is not cst.Name or self._lookup(expr.value) is not None:
             return None
         binding = self.symbols.binding(expr.value)
         return binding.node if binding is not None and binding.kind == "class" else None  # type: ignore[return-value]
 
-    def self_class(self, receiver: cst.BaseExpression) -> Optional[ClassInfo]:
+    def self_class(self, receiver: cst.BaseExpression) -> ClassInfo | None:
         """The class whose method we are in, when ``receiver`` is that method's ``self``/``cls``."""
         if type(receiver) is not cst.Name:
             return None
@@ -197,7 +197,7 @@ class ScopeTracker:
                 return None  # rebound in a nested function
         return None
 
-    def own_method(self, expr: cst.BaseExpression) -> Optional[cst.FunctionDef]:
+    def own_method(self, expr: cst.BaseExpression) -> cst.FunctionDef | None:
         """The method ``self.name``/``cls.name`` refers to inside its own class body."""
         if type(expr) is not cst.Attribute:
             return None
@@ -216,7 +216,7 @@ class ScopeTracker:
         self._names.clear()
         self._function_known = False
 
-    def bind(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression] = None) -> None:
+    def bind(self, target: cst.BaseExpression, value: cst.BaseExpression | None = None) -> None:
         frame = self.frame
         if frame.kind == "module":
             return  # module-level bindings come from ModuleSymbols
@@ -236,12 +236,12 @@ class ScopeTracker:
             function.has_await = True
 
 
-def _first_param(node: cst.FunctionDef) -> Optional[str]:
+def _first_param(node: cst.FunctionDef) -> str | None:
     params = node.params.posonly_params or node.params.params
     return params[0].name.value if params else None
 
 
-def _param_names(params: cst.Parameters) -> List[str]:
+def _param_names(params: cst.Parameters) -> list[str]:
     names = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
     for star in (params.star_arg, params.star_kwarg):
         if isinstance(star, cst.Param):
@@ -345,7 +345,7 @@ class _Enter(cst.BatchableCSTVisitor):
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         self._imports(node)
 
-    def _imports(self, node: Union[cst.Import, cst.ImportFrom]) -> None:
+    def _imports(self, node: cst.Import | cst.ImportFrom) -> None:
         frame = self.tracker.frame
         if frame.kind == "module":
             return
@@ -378,4 +378,3 @@ class _Exit(cst.BatchableCSTVisitor):
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self.tracker.pop()
-

@@ -11,26 +11,52 @@ Like libcst's batched visitors it cannot prune: return values of ``visit_*`` are
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, Dict, List, Sequence, Tuple, Type
+from collections.abc import Sequence
+from typing import Callable
 
 import libcst as cst
 
 # Fields that only hold whitespace, comments and punctuation: never interesting to a check.
 _TRIVIA_FIELDS = frozenset(
     {
-        "asynchronous", "colon", "comma", "comment", "dot", "empty_lines", "equal",
-        "first_colon", "first_line", "footer", "header", "indent", "last_line",
-        "lbrace", "lbracket", "leading_lines", "leading_whitespace", "lines_after_decorators",
-        "lpar", "newline", "operator", "posonly_ind", "rbrace", "rbracket", "relative",
-        "rpar", "second_colon", "semicolon", "separator", "trailing_comma",
+        "asynchronous",
+        "colon",
+        "comma",
+        "comment",
+        "dot",
+        "empty_lines",
+        "equal",
+        "first_colon",
+        "first_line",
+        "footer",
+        "header",
+        "indent",
+        "last_line",
+        "lbrace",
+        "lbracket",
+        "leading_lines",
+        "leading_whitespace",
+        "lines_after_decorators",
+        "lpar",
+        "newline",
+        "operator",
+        "posonly_ind",
+        "rbrace",
+        "rbracket",
+        "relative",
+        "rpar",
+        "second_colon",
+        "semicolon",
+        "separator",
+        "trailing_comma",
         "trailing_whitespace",
     }
 )
 
-_child_fields: Dict[type, Tuple[str, ...]] = {}
+_child_fields: dict[type, tuple[str, ...]] = {}
 
 
-def child_fields(node_type: Type[cst.CSTNode]) -> Tuple[str, ...]:
+def child_fields(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
     fields = _child_fields.get(node_type)
     if fields is None:
         fields = tuple(
@@ -45,7 +71,7 @@ def child_fields(node_type: Type[cst.CSTNode]) -> Tuple[str, ...]:
 # What a field value is, by its type: libcst nodes are ABCs, so ``isinstance(value,
 # cst.CSTNode)`` goes through ``ABCMeta.__instancecheck__``; a dict lookup by type is ~10x cheaper.
 NODE, SEQUENCE, LEAF = 1, 2, 3
-_kinds: Dict[type, int] = {}
+_kinds: dict[type, int] = {}
 
 
 def value_kind(value: object) -> int:
@@ -66,10 +92,10 @@ def value_kind(value: object) -> int:
 Callback = Callable[[cst.CSTNode], object]
 
 
-_hooks: Dict[Tuple[type, str], Tuple[str, ...]] = {}
+_hooks: dict[tuple[type, str], tuple[str, ...]] = {}
 
 
-def _own_hooks(visitor_type: type, prefix: str) -> Tuple[str, ...]:
+def _own_hooks(visitor_type: type, prefix: str) -> tuple[str, ...]:
     """Hook names the class defines itself: ``BatchableCSTVisitor`` has a no-op for every
     node type, which must not be called for every node."""
     key = (visitor_type, prefix)
@@ -79,16 +105,18 @@ def _own_hooks(visitor_type: type, prefix: str) -> Tuple[str, ...]:
         names = _hooks[key] = tuple(
             name
             for name in dir(visitor_type)
-            if name.startswith(prefix) and name != prefix and getattr(visitor_type, name) is not getattr(base, name, None)
+            if name.startswith(prefix)
+            and name != prefix
+            and getattr(visitor_type, name) is not getattr(base, name, None)
         )
     return names
 
 
-def _methods(visitors: Sequence[cst.BatchableCSTVisitor], prefix: str) -> Dict[str, List[Callback]]:
-    table: Dict[str, List[Callback]] = {}
+def _methods(visitors: Sequence[cst.BatchableCSTVisitor], prefix: str) -> dict[str, list[Callback]]:
+    table: dict[str, list[Callback]] = {}
     for visitor in visitors:
         for attribute in _own_hooks(type(visitor), prefix):
-            table.setdefault(attribute[len(prefix):], []).append(getattr(visitor, attribute))
+            table.setdefault(attribute[len(prefix) :], []).append(getattr(visitor, attribute))
     return table
 
 
@@ -96,11 +124,11 @@ def visit_batched(module: cst.Module, visitors: Sequence[cst.BatchableCSTVisitor
     """Walk ``module`` once, calling every visitor's hooks in the order given."""
     on_visit = _methods(visitors, "visit_")
     on_leave = _methods(visitors, "leave_")
-    empty: List[Callback] = []
+    empty: list[Callback] = []
     # Per node type, everything the walk needs in one lookup: hooks before, child fields, hooks after.
-    plans: Dict[type, Tuple[List[Callback], Tuple[str, ...], List[Callback]]] = {}
+    plans: dict[type, tuple[list[Callback], tuple[str, ...], list[Callback]]] = {}
 
-    def plan_for(node_type: type) -> Tuple[List[Callback], Tuple[str, ...], List[Callback]]:
+    def plan_for(node_type: type) -> tuple[list[Callback], tuple[str, ...], list[Callback]]:
         name = node_type.__name__
         plan = plans[node_type] = (on_visit.get(name, empty), child_fields(node_type), on_leave.get(name, empty))
         return plan
@@ -113,11 +141,11 @@ def visit_batched(module: cst.Module, visitors: Sequence[cst.BatchableCSTVisitor
             value = getattr(node, field_name)
             kind = _kinds.get(type(value)) or value_kind(value)
             if kind == NODE:
-                walk(value)
+                walk(value)  # noqa: F821 (deleted after the walk: see below)
             elif kind == SEQUENCE:
                 for item in value:
                     if (_kinds.get(type(item)) or value_kind(item)) == NODE:
-                        walk(item)
+                        walk(item)  # noqa: F821
         for callback in after:
             callback(node)
 

@@ -10,7 +10,6 @@ nested functions count (closures), which errs toward silence.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Tuple, Union
 
 import libcst as cst
 
@@ -23,22 +22,30 @@ from asynclint.analysis.python.traversal import (
 )
 
 # Use kinds
-STORE = "store"        # assignment / deletion target, parameter, definition name
-CALL = "call"          # the function of a call: name(...)
+STORE = "store"  # assignment / deletion target, parameter, definition name
+CALL = "call"  # the function of a call: name(...)
 ATTRIBUTE = "attribute"  # name.attr
 ARGUMENT = "argument"  # f(name)
-LEN = "len"            # len(name)
-TRUTH = "truth"        # if name: / while name: / not name
-ITER = "iter"          # for x in name
+LEN = "len"  # len(name)
+TRUTH = "truth"  # if name: / while name: / not name
+ITER = "iter"  # for x in name
 AWAIT = "await"
 RETURN = "return"
-OTHER = "other"        # anything else: stored in a container, compared, yielded...
+OTHER = "other"  # anything else: stored in a container, compared, yielded...
 
 _TRUTH_FIELDS = {("If", "test"), ("While", "test"), ("IfExp", "test"), ("Assert", "test"), ("CompIf", "test")}
 _STORE_FIELDS = {
-    ("AssignTarget", "target"), ("AnnAssign", "target"), ("For", "target"), ("CompFor", "target"),
-    ("Del", "target"), ("AsName", "name"), ("NamedExpr", "target"), ("Param", "name"),
-    ("FunctionDef", "name"), ("ClassDef", "name"), ("ImportAlias", "name"),
+    ("AssignTarget", "target"),
+    ("AnnAssign", "target"),
+    ("For", "target"),
+    ("CompFor", "target"),
+    ("Del", "target"),
+    ("AsName", "name"),
+    ("NamedExpr", "target"),
+    ("Param", "name"),
+    ("FunctionDef", "name"),
+    ("ClassDef", "name"),
+    ("ImportAlias", "name"),
 }
 _SKIP_FIELDS = {("Attribute", "attr"), ("Arg", "keyword"), ("ImportFrom", "module"), ("Import", "names")}
 _DIRECT = {
@@ -54,10 +61,10 @@ _DIRECT = {
 class Usage:
     """Use kinds of each variable name, and of each attribute name (``x.attr``)."""
 
-    names: Dict[str, List[str]] = field(default_factory=dict)
-    attributes: Dict[str, List[str]] = field(default_factory=dict)
+    names: dict[str, list[str]] = field(default_factory=dict)
+    attributes: dict[str, list[str]] = field(default_factory=dict)
 
-    def kinds(self, name: str) -> List[str]:
+    def kinds(self, name: str) -> list[str]:
         return self.names.get(name, [])
 
     def is_used(self, name: str, ignoring: frozenset = frozenset({STORE})) -> bool:
@@ -74,10 +81,10 @@ def collect_usage(scope: cst.CSTNode) -> Usage:
 _INHERIT, _NOT, _CALL_ARGS, _STORE_ELEMENT = range(4)
 _STORE_ELEMENTS = frozenset({"Tuple", "List", "Element", "StarredElement"})
 # Per node type: (field name, fixed use kind or one of the rules above) for each child field
-_plans: Dict[type, Tuple[Tuple[str, Union[str, int]], ...]] = {}
+_plans: dict[type, tuple[tuple[str, str | int], ...]] = {}
 
 
-def _plan(node_type: type) -> Tuple[Tuple[str, Union[str, int]], ...]:
+def _plan(node_type: type) -> tuple[tuple[str, str | int], ...]:
     name = node_type.__name__
     fields = []
     for field_name in child_fields(node_type):
@@ -85,7 +92,7 @@ def _plan(node_type: type) -> Tuple[Tuple[str, Union[str, int]], ...]:
         if key in _SKIP_FIELDS:
             continue
         if key in _STORE_FIELDS:
-            rule: Union[str, int] = STORE
+            rule: str | int = STORE
         elif key in _TRUTH_FIELDS:
             rule = TRUTH
         elif key in _DIRECT:

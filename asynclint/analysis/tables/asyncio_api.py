@@ -7,13 +7,11 @@ produced by :mod:`asynclint.analysis.python.names` (``import asyncio as aio`` st
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Tuple
-
 # Calling these returns an awaitable that must be awaited. "coroutine": nothing runs
 # until it is awaited. "future": the work is scheduled at once (gather wraps its
 # arguments in tasks, shield wraps its argument), but nobody waits for it and its
 # exceptions are never retrieved.
-AWAITABLE_FUNCTIONS: Dict[str, str] = {
+AWAITABLE_FUNCTIONS: dict[str, str] = {
     "asyncio.sleep": "coroutine",
     "asyncio.wait": "coroutine",
     "asyncio.wait_for": "coroutine",
@@ -30,7 +28,7 @@ AWAITABLE_FUNCTIONS: Dict[str, str] = {
 }
 
 # Event-loop methods with the same contract, recognised on event-loop receivers.
-AWAITABLE_LOOP_METHODS: Dict[str, str] = {
+AWAITABLE_LOOP_METHODS: dict[str, str] = {
     "run_in_executor": "future",
     "sock_recv": "coroutine",
     "sock_sendall": "coroutine",
@@ -44,18 +42,18 @@ AWAITABLE_LOOP_METHODS: Dict[str, str] = {
 }
 
 # Functions that create a task the event loop only weakly references.
-TASK_FACTORIES: FrozenSet[str] = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
-LOOP_TASK_METHODS: FrozenSet[str] = frozenset({"create_task"})
+TASK_FACTORIES: frozenset[str] = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
+LOOP_TASK_METHODS: frozenset[str] = frozenset({"create_task"})
 
 # Calls that return an event loop, and the conventional names of loop variables.
-LOOP_FACTORIES: FrozenSet[str] = frozenset(
+LOOP_FACTORIES: frozenset[str] = frozenset(
     {"asyncio.get_event_loop", "asyncio.get_running_loop", "asyncio.new_event_loop"}
 )
-LOOP_NAMES: FrozenSet[str] = frozenset({"loop", "_loop", "event_loop", "_event_loop"})
+LOOP_NAMES: frozenset[str] = frozenset({"loop", "_loop", "event_loop", "_event_loop"})
 
 # Calls that only work with a running event loop: a coroutine making them is async on
 # purpose even when it never awaits.
-RUNNING_LOOP_APIS: FrozenSet[str] = frozenset(
+RUNNING_LOOP_APIS: frozenset[str] = frozenset(
     {
         "asyncio.create_task",
         "asyncio.ensure_future",
@@ -74,7 +72,7 @@ WAIT = "asyncio.wait"
 ALL_COMPLETED = "asyncio.ALL_COMPLETED"
 
 
-def spellings(public: str, submodules: Dict[str, Tuple[str, ...]]) -> FrozenSet[str]:
+def spellings(public: str, submodules: dict[str, tuple[str, ...]]) -> frozenset[str]:
     """``asyncio.Lock`` and ``asyncio.locks.Lock``: the public and the submodule spelling."""
     return frozenset(
         spelling
@@ -86,7 +84,7 @@ def spellings(public: str, submodules: Dict[str, Tuple[str, ...]]) -> FrozenSet[
 
 # Context managers with only the asynchronous protocol (``__aenter__``/``__aexit__``): a plain
 # ``with`` raises TypeError (aiohttp's session raises "Use async with instead").
-ASYNC_ONLY_CONTEXT_MANAGERS: FrozenSet[str] = (
+ASYNC_ONLY_CONTEXT_MANAGERS: frozenset[str] = (
     spellings(
         "asyncio",
         {
@@ -100,30 +98,39 @@ ASYNC_ONLY_CONTEXT_MANAGERS: FrozenSet[str] = (
 )
 # The same objects when known as receiver types (:mod:`asynclint.analysis.asyncio.library_types`
 # names them), with the constructor a message shows.
-ASYNC_ONLY_CONTEXT_MANAGER_TYPES: Dict[str, str] = {
-    **{t: t for t in ("asyncio.Lock", "asyncio.Semaphore", "asyncio.BoundedSemaphore", "asyncio.Condition",
-                      "asyncio.Barrier", "aiohttp.ClientSession")},
+ASYNC_ONLY_CONTEXT_MANAGER_TYPES: dict[str, str] = {
+    **{
+        t: t
+        for t in (
+            "asyncio.Lock",
+            "asyncio.Semaphore",
+            "asyncio.BoundedSemaphore",
+            "asyncio.Condition",
+            "asyncio.Barrier",
+            "aiohttp.ClientSession",
+        )
+    },
     "aiofiles.file": "aiofiles.open",
 }
 
 # Calls that create an event loop and run a coroutine to completion in the current thread:
 # ``RuntimeError`` when a loop already runs there.
-LOOP_RUNNER_FUNCTIONS: FrozenSet[str] = frozenset({"asyncio.run", "asyncio.runners.run", "uvloop.run"})
-LOOP_RUNNER_CLASSES: FrozenSet[str] = frozenset({"asyncio.Runner", "asyncio.runners.Runner"})
+LOOP_RUNNER_FUNCTIONS: frozenset[str] = frozenset({"asyncio.run", "asyncio.runners.run", "uvloop.run"})
+LOOP_RUNNER_CLASSES: frozenset[str] = frozenset({"asyncio.Runner", "asyncio.runners.Runner"})
 RUNNER_RUN_METHOD = "run"
 
 # ``asyncio.get_event_loop()``: deprecated outside a running loop (DeprecationWarning when no
 # loop is set, 3.12+; RuntimeError instead of a new loop, 3.14+); ``get_running_loop()`` is the
 # documented choice inside coroutines and callbacks.
-DEPRECATED_LOOP_GETTERS: FrozenSet[str] = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
+DEPRECATED_LOOP_GETTERS: frozenset[str] = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
 
 # Calls that create a loop the caller owns and must close.
-NEW_LOOP_FACTORIES: FrozenSet[str] = frozenset(
+NEW_LOOP_FACTORIES: frozenset[str] = frozenset(
     {"asyncio.new_event_loop", "asyncio.events.new_event_loop", "uvloop.new_event_loop"}
 )
 LOOP_CLOSE_METHOD = "close"
 # Calls that use a loop handed to them without taking charge of closing it.
-LOOP_BORROWERS: FrozenSet[str] = frozenset(
+LOOP_BORROWERS: frozenset[str] = frozenset(
     {
         "asyncio.set_event_loop",
         "asyncio.run_coroutine_threadsafe",
@@ -142,15 +149,15 @@ LOOP_BORROWERS: FrozenSet[str] = frozenset(
 
 # Decorators that make a generator a generator-based coroutine. ``asyncio.coroutine`` was
 # deprecated in 3.8 and removed in 3.11; ``types.coroutine`` remains, for low-level awaitables.
-ASYNCIO_COROUTINE_DECORATORS: FrozenSet[str] = frozenset({"asyncio.coroutine", "asyncio.coroutines.coroutine"})
+ASYNCIO_COROUTINE_DECORATORS: frozenset[str] = frozenset({"asyncio.coroutine", "asyncio.coroutines.coroutine"})
 TYPES_COROUTINE_DECORATOR = "types.coroutine"
 
 # Awaitable methods of asyncio primitives and queues, with how many positional arguments they
 # take: none has a ``timeout`` (or ``block``) parameter, unlike their ``threading``/``queue``
 # namesakes, so passing one is a TypeError. Keys are receiver types of
 # :mod:`asynclint.analysis.asyncio.library_types`.
-_QUEUE_METHODS: Dict[str, int] = {"get": 0, "put": 1}
-PRIMITIVE_METHOD_ARITY: Dict[str, Dict[str, int]] = {
+_QUEUE_METHODS: dict[str, int] = {"get": 0, "put": 1}
+PRIMITIVE_METHOD_ARITY: dict[str, dict[str, int]] = {
     "asyncio.Lock": {"acquire": 0},
     "asyncio.Event": {"wait": 0},
     "asyncio.Condition": {"acquire": 0, "wait": 0, "wait_for": 1},
@@ -161,4 +168,4 @@ PRIMITIVE_METHOD_ARITY: Dict[str, Dict[str, int]] = {
     "asyncio.LifoQueue": _QUEUE_METHODS,
     "asyncio.PriorityQueue": _QUEUE_METHODS,
 }
-THREADING_WAIT_KEYWORDS: FrozenSet[str] = frozenset({"timeout", "block", "blocking"})
+THREADING_WAIT_KEYWORDS: frozenset[str] = frozenset({"timeout", "block", "blocking"})

@@ -7,18 +7,16 @@ public spelling (``asyncio.Lock``) and the submodule one (``asyncio.locks.Lock``
 
 from __future__ import annotations
 
-from typing import FrozenSet, Tuple
-
 from asynclint.analysis.tables.asyncio_api import spellings
 
-Version = Tuple[int, int]
+Version = tuple[int, int]
 
 # The ``loop`` parameter was deprecated in 3.8 and removed in 3.10 (bpo-42392) from the
 # high-level API below: passing it is a TypeError on 3.10+. The low-level API keeps it
 # (``asyncio.Future``, ``asyncio.Task``, ``ensure_future``, ``wrap_future``, ``StreamReader``,
 # ``current_task``, ``all_tasks``, ``run_coroutine_threadsafe``): those are not listed.
 LOOP_ARGUMENT_REMOVED_IN: Version = (3, 10)
-LOOP_ARGUMENT_REMOVED: FrozenSet[str] = spellings(
+LOOP_ARGUMENT_REMOVED: frozenset[str] = spellings(
     "asyncio",
     {
         "tasks": ("sleep", "gather", "shield", "wait", "wait_for", "as_completed"),

@@ -9,12 +9,10 @@ for ``socket.socket().recv(...)``), never from a variable's name.
 
 from __future__ import annotations
 
-from typing import Dict, Optional, Tuple
-
 from asynclint.analysis.tables.nonblocking import Argument
 
 
-def _methods(code: str, prefix: str, names: str) -> Dict[str, str]:
+def _methods(code: str, prefix: str, names: str) -> dict[str, str]:
     return {f"{prefix}.{name}": code for name in names.split()}
 
 
@@ -22,7 +20,7 @@ _HTTP_VERBS = "get options head post put patch delete request"
 _POOL_REQUESTS = "request urlopen request_encode_url request_encode_body"
 
 # Sync clients (AIO207): constructor -> the asyncio replacement named in the message.
-SYNC_CLIENTS: Dict[str, str] = {
+SYNC_CLIENTS: dict[str, str] = {
     **dict.fromkeys(
         ("netmiko.ConnectHandler", "netmiko.ssh_dispatcher.ConnectHandler"),
         "scrapli's `AsyncScrapli` (netmiko has no asyncio API)",
@@ -34,7 +32,9 @@ SYNC_CLIENTS: Dict[str, str] = {
     },
     "scrapli.driver.GenericDriver": "`scrapli.driver.AsyncGenericDriver`",
     "scrapli.driver.NetworkDriver": "`scrapli.driver.AsyncNetworkDriver`",
-    "psycopg2.connect": "asyncpg (`await asyncpg.connect(...)`) or psycopg 3 (`await psycopg.AsyncConnection.connect(...)`)",
+    "psycopg2.connect": (
+        "asyncpg (`await asyncpg.connect(...)`) or psycopg 3 (`await psycopg.AsyncConnection.connect(...)`)"
+    ),
     **dict.fromkeys(
         ("pymysql.connect", "pymysql.Connect", "pymysql.connections.Connection"),
         "aiomysql (`await aiomysql.connect(...)`)",
@@ -60,7 +60,7 @@ SYNC_CLIENTS: Dict[str, str] = {
 }
 
 # Name of a call (see the module docstring) -> the rule that reports it.
-BLOCKING_CALLS: Dict[str, str] = {
+BLOCKING_CALLS: dict[str, str] = {
     "time.sleep": "AIO200",
     # AIO201 blocking-file-open
     "builtins.open": "AIO201",
@@ -70,22 +70,26 @@ BLOCKING_CALLS: Dict[str, str] = {
     **_methods("AIO201", "pathlib.Path", "open read_text read_bytes write_text write_bytes"),
     # AIO202 blocking-filesystem: calls that touch the disk (not path string functions)
     **_methods(
-        "AIO202", "os.path",
+        "AIO202",
+        "os.path",
         "exists lexists isfile isdir islink ismount isjunction getsize getmtime getatime getctime"
         " samefile sameopenfile",
     ),
     **_methods(
-        "AIO202", "os",
+        "AIO202",
+        "os",
         "stat lstat listdir scandir walk fwalk remove unlink rename renames replace mkdir makedirs rmdir"
         " removedirs chmod lchmod chown lchown link symlink readlink access utime truncate statvfs fsync mkfifo",
     ),
     **_methods(
-        "AIO202", "shutil",
+        "AIO202",
+        "shutil",
         "copyfile copy copy2 copytree copymode copystat move rmtree make_archive unpack_archive disk_usage chown",
     ),
     **_methods("AIO202", "glob", "glob iglob"),
     **_methods(
-        "AIO202", "pathlib.Path",
+        "AIO202",
+        "pathlib.Path",
         "exists is_file is_dir is_symlink is_mount is_socket is_fifo is_block_device is_char_device is_junction"
         " stat lstat owner group samefile iterdir glob rglob walk mkdir unlink rmdir rename replace touch chmod"
         " lchmod symlink_to hardlink_to readlink copy copy_into move move_into",
@@ -105,7 +109,8 @@ BLOCKING_CALLS: Dict[str, str] = {
     # AIO204 blocking-subprocess
     **_methods("AIO204", "subprocess", "run call check_call check_output Popen getoutput getstatusoutput"),
     **_methods(
-        "AIO204", "os",
+        "AIO204",
+        "os",
         "system popen spawnl spawnle spawnlp spawnlpe spawnv spawnve spawnvp spawnvpe posix_spawn posix_spawnp"
         " wait waitpid wait3 wait4 waitid",
     ),
@@ -114,11 +119,13 @@ BLOCKING_CALLS: Dict[str, str] = {
     "getpass.getpass": "AIO205",
     # AIO206 blocking-socket
     **_methods(
-        "AIO206", "socket",
+        "AIO206",
+        "socket",
         "create_connection getaddrinfo gethostbyname gethostbyname_ex gethostbyaddr getnameinfo getfqdn",
     ),
     **_methods(
-        "AIO206", "socket.socket",
+        "AIO206",
+        "socket.socket",
         "accept connect connect_ex recv recvfrom recv_into recvfrom_into recvmsg recvmsg_into"
         " send sendall sendto sendmsg sendfile",
     ),
@@ -143,15 +150,23 @@ BLOCKING_CALLS: Dict[str, str] = {
 }
 
 # Calls reported with a message variant of their rule.
-VARIANTS: Dict[str, str] = {
+VARIANTS: dict[str, str] = {
     **dict.fromkeys(
-        ("subprocess.Popen", "os.popen", "os.posix_spawn", "os.posix_spawnp",
-         *(f"os.spawn{suffix}" for suffix in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe"))),
+        (
+            "subprocess.Popen",
+            "os.popen",
+            "os.posix_spawn",
+            "os.posix_spawnp",
+            *(f"os.spawn{suffix}" for suffix in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe")),
+        ),
         "spawn",
     ),
     **dict.fromkeys(("os.wait", "os.waitpid", "os.wait3", "os.wait4", "os.waitid"), "wait"),
     **dict.fromkeys(
-        (f"socket.{name}" for name in "getaddrinfo gethostbyname gethostbyname_ex gethostbyaddr getnameinfo getfqdn".split()),
+        (
+            f"socket.{name}"
+            for name in "getaddrinfo gethostbyname gethostbyname_ex gethostbyaddr getnameinfo getfqdn".split()
+        ),
         "resolve",
     ),
     "concurrent.futures.ThreadPoolExecutor.shutdown": "shutdown",
@@ -159,7 +174,7 @@ VARIANTS: Dict[str, str] = {
 }
 
 # Types whose sync ``with obj:`` blocks on enter or exit -> (rule, message variant).
-BLOCKING_WITH: Dict[str, Tuple[str, Optional[str]]] = {
+BLOCKING_WITH: dict[str, tuple[str, str | None]] = {
     **dict.fromkeys(
         ("threading.Lock", "threading.RLock", "threading.Semaphore", "threading.Condition"), ("AIO208", "with")
     ),
@@ -174,9 +189,9 @@ WITH_ACROSS_AWAIT = frozenset({"with"})
 
 # Methods that block only when the receiver was built in view with this argument given
 # and not zero: ``queue.Queue(maxsize=10).put(x)`` waits for room, an unbounded queue never.
-BLOCKS_WHEN_BUILT_WITH: Dict[str, Argument] = {"queue.Queue.put": Argument("maxsize", 0)}
+BLOCKS_WHEN_BUILT_WITH: dict[str, Argument] = {"queue.Queue.put": Argument("maxsize", 0)}
 
 # Types whose methods do not block once the object is switched to non-blocking mode by
 # this method in the same function (``sock.setblocking(False)``, then ``sock.send(...)``
 # guarded by ``except BlockingIOError``).
-NON_BLOCKING_MODE: Dict[str, str] = {"socket.socket": "setblocking"}
+NON_BLOCKING_MODE: dict[str, str] = {"socket.socket": "setblocking"}

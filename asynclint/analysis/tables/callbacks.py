@@ -9,12 +9,10 @@ positional argument.
 
 from __future__ import annotations
 
-from typing import Dict, Tuple
-
-Slots = Tuple[Tuple[int, ...], Tuple[str, ...]]  # positions, keywords
+Slots = tuple[tuple[int, ...], tuple[str, ...]]  # positions, keywords
 ALL = -1
 
-SYNC_CALLBACKS: Dict[str, Slots] = {
+SYNC_CALLBACKS: dict[str, Slots] = {
     "asyncio.to_thread": ((0,), ("func",)),
     "threading.Thread": ((1,), ("target",)),
     "threading.Timer": ((1,), ("function",)),
@@ -27,7 +25,7 @@ SYNC_CALLBACKS: Dict[str, Slots] = {
     "builtins.max": ((), ("key",)),
 }
 # Event-loop methods (receiver recognised as a loop) taking a sync callable.
-SYNC_CALLBACK_LOOP_METHODS: Dict[str, Slots] = {
+SYNC_CALLBACK_LOOP_METHODS: dict[str, Slots] = {
     "run_in_executor": ((1,), ()),
     "call_soon": ((0,), ()),
     "call_soon_threadsafe": ((0,), ()),
@@ -38,12 +36,12 @@ SYNC_CALLBACK_LOOP_METHODS: Dict[str, Slots] = {
     "add_writer": ((1,), ()),
 }
 # Methods whose name alone says they take a sync callable, whatever the receiver.
-SYNC_CALLBACK_METHODS: Dict[str, Slots] = {"add_done_callback": ((0,), ("fn",))}
+SYNC_CALLBACK_METHODS: dict[str, Slots] = {"add_done_callback": ((0,), ("fn",))}
 # concurrent.futures executors (by construction) run sync callables in threads/processes.
 EXECUTOR_TYPES = frozenset({"concurrent.futures.ThreadPoolExecutor", "concurrent.futures.ProcessPoolExecutor"})
-EXECUTOR_METHODS: Dict[str, Slots] = {"submit": ((0,), ("fn",)), "map": ((0,), ("fn",))}
+EXECUTOR_METHODS: dict[str, Slots] = {"submit": ((0,), ("fn",)), "map": ((0,), ("fn",))}
 
-COROUTINE_ARGUMENTS: Dict[str, Slots] = {
+COROUTINE_ARGUMENTS: dict[str, Slots] = {
     "asyncio.run": ((0,), ("main",)),
     "asyncio.create_task": ((0,), ("coro",)),
     "asyncio.ensure_future": ((0,), ("coro_or_future",)),
@@ -54,7 +52,7 @@ COROUTINE_ARGUMENTS: Dict[str, Slots] = {
 }
 # ``loop.create_task``, ``tg.create_task``, ``loop.run_until_complete``, ``runner.run``:
 # any receiver, the first argument must be a coroutine object.
-COROUTINE_ARGUMENT_METHODS: Dict[str, Slots] = {
+COROUTINE_ARGUMENT_METHODS: dict[str, Slots] = {
     "create_task": ((0,), ("coro",)),
     "run_until_complete": ((0,), ("future",)),
 }

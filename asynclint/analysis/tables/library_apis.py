@@ -3,18 +3,45 @@ library types are coroutine functions, and the types their calls and awaits retu
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Tuple
-
 _QUEUE = frozenset({"get", "put", "join"})
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 _REDIS = frozenset(
-    {"get", "set", "delete", "exists", "expire", "incr", "decr", "mget", "mset", "keys", "scan",
-     "hget", "hset", "hgetall", "hdel", "lpush", "rpush", "lpop", "rpop", "lrange", "sadd",
-     "smembers", "srem", "zadd", "zrange", "publish", "ping", "close", "aclose", "execute_command"}
+    {
+        "get",
+        "set",
+        "delete",
+        "exists",
+        "expire",
+        "incr",
+        "decr",
+        "mget",
+        "mset",
+        "keys",
+        "scan",
+        "hget",
+        "hset",
+        "hgetall",
+        "hdel",
+        "lpush",
+        "rpush",
+        "lpop",
+        "rpop",
+        "lrange",
+        "sadd",
+        "smembers",
+        "srem",
+        "zadd",
+        "zrange",
+        "publish",
+        "ping",
+        "close",
+        "aclose",
+        "execute_command",
+    }
 )
 
 # Methods returning an awaitable, per receiver type.
-ASYNC_METHODS: Dict[str, FrozenSet[str]] = {
+ASYNC_METHODS: dict[str, frozenset[str]] = {
     "asyncio.Queue": _QUEUE,
     "asyncio.LifoQueue": _QUEUE,
     "asyncio.PriorityQueue": _QUEUE,
@@ -27,36 +54,100 @@ ASYNC_METHODS: Dict[str, FrozenSet[str]] = {
     "asyncio.StreamReader": frozenset({"read", "readline", "readexactly", "readuntil"}),
     "asyncio.StreamWriter": frozenset({"drain", "wait_closed", "start_tls"}),
     "asyncio.subprocess.Process": frozenset({"wait", "communicate"}),
-    "aiofiles.file": frozenset({"read", "write", "readline", "readlines", "writelines", "flush", "close", "seek", "tell", "truncate"}),
+    "aiofiles.file": frozenset(
+        {"read", "write", "readline", "readlines", "writelines", "flush", "close", "seek", "tell", "truncate"}
+    ),
     "aiohttp.ClientSession": _HTTP_VERBS | {"close", "ws_connect"},
     "aiohttp.ClientResponse": frozenset({"read", "json", "text"}),
     "httpx.AsyncClient": _HTTP_VERBS | {"send", "aclose"},
     "httpx.Response": frozenset({"aread", "aclose"}),
     "asyncpg.Connection": frozenset(
-        {"execute", "executemany", "fetch", "fetchrow", "fetchval", "prepare", "close", "reset",
-         "copy_from_table", "copy_to_table", "copy_records_to_table", "set_type_codec"}
+        {
+            "execute",
+            "executemany",
+            "fetch",
+            "fetchrow",
+            "fetchval",
+            "prepare",
+            "close",
+            "reset",
+            "copy_from_table",
+            "copy_to_table",
+            "copy_records_to_table",
+            "set_type_codec",
+        }
     ),
-    "asyncpg.Pool": frozenset({"execute", "executemany", "fetch", "fetchrow", "fetchval", "close", "release", "expire_connections"}),
+    "asyncpg.Pool": frozenset(
+        {"execute", "executemany", "fetch", "fetchrow", "fetchval", "close", "release", "expire_connections"}
+    ),
     "redis.asyncio.Redis": _REDIS,
     "aiokafka.AIOKafkaProducer": frozenset({"start", "stop", "send", "send_and_wait", "flush"}),
-    "aiokafka.AIOKafkaConsumer": frozenset({"start", "stop", "getone", "getmany", "commit", "seek_to_beginning", "seek_to_end", "seek_to_committed"}),
+    "aiokafka.AIOKafkaConsumer": frozenset(
+        {"start", "stop", "getone", "getmany", "commit", "seek_to_beginning", "seek_to_end", "seek_to_committed"}
+    ),
     "aiosqlite.Connection": frozenset({"execute", "executemany", "executescript", "commit", "rollback", "close"}),
     "aiosqlite.Cursor": frozenset({"execute", "executemany", "fetchone", "fetchall", "fetchmany", "close"}),
 }
 
 # Library functions that return an awaitable (merged into the asyncio table by the checks).
-ASYNC_FUNCTIONS: Dict[str, str] = {
-    **{f"aiofiles.os.{name}": "coroutine" for name in (
-        "stat", "remove", "unlink", "rename", "renames", "replace", "mkdir", "makedirs", "rmdir",
-        "removedirs", "listdir", "scandir", "link", "symlink", "readlink", "access", "sendfile")},
-    **{f"aiofiles.os.path.{name}": "coroutine" for name in (
-        "exists", "isfile", "isdir", "islink", "ismount", "getsize", "getmtime", "getatime", "getctime", "samefile")},
+ASYNC_FUNCTIONS: dict[str, str] = {
+    **{
+        f"aiofiles.os.{name}": "coroutine"
+        for name in (
+            "stat",
+            "remove",
+            "unlink",
+            "rename",
+            "renames",
+            "replace",
+            "mkdir",
+            "makedirs",
+            "rmdir",
+            "removedirs",
+            "listdir",
+            "scandir",
+            "link",
+            "symlink",
+            "readlink",
+            "access",
+            "sendfile",
+        )
+    },
+    **{
+        f"aiofiles.os.path.{name}": "coroutine"
+        for name in (
+            "exists",
+            "isfile",
+            "isdir",
+            "islink",
+            "ismount",
+            "getsize",
+            "getmtime",
+            "getatime",
+            "getctime",
+            "samefile",
+        )
+    },
     "asyncpg.connect": "coroutine",
 }
 
 # The type of ``x = f(...)`` and of ``with f(...) as x`` (constructors are their own type).
-CALL_RESULTS: Dict[str, str] = {
-    **{t: t for t in ASYNC_METHODS if not t.startswith(("aiohttp.ClientResponse", "httpx.Response", "asyncpg", "aiosqlite", "aiofiles", "asyncio.Stream", "asyncio.subprocess"))},
+CALL_RESULTS: dict[str, str] = {
+    **{
+        t: t
+        for t in ASYNC_METHODS
+        if not t.startswith(
+            (
+                "aiohttp.ClientResponse",
+                "httpx.Response",
+                "asyncpg",
+                "aiosqlite",
+                "aiofiles",
+                "asyncio.Stream",
+                "asyncio.subprocess",
+            )
+        )
+    },
     "asyncio.TaskGroup": "asyncio.TaskGroup",
     "asyncio.Runner": "asyncio.Runner",
     "concurrent.futures.ThreadPoolExecutor": "concurrent.futures.ThreadPoolExecutor",
@@ -73,7 +164,7 @@ CALL_RESULTS: Dict[str, str] = {
 }
 
 # The type of ``x = await f(...)``.
-AWAIT_RESULTS: Dict[str, str] = {
+AWAIT_RESULTS: dict[str, str] = {
     "asyncpg.connect": "asyncpg.Connection",
     "asyncpg.create_pool": "asyncpg.Pool",
     "asyncpg.Pool.acquire": "asyncpg.Connection",
@@ -87,7 +178,7 @@ AWAIT_RESULTS: Dict[str, str] = {
 }
 
 # The types of ``a, b = await f(...)``.
-TUPLE_RESULTS: Dict[str, Tuple[str, ...]] = {
+TUPLE_RESULTS: dict[str, tuple[str, ...]] = {
     "asyncio.open_connection": ("asyncio.StreamReader", "asyncio.StreamWriter"),
     "asyncio.open_unix_connection": ("asyncio.StreamReader", "asyncio.StreamWriter"),
 }

@@ -8,8 +8,8 @@ describing a call's arguments as :class:`Arg` facts, so the two agree on what bl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, Optional, Sequence, Tuple
 
 
 @dataclass(frozen=True)
@@ -25,10 +25,10 @@ class Argument:
 class Arg:
     """What matters about one argument of a call, whichever parser read it."""
 
-    keyword: Optional[str]  # None for a positional argument
+    keyword: str | None  # None for a positional argument
     star: bool = False  # ``*args`` or ``**kwargs``: the positions after it are unknown
     zero: bool = False  # the literal ``False``, ``0`` or ``0.0``
-    names: FrozenSet[str] = frozenset()  # names and attribute names an ``|`` of flags mentions
+    names: frozenset[str] = frozenset()  # names and attribute names an ``|`` of flags mentions
 
 
 _BLOCKING_ARG = Argument("blocking", 0)
@@ -37,7 +37,7 @@ _TIMEOUT_FIRST = (Argument("timeout", 0),)
 
 # A call does not block when one of these arguments is a false or zero literal
 # (``acquire(blocking=False)``, ``get(False)``, ``wait(0)``), or mentions the flag.
-NON_BLOCKING_WHEN: Dict[str, Tuple[Argument, ...]] = {
+NON_BLOCKING_WHEN: dict[str, tuple[Argument, ...]] = {
     "threading.Lock.acquire": _ACQUIRE,
     "threading.RLock.acquire": _ACQUIRE,
     "threading.Semaphore.acquire": _ACQUIRE,
@@ -61,7 +61,7 @@ NON_BLOCKING_WHEN: Dict[str, Tuple[Argument, ...]] = {
 }
 
 
-def find(args: Sequence[Arg], where: Argument) -> Optional[Arg]:
+def find(args: Sequence[Arg], where: Argument) -> Arg | None:
     """The argument passed at ``where`` (by keyword or position), if known."""
     positional = 0
     for arg in args:
