@@ -101,7 +101,7 @@ class _TargetedCodegen(CodegenState):
         if self.stop_early and len(self.spans) == len(self.target_ids) and len(self.generated) == len(self.whole_ids):
             raise _Located()
 
-    def record_syntactic_position(
+    def record_syntactic_position(  # type: ignore[override]  # libcst's is a @contextmanager generator
         self,
         node: cst.CSTNode,
         *,

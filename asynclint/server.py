@@ -21,7 +21,7 @@ import logging
 import os
 import traceback
 from collections.abc import Awaitable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import (
@@ -65,6 +65,7 @@ _WATCHERS = [
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -400,12 +401,12 @@ def _is_within(path: str, directory: Path) -> bool:
     return True
 
 
-def _guarded(default: T) -> Callable[[Callable[..., Awaitable[T]]], Callable[..., Awaitable[T]]]:
+def _guarded(default: T) -> Callable[[Callable[..., Awaitable[R]]], Callable[..., Awaitable[R | T]]]:
     """A handler that logs its failure and answers ``default`` instead of an error."""
 
-    def decorate(handler: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
+    def decorate(handler: Callable[..., Awaitable[R]]) -> Callable[..., Awaitable[R | T]]:
         @functools.wraps(handler)
-        async def guarded(ls: AsyncLintServer, params: Any) -> T:
+        async def guarded(ls: AsyncLintServer, params: Any) -> R | T:
             try:
                 return await handler(ls, params)
             except Exception:  # noqa: BLE001 - the server outlives any one request
@@ -433,7 +434,12 @@ def create_server() -> AsyncLintServer:
                 register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=_WATCHERS),
             )
             future = ls.client_register_capability(types.RegistrationParams(registrations=[registration]))
-            future.add_done_callback(lambda done: done.exception() and logger.warning("watchers: %s", done.exception()))
+
+            def log_failure(done: Future[None]) -> None:
+                if done.exception():
+                    logger.warning("watchers: %s", done.exception())
+
+            future.add_done_callback(log_failure)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     @_guarded(None)

@@ -17,9 +17,7 @@ import libcst as cst
 
 from asynclint.analysis.asyncio.awaitables import COROUTINE, awaitable_kind
 from asynclint.analysis.asyncio.tasks import (
-    AS_COMPLETED,
     TIMEOUT,
-    WAIT_FOR,
     cancelled_keys,
     collection_items,
     first_collection,
@@ -30,6 +28,7 @@ from asynclint.analysis.asyncio.tasks import (
 from asynclint.analysis.python.exceptions import catches_timeout
 from asynclint.analysis.python.functions import own_nodes
 from asynclint.analysis.python.nodes import dotted_key, method_call
+from asynclint.analysis.tables.asyncio_api import AS_COMPLETED, WAIT_FOR
 from asynclint.check import Check
 
 
@@ -85,7 +84,7 @@ class AsCompletedTimeoutLeftovers(Check):
     def _wait_for_on(self, body: cst.CSTNode, variable: str) -> cst.Call | None:
         """The ``asyncio.wait_for(variable, ...)`` call in ``body``, if any."""
         for child in own_nodes(body):
-            if isinstance(child, cst.Call) and self.scope.qualified_name(child.func) in WAIT_FOR:
+            if isinstance(child, cst.Call) and self.scope.qualified_name(child.func) == WAIT_FOR:
                 awaited = next(positional(child), None)
                 if awaited is not None and dotted_key(awaited.value) == variable:
                     return child
@@ -93,7 +92,7 @@ class AsCompletedTimeoutLeftovers(Check):
 
     def _timed_as_completed(self, body: cst.CSTNode) -> Iterator[cst.Call]:
         for child in own_nodes(body):
-            if isinstance(child, cst.Call) and self.scope.qualified_name(child.func) in AS_COMPLETED:
+            if isinstance(child, cst.Call) and self.scope.qualified_name(child.func) == AS_COMPLETED:
                 timeout = keyword(child, TIMEOUT)
                 if timeout is not None and not is_none(timeout.value):
                     yield child

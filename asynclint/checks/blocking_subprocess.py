@@ -8,6 +8,7 @@ The fix rewrites to asyncio's own subprocess API only where the result is the sa
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 import libcst as cst
 
@@ -146,7 +147,7 @@ def _subprocess_api(asyncio: ModuleRef, shell: bool) -> cst.Attribute:
 
 def _as_arg(element: cst.BaseElement) -> cst.Arg:
     """A list item as a call argument (``*rest`` stays starred), with its comma."""
-    star = "*" if isinstance(element, cst.StarredElement) else ""
+    star: Literal["", "*"] = "*" if isinstance(element, cst.StarredElement) else ""
     return cst.Arg(element.value, star=star, comma=element.comma)
 
 

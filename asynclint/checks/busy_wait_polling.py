@@ -10,6 +10,8 @@ world (a file, the clock), which no asyncio primitive can signal.
 
 from __future__ import annotations
 
+from typing import cast
+
 import libcst as cst
 
 from asynclint.analysis.asyncio.polling import reads_state_only, sleep_statement
@@ -30,7 +32,8 @@ class BusyWaitPolling(Check):
 
     def _polled(self, node: cst.While) -> tuple[cst.BaseExpression, cst.Call] | None:
         """``(condition waited for, the sleep)`` of a polling loop, else None."""
-        statements: list[cst.BaseStatement] = [s for s in node.body.body if not _is_pass(s)]  # type: ignore[union-attr]
+        body = cast(cst.IndentedBlock, node.body)  # checked by visit_While
+        statements: list[cst.BaseStatement] = [s for s in body.body if not _is_pass(s)]
         sleeps = [(s, sleep_statement(s, self.scope)) for s in statements]
         calls = [call for _, call in sleeps if call is not None]
         others = [s for s, call in sleeps if call is None]

@@ -34,18 +34,19 @@ class DanglingTask(StatementLines, Check):
         self._bound = LocalBindings(context)
         self._lines: dict[cst.Call, cst.SimpleStatementLine] = {}  # bound calls alone on their line
 
-    def _is_task(self, expr: cst.BaseExpression) -> bool:
-        return isinstance(expr, cst.Call) and creates_task(expr, self.scope)
+    def _is_task(self, call: cst.Call) -> bool:
+        return creates_task(call, self.scope)
 
     def visit_Expr(self, node: cst.Expr) -> None:
-        if self._is_task(node.value):
-            self.report(node.value, fix=self._kept(node), call=self.context.code(node.value.func))
+        call = node.value
+        if isinstance(call, cst.Call) and self._is_task(call):
+            self.report(call, fix=self._kept(node), call=self.context.code(call.func))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         name = assigned_name(node)
-        if name is None or not self._is_task(node.value):
-            return
         call = node.value
+        if name is None or not isinstance(call, cst.Call) or not self._is_task(call):
+            return
         if name == "_":
             self.report(call, call=self.context.code(call.func))
             return

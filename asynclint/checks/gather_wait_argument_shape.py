@@ -13,10 +13,8 @@ import libcst as cst
 
 from asynclint.analysis.asyncio.awaitables import COROUTINE, awaitable_kind
 from asynclint.analysis.asyncio.tasks import (
-    GATHER,
     ONE_ITERABLE,
     RETURN_EXCEPTIONS,
-    WAIT,
     collection_items,
     future_origin,
     is_true,
@@ -24,6 +22,7 @@ from asynclint.analysis.asyncio.tasks import (
     positional,
 )
 from asynclint.analysis.python.nodes import assigned_name
+from asynclint.analysis.tables.asyncio_api import GATHER, WAIT
 from asynclint.check import Check, FileContext, LocalBindings
 
 _COLLECTIONS = (cst.List, cst.Tuple, cst.Set, cst.ListComp, cst.SetComp, cst.GeneratorExp)
@@ -38,10 +37,10 @@ class GatherWaitArgumentShape(Check):
 
     def visit_Call(self, node: cst.Call) -> None:
         name = self.scope.qualified_name(node.func)
-        if name in GATHER:
+        if name == GATHER:
             self._gather_shape(node)
         elif name in ONE_ITERABLE:
-            self._iterable_shape(node, name in WAIT)
+            self._iterable_shape(node, name == WAIT)
 
     def _gather_shape(self, call: cst.Call) -> None:
         for arg in positional(call):
@@ -85,7 +84,7 @@ class GatherWaitArgumentShape(Check):
             return None
         call = expr.expression
         flag = keyword(call, RETURN_EXCEPTIONS)
-        if flag is None or not is_true(flag.value) or self.scope.qualified_name(call.func) not in GATHER:
+        if flag is None or not is_true(flag.value) or self.scope.qualified_name(call.func) != GATHER:
             return None
         return call if self._launches_work(call) else None
 

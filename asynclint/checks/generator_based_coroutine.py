@@ -39,7 +39,7 @@ class GeneratorBasedCoroutine(VersionGated, Check):
             return
         decorator, kind = found
         if kind == TYPES_COROUTINE:
-            variant = "types_coroutine"
+            variant: str | None = "types_coroutine"
         else:
             gate = self.version_gates.runs_only_before()
             if gate is not None and gate <= ASYNCIO_COROUTINE_REMOVED_IN:
@@ -69,7 +69,7 @@ def _native(function: cst.FunctionDef, decorator: cst.Decorator) -> NodeFix | No
     comment = decorator.trailing_whitespace.comment
     body = function.body.visit(_YieldFromToAwait())
     if comment is not None:
-        if header is None or header.comment is not None:
+        if header is None or header.comment is not None or not isinstance(body, cst.IndentedBlock):
             return None
         body = body.with_changes(
             header=header.with_changes(whitespace=decorator.trailing_whitespace.whitespace, comment=comment)

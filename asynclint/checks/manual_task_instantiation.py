@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from asynclint.analysis.asyncio.tasks import TASK_CLASSES, keyword
+from asynclint.analysis.asyncio.tasks import keyword
+from asynclint.analysis.tables.asyncio_api import TASK_CLASS
 from asynclint.check import Check
 from asynclint.fixes import module_ref, replace
 
@@ -22,7 +23,7 @@ class ManualTaskInstantiation(Check):
     CODE = "AIO304"
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self.scope.qualified_name(node.func) not in TASK_CLASSES or keyword(node, *_LOW_LEVEL_ARGUMENTS):
+        if self.scope.qualified_name(node.func) != TASK_CLASS or keyword(node, *_LOW_LEVEL_ARGUMENTS):
             return
         if any(arg.star == "**" for arg in node.args):
             return  # forwarded keywords (a task factory's ``**kwargs``) may hold ``loop``

@@ -22,26 +22,29 @@ class NeverAwaitedCoroutine(Check):
         super().__init__(context)
         self._bound = LocalBindings(context)
 
-    def _kind(self, expr: cst.BaseExpression) -> str | None:
-        return awaitable_kind(expr, self.scope, self.context.index) if isinstance(expr, cst.Call) else None
+    def _kind(self, call: cst.Call) -> str | None:
+        return awaitable_kind(call, self.scope, self.context.index)
 
     def _report(self, call: cst.Call, variant: str | None, fix: NodeFix | None = None, **fields: str) -> None:
         self.report(call, variant, fix=fix, callee=self.context.code(call.func), **fields)
 
     def visit_Expr(self, node: cst.Expr) -> None:
-        kind = self._kind(node.value)
+        call = node.value
+        if not isinstance(call, cst.Call):
+            return
+        kind = self._kind(call)
         if kind == FUTURE:
             # awaiting a dropped future makes the coroutine wait for work that ran on its own
-            fix = replace(node.value, awaited(node.value), unsafe=True) if self.scope.in_coroutine else None
-            self._report(node.value, "future", fix)
+            fix = replace(call, awaited(call), unsafe=True) if self.scope.in_coroutine else None
+            self._report(call, "future", fix)
         elif kind == COROUTINE and self.scope.in_coroutine:
-            self._report(node.value, None, fix=replace(node.value, awaited(node.value)))
+            self._report(call, None, fix=replace(call, awaited(call)))
         elif kind == COROUTINE:
-            self._report(node.value, "sync_caller")
+            self._report(call, "sync_caller")
 
     def visit_Assign(self, node: cst.Assign) -> None:
         name = assigned_name(node)
-        if name is not None and self._kind(node.value) == COROUTINE:
+        if name is not None and isinstance(node.value, cst.Call) and self._kind(node.value) == COROUTINE:
             self._bound.remember(name, node.value)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
@@ -49,7 +52,7 @@ class NeverAwaitedCoroutine(Check):
             self._report(call, "unused_name", name=name)
 
     def _truth_test(self, expr: cst.BaseExpression) -> None:
-        if self._kind(expr) == COROUTINE:
+        if isinstance(expr, cst.Call) and self._kind(expr) == COROUTINE:
             self._report(expr, "truth")
 
     def visit_If(self, node: cst.If) -> None:
@@ -63,5 +66,5 @@ class NeverAwaitedCoroutine(Check):
             self._truth_test(node.expression)
 
     def visit_For(self, node: cst.For) -> None:
-        if node.asynchronous is None and self._kind(node.iter) == COROUTINE:
+        if node.asynchronous is None and isinstance(node.iter, cst.Call) and self._kind(node.iter) == COROUTINE:
             self._report(node.iter, "iterated")

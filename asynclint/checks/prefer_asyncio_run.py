@@ -99,8 +99,8 @@ class PreferAsyncioRun(LoopTracked, Check):
                 name = target.target.value
                 if name in loops:
                     loops[name].other_use = True  # rebound: not the plain pattern
-                elif len(node.targets) == 1 and self._is_factory_call(node.value):
-                    loops[name] = _ManualLoop(node.value.func)  # type: ignore[union-attr]
+                elif len(node.targets) == 1 and isinstance(node.value, cst.Call) and self._is_factory_call(node.value):
+                    loops[name] = _ManualLoop(node.value.func)
                     self._names.add(name)
 
     def visit_Name(self, node: cst.Name) -> None:

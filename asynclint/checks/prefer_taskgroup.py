@@ -13,14 +13,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from asynclint.analysis.asyncio.tasks import (
-    COROUTINE_TASK_FACTORIES,
-    GATHER,
-    RETURN_EXCEPTIONS,
-    future_origin,
-    keyword,
-)
+from asynclint.analysis.asyncio.tasks import RETURN_EXCEPTIONS, future_origin, keyword
 from asynclint.analysis.python.guards import VersionGated
+from asynclint.analysis.tables.asyncio_api import GATHER, TASK_FACTORIES
 from asynclint.analysis.tables.asyncio_versions import TASKGROUP_ADDED_IN
 from asynclint.check import Check, FileContext
 
@@ -28,7 +23,6 @@ from asynclint.check import Check, FileContext
 # cancel the others (a task group would).
 CLEANUP_METHODS = frozenset({"close", "aclose", "disconnect", "shutdown", "stop", "wait_closed", "cancel"})
 # ``create_task(f())``/``ensure_future(f())`` arguments: ``tg.create_task(f())`` replaces them.
-TASK_STARTERS = COROUTINE_TASK_FACTORIES | {"asyncio.ensure_future", "asyncio.tasks.ensure_future"}
 
 
 class PreferTaskgroup(VersionGated, Check):
@@ -52,7 +46,7 @@ class PreferTaskgroup(VersionGated, Check):
 
     def visit_Await(self, node: cst.Await) -> None:
         call = node.expression
-        if not isinstance(call, cst.Call) or self.scope.qualified_name(call.func) not in GATHER:
+        if not isinstance(call, cst.Call) or self.scope.qualified_name(call.func) != GATHER:
             return
         if self.context.target_version < TASKGROUP_ADDED_IN or not self.scope.in_coroutine or self._cleanup:
             return
@@ -85,7 +79,7 @@ class PreferTaskgroup(VersionGated, Check):
     def _cleans_up(self, call: cst.Call) -> bool:
         """``node.disconnect()``, also as ``create_task(node.disconnect())``."""
         if (
-            self.scope.qualified_name(call.func) in TASK_STARTERS
+            self.scope.qualified_name(call.func) in TASK_FACTORIES
             and call.args
             and isinstance(call.args[0].value, cst.Call)
         ):
@@ -94,6 +88,6 @@ class PreferTaskgroup(VersionGated, Check):
 
     def _is_future(self, call: cst.Call) -> bool:
         """A future that a task group cannot adopt (a task it can: ``create_task(f())``)."""
-        if self.scope.qualified_name(call.func) in TASK_STARTERS:
+        if self.scope.qualified_name(call.func) in TASK_FACTORIES:
             return False
         return future_origin(call, self.scope, self.context.index) is not None

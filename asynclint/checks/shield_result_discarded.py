@@ -33,7 +33,7 @@ class ShieldResultDiscarded(Check):
 
     def _report(self, call: cst.Call, variant: str | None = None, **fields: str) -> None:
         inner = next(positional(call), None)
-        self.report(call, variant, inner=self.context.code(inner.value) if inner else "...", **fields)
+        self.report(call, variant, fix=None, inner=self.context.code(inner.value) if inner else "...", **fields)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         call = self._shield(node.value)

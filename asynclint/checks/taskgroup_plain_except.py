@@ -39,9 +39,11 @@ class TaskgroupPlainExcept(Check):
 
     def _never_matches(self, handler: cst.ExceptHandler) -> bool:
         types = handler_types(handler, self.scope)
-        return bool(types) and all(name is not None and name not in TASK_GROUP_ESCAPES for name in types)
+        if not types:
+            return False
+        return all(name is not None and name not in TASK_GROUP_ESCAPES for name in types)
 
-    def _is_task_group_block(self, statement: cst.BaseStatement) -> bool:
+    def _is_task_group_block(self, statement: cst.BaseStatement | cst.BaseSmallStatement) -> bool:
         """``async with asyncio.TaskGroup() as tg:`` with the group entered first (an item
         entered before it could raise unwrapped)."""
         return (
@@ -62,7 +64,7 @@ def _except_star(node: cst.Try) -> NodeFix | None:
     handlers = [
         cst.ExceptStarHandler(
             body=handler.body,
-            type=handler.type,  # type: ignore[arg-type]  (every handler has a type here)
+            type=handler.type,  # type: ignore[arg-type]  # every handler has a type here
             name=handler.name,
             leading_lines=handler.leading_lines,
             whitespace_after_except=cst.SimpleWhitespace(""),

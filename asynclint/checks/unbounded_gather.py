@@ -16,8 +16,8 @@ from asynclint.analysis.asyncio.concurrency import (
     fan_out,
     limits_concurrency,
 )
-from asynclint.analysis.asyncio.tasks import GATHER
 from asynclint.analysis.python.loops import LoopTracked
+from asynclint.analysis.tables.asyncio_api import GATHER
 from asynclint.check import Check
 
 
@@ -25,7 +25,7 @@ class UnboundedGather(LoopTracked, Check):
     CODE = "AIO904"
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self.scope.qualified_name(node.func) not in GATHER:
+        if self.scope.qualified_name(node.func) != GATHER:
             return
         for arg in node.args:
             if arg.star != "*":

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import libcst as cst
 
 from asynclint.analysis.python.usage import LEN, STORE, TRUTH, Usage
@@ -25,7 +27,7 @@ class WaitPendingNotCancelled(StatementLines, Check):
         # per function: (name holding the pending set, or None when dropped), the call, reason
         self._candidates: dict[cst.FunctionDef, list[tuple[str | None, cst.Call, str]]] = {}
         # calls whose statement is alone on its line: the line, and the statement as written
-        self._lines: dict[cst.Call, tuple[cst.SimpleStatementLine, cst.BaseSmallStatement]] = {}
+        self._lines: dict[cst.Call, tuple[cst.SimpleStatementLine, cst.Expr | cst.Assign]] = {}
 
     def _early_wait(self, expr: cst.BaseExpression | None) -> tuple[cst.Call, str] | None:
         """The ``asyncio.wait(...)`` call awaited by ``expr`` and why it can leave tasks pending."""
@@ -57,7 +59,7 @@ class WaitPendingNotCancelled(StatementLines, Check):
         if function is not None and isinstance(function.node, cst.FunctionDef):
             self._candidates.setdefault(function.node, []).append((pending, *found))
 
-    def _note_line(self, statement: cst.BaseSmallStatement, call: cst.Call) -> None:
+    def _note_line(self, statement: cst.Expr | cst.Assign, call: cst.Call) -> None:
         line = self.line_of(statement)
         if line is not None:
             self._lines[call] = (line, statement)
@@ -117,7 +119,8 @@ class WaitPendingNotCancelled(StatementLines, Check):
             if pending is None:
                 return None
             if isinstance(statement, cst.Assign):  # ``done, _ = await asyncio.wait(...)``
-                target = statement.targets[0].target
+                # noted only for a two-element tuple or list target: see visit_Assign
+                target = cast("cst.Tuple | cst.List", statement.targets[0].target)
                 elements = [target.elements[0], target.elements[1].with_changes(value=cst.Name(pending))]
                 statement = statement.with_changes(
                     targets=[statement.targets[0].with_changes(target=target.with_changes(elements=elements))]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import libcst as cst
 
 from asynclint.analysis.asyncio.awaitables import COROUTINE, awaitable_kind
-from asynclint.analysis.asyncio.tasks import WAIT, collection_items, first_collection
+from asynclint.analysis.asyncio.tasks import collection_items, first_collection
+from asynclint.analysis.tables.asyncio_api import WAIT
 from asynclint.analysis.tables.asyncio_versions import WAIT_COROUTINES_REMOVED_IN
 from asynclint.check import Check
 from asynclint.fixes import NodeFix, module_ref
@@ -20,7 +21,7 @@ class WaitWithCoroutines(Check):
     CODE = "AIO303"
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self.scope.qualified_name(node.func) not in WAIT:
+        if self.scope.qualified_name(node.func) != WAIT:
             return
         items = collection_items(first_collection(node, "fs", "aws"), self.scope)
         coroutines = [item for item in items or () if isinstance(item, cst.Call) and self._is_coroutine(item)]

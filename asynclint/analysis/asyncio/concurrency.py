@@ -20,16 +20,12 @@ from __future__ import annotations
 import libcst as cst
 
 from asynclint.analysis.asyncio.locks import acquired_receiver
-from asynclint.analysis.asyncio.tasks import (
-    COROUTINE_TASK_FACTORIES,
-    FUTURE_FUNCTIONS,
-    GATHER,
-)
 from asynclint.analysis.python.functions import own_nodes
 from asynclint.analysis.python.loops import LoopStack
 from asynclint.analysis.python.names import ModuleSymbols
 from asynclint.analysis.python.nodes import descendants
 from asynclint.analysis.python.scope import ScopeTracker
+from asynclint.analysis.tables.asyncio_api import FUTURE_FUNCTIONS, GATHER
 
 _RANGE = "builtins.range"
 _MAPPING_VIEWS = frozenset({"items", "keys", "values"})
@@ -52,10 +48,7 @@ def fan_out(expr: cst.BaseExpression, scope: ScopeTracker) -> tuple[cst.BaseExpr
 
 def _per_item_call(element: cst.BaseExpression, scope: ScopeTracker) -> cst.Call | None:
     """``f(x)``, also inside ``create_task(f(x))``."""
-    if (
-        isinstance(element, cst.Call)
-        and scope.qualified_name(element.func) in COROUTINE_TASK_FACTORIES | FUTURE_FUNCTIONS
-    ):
+    if isinstance(element, cst.Call) and scope.qualified_name(element.func) in FUTURE_FUNCTIONS:
         element = element.args[0].value if element.args else element
     return element if isinstance(element, cst.Call) else None
 
@@ -100,7 +93,7 @@ def bounded_collection(expr: cst.BaseExpression, scope: ScopeTracker, loops: Loo
             return bounded_collection(value, scope, loops, at)
         return False
     if isinstance(expr, cst.Await) and isinstance(expr.expression, cst.Call):
-        return scope.qualified_name(expr.expression.func) in GATHER  # results of an earlier fan-out
+        return scope.qualified_name(expr.expression.func) == GATHER  # results of an earlier fan-out
     if isinstance(expr, (cst.List, cst.Tuple, cst.Set, cst.Dict)):
         return True
     if isinstance(expr, cst.Subscript):

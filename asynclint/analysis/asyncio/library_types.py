@@ -35,8 +35,8 @@ def receiver_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectI
                 types = TUPLE_RESULTS.get(scope.qualified_name(value.expression.func) or "", ())
                 return types[position] if position < len(types) else None
             return None
-        value = scope.local_value(expr.value)
-        return _value_type(value, scope, index, depth) if value is not None else None
+        local = scope.local_value(expr.value)
+        return _value_type(local, scope, index, depth) if local is not None else None
     if isinstance(expr, (cst.Call, cst.Await)):
         return _value_type(expr, scope, index, depth)
     if isinstance(expr, cst.Attribute):

@@ -17,9 +17,8 @@ from asynclint.analysis.asyncio.tasks import future_origin
 from asynclint.analysis.project.index import ProjectIndex
 from asynclint.analysis.python.functions import own_nodes
 from asynclint.analysis.python.scope import ScopeTracker
+from asynclint.analysis.tables.asyncio_api import SLEEP
 
-# ``asyncio.sleep`` in both spellings: the pause of a polling loop.
-ASYNC_SLEEP = frozenset({"asyncio.sleep", "asyncio.tasks.sleep"})
 # Calls a polled condition may make and still only read program state.
 _STATE_READERS = frozenset({"builtins.len", "builtins.bool", "builtins.any", "builtins.all"})
 _QUEUE_STATE = frozenset({"empty", "full", "qsize"})
@@ -66,6 +65,6 @@ def sleep_statement(statement: cst.CSTNode, scope: ScopeTracker) -> cst.Call | N
         small = statement.body[0]
         if isinstance(small, cst.Expr) and isinstance(small.value, cst.Await):
             call = small.value.expression
-            if isinstance(call, cst.Call) and scope.qualified_name(call.func) in ASYNC_SLEEP:
+            if isinstance(call, cst.Call) and scope.qualified_name(call.func) == SLEEP:
                 return call
     return None

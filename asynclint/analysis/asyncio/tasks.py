@@ -20,41 +20,25 @@ from asynclint.analysis.project.index import ProjectIndex
 from asynclint.analysis.python.functions import own_nodes
 from asynclint.analysis.python.nodes import dotted_key, method_call
 from asynclint.analysis.python.scope import ScopeTracker
-
-
-def _spellings(*names: str) -> frozenset[str]:
-    """``asyncio.gather`` and ``asyncio.tasks.gather`` (``from asyncio.tasks import gather``)."""
-    return frozenset(f"asyncio.{spelling}" for name in names for spelling in (name, f"tasks.{name}"))
-
-
-GATHER = _spellings("gather")
-SHIELD = _spellings("shield")
-WAIT = _spellings("wait")
-WAIT_FOR = _spellings("wait_for")
-AS_COMPLETED = _spellings("as_completed")
-# ``async with asyncio.timeout(delay):`` and ``timeout_at(when)`` (3.11+).
-TIMEOUT_CONTEXTS: frozenset[str] = frozenset(
-    f"asyncio.{module}{name}" for module in ("", "timeouts.") for name in ("timeout", "timeout_at")
+from asynclint.analysis.tables.asyncio_api import (
+    AS_COMPLETED,
+    CONCURRENT_FUTURE_FUNCTIONS,
+    CREATE_TASK,
+    FUTURE_FUNCTIONS,
+    GATHER,
+    SHIELD,
+    TASK_CLASS,
+    TIMEOUT_CONTEXTS,
+    WAIT,
+    WAIT_FOR,
 )
+
 # Functions taking one iterable of awaitables as their only positional parameter.
-ONE_ITERABLE = WAIT | AS_COMPLETED
-# ``asyncio.Task(...)``: the class; only the high-level factories should instantiate it.
-TASK_CLASSES: frozenset[str] = _spellings("Task")
-# Functions that start a task and accept nothing but a coroutine (a future is a TypeError).
-COROUTINE_TASK_FACTORIES: frozenset[str] = _spellings("create_task")
+ONE_ITERABLE: frozenset[str] = frozenset({WAIT, AS_COMPLETED})
 # Methods with the same contract on an event loop or a task group.
 CREATE_TASK_METHOD = "create_task"
 TASK_GROUP = "asyncio.TaskGroup"
 
-# Calls that return a future (or a task, which is one) rather than a coroutine, beyond what
-# :func:`awaitable_kind` already reports as "future" (``gather``, ``shield``, ``run_in_executor``).
-FUTURE_FUNCTIONS: frozenset[str] = _spellings("ensure_future", "create_task", "run_coroutine_threadsafe") | frozenset(
-    {"asyncio.wrap_future", "asyncio.futures.wrap_future", "asyncio.Future", "asyncio.futures.Future"}
-)
-# ``concurrent.futures`` futures: awaitable only through ``asyncio.wrap_future``.
-CONCURRENT_FUTURE_FUNCTIONS: frozenset[str] = frozenset(
-    {"asyncio.run_coroutine_threadsafe", "asyncio.tasks.run_coroutine_threadsafe"}
-)
 FUTURE_LOOP_METHODS: frozenset[str] = frozenset({"create_future", "create_task", "run_in_executor"})
 EXECUTOR_TYPES: frozenset[str] = frozenset(
     {"concurrent.futures.ThreadPoolExecutor", "concurrent.futures.ProcessPoolExecutor"}
@@ -68,7 +52,7 @@ TIMEOUT = "timeout"
 
 # Awaiting one of these on existing tasks raises ``CancelledError`` when *those* were cancelled,
 # not only when the awaiting task is.
-_PASS_CANCELLATION_ON = GATHER | WAIT_FOR | SHIELD
+_PASS_CANCELLATION_ON = frozenset({GATHER, WAIT_FOR, SHIELD})
 _EXISTING = (cst.Name, cst.Attribute, cst.Subscript)
 
 
@@ -126,16 +110,16 @@ def raises_timeout(node: cst.CSTNode, scope: ScopeTracker, blocks: bool = True) 
         if not isinstance(child, cst.Call):
             continue
         name = scope.qualified_name(child.func)
-        if name in WAIT_FOR or (blocks and timeout_context(child, scope)):
+        if name == WAIT_FOR or (blocks and timeout_context(child, scope)):
             return True
-        if name in AS_COMPLETED and keyword(child, TIMEOUT) is not None:
+        if name == AS_COMPLETED and keyword(child, TIMEOUT) is not None:
             return True
     return False
 
 
 def is_shield(expr: cst.BaseExpression, scope: ScopeTracker) -> bool:
     """``asyncio.shield(...)``."""
-    return isinstance(expr, cst.Call) and scope.qualified_name(expr.func) in SHIELD
+    return isinstance(expr, cst.Call) and scope.qualified_name(expr.func) == SHIELD
 
 
 def is_task_group(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> bool:
@@ -147,7 +131,7 @@ def coroutine_task_factory(call: cst.Call, scope: ScopeTracker, index: ProjectIn
     """``asyncio.create_task``, ``loop.create_task``, ``tg.create_task`` or ``asyncio.Task``:
     calls that wrap a coroutine in a task and raise TypeError for anything else."""
     name = scope.qualified_name(call.func)
-    if name in COROUTINE_TASK_FACTORIES or name in TASK_CLASSES:
+    if name in (CREATE_TASK, TASK_CLASS):
         return True
     func = call.func
     if name is None and isinstance(func, cst.Attribute) and func.attr.value == CREATE_TASK_METHOD:

@@ -24,7 +24,7 @@ from asynclint.analysis.asyncio.loop_ownership import drives_event_loop
 from asynclint.analysis.project.index import ProjectIndex
 from asynclint.analysis.python.nodes import slot_arguments
 from asynclint.analysis.python.scope import ScopeNode, ScopeTracker
-from asynclint.analysis.tables.asyncio_api import TASK_FACTORIES
+from asynclint.analysis.tables.asyncio_api import FUTURE_CLASS, TASK_FACTORIES
 from asynclint.analysis.tables.callbacks import (
     EXECUTOR_METHODS,
     PARTIAL,
@@ -54,7 +54,6 @@ LOOP_METHODS_UNSAFE_FROM_THREADS: frozenset[str] = frozenset(
     {"call_soon", "call_later", "call_at", "create_task", "stop"}
 )
 FUTURE_RESULT_METHODS: frozenset[str] = frozenset({"set_result", "set_exception"})
-FUTURE_TYPES: frozenset[str] = frozenset({"asyncio.Future", "asyncio.futures.Future"})
 FUTURE_FACTORY_METHOD = "create_future"
 # Methods of asyncio primitives (receiver types by construction, see library_types) that wake
 # waiting coroutines through futures of the loop's thread: not thread-safe either.
@@ -100,7 +99,7 @@ def is_asyncio_future(expr: cst.BaseExpression, scope: ScopeTracker) -> bool:
     func = value.func
     if isinstance(func, cst.Attribute) and func.attr.value == FUTURE_FACTORY_METHOD:
         return is_event_loop(func.value, scope)
-    return scope.qualified_name(func) in FUTURE_TYPES
+    return scope.qualified_name(func) == FUTURE_CLASS
 
 
 def owns_event_loop(call: cst.Call, scope: ScopeTracker) -> bool:

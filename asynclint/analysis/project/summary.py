@@ -106,9 +106,9 @@ class _ModuleSummarizer:
                     e.value for e in node.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
                 ]
                 return
-            target = self.ref(node.value, set())
-            if target is not None and isinstance(node.value, (ast.Name, ast.Attribute)):
-                self.summary["aliases"][name] = target
+            aliased = self.ref(node.value, set())
+            if aliased is not None and isinstance(node.value, (ast.Name, ast.Attribute)):
+                self.summary["aliases"][name] = aliased
             self.local[name] = ":" + name
             self.imports.pop(name, None)
 

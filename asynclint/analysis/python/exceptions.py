@@ -16,8 +16,6 @@ BUILTIN_TIMEOUT_ERROR = "builtins.TimeoutError"
 ASYNCIO_TIMEOUT_ERRORS: frozenset[str] = frozenset(
     {
         "asyncio.TimeoutError",
-        "asyncio.exceptions.TimeoutError",
-        "asyncio.tasks.TimeoutError",
         "concurrent.futures.TimeoutError",
         "concurrent.futures._base.TimeoutError",
     }
@@ -25,9 +23,7 @@ ASYNCIO_TIMEOUT_ERRORS: frozenset[str] = frozenset(
 TIMEOUT_ERRORS: frozenset[str] = ASYNCIO_TIMEOUT_ERRORS | {BUILTIN_TIMEOUT_ERROR}
 # ``asyncio.CancelledError`` (a ``BaseException`` since 3.8, no longer the one of
 # ``concurrent.futures``).
-CANCELLED_ERRORS: frozenset[str] = frozenset(
-    {"asyncio.CancelledError", "asyncio.exceptions.CancelledError", "asyncio.tasks.CancelledError"}
-)
+CANCELLED_ERRORS: frozenset[str] = frozenset({"asyncio.CancelledError"})
 BASE_EXCEPTION = "builtins.BaseException"
 # Handlers that also catch everything a more specific one would (``except Exception`` does not
 # catch ``CancelledError``, but does catch every timeout error).

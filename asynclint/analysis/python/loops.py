@@ -36,7 +36,7 @@ class Loop:
             return frozenset(target_names(node.target))
         if isinstance(node, cst.While):
             return frozenset()
-        names = set()
+        names: set[str] = set()
         clause: cst.CompFor | None = node.for_in
         while clause is not None:
             names.update(target_names(clause.target))
@@ -146,7 +146,7 @@ class LoopTracked:
 def bound_in(root: cst.CSTNode) -> frozenset[str]:
     """Names ``root``'s own code assigns (``=``, ``:=``, ``for`` targets, ``with ... as``):
     in a loop body, values that may differ from one iteration to the next."""
-    names = set()
+    names: set[str] = set()
     for node in own_nodes(root):
         if isinstance(node, cst.AssignTarget):
             names.update(target_names(node.target))

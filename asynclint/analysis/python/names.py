@@ -147,7 +147,7 @@ def _import_path(node: cst.BaseExpression) -> str:
     return dotted_key(node) or ""
 
 
-def _flatten(block: cst.Module | cst.BaseSuite | cst.CSTNode) -> Iterator[cst.CSTNode]:
+def _flatten(block: cst.Module | cst.BaseSuite | cst.CSTNode | _IfAsBlock) -> Iterator[cst.CSTNode]:
     """Statements of a block, descending into compound statements that are not scopes."""
     body: Sequence[cst.CSTNode]
     if isinstance(block, cst.SimpleStatementSuite):
@@ -165,7 +165,9 @@ def _flatten(block: cst.Module | cst.BaseSuite | cst.CSTNode) -> Iterator[cst.CS
             yield statement
 
 
-def _suites(statement: cst.CSTNode) -> Iterator[cst.CSTNode]:
+def _suites(
+    statement: cst.If | cst.Try | cst.TryStar | cst.With | cst.For | cst.While,
+) -> Iterator[cst.CSTNode | _IfAsBlock]:
     yield statement.body
     for name in ("orelse", "finalbody"):
         extra = getattr(statement, name, None)

@@ -24,6 +24,7 @@ from asynclint.analysis.python.names import (
     import_bindings,
     target_names,
 )
+from asynclint.analysis.tables.asyncio_names import canonical
 from asynclint.analysis.tables.builtins import BUILTINS
 
 ScopeNode = Union[cst.Module, cst.FunctionDef, cst.Lambda, cst.ClassDef]
@@ -146,13 +147,18 @@ class ScopeTracker:
         return name
 
     def _qualified_name(self, expr: cst.BaseExpression) -> str | None:
+        name = self._resolve(expr)
+        # one spelling per asyncio API: ``asyncio.tasks.wait`` is ``asyncio.wait``
+        return canonical(name) if name is not None and name.startswith("asyncio.") else name
+
+    def _resolve(self, expr: cst.BaseExpression) -> str | None:
         # ``type is`` rather than isinstance: a hot path, and libcst's ABC instance checks are slow
         if type(expr) is cst.Attribute:
-            base = self.qualified_name(expr.value)  # type: ignore[attr-defined]
-            return f"{base}.{expr.attr.value}" if base else None  # type: ignore[attr-defined]
+            base = self.qualified_name(expr.value)
+            return f"{base}.{expr.attr.value}" if base else None
         if type(expr) is not cst.Name:
             return None
-        name = expr.value  # type: ignore[attr-defined]
+        name = expr.value
         frame = self._lookup(name)
         if frame is not None:
             return frame.imports.get(name)
@@ -224,7 +230,7 @@ class ScopeTracker:
         names = list(target_names(target))
         for name in names:
             frame.bind(name, value if len(names) == 1 and type(target) is cst.Name else None)
-        if value is not None and type(target) in (cst.Tuple, cst.List):
+        if value is not None and (type(target) is cst.Tuple or type(target) is cst.List):
             if not any(isinstance(element, cst.StarredElement) for element in target.elements):
                 for position, element in enumerate(target.elements):
                     if isinstance(element.value, cst.Name):

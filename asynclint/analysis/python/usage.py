@@ -126,11 +126,11 @@ def _walk(node: cst.CSTNode, context: str, usage: Usage) -> None:
             continue
         child_context = rule if type(rule) is str else _context(node, rule, context)  # type: ignore[arg-type]
         if kind == NODE:
-            _walk(value, child_context, usage)  # type: ignore[arg-type]
+            _walk(value, child_context, usage)
         else:
             for item in value:
                 if (_kinds.get(type(item)) or value_kind(item)) == NODE:
-                    _walk(item, child_context, usage)  # type: ignore[arg-type]
+                    _walk(item, child_context, usage)
 
 
 def _context(node: cst.CSTNode, rule: int, inherited: str) -> str:

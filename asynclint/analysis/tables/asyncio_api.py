@@ -1,8 +1,8 @@
 """What the asyncio API returns and needs, as data.
 
-Checks never spell these names out; they ask this table. Keys are qualified names as
-produced by :mod:`asynclint.analysis.python.names` (``import asyncio as aio`` still gives
-``asyncio.sleep``).
+Checks never spell these names out; they ask this table. Keys are public qualified names as
+name resolution produces them: ``import asyncio as aio`` still gives ``asyncio.sleep``, and
+``from asyncio.tasks import sleep`` too (:func:`~asynclint.analysis.tables.asyncio_names.canonical`).
 """
 
 from __future__ import annotations
@@ -41,8 +41,28 @@ AWAITABLE_LOOP_METHODS: dict[str, str] = {
     "shutdown_default_executor": "coroutine",
 }
 
+GATHER = "asyncio.gather"
+SHIELD = "asyncio.shield"
+WAIT_FOR = "asyncio.wait_for"
+AS_COMPLETED = "asyncio.as_completed"
+SLEEP = "asyncio.sleep"
+# ``async with asyncio.timeout(delay):`` and ``timeout_at(when)`` (3.11+).
+TIMEOUT_CONTEXTS: frozenset[str] = frozenset({"asyncio.timeout", "asyncio.timeout_at"})
+# ``asyncio.Task(...)``: the class; only the high-level factories should instantiate it.
+TASK_CLASS = "asyncio.Task"
+FUTURE_CLASS = "asyncio.Future"
+# Starts a task and accepts nothing but a coroutine (a future is a TypeError).
+CREATE_TASK = "asyncio.create_task"
 # Functions that create a task the event loop only weakly references.
-TASK_FACTORIES: frozenset[str] = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
+TASK_FACTORIES: frozenset[str] = frozenset({CREATE_TASK, "asyncio.ensure_future"})
+# Calls that return a future (or a task, which is one) rather than a coroutine.
+FUTURE_FUNCTIONS: frozenset[str] = TASK_FACTORIES | {
+    "asyncio.run_coroutine_threadsafe",
+    "asyncio.wrap_future",
+    FUTURE_CLASS,
+}
+# ``concurrent.futures`` futures: awaitable only through ``asyncio.wrap_future``.
+CONCURRENT_FUTURE_FUNCTIONS: frozenset[str] = frozenset({"asyncio.run_coroutine_threadsafe"})
 LOOP_TASK_METHODS: frozenset[str] = frozenset({"create_task"})
 
 # Calls that return an event loop, and the conventional names of loop variables.
@@ -72,29 +92,19 @@ WAIT = "asyncio.wait"
 ALL_COMPLETED = "asyncio.ALL_COMPLETED"
 
 
-def spellings(public: str, submodules: dict[str, tuple[str, ...]]) -> frozenset[str]:
-    """``asyncio.Lock`` and ``asyncio.locks.Lock``: the public and the submodule spelling."""
-    return frozenset(
-        spelling
-        for module, names in submodules.items()
-        for name in names
-        for spelling in (f"{public}.{name}", f"{public}.{module}.{name}")
-    )
-
-
 # Context managers with only the asynchronous protocol (``__aenter__``/``__aexit__``): a plain
 # ``with`` raises TypeError (aiohttp's session raises "Use async with instead").
-ASYNC_ONLY_CONTEXT_MANAGERS: frozenset[str] = (
-    spellings(
-        "asyncio",
-        {
-            "locks": ("Lock", "Semaphore", "BoundedSemaphore", "Condition", "Barrier"),
-            "timeouts": ("timeout", "timeout_at"),
-            "taskgroups": ("TaskGroup",),
-        },
-    )
-    | spellings("aiohttp", {"client": ("ClientSession",)})
-    | spellings("aiofiles", {"threadpool": ("open",)})
+ASYNC_ONLY_CONTEXT_MANAGERS: frozenset[str] = frozenset(
+    {
+        *(f"asyncio.{name}" for name in ("Lock", "Semaphore", "BoundedSemaphore", "Condition", "Barrier")),
+        "asyncio.timeout",
+        "asyncio.timeout_at",
+        "asyncio.TaskGroup",
+        "aiohttp.ClientSession",
+        "aiohttp.client.ClientSession",
+        "aiofiles.open",
+        "aiofiles.threadpool.open",
+    }
 )
 # The same objects when known as receiver types (:mod:`asynclint.analysis.asyncio.library_types`
 # names them), with the constructor a message shows.
@@ -115,19 +125,17 @@ ASYNC_ONLY_CONTEXT_MANAGER_TYPES: dict[str, str] = {
 
 # Calls that create an event loop and run a coroutine to completion in the current thread:
 # ``RuntimeError`` when a loop already runs there.
-LOOP_RUNNER_FUNCTIONS: frozenset[str] = frozenset({"asyncio.run", "asyncio.runners.run", "uvloop.run"})
-LOOP_RUNNER_CLASSES: frozenset[str] = frozenset({"asyncio.Runner", "asyncio.runners.Runner"})
+LOOP_RUNNER_FUNCTIONS: frozenset[str] = frozenset({"asyncio.run", "uvloop.run"})
+LOOP_RUNNER_CLASSES: frozenset[str] = frozenset({"asyncio.Runner"})
 RUNNER_RUN_METHOD = "run"
 
 # ``asyncio.get_event_loop()``: deprecated outside a running loop (DeprecationWarning when no
 # loop is set, 3.12+; RuntimeError instead of a new loop, 3.14+); ``get_running_loop()`` is the
 # documented choice inside coroutines and callbacks.
-DEPRECATED_LOOP_GETTERS: frozenset[str] = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
+DEPRECATED_LOOP_GETTERS: frozenset[str] = frozenset({"asyncio.get_event_loop"})
 
 # Calls that create a loop the caller owns and must close.
-NEW_LOOP_FACTORIES: frozenset[str] = frozenset(
-    {"asyncio.new_event_loop", "asyncio.events.new_event_loop", "uvloop.new_event_loop"}
-)
+NEW_LOOP_FACTORIES: frozenset[str] = frozenset({"asyncio.new_event_loop", "uvloop.new_event_loop"})
 LOOP_CLOSE_METHOD = "close"
 # Calls that use a loop handed to them without taking charge of closing it.
 LOOP_BORROWERS: frozenset[str] = frozenset(
@@ -149,7 +157,7 @@ LOOP_BORROWERS: frozenset[str] = frozenset(
 
 # Decorators that make a generator a generator-based coroutine. ``asyncio.coroutine`` was
 # deprecated in 3.8 and removed in 3.11; ``types.coroutine`` remains, for low-level awaitables.
-ASYNCIO_COROUTINE_DECORATORS: frozenset[str] = frozenset({"asyncio.coroutine", "asyncio.coroutines.coroutine"})
+ASYNCIO_COROUTINE_DECORATORS: frozenset[str] = frozenset({"asyncio.coroutine"})
 TYPES_COROUTINE_DECORATOR = "types.coroutine"
 
 # Awaitable methods of asyncio primitives and queues, with how many positional arguments they

@@ -1,13 +1,10 @@
 """Which asyncio APIs changed with which Python version, as data.
 
-Keys are qualified names as :meth:`ScopeTracker.qualified_name` produces them, in both the
-public spelling (``asyncio.Lock``) and the submodule one (``asyncio.locks.Lock``, from
-``from asyncio.locks import Lock``).
+Keys are public qualified names, as name resolution produces them (``asyncio.locks.Lock`` is
+resolved to ``asyncio.Lock``).
 """
 
 from __future__ import annotations
-
-from asynclint.analysis.tables.asyncio_api import spellings
 
 Version = tuple[int, int]
 
@@ -16,15 +13,15 @@ Version = tuple[int, int]
 # (``asyncio.Future``, ``asyncio.Task``, ``ensure_future``, ``wrap_future``, ``StreamReader``,
 # ``current_task``, ``all_tasks``, ``run_coroutine_threadsafe``): those are not listed.
 LOOP_ARGUMENT_REMOVED_IN: Version = (3, 10)
-LOOP_ARGUMENT_REMOVED: frozenset[str] = spellings(
-    "asyncio",
-    {
-        "tasks": ("sleep", "gather", "shield", "wait", "wait_for", "as_completed"),
-        "streams": ("open_connection", "start_server", "open_unix_connection", "start_unix_server"),
-        "subprocess": ("create_subprocess_exec", "create_subprocess_shell"),
-        "queues": ("Queue", "LifoQueue", "PriorityQueue"),
-        "locks": ("Lock", "Event", "Condition", "Semaphore", "BoundedSemaphore"),
-    },
+LOOP_ARGUMENT_REMOVED: frozenset[str] = frozenset(
+    f"asyncio.{name}"
+    for name in (
+        *("sleep", "gather", "shield", "wait", "wait_for", "as_completed"),
+        *("open_connection", "start_server", "open_unix_connection", "start_unix_server"),
+        *("create_subprocess_exec", "create_subprocess_shell"),
+        *("Queue", "LifoQueue", "PriorityQueue"),
+        *("Lock", "Event", "Condition", "Semaphore", "BoundedSemaphore"),
+    )
 )
 
 # ``asyncio.get_event_loop()`` creating a loop implicitly: a DeprecationWarning in some 3.10

@@ -7,6 +7,7 @@ receivers that :func:`asynclint.analysis.asyncio.awaitables.is_event_loop` accep
 from __future__ import annotations
 
 from asynclint.analysis.tables.asyncio_api import (
+    CREATE_TASK,
     DEPRECATED_LOOP_GETTERS,
     LOOP_RUNNER_CLASSES,
     LOOP_RUNNER_FUNCTIONS,
@@ -15,13 +16,9 @@ from asynclint.analysis.tables.asyncio_api import (
 
 # Raise ``RuntimeError: no running event loop`` when called outside a coroutine or callback
 # run by the loop.
-NEEDS_RUNNING_LOOP: frozenset[str] = frozenset(
-    {"asyncio.create_task", "asyncio.tasks.create_task", "asyncio.get_running_loop", "asyncio.events.get_running_loop"}
-)
+NEEDS_RUNNING_LOOP: frozenset[str] = frozenset({CREATE_TASK, "asyncio.get_running_loop"})
 # The same, but only without arguments: given a loop, they just look it up.
-NEEDS_RUNNING_LOOP_WITHOUT_ARGUMENTS: frozenset[str] = frozenset(
-    {"asyncio.current_task", "asyncio.tasks.current_task", "asyncio.all_tasks", "asyncio.tasks.all_tasks"}
-)
+NEEDS_RUNNING_LOOP_WITHOUT_ARGUMENTS: frozenset[str] = frozenset({"asyncio.current_task", "asyncio.all_tasks"})
 
 # Calls returning an asyncio loop the caller then drives by hand (``asyncio.run`` does it
 # all; a uvloop loop is not replaced by plain ``asyncio.run``).
@@ -34,7 +31,7 @@ RUN_UNTIL_COMPLETE = "run_until_complete"
 RUN_PROVIDED_METHODS: frozenset[str] = frozenset(
     {"close", "shutdown_asyncgens", "shutdown_default_executor", "set_debug"}
 )
-SET_EVENT_LOOP: frozenset[str] = frozenset({"asyncio.set_event_loop", "asyncio.events.set_event_loop"})
+SET_EVENT_LOOP: frozenset[str] = frozenset({"asyncio.set_event_loop"})
 
 # Calls that start or own an event loop in the current thread.
 LOOP_OWNING_CALLS: frozenset[str] = (

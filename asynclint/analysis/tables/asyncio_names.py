@@ -1,0 +1,62 @@
+"""One spelling per asyncio API: ``asyncio.tasks.wait`` *is* ``asyncio.wait``.
+
+``from asyncio.tasks import wait`` and ``asyncio.locks.Lock`` name the same objects as the
+public ``asyncio.wait`` and ``asyncio.Lock``; name resolution maps them to the public name once
+(:func:`canonical`), so every table lists public names only. The submodules' exports are read
+from the running Python's asyncio, plus those of newer Pythons (``asyncio.taskgroups`` is 3.11+),
+so code written for a newer Python resolves the same whichever Python runs asynclint.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from functools import lru_cache
+
+# What ``asyncio`` re-exports from its submodules on Pythons other than the running one
+# (added after 3.9, or removed: ``asyncio.coroutine`` until 3.10).
+_OTHER_PYTHONS_EXPORTS: dict[str, tuple[str, ...]] = {
+    "taskgroups": ("TaskGroup",),
+    "timeouts": ("Timeout", "timeout", "timeout_at"),
+    "runners": ("Runner", "run"),
+    "locks": ("Barrier",),
+    "exceptions": ("BrokenBarrierError",),
+    "queues": ("QueueShutDown",),
+    "tasks": ("eager_task_factory", "create_eager_task_factory"),
+    "coroutines": ("coroutine",),
+    "graph": ("capture_call_graph", "format_call_graph", "print_call_graph", "FrameCallGraphEntry", "FutureCallGraph"),
+}
+
+
+_SUBMODULES = (
+    "base_events", "coroutines", "events", "exceptions", "futures", "locks", "protocols", "queues", "runners",
+    "streams", "subprocess", "taskgroups", "tasks", "threads", "timeouts", "transports", "unix_events",
+    "windows_events",
+)  # fmt: skip
+
+
+def _exports() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {module: set(names) for module, names in _OTHER_PYTHONS_EXPORTS.items()}
+    public = set(getattr(asyncio, "__all__", ()))
+    for module in _SUBMODULES:
+        try:
+            names = getattr(importlib.import_module(f"asyncio.{module}"), "__all__", ())
+        except ImportError:  # e.g. windows_events elsewhere
+            continue
+        found.setdefault(module, set()).update(name for name in names if name in public)
+    return {module: frozenset(names) for module, names in found.items()}
+
+
+SUBMODULE_EXPORTS: dict[str, frozenset[str]] = _exports()
+
+
+@lru_cache(maxsize=4096)
+def canonical(name: str) -> str:
+    """The public spelling of an asyncio name (``asyncio.tasks.wait`` -> ``asyncio.wait``);
+    any other name unchanged."""
+    if not name.startswith("asyncio."):
+        return name
+    parts = name.split(".")
+    if len(parts) >= 3 and parts[2] in SUBMODULE_EXPORTS.get(parts[1], ()):
+        return ".".join(["asyncio", *parts[2:]])
+    return name
