@@ -21,9 +21,9 @@ from asynclint.analysis.project.build import (
 )
 from asynclint.analysis.project.index import ProjectIndex
 from asynclint.catalog import load_catalog
-from asynclint.config import Config, find_config_file, load_config
+from asynclint.config import Config, declared_target, find_config_file, load_config
 from asynclint.diagnostics import Diagnostic
-from asynclint.engine import LintOptions, lint_file
+from asynclint.engine import LintOptions, enabled_for, lint_file
 from asynclint.engine import lint_source as _lint_source
 from asynclint.files import discover
 from asynclint.fixing import FileFix, FixOptions, fix_file
@@ -144,3 +144,29 @@ def _in_worker(path: str) -> Any:
     assert _worker is not None
     task, options = _worker
     return task(path, options)
+
+
+def settings_report(config: Config, path: str) -> str:
+    """What ``check --show-settings`` prints: the settings ``path`` is checked with, and
+    where the target version comes from."""
+    catalog = load_catalog()
+    options = LintOptions.create(catalog, config)
+    target = config.target_for(path)
+    if config.target_version is not None:
+        origin = "target-version"
+    else:
+        declared = declared_target(os.path.dirname(os.path.abspath(path)), str(config.root) if config.root else None)
+        origin = f"requires-python in {declared[1]}" if declared else "the default (oldest supported)"
+    test_code = config.is_test_code(path)
+    enabled = sorted(enabled_for(path, options))
+    lines = [
+        f"path: {path}",
+        f"config file: {config.source or '(none: defaults)'}",
+        f"project root: {config.root or find_project_root(path) or '(none)'}",
+        f"target version: py3{target[1]} (from {origin}; a file's own syntax may raise it)",
+        f"test paths: {', '.join(config.test_paths)}",
+        f"test code: {'yes' if test_code else 'no'}"
+        + (" (include-tests: every rule reports)" if test_code and config.include_tests else ""),
+        f"rules enabled here ({len(enabled)}): {', '.join(enabled)}",
+    ]
+    return "\n".join(lines) + "\n"

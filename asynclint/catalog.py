@@ -32,6 +32,7 @@ _TOP_KEYS = {
     "suggestion": str,
     "severity": str,
     "default": bool,
+    "tests": bool,
     "variants": dict,
     "docs": dict,
     "fix": dict,
@@ -103,6 +104,8 @@ class Rule:
     bad: tuple[Example, ...]
     good: tuple[Example, ...]
     fix: FixInfo | None = None
+    # whether the rule reports in test code by default (``include-tests`` reports everywhere)
+    tests: bool = True
 
     def render(self, variant: str | None, fields: Mapping[str, object]) -> tuple[str, str]:
         """Return ``(message, suggestion)`` for a finding."""
@@ -197,6 +200,7 @@ def load_rule(path: Path) -> Rule:
         bad=bad,
         good=_examples(where, "good", data.get("good", [])),
         fix=fix,
+        tests=data.get("tests", True),
     )
 
 
@@ -290,6 +294,11 @@ def find_rule(catalog: Mapping[str, Rule], key: str) -> Rule | None:
     return next((r for r in catalog.values() if r.name == key.lower()), None)
 
 
+def tests_note(rule: Rule) -> str:
+    """Whether the rule reports in test code, in words (rule pages, ``asynclint rules``)."""
+    return "reports in test code" if rule.tests else "silent in test code unless `include-tests` is set"
+
+
 def render_markdown(rule: Rule) -> str:
     """The rule's documentation page, used by ``explain``, the docs site and hover."""
     state = "enabled by default" if rule.default else "opt-in (enable with `--select " + rule.code + "`)"
@@ -298,7 +307,7 @@ def render_markdown(rule: Rule) -> str:
         "",
         f"{rule.summary}.",
         "",
-        f"Severity: {rule.severity.value}; {state}.",
+        f"Severity: {rule.severity.value}; {state}; {tests_note(rule)}.",
         "",
         "## What it does",
         "",

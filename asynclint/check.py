@@ -20,6 +20,7 @@ from asynclint.analysis.project.index import EMPTY_INDEX, ProjectIndex
 from asynclint.analysis.python.names import ModuleSymbols
 from asynclint.analysis.python.scope import ScopeTracker
 from asynclint.analysis.python.usage import Usage, collect_usage
+from asynclint.config import MIN_TARGET, Config
 from asynclint.fixes import NodeFix
 
 
@@ -43,12 +44,20 @@ class FileContext:
     symbols: ModuleSymbols
     scope: ScopeTracker
     index: ProjectIndex = EMPTY_INDEX
-    target_version: tuple[int, int] = (3, 9)
-    helper_depth: int = 3
-    # ``blocking-calls`` of the configuration: (fnmatch pattern, advice) pairs (AIO210)
-    blocking_calls: tuple[tuple[str, str], ...] = ()
+    config: Config = field(default_factory=Config)
+    # the oldest Python this file must run on (:func:`asynclint.engine.file_target`)
+    target_version: tuple[int, int] = MIN_TARGET
     findings: list[Finding] = field(default_factory=list)
     _usage: dict[int, Usage] = field(default_factory=dict)
+
+    @property
+    def helper_depth(self) -> int:
+        return self.config.max_helper_depth
+
+    @property
+    def blocking_calls(self) -> tuple[tuple[str, str], ...]:
+        """``blocking-calls`` of the configuration: (fnmatch pattern, advice) pairs (AIO210)."""
+        return self.config.blocking_calls
 
     def usage(self, scope_node: cst.CSTNode) -> Usage:
         """How names are used in ``scope_node`` (computed once per scope, on demand)."""

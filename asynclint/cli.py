@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from asynclint.api import LintResult, fix_paths, lint_paths, resolve_config
+from asynclint.api import LintResult, fix_paths, lint_paths, resolve_config, settings_report
 from asynclint.catalog import CatalogError, find_rule, load_catalog, render_markdown
 from asynclint.config import ConfigError, parse_target_version
 from asynclint.diagnostics import Diagnostic
@@ -75,6 +75,10 @@ def cli() -> None:
     metavar="pyXY",
     help="Oldest Python the code supports, e.g. py311 (overrides the config's target-version).",
 )
+@click.option(
+    "--include-tests", is_flag=True, help="Report every rule in test code too (see test-paths in the configuration)."
+)
+@click.option("--show-settings", is_flag=True, help="Print the settings the first path is checked with, then exit.")
 @click.option("--fix", is_flag=True, help="Apply the safe automatic fixes, then report what remains.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply unsafe fixes too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them (exit 1 if any).")
@@ -92,6 +96,8 @@ def check(
     exit_zero: bool,
     no_cache: bool,
     target_version: str | None,
+    include_tests: bool = False,
+    show_settings: bool = False,
     fix: bool = False,
     unsafe_fixes: bool = False,
     diff: bool = False,
@@ -102,6 +108,11 @@ def check(
         if target_version is not None:
             version = parse_target_version(target_version, "command line")
             config = dataclasses.replace(config, target_version=version)
+        if include_tests:
+            config = dataclasses.replace(config, include_tests=True)
+        if show_settings:
+            click.echo(settings_report(config, (list(paths) or ["."])[0]), nl=False)
+            raise click.exceptions.Exit(EXIT_CLEAN)
         if fix or diff:
             fixed = fix_paths(list(paths) or ["."], config, jobs, not no_cache, unsafe_fixes, write=not diff)
         else:
@@ -184,16 +195,17 @@ def _statistics(diagnostics: list[Diagnostic]) -> str:
 
 @cli.command("rules")
 def list_rules() -> None:
-    """List every rule: code, name, enabled by default, summary."""
+    """List every rule: code, name, enabled by default, whether it reports in tests, summary."""
     try:
         catalog = load_catalog()
     except CatalogError as error:
         raise _fail(str(error)) from None
     width = max(len(rule.name) for rule in catalog.values())
-    click.echo(f"{'code':<7} {'name':<{width}} {'default':<7} summary")
+    click.echo(f"{'code':<7} {'name':<{width}} {'default':<7} {'tests':<5} summary")
     for rule in catalog.values():
         state = "on" if rule.default else "off"
-        click.echo(f"{rule.code:<7} {rule.name:<{width}} {state:<7} {rule.summary}")
+        tests = "yes" if rule.tests else "no"
+        click.echo(f"{rule.code:<7} {rule.name:<{width}} {state:<7} {tests:<5} {rule.summary}")
 
 
 @cli.command()

@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import (
     Any,
@@ -44,6 +45,12 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
 )
 TARGET_RE = re.compile(r"^py3(\d{1,2})$")
 MIN_TARGET = (3, 9)
+MAX_TARGET = (3, 14)
+# Where test code lives by default (pytest's own conventions): rules that do not report in
+# tests by default stay silent there (``include-tests`` turns them on).
+DEFAULT_TEST_PATHS: tuple[str, ...] = ("tests", "test", "test_*.py", "*_test.py", "conftest.py")
+# A lower bound in ``requires-python`` (``>=3.11``, ``~=3.10``, ``==3.12.*``, poetry's ``^3.9``).
+_LOWER_BOUND_RE = re.compile(r"^\s*(>=|>|~=|===|==|\^|~)?\s*(\d+)(?:\.(\d+))?")
 
 
 class ConfigError(Exception):
@@ -58,8 +65,11 @@ class Config:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: tuple[str, ...] = ()
-    target_version: tuple[int, int] = MIN_TARGET
+    # ``target-version`` as configured (or ``--target-version``); None: read ``requires-python``
+    target_version: tuple[int, int] | None = None
     src: tuple[str, ...] = ()
+    test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
+    include_tests: bool = False
     max_helper_depth: int = 3
     # ``blocking-calls``: (fnmatch pattern over qualified names, advice) pairs for AIO210
     blocking_calls: tuple[tuple[str, str], ...] = ()
@@ -90,6 +100,22 @@ class Config:
             if path_matches(candidate if "/" in pattern.rstrip("/") else below, pattern):
                 return True
         return False
+
+    def is_test_code(self, path: str) -> bool:
+        """Whether a file is test code (``test-paths``, matched below the project root)."""
+        relative = self.relative(path)
+        return any(path_matches(relative, pattern) for pattern in self.test_paths)
+
+    def target_for(self, path: str) -> tuple[int, int]:
+        """The oldest Python a file must run on: ``target-version`` when set, else the
+        ``requires-python`` of the nearest ``pyproject.toml`` above it (inside the project
+        root: a subpackage of a monorepo may declare its own), else 3.9."""
+        if self.target_version is not None:
+            return self.target_version
+        if path.startswith("<"):
+            path = "."
+        found = declared_target(os.path.dirname(os.path.abspath(path)), str(self.root) if self.root else None)
+        return found[0] if found is not None else MIN_TARGET
 
     def relative(self, path: str) -> str:
         absolute = os.path.abspath(path)
@@ -122,6 +148,8 @@ _KEYS = {
     "target-version": 'string such as "py311"',
     "src": "list of source directories (import roots)",
     "max-helper-depth": "integer from 1 to 10",
+    "test-paths": "list of globs (test code)",
+    "include-tests": "true or false",
     "blocking-calls": 'table of "qualified.name.pattern" = "advice"',
 }
 # A ``blocking-calls`` key: dotted names, each part an identifier or fnmatch wildcards.
@@ -177,7 +205,7 @@ def parse_table(table: Mapping[str, Any], where: str) -> Config:
         if key not in _KEYS:
             raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(sorted(_KEYS))})")
     values: dict[str, Any] = {}
-    for key in ("select", "extend-select", "ignore", "exclude", "extend-exclude", "src"):
+    for key in ("select", "extend-select", "ignore", "exclude", "extend-exclude", "src", "test-paths"):
         if key in table:
             values[key.replace("-", "_")] = _string_list(table[key], f"{where} {key}")
     if "per-file-ignores" in table:
@@ -192,6 +220,12 @@ def parse_table(table: Mapping[str, Any], where: str) -> Config:
         if not isinstance(depth, int) or isinstance(depth, bool) or not 1 <= depth <= 10:
             raise ConfigError(f"{where} max-helper-depth: expected {_KEYS['max-helper-depth']}, got {depth!r}")
         values["max_helper_depth"] = depth
+    if "include-tests" in table:
+        if not isinstance(table["include-tests"], bool):
+            raise ConfigError(
+                f"{where} include-tests: expected {_KEYS['include-tests']}, got {table['include-tests']!r}"
+            )
+        values["include_tests"] = table["include-tests"]
     if "blocking-calls" in table:
         values["blocking_calls"] = _blocking_calls(table["blocking-calls"], f"{where} blocking-calls")
     if "target-version" in table:
@@ -202,8 +236,8 @@ def parse_table(table: Mapping[str, Any], where: str) -> Config:
 def parse_target_version(value: Any, where: str) -> tuple[int, int]:
     match = TARGET_RE.match(value) if isinstance(value, str) else None
     version = (3, int(match.group(1))) if match else None
-    if version is None or version < MIN_TARGET:
-        raise ConfigError(f'{where} target-version: expected py39 or later (e.g. "py311"), got {value!r}')
+    if version is None or not MIN_TARGET <= version <= MAX_TARGET:
+        raise ConfigError(f'{where} target-version: expected py39 ... py314 (e.g. "py311"), got {value!r}')
     return version
 
 
@@ -228,3 +262,43 @@ def _string_list(value: Any, where: str) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
     return tuple(value)
+
+
+def requires_python_minimum(spec: str) -> tuple[int, int] | None:
+    """The oldest Python a ``requires-python`` specifier admits (``>=3.8,<4`` -> 3.8), or None."""
+    found: tuple[int, int] | None = None
+    for clause in spec.split(","):
+        if clause.strip().startswith(("<", "!")):
+            continue  # upper bounds and exclusions say nothing about the oldest version
+        match = _LOWER_BOUND_RE.match(clause)
+        if match is None:
+            continue
+        version = (int(match.group(2)), int(match.group(3) or 0))
+        found = version if found is None else max(found, version)
+    return None if found is None or found[0] != 3 else min(found, MAX_TARGET)
+
+
+@lru_cache(maxsize=1024)
+def declared_target(directory: str, root: str | None) -> tuple[tuple[int, int], str] | None:
+    """(version, the pyproject.toml saying so) for the nearest ``requires-python`` at or above
+    ``directory``, up to ``root`` (without one, up to the repository's top: ``.git``/``.hg``);
+    None when none declares one."""
+    current = Path(directory)
+    stop = Path(root) if root else None
+    while True:
+        pyproject = current / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                project = _toml.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+            except (OSError, UnicodeDecodeError, _toml.TOMLDecodeError):
+                project = {}
+            spec = project.get("requires-python") if isinstance(project, dict) else None
+            version = requires_python_minimum(spec) if isinstance(spec, str) else None
+            if version is not None:
+                return version, str(pyproject)
+        at_top = current == stop or (stop is not None and stop not in current.parents)
+        if stop is None:
+            at_top = any((current / marker).exists() for marker in (".git", ".hg"))
+        if at_top or current.parent == current:
+            return None
+        current = current.parent

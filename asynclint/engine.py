@@ -123,15 +123,33 @@ def _file_index(source: str | bytes, path: str, options: LintOptions) -> Project
     return index_source(path, source.encode("utf-8") if isinstance(source, str) else source)
 
 
+def file_target(config: Config, path: str, syntax: Sequence[int] | None) -> tuple[int, int]:
+    """The oldest Python a file must run on: the configured or declared target, raised to
+    what its own syntax needs (a file with ``except*`` never runs on 3.10)."""
+    target = config.target_for(path)
+    return max(target, (syntax[0], syntax[1])) if syntax else target
+
+
+def enabled_for(path: str, options: LintOptions) -> frozenset[str]:
+    """The rules that run on one file: the run's selection less ``per-file-ignores`` and, in
+    test code, the rules that do not report there (unless ``include-tests``)."""
+    config = options.config
+    enabled = options.enabled
+    if config.per_file_ignores:
+        enabled = enabled - ignored_for(config, path, options.catalog)
+    if not config.include_tests and config.is_test_code(path):
+        enabled = frozenset(code for code in enabled if options.catalog[code].tests)
+    return enabled
+
+
 def _run_checks(module: cst.Module, path: str, index: ProjectIndex, options: LintOptions) -> list[Finding]:
     entry = index.module_for(os.path.abspath(path))
     symbols = ModuleSymbols.build(module, entry.name, entry.is_package) if entry else ModuleSymbols.build(module)
     tracker = ScopeTracker(module, symbols)
-    config = options.config
-    context = FileContext(
-        path, module, symbols, tracker, index, config.target_version, config.max_helper_depth, config.blocking_calls
-    )
-    checks = [cls(context) for code, cls in discover_checks().items() if code in options.enabled]
+    target = file_target(options.config, path, entry.summary.get("syntax") if entry else None)
+    context = FileContext(path, module, symbols, tracker, index, options.config, target)
+    enabled = enabled_for(path, options)
+    checks = [cls(context) for code, cls in discover_checks().items() if code in enabled]
     if checks:
         enter, leave = tracker.visitors()
         try:
@@ -156,11 +174,8 @@ def _diagnostics(
     spans, generated, code = locate_all(module, [f.node for f in findings], header_targets(fixes, module), text)
     renderer = FixRenderer(module, code, generated) if fixes else None
     lines = code.splitlines()
-    ignored = ignored_for(options.config, path, options.catalog) if options.config.per_file_ignores else frozenset()
     diagnostics: dict[tuple[str, int, int], Diagnostic] = {}
     for finding in findings:
-        if finding.code in ignored:
-            continue
         span = spans.get(finding.node, ((1, 0), (1, 0)))
         line_text = lines[span[0][0] - 1] if span[0][0] <= len(lines) else ""
         if options.honour_noqa and _suppressed(finding.code, span, lines, options.catalog):

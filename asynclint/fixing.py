@@ -80,7 +80,7 @@ def fix_source(text: str, path: str, options: FixOptions) -> FileFix:
     """Fix ``text`` as much as the selected fixes allow (see the module docstring)."""
     result = FileFix(path, text, text)
     linted = first = lint_source(text, path, options.lint)
-    verify = _verifier(text, options.lint.config.target_version)
+    verify = _verifier(text, options.lint.config.target_for(path))
     seen = {text}
     for _ in range(MAX_ROUNDS):
         if linted.internal_error:

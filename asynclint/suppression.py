@@ -1,6 +1,8 @@
 """Inline suppression comments.
 
-- ``# noqa`` silences every finding on its line; ``# noqa: AIO200,AIO300`` only those.
+- ``# noqa`` silences every finding on its line; ``# noqa: AIO200,AIO300`` only those, and a
+  prefix (``# noqa: AIO2``) a family; ruff's and flake8-async's codes for the same mistakes
+  (``# noqa: RUF006``, ``ASYNC230``) count as their asynclint rules.
 - ``# asynclint: ignore[blocking-sleep, AIO300]`` takes rule names or codes.
 - ``# asynclint: skip-file`` anywhere on its own line skips the whole file.
 
@@ -15,6 +17,7 @@ import re
 import tokenize
 from collections.abc import Mapping
 
+from asynclint.analysis.tables.peer_codes import PEER_CODES
 from asynclint.catalog import Rule
 from asynclint.diagnostics import ENGINE_CODES, Diagnostic, Edit
 from asynclint.edits import split_lines
@@ -39,7 +42,8 @@ def suppressed_codes(line: str, catalog: Mapping[str, Rule]) -> frozenset[str] |
         listed = match.group("codes")
         if not listed:
             return ALL
-        codes.update(code.upper() for code in re.split(r"[\s,]+", listed) if code)
+        for code in re.split(r"[\s,]+", listed.upper()):
+            codes.update(PEER_CODES.get(code, (code,)) if code else ())
     for match in _IGNORE.finditer(line):
         for item in match.group("rules").split(","):
             item = item.strip()
@@ -48,8 +52,12 @@ def suppressed_codes(line: str, catalog: Mapping[str, Rule]) -> frozenset[str] |
 
 
 def is_suppressed(code: str, line: str, catalog: Mapping[str, Rule]) -> bool:
+    """Whether a finding of ``code`` is silenced on ``line``: a bare ``# noqa``, its code, a
+    code prefix (``# noqa: AIO2``), its rule name, or another linter's code for the same mistake."""
     codes = suppressed_codes(line, catalog)
-    return codes is not None and (codes is ALL or code in codes)
+    if codes is None:
+        return False
+    return codes is ALL or code in codes or any(code.startswith(c) for c in codes if c.startswith("AIO"))
 
 
 # The codes list of an existing ``# noqa: AIO200,E501`` comment (see asynclint.suppression).

@@ -47,6 +47,8 @@ APP_FINDINGS = [
 def project(tmp_path):
     """Findings of several rules and severities, in a file whose name needs URI escaping."""
     (tmp_path / "pkg").mkdir()
+    # AIO101 (opt-in) gives the warning-level finding
+    (tmp_path / "pyproject.toml").write_text("[tool.asynclint]\nextend-select = ['AIO101']\n", encoding="utf-8")
     (tmp_path / "pkg" / "my app.py").write_text(APP, encoding="utf-8")
     (tmp_path / "pkg" / "broken.py").write_text("def broken(:\n", encoding="utf-8")
     (tmp_path / "pkg" / "clean.py").write_text("x = 1\n", encoding="utf-8")
@@ -242,7 +244,7 @@ def test_github_annotations_from_the_cli(project):
         )
     assert result.stdout.splitlines() == expected  # one line per finding, no summary
     assert result.stdout.splitlines()[0].startswith(
-        "::error file=pkg/my app.py,line=10,col=5,endLine=10,endColumn=18,title=AIO200 (blocking-sleep)::`time.sleep(...)`"
+        "::error file=pkg/my app.py,line=10,col=5,endLine=10,endColumn=18,title=AIO200 (blocking-sleep)::`time.sleep()`"
     )
     assert result.stdout.splitlines()[2].startswith("::warning ")
 

@@ -222,7 +222,10 @@ async def test_changes_are_debounced_and_only_the_last_text_is_published(client,
 
 @e2e
 async def test_save_and_file_changes_refresh_the_project_index(client, tmp_path):
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'pkg'\n", encoding="utf-8")
+    # AIO101 (opt-in) is the probe: it fires for a coroutine that never awaits
+    (tmp_path / "pyproject.toml").write_text(
+        "[project]\nname = 'pkg'\n\n[tool.asynclint]\nextend-select = ['AIO101']\n", encoding="utf-8"
+    )
     package = tmp_path / "pkg"
     package.mkdir()
     (package / "__init__.py").write_text("", encoding="utf-8")
@@ -520,7 +523,10 @@ def test_project_index_with_the_unsaved_text_laid_over_it(tmp_path):
     facts replace those of the saved file."""
     package = tmp_path / "pkg"
     package.mkdir()
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'pkg'\n", encoding="utf-8")
+    # AIO101 (opt-in) is the probe: it fires for a coroutine that never awaits
+    (tmp_path / "pyproject.toml").write_text(
+        "[project]\nname = 'pkg'\n\n[tool.asynclint]\nextend-select = ['AIO101']\n", encoding="utf-8"
+    )
     (package / "__init__.py").write_text("", encoding="utf-8")
     saved = "async def fetch():\n    return 1\n\n\nHANDLERS = [fetch]\n"
     (package / "net.py").write_text(saved, encoding="utf-8")

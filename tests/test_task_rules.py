@@ -34,7 +34,7 @@ def test_wait_with_coroutines_is_deprecated_before_311_and_an_error_from_311():
     [old] = lint(WAIT_COROUTINES, select=["AIO303"], target_version=(3, 9))
     assert "deprecated since Python 3.8" in old.message
     [new] = lint(WAIT_COROUTINES, select=["AIO303"], target_version=(3, 11))
-    assert "raises TypeError for coroutines on every Python version" in new.message
+    assert new.message.endswith("not tasks") and "deprecated" not in new.message
 
 
 def test_taskgroup_plain_except_suggests_except_star_only_where_it_parses():
@@ -58,7 +58,7 @@ async def main(fetch):
 
 def test_timeout_error_alias_only_below_311():
     [finding] = lint(TIMEOUT_ALIAS, select=["AIO404"], target_version=(3, 10))
-    assert "target 3.10" in finding.message
+    assert "on Python 3.10" in finding.message
     assert not lint(TIMEOUT_ALIAS, select=["AIO404"], target_version=(3, 11))
 
 

@@ -1,4 +1,4 @@
-"""AIO201 blocking-file-open: ``open``, ``io.open``, ``os.fdopen`` and ``Path`` file I/O
+"""AIO201 blocking-file-open: ``open``, ``io.open`` and ``Path`` file I/O
 inside a coroutine.
 
 The event loop runs every task on one thread: while it waits for the disk (seconds on a

@@ -1,11 +1,11 @@
-"""AIO501 deprecated-get-event-loop: ``asyncio.get_event_loop()`` where it is superseded or
-relies on the deprecated implicit loop creation.
+"""AIO501 deprecated-get-event-loop: ``asyncio.get_event_loop()`` where it relies on the
+deprecated implicit loop creation.
 
-- Inside a coroutine ``asyncio.get_running_loop()`` is the documented choice.
-- Where no loop runs, the call falls back to creating one implicitly, deprecated since 3.12
-  (an error from 3.14): at module level, in a sync entry point (a function that then drives
-  the loop with ``run_until_complete``/``run_forever``), and in the handler of a failed
-  ``get_running_loop()`` probe (``except RuntimeError:``).
+Where no loop runs, the call falls back to creating one implicitly, deprecated since 3.12 (an
+error from 3.14): at module level, in a sync entry point (a function that then drives the loop
+with ``run_until_complete``/``run_forever``), and in the handler of a failed
+``get_running_loop()`` probe (``except RuntimeError:``). Inside a coroutine the call returns
+the running loop (the opt-in AIO907 suggests ``get_running_loop()`` there).
 
 Other sync functions are left alone: a helper or constructor called while the loop runs
 (``if loop is None: loop = asyncio.get_event_loop()``) gets the running loop. Also silent:
@@ -26,7 +26,6 @@ from asynclint.analysis.tables.asyncio_api import DEPRECATED_LOOP_GETTERS
 from asynclint.analysis.tables.asyncio_versions import GET_EVENT_LOOP_DEPRECATED_IN
 from asynclint.analysis.tables.event_loops import SET_EVENT_LOOP
 from asynclint.check import Check, FileContext
-from asynclint.fixes import NodeFix, module_ref, replace
 
 
 class DeprecatedGetEventLoop(ExpectsErrors, ExceptionGuarded, VersionGated, Check):
@@ -54,25 +53,13 @@ class DeprecatedGetEventLoop(ExpectsErrors, ExceptionGuarded, VersionGated, Chec
             return
         call = self.context.code(node.func)
         if function is not None and function.is_async:
-            self.report(node, "in_coroutine", fix=self._running_loop(node), call=call, function=function.function_name)
-        elif self.exception_guards.guarded or scope_node in self._loop_set:
+            return
+        if self.exception_guards.guarded or scope_node in self._loop_set:
             return
         elif function is None or self.exception_guards.handling:
             self.report(node, call=call)
         elif isinstance(function.node, cst.FunctionDef):
             self._pending.setdefault(function.node, []).append(node)
-
-    def _running_loop(self, call: cst.Call) -> NodeFix | None:
-        """``get_event_loop()`` -> ``get_running_loop()``, through the same module reference."""
-        if call.args:
-            return None
-        if isinstance(call.func, cst.Attribute):
-            func = call.func.with_changes(attr=cst.Name("get_running_loop"))
-            return replace(call, call.with_changes(func=func))
-        asyncio = module_ref(self.scope, "asyncio")
-        if asyncio is None:
-            return None
-        return replace(call, call.with_changes(func=asyncio.attribute("get_running_loop")), asyncio.header)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         super().leave_FunctionDef(original_node)

@@ -1,6 +1,7 @@
-"""AIO502 event-loop-not-closed: ``loop = asyncio.new_event_loop()`` in a function or at
-module level, run there (``run_until_complete``/``run_forever``), and not closed in a
-``finally``.
+"""AIO502 event-loop-not-closed: ``loop = asyncio.new_event_loop()`` in a function, run there
+(``run_until_complete``/``run_forever``), and not closed in a ``finally``. A function may be
+called again and again (a sync wrapper, a test helper): each call leaks a selector. A loop at
+module level lives as long as the script's process, which closes everything when it ends.
 
 Conservative: a loop that is returned, stored, passed on (``contextlib.closing(loop)``,
 ``Thread(target=loop.run_forever)``...), used by nested code or rebound belongs to someone
@@ -10,15 +11,11 @@ create a loop.
 
 from __future__ import annotations
 
-from typing import Union
-
 import libcst as cst
 
 from asynclint.analysis.asyncio.loop_ownership import loop_fate
 from asynclint.analysis.tables.asyncio_api import NEW_LOOP_FACTORIES
 from asynclint.check import Check, FileContext
-
-OwnerNode = Union[cst.Module, cst.FunctionDef]
 
 
 class EventLoopNotClosed(Check):
@@ -26,7 +23,7 @@ class EventLoopNotClosed(Check):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._created: dict[OwnerNode, list[tuple[str, cst.Call]]] = {}
+        self._created: dict[cst.FunctionDef, list[tuple[str, cst.Call]]] = {}
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) == 1:
@@ -42,16 +39,13 @@ class EventLoopNotClosed(Check):
         if self.scope.qualified_name(value.func) not in NEW_LOOP_FACTORIES:
             return
         frame = self.scope.frame
-        if frame.kind in ("module", "function") and isinstance(frame.node, (cst.Module, cst.FunctionDef)):
+        if frame.kind == "function" and isinstance(frame.node, cst.FunctionDef):
             self._created.setdefault(frame.node, []).append((target.value, value))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._decide(original_node)
 
-    def leave_Module(self, original_node: cst.Module) -> None:
-        self._decide(original_node)
-
-    def _decide(self, owner: OwnerNode) -> None:
+    def _decide(self, owner: cst.FunctionDef) -> None:
         created = self._created.pop(owner, None)
         if not created:
             return

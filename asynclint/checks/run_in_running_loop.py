@@ -7,7 +7,8 @@ that always starts a loop (:func:`unconditional_loop_run`): the "bridge" helper.
 
 A nested sync ``def`` or ``lambda`` (often run in another thread, where starting a loop is
 fine) resets the context. Modules importing ``nest_asyncio`` opted into re-entrant loops,
-and tests expecting the error (``with pytest.raises(RuntimeError):``) are left alone.
+tests expecting the error (``with pytest.raises(RuntimeError):``) and coroutines that fork (the
+child process starts its own loop) are left alone.
 """
 
 from __future__ import annotations
@@ -20,7 +21,11 @@ from asynclint.analysis.asyncio.loop_ownership import (
     unconditional_loop_run,
 )
 from asynclint.analysis.python.expected_errors import ExpectsErrors
+from asynclint.analysis.python.functions import own_nodes
 from asynclint.check import Check, FileContext
+
+
+_FORKS = frozenset({"os.fork", "os.forkpty"})
 
 
 class RunInRunningLoop(ExpectsErrors, Check):
@@ -38,13 +43,21 @@ class RunInRunningLoop(ExpectsErrors, Check):
         if loop_run_kind(node, self.scope) is None:
             self._helper_call(node, function.function_name)
             return
-        if self._reentrant_loops():
+        if self._reentrant_loops() or self._forks(function.node):
             return
         call = self.context.code(node.func)
         if not node.args:
             self.report(node, "no_coroutine", call=call, function=function.function_name)
             return
         self.report(node, call=call, function=function.function_name, coro=self.context.short_code(node.args[0].value))
+
+    def _forks(self, function: cst.CSTNode) -> bool:
+        """The coroutine calls ``os.fork()``: the child process has no running loop and may
+        start its own."""
+        return any(
+            isinstance(child, cst.Call) and self.scope.qualified_name(child.func) in _FORKS
+            for child in own_nodes(function)
+        )
 
     def _helper_call(self, node: cst.Call, function: str) -> None:
         helper = self.scope.module_function(node.func) or self.scope.own_method(node.func)

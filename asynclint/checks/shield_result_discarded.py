@@ -2,18 +2,14 @@
 
 ``shield(aw)`` returns an outer future to await instead of ``aw``; dropping it (``_`` or a local
 never used; a bare statement is AIO100's, with its ``await`` fix) means nobody waits for the
-work. And ``await shield(coro())`` wraps the coroutine in a task nobody references: if the
-awaiting code is cancelled, the shielded task runs on with only the loop's weak reference
-(the docs: save a reference to the task).
+work. ``await shield(coro())`` is left alone: the future the task awaits keeps it alive.
 """
 
 from __future__ import annotations
 
 import libcst as cst
 
-from asynclint.analysis.asyncio.awaitables import COROUTINE, awaitable_kind
 from asynclint.analysis.asyncio.tasks import (
-    coroutine_task_factory,
     is_shield,
     positional,
 )
@@ -48,15 +44,3 @@ class ShieldResultDiscarded(Check):
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         for name, call in self._bound.unused(original_node):
             self._report(call, "unused_name", name=name)
-
-    def visit_Await(self, node: cst.Await) -> None:
-        call = self._shield(node.expression)
-        inner = next(positional(call), None) if call is not None else None
-        if call is None or inner is None or inner.star or not isinstance(inner.value, cst.Call):
-            return
-        wrapped = inner.value
-        index = self.context.index
-        if awaitable_kind(wrapped, self.scope, index) == COROUTINE or coroutine_task_factory(
-            wrapped, self.scope, index
-        ):
-            self._report(call, "inner_unreferenced")

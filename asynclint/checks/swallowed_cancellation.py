@@ -4,8 +4,12 @@ A bare ``except:``, ``except BaseException`` or ``except asyncio.CancelledError`
 that suspends, in a coroutine, whose handler never re-raises. Not flagged: handlers of a
 ``try`` that awaits an existing task or future (``task.cancel(); await task``: the
 ``CancelledError`` is that task's), handlers that ask ``cancelling()``/``uncancel()``, and
-``try`` bodies that never suspend (cancellation is delivered only at ``await``), and modules
-written for trio or curio.
+``try`` bodies that never suspend (cancellation is delivered only at ``await``), bodies that
+throw the exception in themselves (``agen.athrow(...)``), handlers that fail the test
+(``self.fail``), modules written for trio or curio, and swallows that are the task's last act:
+a handler that returns, or breaks out of the coroutine's own main ``while`` loop, or a last
+``try`` of the coroutine that passes. The task then stops as asked; only ``task.cancelled()``
+reports it wrongly, while a swallow deeper in the stack lets the caller carry on.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from asynclint.analysis.python.functions import own_nodes, raises, suspends
 from asynclint.check import Check, FileContext
 
 _CANCELLATION_STATE = frozenset({"cancelling", "uncancel"})
+_UNITTEST_FAILURES = frozenset({"fail", "skipTest"})
+_THROWS = frozenset({"athrow", "throw"})
 # Calls that only report the caught exception (``log.exception(...)``, ``print(exc)``).
 _REPORTING = frozenset({"print", "debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 
@@ -41,9 +47,14 @@ class SwallowedCancellation(Check):
         handlers = [handler for handler in node.handlers if catches_cancellation(handler, self.scope)]
         if not handlers or not suspends(node.body) or awaits_existing_future(node.body, self.scope):
             return
+        if _throws_in(node.body):
+            return  # ``await agen.athrow(CancelledError())``: the handler catches what the code threw
+        main_loop = _task_exit_point(node, self.scope.function.node if self.scope.function else None)
         for handler in handlers:
             if raises(handler.body) or self._calls_raising(handler.body):
                 continue
+            if main_loop and _ends_task(handler, main_loop):
+                continue  # the task's last act: it stops (only ``task.cancelled()`` is lost)
             if _inspects_cancellation(handler.body) or _hands_on(handler):
                 continue
             if handler.type is None:
@@ -54,11 +65,62 @@ class SwallowedCancellation(Check):
                 self.report(handler.type, "base_exception", caught=self.context.code(handler.type))
 
     def _calls_raising(self, body: cst.CSTNode) -> bool:
-        """``pytest.fail(...)``, ``sys.exit(...)``: the handler does not carry on."""
+        """``pytest.fail(...)``, ``sys.exit(...)``, unittest's ``self.fail(...)``: the handler
+        does not carry on."""
         return any(
-            isinstance(child, cst.Call) and self.scope.qualified_name(child.func) in RAISING_CALLS
+            isinstance(child, cst.Call)
+            and (self.scope.qualified_name(child.func) in RAISING_CALLS or _unittest_failure(child.func))
             for child in own_nodes(body)
         )
+
+
+def _unittest_failure(func: cst.BaseExpression) -> bool:
+    return (
+        isinstance(func, cst.Attribute)
+        and isinstance(func.value, cst.Name)
+        and func.value.value == "self"
+        and func.attr.value in _UNITTEST_FAILURES
+    )
+
+
+def _throws_in(body: cst.CSTNode) -> bool:
+    """The ``try`` throws into a generator or coroutine itself (``agen.athrow(exc)``)."""
+    return any(
+        isinstance(child, cst.Call) and isinstance(child.func, cst.Attribute) and child.func.attr.value in _THROWS
+        for child in own_nodes(body)
+    )
+
+
+def _task_exit_point(node: cst.Try, function: cst.CSTNode | None) -> str | None:
+    """Where the ``try`` sits when its handler can end the whole coroutine: ``"body"`` when it is
+    the coroutine's last statement, ``"loop"`` when it is a statement of the coroutine's own main
+    ``while`` loop (a worker's ``while True: try: await queue.get() ...``). None for a coroutine
+    that returns values: its callers await it for a result."""
+    if not isinstance(function, cst.FunctionDef) or not isinstance(function.body, cst.IndentedBlock):
+        return None
+    if any(isinstance(child, cst.Return) and child.value is not None for child in own_nodes(function.body)):
+        return None  # it returns results to an awaiting caller: a swallow lets that caller carry on
+    statements = function.body.body
+    if statements and statements[-1] is node:
+        return "body"
+    for statement in statements:
+        if isinstance(statement, cst.While) and isinstance(statement.body, cst.IndentedBlock):
+            if any(inner is node for inner in statement.body.body):
+                return "loop"
+    return None
+
+
+def _ends_task(handler: cst.ExceptHandler, where: str) -> bool:
+    """The handler's last statement leaves the coroutine (``return``) or its main loop
+    (``break``); a last-statement ``try`` may also just ``pass``."""
+    body = handler.body
+    if not isinstance(body, cst.IndentedBlock) or not body.body:
+        return False
+    last = body.body[-1]
+    small = last.body[-1] if isinstance(last, cst.SimpleStatementLine) and last.body else None
+    if isinstance(small, cst.Return) or (where == "loop" and isinstance(small, cst.Break)):
+        return True
+    return where == "body" and isinstance(small, cst.Pass)
 
 
 def _inspects_cancellation(body: cst.CSTNode) -> bool:

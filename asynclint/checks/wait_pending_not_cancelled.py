@@ -96,12 +96,13 @@ class WaitPendingNotCancelled(StatementLines, Check):
             return
         usage = self.context.usage(original_node)
         for pending, call, reason in candidates:
+            if self._collection_used_elsewhere(call, usage):
+                continue  # the tasks are handled by name (cancelled, awaited again, kept on self)
             fix = self._cancel_pending(call, pending, usage)
-            if pending is not None:
-                if not usage.is_used(pending, _NOT_HANDLING):
-                    self.report(call, "unused_name", fix=fix, reason=reason, name=pending)
-            elif not self._collection_used_elsewhere(call, usage):
+            if pending is None:
                 self.report(call, fix=fix, reason=reason)
+            elif not usage.is_used(pending, _NOT_HANDLING):
+                self.report(call, "unused_name", fix=fix, reason=reason, name=pending)
 
     def _cancel_pending(self, call: cst.Call, pending: str | None, usage: Usage) -> NodeFix | None:
         """``for task in pending: task.cancel()`` after the wait; a dropped pending set
@@ -133,9 +134,9 @@ class WaitPendingNotCancelled(StatementLines, Check):
 
     @staticmethod
     def _collection_used_elsewhere(call: cst.Call, usage: Usage) -> bool:
-        """``await asyncio.wait(tasks, ...)`` dropped, but the awaited tasks are reachable
-        elsewhere (``tasks`` or ``fut`` referenced again, or ``self.task`` state), where
-        they can still be checked and cancelled."""
+        """The pending set is dropped, but the awaited tasks are reachable elsewhere (``tasks``
+        or ``fut`` referenced again, or ``self.task`` state), where they can still be checked,
+        awaited again or cancelled: a fix that cancels them could cancel work the code needs."""
         if not call.args:
             return False
         first = call.args[0].value

@@ -19,7 +19,15 @@ from asynclint.analysis.tables.nonblocking import (
     says_non_blocking,
 )
 
-SUMMARY_FORMAT = 5
+SUMMARY_FORMAT = 6
+# Syntax that only parses on newer Pythons: a file using it cannot target an older one.
+_SYNTAX_ADDED: dict[type, tuple[int, int]] = {
+    getattr(ast, name): version
+    for name, version in (("Match", (3, 10)), ("TryStar", (3, 11)), ("TypeAlias", (3, 12)))
+    if hasattr(ast, name)
+}
+_TYPE_PARAMETERS_ADDED = (3, 12)
+_GENERIC_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 Summary = dict[str, Any]
 
 
@@ -74,7 +82,8 @@ class _ModuleSummarizer:
                 self.summary["functions"][node.name] = self._function(node)[0]
             elif isinstance(node, ast.ClassDef):
                 self.summary["classes"][node.name] = self._class(node)
-        values, dropped, other = _uses(tree)
+        values, dropped, other, syntax = _uses(tree)
+        self.summary["syntax"] = list(syntax) if syntax else None
         self.summary["values"] = sorted(values)
         self.summary["dropped_calls"] = sorted(dropped)
         self.summary["other_calls"] = sorted(other)
@@ -145,9 +154,10 @@ class _ModuleSummarizer:
         }
         if kind == "sync":
             locals_, local_imports = _local_bindings(node, own)
+            depends = _argument_kind_dependent(node)
             calls = []
             for n in own:
-                if isinstance(n, ast.Call):
+                if isinstance(n, ast.Call) and id(n) not in depends:
                     target = self.ref(n.func, locals_, local_imports)
                     if target is None or (target in NON_BLOCKING_WHEN and says_non_blocking(target, _call_args(n))):
                         continue
@@ -178,6 +188,60 @@ class _ModuleSummarizer:
             "attributes": attributes,
             "line": node.lineno,
         }
+
+
+# Tests of what kind of object an argument is: ``isinstance(path, str)``, ``url.startswith("data:")``.
+_KIND_TESTS = frozenset({"isinstance", "issubclass", "type", "hasattr", "callable"})
+_KIND_METHODS = frozenset({"startswith", "endswith"})
+
+
+def _argument_kind_dependent(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[int]:
+    """Calls a helper makes only for some kinds of argument: in a branch of an ``if`` that tests
+    a parameter's kind (``if isinstance(target, str): open(target)``), or after a guard that
+    rejects the other kinds (``if not uri.startswith("data:"): raise ValueError``). Whether
+    they run depends on what the caller passes, so AIO209 does not claim the helper blocks."""
+    args = function.args
+    params = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
+    found: set[int] = set()
+
+    def tests_kind(test: ast.AST) -> bool:
+        for n in ast.walk(test):
+            if not isinstance(n, ast.Call) or not n.args and not isinstance(n.func, ast.Attribute):
+                continue
+            func = n.func
+            if isinstance(func, ast.Name) and func.id in _KIND_TESTS:
+                first = n.args[0] if n.args else None
+                if isinstance(first, ast.Name) and first.id in params:
+                    return True
+            if isinstance(func, ast.Attribute) and func.attr in _KIND_METHODS:
+                if isinstance(func.value, ast.Name) and func.value.id in params:
+                    return True
+        return False
+
+    def mark(nodes: list[ast.AST]) -> None:
+        for node in nodes:
+            found.update(id(n) for n in ast.walk(node) if isinstance(n, ast.Call))
+
+    def block(statements: list[ast.stmt]) -> None:
+        for index, statement in enumerate(statements):
+            if isinstance(statement, ast.If) and tests_kind(statement.test):
+                mark([*statement.body, *statement.orelse])
+                if statement.body and isinstance(statement.body[-1], (ast.Raise, ast.Return)):
+                    mark(list(statements[index + 1 :]))
+                    return
+                continue
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(statement, field, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                    block(inner)
+            for handler in getattr(statement, "handlers", ()):
+                block(handler.body)
+
+    block(function.body)
+    for n in ast.walk(function):
+        if isinstance(n, ast.IfExp) and tests_kind(n.test):
+            mark([n.body, n.orelse])
+    return found
 
 
 def _call_args(call: ast.Call) -> tuple[Arg, ...]:
@@ -212,18 +276,20 @@ def _constructor(summarizer: _ModuleSummarizer, value: ast.AST) -> str | None:
     return None if ref is None else ("await " + ref if awaited else ref)
 
 
-def _uses(tree: ast.Module) -> tuple[set[str], set[str], set[str]]:
+def _uses(tree: ast.Module) -> tuple[set[str], set[str], set[str], tuple[int, int] | None]:
     """In one walk: names and attribute names used as values (not only as the function of a
     call); names called as a statement outside coroutines, the result dropped (``setup()``
     in a plain ``def`` or at module level); names called any other way (awaited, passed on,
     assigned, or a dropped call inside an ``async def``). A node is seen before its children,
     so a call (and a statement) before its function. Two stacks, outside and inside
-    coroutines, rather than a flag per node: this walk is most of the summary's cost."""
+    coroutines, rather than a flag per node: this walk is most of the summary's cost. Also the
+    newest Python whose syntax the module uses (``match``, ``except*``, type parameters)."""
     called: set[int] = set()
     dropped_ids: set[int] = set()
     values: set[str] = set()
     dropped: set[str] = set()
     other: set[str] = set()
+    syntax: tuple[int, int] | None = None
     outside: list[ast.AST] = [tree]
     inside: list[ast.AST] = []
     children = ast.iter_child_nodes
@@ -232,6 +298,11 @@ def _uses(tree: ast.Module) -> tuple[set[str], set[str], set[str]]:
             while stack:
                 node = stack.pop()
                 kind = type(node)
+                added = _SYNTAX_ADDED.get(kind)
+                if added is None and kind in _GENERIC_DEFINITIONS and getattr(node, "type_params", None):
+                    added = _TYPE_PARAMETERS_ADDED
+                if added is not None and (syntax is None or added > syntax):
+                    syntax = added
                 if kind is ast.Call:
                     called.add(id(node.func))  # type: ignore[attr-defined]
                     func = node.func  # type: ignore[attr-defined]
@@ -254,7 +325,7 @@ def _uses(tree: ast.Module) -> tuple[set[str], set[str], set[str]]:
                     outside.extend(children(node))
                     continue
                 stack.extend(children(node))
-    return values, dropped, other
+    return values, dropped, other, syntax
 
 
 def _own_nodes(function: ast.AST):

@@ -66,7 +66,6 @@ BLOCKING_CALLS: dict[str, str] = {
     "builtins.open": "AIO201",
     "io.open": "AIO201",
     "codecs.open": "AIO201",
-    "os.fdopen": "AIO201",
     **_methods("AIO201", "pathlib.Path", "open read_text read_bytes write_text write_bytes"),
     # AIO202 blocking-filesystem: calls that touch the disk (not path string functions)
     **_methods(
@@ -107,7 +106,9 @@ BLOCKING_CALLS: dict[str, str] = {
     **_methods("AIO203", "httpx", _HTTP_VERBS + " stream"),
     **_methods("AIO203", "httpx.Client", _HTTP_VERBS + " send stream"),
     # AIO204 blocking-subprocess
-    **_methods("AIO204", "subprocess", "run call check_call check_output Popen getoutput getstatusoutput"),
+    **_methods("AIO204", "subprocess", "run call check_call check_output getoutput getstatusoutput"),
+    # ``Popen(...)`` itself only starts the child (its pipes may go to async readers); waiting blocks
+    **_methods("AIO204", "subprocess.Popen", "wait communicate"),
     **_methods(
         "AIO204",
         "os",
@@ -153,7 +154,6 @@ BLOCKING_CALLS: dict[str, str] = {
 VARIANTS: dict[str, str] = {
     **dict.fromkeys(
         (
-            "subprocess.Popen",
             "os.popen",
             "os.posix_spawn",
             "os.posix_spawnp",
@@ -161,7 +161,18 @@ VARIANTS: dict[str, str] = {
         ),
         "spawn",
     ),
-    **dict.fromkeys(("os.wait", "os.waitpid", "os.wait3", "os.wait4", "os.waitid"), "wait"),
+    **dict.fromkeys(
+        (
+            "os.wait",
+            "os.waitpid",
+            "os.wait3",
+            "os.wait4",
+            "os.waitid",
+            "subprocess.Popen.wait",
+            "subprocess.Popen.communicate",
+        ),
+        "wait",
+    ),
     **dict.fromkeys(
         (
             f"socket.{name}"

@@ -1,0 +1,103 @@
+"""Adding a rule is one TOML file, one check module and a fixture: nothing else to edit.
+
+A copy of the checkout gets a throwaway rule (AIO999) in exactly those three places; the
+catalog, fixture, docs and layering tests then pass in the copy, and the CLI lists and runs it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+from conftest import REPO
+
+RULE = '''code = "AIO999"
+name = "throwaway-probe"
+summary = "A probe rule that proves a rule needs nothing outside its own files"
+message = "`{call}()` called in coroutine `{function}`"
+suggestion = "call something else"
+severity = "info"
+default = false
+
+[docs]
+what = "Flags calls of `probe()` in a coroutine."
+why = "It exists only for a test."
+fix = "Do not call it."
+
+[[bad]]
+title = "a call"
+code = """
+async def main(probe):
+    probe()
+"""
+
+[[good]]
+title = "no call"
+code = """
+async def main(probe):
+    return probe
+"""
+'''
+
+CHECK = '''"""AIO999 throwaway-probe: a rule that exists only for tests/test_adding_a_rule.py."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from asynclint.check import Check
+
+
+class ThrowawayProbe(Check):
+    CODE = "AIO999"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        function = self.scope.function
+        if function is not None and function.is_async and isinstance(node.func, cst.Name):
+            if node.func.value == "probe":
+                self.report(node, call="probe", function=function.function_name)
+'''
+
+FIXTURE = '''async def main(probe):
+    probe()  # expect: AIO999
+
+
+def sync(probe):
+    probe()
+'''
+
+
+def test_a_new_rule_needs_only_its_toml_check_and_fixture(tmp_path):
+    copy = tmp_path / "repo"
+    ignore = shutil.ignore_patterns(".venv", ".git", ".cache", "__pycache__", "*.egg-info", ".asynclint_cache")
+    for name in ("asynclint", "rules", "fixtures", "tests", "docs", ".ci"):
+        shutil.copytree(REPO / name, copy / name, ignore=ignore)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, copy / name)
+    (copy / "rules" / "AIO999-throwaway-probe.toml").write_text(RULE, encoding="utf-8")
+    (copy / "asynclint" / "checks" / "throwaway_probe.py").write_text(CHECK, encoding="utf-8")
+    (copy / "fixtures" / "AIO999_throwaway_probe.py").write_text(FIXTURE, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(copy)}
+    tests = ["tests/test_catalog.py", "tests/test_fixtures.py", "tests/test_docs.py", "tests/test_layers.py"]
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "AIO999" in subprocess.run(
+        [sys.executable, "-m", "asynclint", "rules"], cwd=copy, env=env, capture_output=True, text=True
+    ).stdout
+    (tmp_path / "app.py").write_text(FIXTURE, encoding="utf-8")
+    found = subprocess.run(
+        [sys.executable, "-m", "asynclint", "check", "--select", "AIO999", "--no-cache", "app.py"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert "app.py:2:5: AIO999 `probe()` called in coroutine `main`" in found.stdout, found.stdout + found.stderr

@@ -1,0 +1,105 @@
+"""Settings a project already states: its Python version (``requires-python``, newer syntax),
+its test code (silent for the rules that do not report there), other linters' noqa codes.
+Driven through the real CLI."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run_cli, write_files
+
+TIMEOUT_AROUND_WAIT_FOR = """import asyncio
+
+
+async def fetch(job):
+    try:
+        return await asyncio.wait_for(job(), 1)
+    except TimeoutError:
+        return None
+"""
+
+BLOCKING = "import time\n\n\nasync def poll():\n    time.sleep(1)\n"
+
+
+def codes(result) -> list[tuple[str, str, int]]:
+    return [(d["path"], d["code"], d["line"]) for d in json.loads(result.stdout)["diagnostics"]]
+
+
+def test_target_version_comes_from_requires_python(tmp_path):
+    # AIO404 only holds before 3.11, where asyncio.TimeoutError is not the builtin
+    write_files(
+        tmp_path,
+        {
+            "pyproject.toml": "[project]\nname = 'app'\nrequires-python = '>=3.11'\n",
+            "app/a.py": TIMEOUT_AROUND_WAIT_FOR,
+            "legacy/pyproject.toml": "[project]\nname = 'legacy'\nrequires-python = '>=3.8,<4'\n",
+            "legacy/b.py": TIMEOUT_AROUND_WAIT_FOR,
+        },
+    )
+    result = run_cli("check", "--format", "json", ".", cwd=tmp_path)
+    assert codes(result) == [("legacy/b.py", "AIO404", 7)]
+    forced = run_cli("check", "--format", "json", "--target-version", "py310", "app", cwd=tmp_path)
+    assert codes(forced) == [("app/a.py", "AIO404", 7)]
+
+
+def test_newer_syntax_raises_the_target_of_its_file(tmp_path):
+    write_files(
+        tmp_path,
+        {
+            "pyproject.toml": "[project]\nname = 'app'\nrequires-python = '>=3.9'\n",
+            "old.py": TIMEOUT_AROUND_WAIT_FOR,
+            "new.py": TIMEOUT_AROUND_WAIT_FOR + "\n\ntry:\n    pass\nexcept* ValueError:\n    pass\n",
+        },
+    )
+    assert codes(run_cli("check", "--format", "json", ".", cwd=tmp_path)) == [("old.py", "AIO404", 7)]
+
+
+def test_show_settings_says_where_the_target_comes_from(tmp_path):
+    write_files(tmp_path, {"pyproject.toml": "[project]\nname = 'app'\nrequires-python = '~=3.12'\n", "a.py": ""})
+    result = run_cli("check", "--show-settings", "a.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "target version: py312 (from requires-python in " in result.stdout
+    assert "test code: no" in result.stdout
+
+
+def test_blocking_rules_are_silent_in_test_code_unless_asked(tmp_path):
+    write_files(
+        tmp_path,
+        {"pyproject.toml": "[project]\nname = 'app'\n", "app/poll.py": BLOCKING, "tests/test_poll.py": BLOCKING},
+    )
+    assert codes(run_cli("check", "--format", "json", ".", cwd=tmp_path)) == [("app/poll.py", "AIO200", 5)]
+    everything = run_cli("check", "--format", "json", "--include-tests", ".", cwd=tmp_path)
+    assert codes(everything) == [("app/poll.py", "AIO200", 5), ("tests/test_poll.py", "AIO200", 5)]
+    settings = run_cli("check", "--show-settings", "tests/test_poll.py", cwd=tmp_path)
+    assert "test code: yes" in settings.stdout and "AIO200" not in settings.stdout.split("rules enabled")[1]
+
+
+def test_test_paths_are_configurable(tmp_path):
+    write_files(
+        tmp_path,
+        {
+            "pyproject.toml": "[tool.asynclint]\ntest-paths = ['checks_*.py']\n",
+            "checks_poll.py": BLOCKING,
+            "tests/test_poll.py": BLOCKING,
+        },
+    )
+    assert codes(run_cli("check", "--format", "json", ".", cwd=tmp_path)) == [("tests/test_poll.py", "AIO200", 5)]
+
+
+def test_rules_lists_whether_each_rule_reports_in_tests():
+    lines = run_cli("rules").stdout.splitlines()
+    assert lines[0].split()[:4] == ["code", "name", "default", "tests"]
+    row = {line.split()[0]: line.split() for line in lines[1:]}
+    assert row["AIO200"][2:4] == ["on", "no"] and row["AIO100"][2:4] == ["on", "yes"]
+
+
+def test_other_linters_noqa_codes_and_prefixes_suppress(tmp_path):
+    source = (
+        "import asyncio\nimport time\n\n\nasync def work(): ...\n\n\nasync def main():\n"
+        "    asyncio.create_task(work())  # noqa: RUF006\n"
+        "    time.sleep(1)  # noqa: ASYNC251\n"
+        "    time.sleep(2)  # noqa: AIO2\n"
+        "    time.sleep(3)  # noqa: AIO3\n"
+    )
+    write_files(tmp_path, {"pyproject.toml": "[project]\nname = 'app'\n", "app.py": source})
+    assert codes(run_cli("check", "--format", "json", ".", cwd=tmp_path)) == [("app.py", "AIO200", 12)]
