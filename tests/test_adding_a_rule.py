@@ -60,13 +60,13 @@ class ThrowawayProbe(Check):
                 self.report(node, call="probe", function=function.function_name)
 '''
 
-FIXTURE = '''async def main(probe):
+FIXTURE = """async def main(probe):
     probe()  # expect: AIO999
 
 
 def sync(probe):
     probe()
-'''
+"""
 
 
 def test_a_new_rule_needs_only_its_toml_check_and_fixture(tmp_path):
@@ -89,9 +89,12 @@ def test_a_new_rule_needs_only_its_toml_check_and_fixture(tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert "AIO999" in subprocess.run(
-        [sys.executable, "-m", "asynclint", "rules"], cwd=copy, env=env, capture_output=True, text=True
-    ).stdout
+    assert (
+        "AIO999"
+        in subprocess.run(
+            [sys.executable, "-m", "asynclint", "rules"], cwd=copy, env=env, capture_output=True, text=True
+        ).stdout
+    )
     (tmp_path / "app.py").write_text(FIXTURE, encoding="utf-8")
     found = subprocess.run(
         [sys.executable, "-m", "asynclint", "check", "--select", "AIO999", "--no-cache", "app.py"],

@@ -24,7 +24,6 @@ from asynclint.analysis.python.expected_errors import ExpectsErrors
 from asynclint.analysis.python.functions import own_nodes
 from asynclint.check import Check, FileContext
 
-
 _FORKS = frozenset({"os.fork", "os.forkpty"})
 
 
