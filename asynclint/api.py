@@ -157,7 +157,7 @@ def settings_report(config: Config, path: str) -> str:
     else:
         declared = declared_target(os.path.dirname(os.path.abspath(path)), str(config.root) if config.root else None)
         origin = f"requires-python in {declared[1]}" if declared else "the default (oldest supported)"
-    test_code = config.is_test_code(path)
+    kind = config.code_kind(path)
     enabled = sorted(enabled_for(path, options))
     lines = [
         f"path: {path}",
@@ -165,8 +165,9 @@ def settings_report(config: Config, path: str) -> str:
         f"project root: {config.root or find_project_root(path) or '(none)'}",
         f"target version: py3{target[1]} (from {origin}; a file's own syntax may raise it)",
         f"test paths: {', '.join(config.test_paths)}",
-        f"test code: {'yes' if test_code else 'no'}"
-        + (" (include-tests: every rule reports)" if test_code and config.include_tests else ""),
+        f"example paths: {', '.join(config.example_paths)}",
+        f"test code: {'yes' if kind == 'test' else 'no'}; example code: {'yes' if kind == 'example' else 'no'}"
+        + (" (include-tests: every rule reports)" if kind != "library" and config.include_tests else ""),
         f"rules enabled here ({len(enabled)}): {', '.join(enabled)}",
     ]
     return "\n".join(lines) + "\n"

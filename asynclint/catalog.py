@@ -33,6 +33,7 @@ _TOP_KEYS = {
     "severity": str,
     "default": bool,
     "tests": bool,
+    "examples": bool,
     "variants": dict,
     "docs": dict,
     "fix": dict,
@@ -45,7 +46,8 @@ _REQUIRED_DOCS = ("what", "why", "fix")
 # ``config``: the ``[tool.asynclint]`` settings an example needs (AIO210's ``blocking-calls``)
 _EXAMPLE_KEYS = {"title": str, "code": str, "config": dict}
 _VARIANT_KEYS = {"message": str, "suggestion": str}
-_BAD_EXAMPLE_KEYS = {**_EXAMPLE_KEYS, "fixed": str}
+# ``expect``: the codes the example fires with the default rules, when not just its own, once
+_BAD_EXAMPLE_KEYS = {**_EXAMPLE_KEYS, "fixed": str, "expect": list}
 _FIX_KEYS = {"title": str, "applicability": str, "reason": str}
 
 
@@ -60,6 +62,7 @@ class Example:
     config: Config | None = None  # the settings the example is linted with
     config_toml: str = ""  # the same settings as ``[tool.asynclint]`` text, for the docs
     fixed: str | None = None  # what ``asynclint fix --unsafe-fixes`` makes of a bad example
+    expect: tuple[str, ...] | None = None  # the codes it fires, in order, if not its own once
 
 
 @dataclass(frozen=True)
@@ -104,8 +107,10 @@ class Rule:
     bad: tuple[Example, ...]
     good: tuple[Example, ...]
     fix: FixInfo | None = None
-    # whether the rule reports in test code by default (``include-tests`` reports everywhere)
+    # whether the rule reports in test code, and in example code, by default (``include-tests``
+    # reports everywhere)
     tests: bool = True
+    examples: bool = True
 
     def render(self, variant: str | None, fields: Mapping[str, object]) -> tuple[str, str]:
         """Return ``(message, suggestion)`` for a finding."""
@@ -201,6 +206,7 @@ def load_rule(path: Path) -> Rule:
         good=_examples(where, "good", data.get("good", [])),
         fix=fix,
         tests=data.get("tests", True),
+        examples=data.get("examples", data.get("tests", True)),
     )
 
 
@@ -252,14 +258,20 @@ def _examples(where: str, kind: str, items: list[Any]) -> tuple[Example, ...]:
         _check_keys(place, item, _BAD_EXAMPLE_KEYS if kind == "bad" else _EXAMPLE_KEYS, ("code",))
         code = item["code"].strip("\n") + "\n"
         fixed = item["fixed"].strip("\n") + "\n" if "fixed" in item else None
+        expect = item.get("expect")
+        if expect is not None and not (expect and all(isinstance(c, str) and CODE_RE.match(c) for c in expect)):
+            raise CatalogError(f"{place}: expect must be a list of rule codes")
+        expected = tuple(expect) if expect is not None else None
         if "config" not in item:
-            examples.append(Example(item.get("title", ""), code, fixed=fixed))
+            examples.append(Example(item.get("title", ""), code, fixed=fixed, expect=expected))
             continue
         try:
             config = parse_table(item["config"], f"{place} config")
         except ConfigError as error:
             raise CatalogError(str(error)) from None
-        examples.append(Example(item.get("title", ""), code, config, _config_toml(item["config"], place), fixed))
+        examples.append(
+            Example(item.get("title", ""), code, config, _config_toml(item["config"], place), fixed, expected)
+        )
     return tuple(examples)
 
 
@@ -295,8 +307,11 @@ def find_rule(catalog: Mapping[str, Rule], key: str) -> Rule | None:
 
 
 def tests_note(rule: Rule) -> str:
-    """Whether the rule reports in test code, in words (rule pages, ``asynclint rules``)."""
-    return "reports in test code" if rule.tests else "silent in test code unless `include-tests` is set"
+    """Whether the rule reports in test and example code, in words (rule pages)."""
+    if rule.tests and rule.examples:
+        return "reports in test and example code too"
+    where = " and ".join(kind for kind, reports in (("test", rule.tests), ("example", rule.examples)) if not reports)
+    return f"silent in {where} code unless `include-tests` is set"
 
 
 def render_markdown(rule: Rule) -> str:

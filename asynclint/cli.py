@@ -195,17 +195,18 @@ def _statistics(diagnostics: list[Diagnostic]) -> str:
 
 @cli.command("rules")
 def list_rules() -> None:
-    """List every rule: code, name, enabled by default, whether it reports in tests, summary."""
+    """List every rule: code, name, enabled by default, whether it reports in test and in example
+    code, summary."""
     try:
         catalog = load_catalog()
     except CatalogError as error:
         raise _fail(str(error)) from None
     width = max(len(rule.name) for rule in catalog.values())
-    click.echo(f"{'code':<7} {'name':<{width}} {'default':<7} {'tests':<5} summary")
+    click.echo(f"{'code':<7} {'name':<{width}} {'default':<7} {'tests':<5} {'examples':<8} summary")
     for rule in catalog.values():
         state = "on" if rule.default else "off"
-        tests = "yes" if rule.tests else "no"
-        click.echo(f"{rule.code:<7} {rule.name:<{width}} {state:<7} {tests:<5} {rule.summary}")
+        tests, examples = ("yes" if reports else "no" for reports in (rule.tests, rule.examples))
+        click.echo(f"{rule.code:<7} {rule.name:<{width}} {state:<7} {tests:<5} {examples:<8} {rule.summary}")
 
 
 @cli.command()

@@ -49,6 +49,8 @@ MAX_TARGET = (3, 14)
 # Where test code lives by default (pytest's own conventions): rules that do not report in
 # tests by default stay silent there (``include-tests`` turns them on).
 DEFAULT_TEST_PATHS: tuple[str, ...] = ("tests", "test", "test_*.py", "*_test.py", "conftest.py")
+# Example and documentation code: scripts that show an API, not code that serves requests.
+DEFAULT_EXAMPLE_PATHS: tuple[str, ...] = ("examples", "example", "docs", "doc", "demo", "demos")
 # A lower bound in ``requires-python`` (``>=3.11``, ``~=3.10``, ``==3.12.*``, poetry's ``^3.9``).
 _LOWER_BOUND_RE = re.compile(r"^\s*(>=|>|~=|===|==|\^|~)?\s*(\d+)(?:\.(\d+))?")
 
@@ -69,7 +71,8 @@ class Config:
     target_version: tuple[int, int] | None = None
     src: tuple[str, ...] = ()
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
-    include_tests: bool = False
+    example_paths: tuple[str, ...] = DEFAULT_EXAMPLE_PATHS
+    include_tests: bool = False  # every rule reports in test and example code too
     max_helper_depth: int = 3
     # ``blocking-calls``: (fnmatch pattern over qualified names, advice) pairs for AIO210
     blocking_calls: tuple[tuple[str, str], ...] = ()
@@ -103,8 +106,17 @@ class Config:
 
     def is_test_code(self, path: str) -> bool:
         """Whether a file is test code (``test-paths``, matched below the project root)."""
+        return self.code_kind(path) == "test"
+
+    def code_kind(self, path: str) -> str:
+        """``"test"`` (``test-paths``), ``"example"`` (``example-paths``) or ``"library"``,
+        matched below the project root; test paths win."""
         relative = self.relative(path)
-        return any(path_matches(relative, pattern) for pattern in self.test_paths)
+        if any(path_matches(relative, pattern) for pattern in self.test_paths):
+            return "test"
+        if any(path_matches(relative, pattern) for pattern in self.example_paths):
+            return "example"
+        return "library"
 
     def target_for(self, path: str) -> tuple[int, int]:
         """The oldest Python a file must run on: ``target-version`` when set, else the
@@ -149,6 +161,7 @@ _KEYS = {
     "src": "list of source directories (import roots)",
     "max-helper-depth": "integer from 1 to 10",
     "test-paths": "list of globs (test code)",
+    "example-paths": "list of globs (example and documentation code)",
     "include-tests": "true or false",
     "blocking-calls": 'table of "qualified.name.pattern" = "advice"',
 }
@@ -205,7 +218,7 @@ def parse_table(table: Mapping[str, Any], where: str) -> Config:
         if key not in _KEYS:
             raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(sorted(_KEYS))})")
     values: dict[str, Any] = {}
-    for key in ("select", "extend-select", "ignore", "exclude", "extend-exclude", "src", "test-paths"):
+    for key in ("select", "extend-select", "ignore", "exclude", "extend-exclude", "src", "test-paths", "example-paths"):
         if key in table:
             values[key.replace("-", "_")] = _string_list(table[key], f"{where} {key}")
     if "per-file-ignores" in table:

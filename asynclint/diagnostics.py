@@ -59,6 +59,8 @@ class Diagnostic:
     end_line: int
     end_column: int
     fix: Fix | None = None
+    # the catalog variant whose message was rendered (None: the rule's main message)
+    variant: str | None = None
     source_line: str = field(default="", compare=False)
 
     @property

@@ -132,13 +132,17 @@ def file_target(config: Config, path: str, syntax: Sequence[int] | None) -> tupl
 
 def enabled_for(path: str, options: LintOptions) -> frozenset[str]:
     """The rules that run on one file: the run's selection less ``per-file-ignores`` and, in
-    test code, the rules that do not report there (unless ``include-tests``)."""
+    test or example code, the rules that do not report there (unless ``include-tests``)."""
     config = options.config
     enabled = options.enabled
     if config.per_file_ignores:
         enabled = enabled - ignored_for(config, path, options.catalog)
-    if not config.include_tests and config.is_test_code(path):
-        enabled = frozenset(code for code in enabled if options.catalog[code].tests)
+    if not config.include_tests:
+        kind = config.code_kind(path)
+        if kind == "test":
+            enabled = frozenset(code for code in enabled if options.catalog[code].tests)
+        elif kind == "example":
+            enabled = frozenset(code for code in enabled if options.catalog[code].examples)
     return enabled
 
 
@@ -223,6 +227,7 @@ def _render(
         column=column + 1,
         end_line=end_line,
         end_column=end_column + 1,
+        variant=variant,
         source_line=line_text,
     )
 

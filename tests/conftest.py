@@ -66,8 +66,9 @@ def catalog():
 
 def pytest_addoption(parser):
     parser.addoption(
-        "--update-fixed",
+        "--update-snapshots",
         action="store_true",
         default=False,
-        help="Rewrite the autofix snapshots fixtures/AIOnnn_*.fixed.py (tests/test_fix.py).",
+        help="Rewrite the fixture snapshots: fixtures/AIOnnn_*.fixed.py (tests/test_fix.py) and "
+        "fixtures/AIOnnn_*.diagnostics (tests/test_fixtures.py).",
     )

@@ -1,4 +1,5 @@
-"""Adding a rule is one TOML file, one check module and a fixture: nothing else to edit.
+"""Adding a rule is one TOML file, one check module and a fixture (with the snapshot that
+``pytest --update-snapshots`` writes beside it): nothing else to edit.
 
 A copy of the checkout gets a throwaway rule (AIO999) in exactly those three places; the
 catalog, fixture, docs and layering tests then pass in the copy, and the CLI lists and runs it.
@@ -81,6 +82,9 @@ def test_a_new_rule_needs_only_its_toml_check_and_fixture(tmp_path):
     (copy / "fixtures" / "AIO999_throwaway_probe.py").write_text(FIXTURE, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(copy)}
     tests = ["tests/test_catalog.py", "tests/test_fixtures.py", "tests/test_docs.py", "tests/test_layers.py"]
+    snapshot = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--update-snapshots"]
+    subprocess.run([*snapshot, "tests/test_fixtures.py", "-k", "AIO999"], cwd=copy, env=env, capture_output=True)
+    assert (copy / "fixtures" / "AIO999_throwaway_probe.diagnostics").is_file()  # the fixture's snapshot
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests],
         cwd=copy,

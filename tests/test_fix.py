@@ -2,7 +2,7 @@
 ``fix`` command and ``check --fix``/``--diff``, and safe file writing.
 
 Snapshots ``fixtures/AIOnnn_*.fixed.py`` hold what ``asynclint fix --unsafe-fixes`` makes of
-each fixture of a rule that has a fix; regenerate them with ``pytest --update-fixed``.
+each fixture of a rule that has a fix; regenerate them with ``pytest --update-snapshots``.
 """
 
 from __future__ import annotations
@@ -95,10 +95,12 @@ def test_fixture_snapshot(path, request):
     result = fix(text, code, path=str(path), config=fixture_config(text, path.name))
     assert result.failure is None, result.failure
     snapshot = path.with_name(path.name[:-3] + ".fixed.py")
-    if request.config.getoption("--update-fixed"):
+    if request.config.getoption("--update-snapshots"):
         snapshot.write_text(result.text, encoding="utf-8")
-    assert snapshot.is_file(), f"missing {snapshot.name}: run pytest --update-fixed"
-    assert result.text == snapshot.read_text(encoding="utf-8"), f"{snapshot.name} is stale: run pytest --update-fixed"
+    assert snapshot.is_file(), f"missing {snapshot.name}: run pytest --update-snapshots"
+    assert result.text == snapshot.read_text(encoding="utf-8"), (
+        f"{snapshot.name} is stale: run pytest --update-snapshots"
+    )
     assert sum(result.fixed.values()) > 0, f"{path.name}: no fix applied"
 
 

@@ -59,7 +59,7 @@ def test_show_settings_says_where_the_target_comes_from(tmp_path):
     result = run_cli("check", "--show-settings", "a.py", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "target version: py312 (from requires-python in " in result.stdout
-    assert "test code: no" in result.stdout
+    assert "test code: no; example code: no" in result.stdout
 
 
 def test_blocking_rules_are_silent_in_test_code_unless_asked(tmp_path):
@@ -72,6 +72,22 @@ def test_blocking_rules_are_silent_in_test_code_unless_asked(tmp_path):
     assert codes(everything) == [("app/poll.py", "AIO200", 5), ("tests/test_poll.py", "AIO200", 5)]
     settings = run_cli("check", "--show-settings", "tests/test_poll.py", cwd=tmp_path)
     assert "test code: yes" in settings.stdout and "AIO200" not in settings.stdout.split("rules enabled")[1]
+
+
+def test_example_code_is_held_to_the_example_bar(tmp_path):
+    loop_at_import = "import asyncio\n\nloop = asyncio.get_event_loop()\n"
+    write_files(
+        tmp_path,
+        {
+            "pyproject.toml": "[project]\nname = 'app'\n",
+            "examples/poll.py": BLOCKING + loop_at_import,
+            "app/poll.py": BLOCKING,
+        },
+    )
+    # blocking calls are silent in examples; a get_event_loop() that breaks on 3.14 is not
+    found = codes(run_cli("check", "--format", "json", ".", cwd=tmp_path))
+    assert found == [("app/poll.py", "AIO200", 5), ("examples/poll.py", "AIO501", 8)]
+    assert "example code: yes" in run_cli("check", "--show-settings", "examples/poll.py", cwd=tmp_path).stdout
 
 
 def test_test_paths_are_configurable(tmp_path):
@@ -88,9 +104,10 @@ def test_test_paths_are_configurable(tmp_path):
 
 def test_rules_lists_whether_each_rule_reports_in_tests():
     lines = run_cli("rules").stdout.splitlines()
-    assert lines[0].split()[:4] == ["code", "name", "default", "tests"]
+    assert lines[0].split()[:5] == ["code", "name", "default", "tests", "examples"]
     row = {line.split()[0]: line.split() for line in lines[1:]}
-    assert row["AIO200"][2:4] == ["on", "no"] and row["AIO100"][2:4] == ["on", "yes"]
+    assert row["AIO200"][2:5] == ["on", "no", "no"] and row["AIO100"][2:5] == ["on", "yes", "yes"]
+    assert row["AIO501"][2:5] == ["on", "no", "yes"]
 
 
 def test_other_linters_noqa_codes_and_prefixes_suppress(tmp_path):

@@ -40,7 +40,7 @@ class GatherWaitArgumentShape(Check):
             if isinstance(value, cst.Name):
                 value = self.scope.local_value(value.value) or value
             if arg.star == "" and isinstance(value, _COLLECTIONS):
-                self.report(call, "gather_collection", call=self._code(call.func), argument=self._code(arg.value))
+                self.report(call, call=self._code(call.func), argument=self._code(arg.value))
                 return
 
     def _iterable_shape(self, call: cst.Call, is_wait: bool) -> None:

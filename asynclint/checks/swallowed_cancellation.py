@@ -93,9 +93,10 @@ def _throws_in(body: cst.CSTNode) -> bool:
 
 def _task_exit_point(node: cst.Try, function: cst.CSTNode | None) -> str | None:
     """Where the ``try`` sits when its handler can end the whole coroutine: ``"body"`` when it is
-    the coroutine's last statement, ``"loop"`` when it is a statement of the coroutine's own main
-    ``while`` loop (a worker's ``while True: try: await queue.get() ...``). None for a coroutine
-    that returns values: its callers await it for a result."""
+    the coroutine's last statement, ``"loop"`` when it is inside the coroutine's own main
+    ``while`` loop (a worker's ``while True: try: await queue.get() ...``, through ``if``/``try``/
+    ``with`` blocks but no inner loop), ``"function"`` elsewhere (only a ``return`` ends it). None
+    for a coroutine that returns values: its callers await it for a result."""
     if not isinstance(function, cst.FunctionDef) or not isinstance(function.body, cst.IndentedBlock):
         return None
     if any(isinstance(child, cst.Return) and child.value is not None for child in own_nodes(function.body)):
@@ -104,15 +105,34 @@ def _task_exit_point(node: cst.Try, function: cst.CSTNode | None) -> str | None:
     if statements and statements[-1] is node:
         return "body"
     for statement in statements:
-        if isinstance(statement, cst.While) and isinstance(statement.body, cst.IndentedBlock):
-            if any(inner is node for inner in statement.body.body):
-                return "loop"
-    return None
+        if isinstance(statement, cst.While) and _within_loop_body(node, statement.body):
+            return "loop"
+    return "function"
+
+
+def _within_loop_body(node: cst.CSTNode, block: cst.BaseSuite) -> bool:
+    """``node`` is a statement of ``block`` or of the blocks of its ``if``/``try``/``with``
+    statements, so that a ``break`` there leaves the loop owning ``block``."""
+    if not isinstance(block, cst.IndentedBlock):
+        return False
+    for statement in block.body:
+        if statement is node:
+            return True
+        if isinstance(statement, (cst.If, cst.Try, cst.With)):
+            blocks: list[cst.BaseSuite] = [statement.body]
+            if isinstance(statement, cst.If) and statement.orelse is not None:
+                blocks.append(statement.orelse.body)
+            if isinstance(statement, cst.Try):
+                blocks += [handler.body for handler in statement.handlers]
+                blocks += [part.body for part in (statement.orelse, statement.finalbody) if part is not None]
+            if any(_within_loop_body(node, inner) for inner in blocks):
+                return True
+    return False
 
 
 def _ends_task(handler: cst.ExceptHandler, where: str) -> bool:
-    """The handler's last statement leaves the coroutine (``return``) or its main loop
-    (``break``); a last-statement ``try`` may also just ``pass``."""
+    """The handler's last statement ends the coroutine: a ``return``, a ``break`` out of its main
+    loop, or ``pass`` in its last statement."""
     body = handler.body
     if not isinstance(body, cst.IndentedBlock) or not body.body:
         return False

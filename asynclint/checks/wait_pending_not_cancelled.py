@@ -132,14 +132,15 @@ class WaitPendingNotCancelled(StatementLines, Check):
             line = line.with_changes(body=[statement])
         return replace(original, [line, *statements(_CANCEL.format(task=task, pending=pending))])
 
-    @staticmethod
-    def _collection_used_elsewhere(call: cst.Call, usage: Usage) -> bool:
+    def _collection_used_elsewhere(self, call: cst.Call, usage: Usage) -> bool:
         """The pending set is dropped, but the awaited tasks are reachable elsewhere (``tasks``
         or ``fut`` referenced again, or ``self.task`` state), where they can still be checked,
         awaited again or cancelled: a fix that cancels them could cancel work the code needs."""
         if not call.args:
             return False
         first = call.args[0].value
+        if isinstance(first, cst.Name):  # ``tasks = [getter, self.done]`` then ``wait(tasks)``
+            first = self.scope.local_value(first.value) or first
         elements = [e.value for e in first.elements] if isinstance(first, (cst.List, cst.Tuple, cst.Set)) else [first]
         for element in elements:
             if isinstance(element, (cst.Attribute, cst.Subscript)):

@@ -54,6 +54,8 @@ NON_BLOCKING_WHEN: dict[str, tuple[Argument, ...]] = {
     "os.wait3": (Argument("options", 0, "WNOHANG"),),
     "os.wait4": (Argument("options", 1, "WNOHANG"),),
     "os.waitid": (Argument("options", 2, "WNOHANG"),),
+    # a numeric address is parsed, never looked up
+    "socket.getaddrinfo": (Argument("flags", 5, "AI_NUMERICHOST"),),
     "ssl.SSLContext.wrap_socket": (Argument("do_handshake_on_connect", 2),),
     "ssl.wrap_socket": (Argument("do_handshake_on_connect", 7),),
     "concurrent.futures.ThreadPoolExecutor.shutdown": (Argument("wait", 0),),
