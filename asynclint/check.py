@@ -12,16 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import libcst as cst
 
 from asynclint.analysis.project.index import EMPTY_INDEX, ProjectIndex
+from asynclint.analysis.python.expected_errors import ExpectedErrorBlocks, ExpectedErrorTracker
+from asynclint.analysis.python.guards import ExceptionGuards, ExceptionGuardTracker, VersionGates, VersionGateTracker
+from asynclint.analysis.python.loops import LoopStack, LoopTracker
 from asynclint.analysis.python.names import ModuleSymbols
-from asynclint.analysis.python.scope import ScopeTracker
+from asynclint.analysis.python.scope import ScopeTracker, Tracker
 from asynclint.analysis.python.usage import Usage, collect_usage
 from asynclint.config import MIN_TARGET, Config
-from asynclint.fixes import NodeFix
+from asynclint.fixes import NodeFix, StatementLineTracker
 
 
 @dataclass
@@ -33,6 +36,9 @@ class Finding:
     variant: str | None
     fields: dict[str, Any]
     fix: NodeFix | None = None
+
+
+T = TypeVar("T", bound=Tracker)
 
 
 @dataclass
@@ -48,6 +54,8 @@ class FileContext:
     # the oldest Python this file must run on (:func:`asynclint.engine.file_target`)
     target_version: tuple[int, int] = MIN_TARGET
     findings: list[Finding] = field(default_factory=list)
+    # one tracker of each kind the file's checks declare in ``USES`` (made by the engine)
+    trackers: dict[type[Tracker], Tracker] = field(default_factory=dict)
     _usage: dict[int, Usage] = field(default_factory=dict)
 
     @property
@@ -80,11 +88,40 @@ class FileContext:
 
 class Check(cst.BatchableCSTVisitor):
     CODE: ClassVar[str]
+    # the traversal state the check reads: the engine runs one tracker of each kind per file
+    USES: ClassVar[tuple[type[Tracker], ...]] = ()
 
     def __init__(self, context: FileContext) -> None:
         super().__init__()
         self.context = context
         self.scope = context.scope
+
+    def tracker(self, kind: type[T]) -> T:
+        """This file's tracker of ``kind``, which the check must name in ``USES``."""
+        for made in self.context.trackers.values():
+            if isinstance(made, kind) and type(made) in self.USES:
+                return made
+        raise LookupError(f"{type(self).__name__} reads {kind.__name__} but does not declare it in USES")
+
+    @property
+    def version_gates(self) -> VersionGates:
+        return self.tracker(VersionGateTracker).state
+
+    @property
+    def exception_guards(self) -> ExceptionGuards:
+        return self.tracker(ExceptionGuardTracker).state
+
+    @property
+    def loops(self) -> LoopStack:
+        return self.tracker(LoopTracker).state
+
+    @property
+    def expected_errors(self) -> ExpectedErrorBlocks:
+        return self.tracker(ExpectedErrorTracker).state
+
+    def line_of(self, statement: cst.BaseSmallStatement) -> cst.SimpleStatementLine | None:
+        """The line ``statement`` is alone on (declare ``StatementLineTracker`` in ``USES``)."""
+        return self.tracker(StatementLineTracker).line_of(statement)
 
     def report(
         self, node: cst.CSTNode, variant: str | None = None, *, fix: NodeFix | None = None, **fields: Any

@@ -155,9 +155,11 @@ def _run_checks(module: cst.Module, path: str, index: ProjectIndex, options: Lin
     enabled = enabled_for(path, options)
     checks = [cls(context) for code, cls in discover_checks().items() if code in enabled]
     if checks:
+        for kind in dict.fromkeys(kind for check in checks for kind in check.USES):
+            context.trackers[kind] = kind(tracker)
         enter, leave = tracker.visitors()
         try:
-            visit_batched(module, [enter, *checks, leave])
+            visit_batched(module, [enter, *context.trackers.values(), *checks, leave])
         finally:
             for cache in _NODE_CACHES:
                 cache.cache_clear()

@@ -18,7 +18,7 @@ from typing import Union
 
 import libcst as cst
 
-from asynclint.analysis.python.scope import ScopeTracker
+from asynclint.analysis.python.scope import ScopeTracker, Tracker
 from asynclint.analysis.python.usage import Usage
 from asynclint.analysis.tables.builtins import BUILTINS
 
@@ -95,17 +95,17 @@ def insert_after(line: cst.SimpleStatementLine, code: str, header: Iterable[str]
     return replace(line, [line, *statements(code)], header)
 
 
-class StatementLines:
-    """Mixin for checks: the line (``SimpleStatementLine``) a small statement is alone on,
-    which a fix can extend or replace without touching other statements."""
+class StatementLineTracker(Tracker):
+    """The line (``SimpleStatementLine``) a small statement is alone on, which a fix can extend
+    or replace without touching other statements."""
 
-    _current_line: cst.SimpleStatementLine | None = None
+    current_line: cst.SimpleStatementLine | None = None  # the line being visited
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        self._current_line = node
+        self.current_line = node
 
     def line_of(self, statement: cst.BaseSmallStatement) -> cst.SimpleStatementLine | None:
-        line = self._current_line
+        line = self.current_line
         return line if line is not None and len(line.body) == 1 and line.body[0] is statement else None
 
 

@@ -17,7 +17,7 @@ from asynclint.checks._blocking import BlockingCallCheck
 from asynclint.fixes import (
     ModuleRef,
     NodeFix,
-    StatementLines,
+    StatementLineTracker,
     awaited,
     fresh_name,
     module_ref,
@@ -39,8 +39,9 @@ _NOT_PIPES = frozenset(
 _STRINGS = (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)
 
 
-class BlockingSubprocess(StatementLines, BlockingCallCheck):
+class BlockingSubprocess(BlockingCallCheck):
     CODE = "AIO204"
+    USES = (StatementLineTracker,)
     OFFLOAD = True
     _dropped: cst.BaseExpression | None = None  # the value of the current expression statement
 
@@ -108,7 +109,7 @@ class BlockingSubprocess(StatementLines, BlockingCallCheck):
         """A statement alone on its line reads better in two: ``process = await start(...)``,
         then the statement with ``await process.wait()`` for the call, under a name the
         function and the module do not use."""
-        line, function = self._current_line, self.scope.function
+        line, function = self.tracker(StatementLineTracker).current_line, self.scope.function
         if line is None or len(line.body) != 1 or getattr(line.body[0], "value", None) is not call or function is None:
             return None
         name = fresh_name(self.scope, self.context.usage(function.node), ("process", "child_process"))

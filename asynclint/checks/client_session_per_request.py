@@ -23,7 +23,7 @@ from asynclint.analysis.asyncio.sessions import (
 from asynclint.analysis.python.loops import (
     Loop,
     LoopNode,
-    LoopTracked,
+    LoopTracker,
     bound_in,
     exits_early,
     has_loop,
@@ -42,8 +42,9 @@ class _Session:
     loop: Loop | None
 
 
-class ClientSessionPerRequest(LoopTracked, Check):
+class ClientSessionPerRequest(Check):
     CODE = "AIO700"
+    USES = (LoopTracker,)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)

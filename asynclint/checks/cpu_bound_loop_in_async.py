@@ -19,8 +19,8 @@ from typing import Union
 
 import libcst as cst
 
-from asynclint.analysis.python.expected_errors import ExpectsErrors
-from asynclint.analysis.python.guards import ExceptionGuarded
+from asynclint.analysis.python.expected_errors import ExpectedErrorTracker
+from asynclint.analysis.python.guards import AnyHandlerGuardTracker
 from asynclint.analysis.python.scope import ScopeNode
 from asynclint.check import Check, FileContext
 
@@ -63,11 +63,14 @@ class _OpenLoop:
         return None
 
 
-class CpuBoundLoopInAsync(ExpectsErrors, ExceptionGuarded, Check):
+class CpuBoundLoopInAsync(Check):
     CODE = "AIO903"
+    USES = (
+        ExpectedErrorTracker,
+        AnyHandlerGuardTracker,
+    )
     # ``try: while True: q.get_nowait() ... except QueueEmpty:`` ends by an exception (so does
     # a loop in ``with pytest.raises(...):``)
-    GUARDED_BY = None
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
@@ -142,7 +145,6 @@ class CpuBoundLoopInAsync(ExpectsErrors, ExceptionGuarded, Check):
         self._mark_yield()
 
     def visit_With(self, node: cst.With) -> None:
-        super().visit_With(node)
         if node.asynchronous is not None:
             self._mark_yield()
 

@@ -13,7 +13,7 @@ from asynclint.analysis.python.nodes import assigned_name
 from asynclint.check import Check, FileContext, LocalBindings
 from asynclint.fixes import (
     NodeFix,
-    StatementLines,
+    StatementLineTracker,
     fresh_name,
     insert_after,
     replace,
@@ -26,8 +26,9 @@ _DECLARATION = f"{TASKS} = set()"
 _KEEP = f"{TASKS}.add({{task}})\n{{task}}.add_done_callback({TASKS}.discard)\n"
 
 
-class DanglingTask(StatementLines, Check):
+class DanglingTask(Check):
     CODE = "AIO300"
+    USES = (StatementLineTracker,)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)

@@ -19,8 +19,8 @@ from __future__ import annotations
 import libcst as cst
 
 from asynclint.analysis.asyncio.loop_ownership import drives_event_loop
-from asynclint.analysis.python.expected_errors import ExpectsErrors
-from asynclint.analysis.python.guards import ExceptionGuarded, VersionGated
+from asynclint.analysis.python.expected_errors import ExpectedErrorTracker
+from asynclint.analysis.python.guards import ExceptionGuardTracker, VersionGateTracker
 from asynclint.analysis.python.scope import ScopeNode
 from asynclint.analysis.tables.asyncio_api import DEPRECATED_LOOP_GETTERS
 from asynclint.analysis.tables.asyncio_versions import GET_EVENT_LOOP_DEPRECATED_IN
@@ -28,8 +28,13 @@ from asynclint.analysis.tables.event_loops import SET_EVENT_LOOP
 from asynclint.check import Check, FileContext
 
 
-class DeprecatedGetEventLoop(ExpectsErrors, ExceptionGuarded, VersionGated, Check):
+class DeprecatedGetEventLoop(Check):
     CODE = "AIO501"
+    USES = (
+        ExpectedErrorTracker,
+        ExceptionGuardTracker,
+        VersionGateTracker,
+    )
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
@@ -62,7 +67,6 @@ class DeprecatedGetEventLoop(ExpectsErrors, ExceptionGuarded, VersionGated, Chec
             self._pending.setdefault(function.node, []).append(node)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        super().leave_FunctionDef(original_node)
         pending = self._pending.pop(original_node, ())
         if original_node in self._drives_loop:
             for node in pending:

@@ -17,19 +17,19 @@ from asynclint.analysis.asyncio.legacy_coroutines import (
     legacy_coroutine_decorator,
 )
 from asynclint.analysis.python.functions import own_nodes
-from asynclint.analysis.python.guards import VersionGated
+from asynclint.analysis.python.guards import VersionGateTracker
 from asynclint.analysis.tables.asyncio_versions import ASYNCIO_COROUTINE_REMOVED_IN
 from asynclint.check import Check
 from asynclint.fixes import NodeFix, replace
 
 
-class GeneratorBasedCoroutine(VersionGated, Check):
+class GeneratorBasedCoroutine(Check):
     CODE = "AIO503"
+    USES = (VersionGateTracker,)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        # decorators run in the enclosing scope: judged before the function's own skip gate
+        # decorators run in the enclosing scope: the function's own skip gate does not cover them
         self._check(node)
-        super().visit_FunctionDef(node)
 
     def _check(self, node: cst.FunctionDef) -> None:
         if not node.decorators:
@@ -41,7 +41,7 @@ class GeneratorBasedCoroutine(VersionGated, Check):
         if kind == TYPES_COROUTINE:
             variant: str | None = "types_coroutine"
         else:
-            gate = self.version_gates.runs_only_before()
+            gate = self.version_gates.runs_only_before(decorating=node)
             if gate is not None and gate <= ASYNCIO_COROUTINE_REMOVED_IN:
                 return
             variant = None if self.context.target_version >= ASYNCIO_COROUTINE_REMOVED_IN else "deprecated"

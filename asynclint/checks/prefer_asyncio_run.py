@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from asynclint.analysis.asyncio.loop_ownership import read_by_nested_code
-from asynclint.analysis.python.loops import LoopTracked
+from asynclint.analysis.python.loops import LoopTracker
 from asynclint.analysis.python.scope import ScopeNode
 from asynclint.analysis.tables.asyncio_api import DEPRECATED_LOOP_GETTERS
 from asynclint.analysis.tables.event_loops import (
@@ -52,8 +52,9 @@ class _ManualLoop:
         return not self.other_use and len(self.runs) == 1 and self.names == allowed
 
 
-class PreferAsyncioRun(LoopTracked, Check):
+class PreferAsyncioRun(Check):
     CODE = "AIO906"
+    USES = (LoopTracker,)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)

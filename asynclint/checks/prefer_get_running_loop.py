@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import libcst as cst
 
-from asynclint.analysis.python.expected_errors import ExpectsErrors
-from asynclint.analysis.python.guards import VersionGated
+from asynclint.analysis.python.expected_errors import ExpectedErrorTracker
+from asynclint.analysis.python.guards import VersionGateTracker
 from asynclint.analysis.tables.asyncio_api import DEPRECATED_LOOP_GETTERS
 from asynclint.analysis.tables.asyncio_versions import GET_EVENT_LOOP_DEPRECATED_IN
 from asynclint.check import Check
 from asynclint.fixes import NodeFix, module_ref, replace
 
 
-class PreferGetRunningLoop(ExpectsErrors, VersionGated, Check):
+class PreferGetRunningLoop(Check):
     CODE = "AIO907"
+    USES = (
+        ExpectedErrorTracker,
+        VersionGateTracker,
+    )
 
     def visit_Call(self, node: cst.Call) -> None:
         function = self.scope.function

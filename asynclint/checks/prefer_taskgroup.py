@@ -14,7 +14,7 @@ from __future__ import annotations
 import libcst as cst
 
 from asynclint.analysis.asyncio.tasks import RETURN_EXCEPTIONS, future_origin, keyword
-from asynclint.analysis.python.guards import VersionGated
+from asynclint.analysis.python.guards import VersionGateTracker
 from asynclint.analysis.tables.asyncio_api import GATHER, TASK_FACTORIES
 from asynclint.analysis.tables.asyncio_versions import TASKGROUP_ADDED_IN
 from asynclint.check import Check, FileContext
@@ -25,8 +25,9 @@ CLEANUP_METHODS = frozenset({"close", "aclose", "disconnect", "shutdown", "stop"
 # ``create_task(f())``/``ensure_future(f())`` arguments: ``tg.create_task(f())`` replaces them.
 
 
-class PreferTaskgroup(VersionGated, Check):
+class PreferTaskgroup(Check):
     CODE = "AIO901"
+    USES = (VersionGateTracker,)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)

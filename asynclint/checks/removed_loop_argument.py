@@ -12,8 +12,8 @@ from __future__ import annotations
 import libcst as cst
 
 from asynclint.analysis.asyncio.tasks import keyword
-from asynclint.analysis.python.expected_errors import ExpectsErrors
-from asynclint.analysis.python.guards import VersionGated
+from asynclint.analysis.python.expected_errors import ExpectedErrorTracker
+from asynclint.analysis.python.guards import VersionGateTracker
 from asynclint.analysis.tables.asyncio_versions import (
     LOOP_ARGUMENT_REMOVED,
     LOOP_ARGUMENT_REMOVED_IN,
@@ -22,8 +22,12 @@ from asynclint.check import Check
 from asynclint.fixes import NodeFix, replace
 
 
-class RemovedLoopArgument(ExpectsErrors, VersionGated, Check):
+class RemovedLoopArgument(Check):
     CODE = "AIO504"
+    USES = (
+        ExpectedErrorTracker,
+        VersionGateTracker,
+    )
 
     def visit_Call(self, node: cst.Call) -> None:
         argument = keyword(node, "loop")

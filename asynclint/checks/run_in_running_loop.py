@@ -20,15 +20,16 @@ from asynclint.analysis.asyncio.loop_ownership import (
     patches_reentrant_loops,
     unconditional_loop_run,
 )
-from asynclint.analysis.python.expected_errors import ExpectsErrors
+from asynclint.analysis.python.expected_errors import ExpectedErrorTracker
 from asynclint.analysis.python.functions import own_nodes
 from asynclint.check import Check, FileContext
 
 _FORKS = frozenset({"os.fork", "os.forkpty"})
 
 
-class RunInRunningLoop(ExpectsErrors, Check):
+class RunInRunningLoop(Check):
     CODE = "AIO500"
+    USES = (ExpectedErrorTracker,)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)

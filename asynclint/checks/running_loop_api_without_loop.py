@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from asynclint.analysis.python.guards import ExceptionGuarded
+from asynclint.analysis.python.guards import ExceptionGuardTracker
 from asynclint.analysis.tables.event_loops import (
     NEEDS_RUNNING_LOOP,
     NEEDS_RUNNING_LOOP_WITHOUT_ARGUMENTS,
@@ -18,8 +18,9 @@ from asynclint.analysis.tables.event_loops import (
 from asynclint.check import Check
 
 
-class RunningLoopApiWithoutLoop(ExceptionGuarded, Check):
+class RunningLoopApiWithoutLoop(Check):
     CODE = "AIO506"
+    USES = (ExceptionGuardTracker,)
 
     def visit_Call(self, node: cst.Call) -> None:
         if any(frame.kind in ("function", "lambda") for frame in self.scope.frames):

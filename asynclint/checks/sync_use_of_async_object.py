@@ -16,17 +16,17 @@ from asynclint.analysis.asyncio.async_objects import (
     async_generator_call,
     async_only_context_manager,
 )
-from asynclint.analysis.python.expected_errors import ExpectsErrors
+from asynclint.analysis.python.expected_errors import ExpectedErrorTracker
 from asynclint.analysis.python.usage import STORE
 from asynclint.check import Check
 from asynclint.fixes import NodeFix, replace
 
 
-class SyncUseOfAsyncObject(ExpectsErrors, Check):
+class SyncUseOfAsyncObject(Check):
     CODE = "AIO105"
+    USES = (ExpectedErrorTracker,)
 
     def visit_With(self, node: cst.With) -> None:
-        super().visit_With(node)
         if node.asynchronous is not None or self.expected_errors.active:
             return
         found = []

@@ -16,13 +16,14 @@ from asynclint.analysis.asyncio.concurrency import (
     fan_out,
     limits_concurrency,
 )
-from asynclint.analysis.python.loops import LoopTracked
+from asynclint.analysis.python.loops import LoopTracker
 from asynclint.analysis.tables.asyncio_api import GATHER
 from asynclint.check import Check
 
 
-class UnboundedGather(LoopTracked, Check):
+class UnboundedGather(Check):
     CODE = "AIO904"
+    USES = (LoopTracker,)
 
     def visit_Call(self, node: cst.Call) -> None:
         if self.scope.qualified_name(node.func) != GATHER:

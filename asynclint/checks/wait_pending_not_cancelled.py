@@ -13,14 +13,15 @@ import libcst as cst
 from asynclint.analysis.python.usage import LEN, STORE, TRUTH, Usage
 from asynclint.analysis.tables.asyncio_api import ALL_COMPLETED, WAIT
 from asynclint.check import Check, FileContext
-from asynclint.fixes import NodeFix, StatementLines, fresh_name, replace, statements
+from asynclint.fixes import NodeFix, StatementLineTracker, fresh_name, replace, statements
 
 _NOT_HANDLING = frozenset({STORE, TRUTH, LEN})
 _CANCEL = "for {task} in {pending}:\n    {task}.cancel()\n"
 
 
-class WaitPendingNotCancelled(StatementLines, Check):
+class WaitPendingNotCancelled(Check):
     CODE = "AIO301"
+    USES = (StatementLineTracker,)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)

@@ -3,17 +3,14 @@ self.assertRaises(...)``.
 
 Tests exercise misuse on purpose (``with pytest.raises(TypeError): with ClientSession():``);
 rules about code that raises at run time stay silent there. Tracked during the traversal
-with O(1) work per ``with`` (a check mixes in :class:`ExpectsErrors`, which forwards
-``visit_With``/``leave_With``).
+with O(1) work per ``with`` (a check declares :class:`ExpectedErrorTracker` in ``USES``).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import libcst as cst
 
-from asynclint.analysis.python.scope import ScopeTracker
+from asynclint.analysis.python.scope import ScopeTracker, Tracker
 
 EXPECTING_FUNCTIONS = frozenset({"pytest.raises", "pytest.warns"})
 EXPECTING_METHODS = frozenset({"assertRaises", "assertRaisesRegex", "assertRaisesRegexp", "assertWarns"})
@@ -46,16 +43,15 @@ class ExpectedErrorBlocks:
         return self.scope.qualified_name(func) in EXPECTING_FUNCTIONS
 
 
-class ExpectsErrors:
-    """Check mixin (before ``Check`` in the bases): keeps :attr:`expected_errors` up to date.
-    A check with its own ``visit_With`` calls ``super().visit_With(node)`` first."""
+class ExpectedErrorTracker(Tracker):
+    """Keeps :class:`ExpectedErrorBlocks` current for the checks that use it."""
 
-    def __init__(self, context: Any) -> None:
-        super().__init__(context)  # type: ignore[call-arg]
-        self.expected_errors = ExpectedErrorBlocks(context.scope)
+    def __init__(self, scope: ScopeTracker) -> None:
+        super().__init__(scope)
+        self.state = ExpectedErrorBlocks(scope)
 
     def visit_With(self, node: cst.With) -> None:
-        self.expected_errors.enter_with(node)
+        self.state.enter_with(node)
 
     def leave_With(self, original_node: cst.With) -> None:
-        self.expected_errors.leave_with(original_node)
+        self.state.leave_with(original_node)

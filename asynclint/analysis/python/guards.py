@@ -1,9 +1,8 @@
 """Code that only runs under a condition the author checked for.
 
 Two guards matter to asyncio rules, and both are tracked during the single traversal with
-O(1) work per ``if``/``try`` (a check mixes in :class:`VersionGated` or
-:class:`ExceptionGuarded`, which forward the ``visit_If``/``visit_Else``/``leave_If`` or
-``visit_Try``/``visit_ExceptHandler``/``leave_Try`` hooks):
+O(1) work per ``if``/``try`` (a check declares :class:`VersionGateTracker` or
+:class:`ExceptionGuardTracker` in ``USES``; the engine runs one per file before the checks):
 
 - :class:`VersionGates`: the body of ``if sys.version_info < (3, 10):`` (or the ``else`` of
   ``if sys.version_info >= (3, 10):``, also through a module-level flag such as
@@ -20,12 +19,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import libcst as cst
 
 from asynclint.analysis.python.exceptions import catches_any
-from asynclint.analysis.python.scope import ScopeTracker
+from asynclint.analysis.python.scope import ScopeTracker, Tracker
 
 Version = tuple[int, int]
 
@@ -102,10 +101,12 @@ class VersionGates:
         if self._skipped and self._skipped[-1][0] is node:
             self._skipped.pop()
 
-    def runs_only_before(self) -> Version | None:
-        """The tightest exclusive upper bound on the Python version, if the code is gated."""
+    def runs_only_before(self, decorating: cst.FunctionDef | None = None) -> Version | None:
+        """The tightest exclusive upper bound on the Python version, if the code is gated. For
+        the decorators of ``decorating`` (which run where the function is defined), that
+        function's own skip gate does not count."""
         bounds = [gate.bound for gate in self._gates if gate.bound is not None]
-        bounds += [bound for _, bound in self._skipped]
+        bounds += [bound for function, bound in self._skipped if function is not decorating]
         return min(bounds) if bounds else None
 
     def upper_bound(self, test: cst.BaseExpression, negated: bool = False, depth: int = 0) -> Version | None:
@@ -240,50 +241,56 @@ class ExceptionGuards:
         return catches_any(handler, self.exceptions, self.scope)
 
 
-class VersionGated:
-    """Check mixin (before ``Check`` in the bases): keeps :attr:`version_gates` up to date."""
+class VersionGateTracker(Tracker):
+    """Keeps :class:`VersionGates` current for the checks that use it."""
 
-    def __init__(self, context: Any) -> None:
-        super().__init__(context)  # type: ignore[call-arg]
-        self.version_gates = VersionGates(context.scope)
+    def __init__(self, scope: ScopeTracker) -> None:
+        super().__init__(scope)
+        self.state = VersionGates(scope)
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        self.version_gates.assign(node)
+        self.state.assign(node)
 
     def visit_If(self, node: cst.If) -> None:
-        self.version_gates.enter_if(node)
+        self.state.enter_if(node)
 
     def visit_Else(self, node: cst.Else) -> None:
-        self.version_gates.enter_else(node)
+        self.state.enter_else(node)
 
     def leave_If(self, original_node: cst.If) -> None:
-        self.version_gates.leave_if(original_node)
+        self.state.leave_if(original_node)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.version_gates.enter_function(node)
+        self.state.enter_function(node)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self.version_gates.leave_function(original_node)
+        self.state.leave_function(original_node)
 
 
-class ExceptionGuarded:
-    """Check mixin (before ``Check`` in the bases): keeps :attr:`exception_guards` up to date
-    for the handlers named by the class attribute ``GUARDED_BY`` (None: any handler)."""
+class ExceptionGuardTracker(Tracker):
+    """Keeps :class:`ExceptionGuards` current for the handlers named by ``GUARDED_BY``: the
+    ``RuntimeError`` family ("no running loop"); :class:`AnyHandlerGuardTracker` for any handler."""
 
     GUARDED_BY: ClassVar[frozenset[str] | None] = RUNTIME_ERROR_HANDLERS
 
-    def __init__(self, context: Any) -> None:
-        super().__init__(context)  # type: ignore[call-arg]
-        self.exception_guards = ExceptionGuards(context.scope, self.GUARDED_BY)
+    def __init__(self, scope: ScopeTracker) -> None:
+        super().__init__(scope)
+        self.state = ExceptionGuards(scope, self.GUARDED_BY)
 
     def visit_Try(self, node: cst.Try) -> None:
-        self.exception_guards.enter_try(node)
+        self.state.enter_try(node)
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        self.exception_guards.enter_handler(node)
+        self.state.enter_handler(node)
 
     def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
-        self.exception_guards.leave_handler(original_node)
+        self.state.leave_handler(original_node)
 
     def leave_Try(self, original_node: cst.Try) -> None:
-        self.exception_guards.leave_try(original_node)
+        self.state.leave_try(original_node)
+
+
+class AnyHandlerGuardTracker(ExceptionGuardTracker):
+    """The body of any ``try`` with handlers counts as guarded."""
+
+    GUARDED_BY = None

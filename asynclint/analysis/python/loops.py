@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Union
 
 import libcst as cst
 
 from asynclint.analysis.python.functions import own_nodes
 from asynclint.analysis.python.names import target_names
-from asynclint.analysis.python.scope import ScopeTracker
+from asynclint.analysis.python.scope import ScopeTracker, Tracker
 
 LoopNode = Union[cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp]
 LOOP_NODES = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
@@ -99,48 +99,48 @@ def has_loop(root: cst.CSTNode) -> bool:
     return any(isinstance(node, LOOP_NODES) for node in own_nodes(root) if node is not root)
 
 
-class LoopTracked:
-    """Check mixin (before ``Check`` in the bases): keeps :attr:`loops` up to date."""
+class LoopTracker(Tracker):
+    """Keeps a :class:`LoopStack` current for the checks that use it."""
 
-    def __init__(self, context: Any) -> None:
-        super().__init__(context)  # type: ignore[call-arg]
-        self.loops = LoopStack(context.scope)
+    def __init__(self, scope: ScopeTracker) -> None:
+        super().__init__(scope)
+        self.state = LoopStack(scope)
 
     def visit_For(self, node: cst.For) -> None:
-        self.loops.enter(node)
+        self.state.enter(node)
 
     def leave_For(self, original_node: cst.For) -> None:
-        self.loops.leave(original_node)
+        self.state.leave(original_node)
 
     def visit_While(self, node: cst.While) -> None:
-        self.loops.enter(node)
+        self.state.enter(node)
 
     def leave_While(self, original_node: cst.While) -> None:
-        self.loops.leave(original_node)
+        self.state.leave(original_node)
 
     def visit_ListComp(self, node: cst.ListComp) -> None:
-        self.loops.enter(node)
+        self.state.enter(node)
 
     def leave_ListComp(self, original_node: cst.ListComp) -> None:
-        self.loops.leave(original_node)
+        self.state.leave(original_node)
 
     def visit_SetComp(self, node: cst.SetComp) -> None:
-        self.loops.enter(node)
+        self.state.enter(node)
 
     def leave_SetComp(self, original_node: cst.SetComp) -> None:
-        self.loops.leave(original_node)
+        self.state.leave(original_node)
 
     def visit_DictComp(self, node: cst.DictComp) -> None:
-        self.loops.enter(node)
+        self.state.enter(node)
 
     def leave_DictComp(self, original_node: cst.DictComp) -> None:
-        self.loops.leave(original_node)
+        self.state.leave(original_node)
 
     def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
-        self.loops.enter(node)
+        self.state.enter(node)
 
     def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
-        self.loops.leave(original_node)
+        self.state.leave(original_node)
 
 
 def bound_in(root: cst.CSTNode) -> frozenset[str]:

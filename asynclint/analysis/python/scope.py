@@ -384,3 +384,14 @@ class _Exit(cst.BatchableCSTVisitor):
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self.tracker.pop()
+
+
+class Tracker(cst.BatchableCSTVisitor):
+    """Traversal state the checks of one file share (version gates, enclosing loops, expected
+    errors...). A check names the kinds it reads in ``USES``; the engine makes one tracker of
+    each kind per file and runs it in the one batched walk just before the checks, so its
+    state is current at every node they visit and no check has to call ``super()``."""
+
+    def __init__(self, scope: ScopeTracker) -> None:
+        super().__init__()
+        self.scope = scope
