@@ -178,3 +178,13 @@ async def test_other_skip(loop):
     await asyncio.sleep(0, loop=loop)
 """
     assert [d.line for d in lint(code, select=["AIO504"])] == [15]
+
+
+def test_get_event_loop_is_left_to_aio503_in_a_module_of_generator_coroutines():
+    legacy = (
+        "import asyncio\n\n\n@asyncio.coroutine\ndef old():\n    yield from asyncio.sleep(1)\n\n\n"
+        "loop = asyncio.get_event_loop()\nloop.run_until_complete(old())\n"
+    )
+    assert [(d.line, d.code) for d in lint(legacy, select=["AIO501", "AIO503"])] == [(4, "AIO503")]
+    modern = legacy.replace("@asyncio.coroutine\ndef old():\n    yield from", "async def old():\n    await")
+    assert [(d.line, d.code) for d in lint(modern, select=["AIO501", "AIO503"])] == [(8, "AIO501")]

@@ -11,13 +11,15 @@ Other sync functions are left alone: a helper or constructor called while the lo
 (``if loop is None: loop = asyncio.get_event_loop()``) gets the running loop. Also silent:
 code gated to Pythons before 3.10, the body of a ``try`` that catches ``RuntimeError`` (the
 author handles "no loop"), calls after ``asyncio.set_event_loop(...)`` in the same scope
-(the loop is set, nothing is created implicitly), and tests expecting the call to fail.
+(the loop is set, nothing is created implicitly), tests expecting the call to fail, and modules
+using ``@asyncio.coroutine``, which no longer import on the Pythons where the call fails.
 """
 
 from __future__ import annotations
 
 import libcst as cst
 
+from asynclint.analysis.asyncio.legacy_coroutines import uses_asyncio_coroutine
 from asynclint.analysis.asyncio.loop_ownership import drives_event_loop
 from asynclint.analysis.python.expected_errors import ExpectedErrorTracker
 from asynclint.analysis.python.guards import ExceptionGuardTracker, VersionGateTracker
@@ -41,6 +43,7 @@ class DeprecatedGetEventLoop(Check):
         self._loop_set: set[ScopeNode] = set()  # scopes that called asyncio.set_event_loop(...)
         self._drives_loop: set[cst.FunctionDef] = set()
         self._pending: dict[cst.FunctionDef, list[cst.Call]] = {}  # calls in sync functions
+        self._legacy: bool | None = None  # the module uses ``@asyncio.coroutine`` (asked lazily)
 
     def visit_Call(self, node: cst.Call) -> None:
         function = self.scope.function
@@ -56,6 +59,10 @@ class DeprecatedGetEventLoop(Check):
         gate = self.version_gates.runs_only_before()
         if (gate is not None and gate <= GET_EVENT_LOOP_DEPRECATED_IN) or self.expected_errors.active:
             return
+        if self._legacy is None:
+            self._legacy = uses_asyncio_coroutine(self.context.module, self.scope)
+        if self._legacy:
+            return  # the module cannot run where the deprecation bites (AIO503 reports why)
         call = self.context.code(node.func)
         if function is not None and function.is_async:
             return

@@ -56,3 +56,18 @@ def _has_yield_from(node: cst.CSTNode) -> bool:
 def _drives_iterator(expr: cst.BaseExpression) -> bool:
     func = expr.func if isinstance(expr, cst.Call) else None
     return isinstance(func, cst.Attribute) and func.attr.value in _ITERATOR_PROTOCOL
+
+
+def uses_asyncio_coroutine(module: cst.Module, scope: ScopeTracker) -> bool:
+    """A module-level or class-level function of the module is decorated with
+    ``@asyncio.coroutine`` (removed in 3.11): the module only runs on old Pythons."""
+    functions: list[cst.FunctionDef] = []
+    for statement in module.body:
+        if isinstance(statement, cst.FunctionDef):
+            functions.append(statement)
+        elif isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
+            functions += [item for item in statement.body.body if isinstance(item, cst.FunctionDef)]
+    return any(
+        found is not None and found[1] == ASYNCIO_COROUTINE
+        for found in (legacy_coroutine_decorator(function, scope) for function in functions)
+    )
