@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -20,13 +20,14 @@ from asynclint.analysis.project.build import (
     index_files,
 )
 from asynclint.analysis.project.index import ProjectIndex
-from asynclint.catalog import load_catalog
+from asynclint.catalog import Rule, load_catalog
 from asynclint.config import Config, declared_target, find_config_file, load_config
 from asynclint.diagnostics import Diagnostic
 from asynclint.engine import LintOptions, enabled_for, lint_file
 from asynclint.engine import lint_source as _lint_source
 from asynclint.files import discover
 from asynclint.fixing import FileFix, FixOptions, fix_file
+from asynclint.fixing import fix_source as _fix_source
 from asynclint.registry import validate_selection
 
 _CHUNK = 8
@@ -42,12 +43,96 @@ class LintResult:
 
 
 def resolve_config(config_path: Path | None = None, start: Path | None = None) -> Config:
-    """An explicit config file, or the nearest ``pyproject.toml`` with ``[tool.asynclint]``."""
-    catalog = load_catalog()
+    """An explicit config file, or the nearest ``pyproject.toml`` with ``[tool.asynclint]``,
+    its rule codes validated against the catalog."""
     path = config_path or find_config_file((start or Path.cwd()).resolve())
     config = load_config(path)
-    validate_selection(config, catalog)
+    validate_selection(config, load_catalog())
     return config
+
+
+@dataclass
+class Project:
+    """One project as every front end sees it (the CLI, the flake8 plugin, the editor server):
+    its configuration, the catalog and, once built, its project index. The one place where
+    lint options are assembled."""
+
+    config: Config = field(default_factory=Config)
+    index: ProjectIndex | None = None  # None: each file is indexed on its own
+    catalog: Mapping[str, Rule] = field(default_factory=load_catalog)
+
+    @classmethod
+    def open(cls, start: Path | None = None, config_path: Path | None = None) -> Project:
+        """The project of ``start`` (default: the current directory), or of an explicit config
+        file. Raises ConfigError for an invalid configuration."""
+        return cls(resolve_config(config_path, start))
+
+    def with_index(self, index: ProjectIndex | None) -> Project:
+        return replace(self, index=index)
+
+    def options(self, honour_noqa: bool = True) -> LintOptions:
+        return LintOptions.create(self.catalog, self.config, honour_noqa, self.index)
+
+    def build_index(self, paths: list[str], files: Sequence[str] = (), use_cache: bool = True) -> ProjectIndex:
+        """The index of the whole project ``paths`` belong to (plus ``files``), read from and
+        written to the on-disk summary cache unless ``use_cache`` is false."""
+        config = self.config
+        root = config.root or (find_project_root(paths[0]) if paths else None)
+        to_index = list(files) if root is None else discover([str(root)], config) + list(files)
+        base = config.root or Path.cwd()
+        roots = [str(base / src) for src in config.src] + [p for p in paths if os.path.isdir(p)]
+        cache_dir = (root or Path.cwd()) / CACHE_DIR_NAME if use_cache else None
+        return index_files(dict.fromkeys(to_index), roots, cache_dir)
+
+    def lint_source(self, source: str | bytes, path: str = "<string>", honour_noqa: bool = True) -> list[Diagnostic]:
+        """Lint one in-memory source. Without an index (or one that does not cover ``path``),
+        only same-module facts are used."""
+        return _lint_source(source, path, self.options(honour_noqa)).diagnostics
+
+    def fix_source(self, source: str, path: str, unsafe: bool = False) -> FileFix:
+        """The source with the selected fixes applied in rounds (nothing is written)."""
+        return _fix_source(source, path, FixOptions(self.options(), unsafe, write=False))
+
+    def lint_paths(self, paths: Iterable[str], jobs: int | None = None, use_cache: bool = True) -> LintResult:
+        """Lint files and directories. Only they are reported on, but the project index covers
+        the whole project they belong to, so that cross-module facts hold when pre-commit
+        passes just the changed files."""
+        paths = list(paths)
+        files = discover(paths, self.config)
+        started = time.perf_counter()
+        index = self.build_index(paths, files, use_cache)
+        result = LintResult(
+            files=len(files), indexed_files=len(index.by_path), index_seconds=time.perf_counter() - started
+        )
+        for file_result in _run(files, self.with_index(index).options(), jobs or os.cpu_count() or 1):
+            result.diagnostics.extend(file_result.diagnostics)
+            result.internal_errors += file_result.internal_error
+        result.diagnostics.sort(key=lambda d: d.sort_key)
+        return result
+
+    def fix_paths(
+        self,
+        paths: Iterable[str],
+        jobs: int | None = None,
+        use_cache: bool = True,
+        unsafe: bool = False,
+        write: bool = True,
+    ) -> FixResult:
+        """Fix files and directories (``write=False``: compute the fixed text only)."""
+        paths = list(paths)
+        files = discover(paths, self.config)
+        options = FixOptions(self.with_index(self.build_index(paths, files, use_cache)).options(), unsafe, write)
+        result = FixResult()
+        for file_fix in _run(files, options, jobs or os.cpu_count() or 1, fix_file):
+            result.files.append(file_fix)
+            result.internal_errors += file_fix.internal_error
+        return result
+
+
+@dataclass
+class FixResult:
+    files: list[FileFix] = field(default_factory=list)
+    internal_errors: int = 0
 
 
 def lint_source(
@@ -57,66 +142,15 @@ def lint_source(
     honour_noqa: bool = True,
     index: ProjectIndex | None = None,
 ) -> list[Diagnostic]:
-    """Lint one in-memory source; the entry point for the flake8 plugin and the server.
-    Without ``index`` (or when it does not cover ``path``), only same-module facts are used."""
-    options = LintOptions.create(load_catalog(), config or Config(), honour_noqa, index)
-    return _lint_source(source, path, options).diagnostics
+    """Lint one in-memory source (the package-level API; front ends hold a :class:`Project`)."""
+    return Project(config or Config(), index).lint_source(source, path, honour_noqa)
 
 
 def lint_paths(
     paths: Iterable[str], config: Config | None = None, jobs: int | None = None, use_cache: bool = True
 ) -> LintResult:
-    """Lint files and directories. Only they are reported on, but the project index covers
-    the whole project they belong to, so that cross-module facts hold when pre-commit
-    passes just the changed files."""
-    config = config or Config()
-    paths = list(paths)
-    files = discover(paths, config)
-    started = time.perf_counter()
-    index = build_project_index(paths, files, config, use_cache)
-    result = LintResult(files=len(files), indexed_files=len(index.by_path), index_seconds=time.perf_counter() - started)
-    options = LintOptions.create(load_catalog(), config, index=index)
-    for file_result in _run(files, options, jobs or os.cpu_count() or 1):
-        result.diagnostics.extend(file_result.diagnostics)
-        result.internal_errors += file_result.internal_error
-    result.diagnostics.sort(key=lambda d: d.sort_key)
-    return result
-
-
-@dataclass
-class FixResult:
-    files: list[FileFix] = field(default_factory=list)
-    internal_errors: int = 0
-
-
-def fix_paths(
-    paths: Iterable[str],
-    config: Config | None = None,
-    jobs: int | None = None,
-    use_cache: bool = True,
-    unsafe: bool = False,
-    write: bool = True,
-) -> FixResult:
-    """Fix files and directories (``write=False``: compute the fixed text only)."""
-    config = config or Config()
-    paths = list(paths)
-    files = discover(paths, config)
-    index = build_project_index(paths, files, config, use_cache)
-    options = FixOptions(LintOptions.create(load_catalog(), config, index=index), unsafe, write)
-    result = FixResult()
-    for file_fix in _run(files, options, jobs or os.cpu_count() or 1, fix_file):
-        result.files.append(file_fix)
-        result.internal_errors += file_fix.internal_error
-    return result
-
-
-def build_project_index(paths: list[str], files: list[str], config: Config, use_cache: bool = True) -> ProjectIndex:
-    root = config.root or (find_project_root(paths[0]) if paths else None)
-    to_index = files if root is None else discover([str(root)], config) + files
-    base = config.root or Path.cwd()
-    roots = [str(base / src) for src in config.src] + [p for p in paths if os.path.isdir(p)]
-    cache_dir = (root or Path.cwd()) / CACHE_DIR_NAME if use_cache else None
-    return index_files(dict.fromkeys(to_index), roots, cache_dir)
+    """Lint files and directories (the package-level API; see :meth:`Project.lint_paths`)."""
+    return Project(config or Config()).lint_paths(paths, jobs, use_cache)
 
 
 Task = Callable[[str, Any], Any]  # lint_file or fix_file: (path, options) -> result
@@ -146,11 +180,11 @@ def _in_worker(path: str) -> Any:
     return task(path, options)
 
 
-def settings_report(config: Config, path: str) -> str:
+def settings_report(project: Project, path: str) -> str:
     """What ``check --show-settings`` prints: the settings ``path`` is checked with, and
     where the target version comes from."""
-    catalog = load_catalog()
-    options = LintOptions.create(catalog, config)
+    config = project.config
+    options = project.options()
     target = config.target_for(path)
     if config.target_version is not None:
         origin = "target-version"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from asynclint.api import LintResult, fix_paths, lint_paths, resolve_config, settings_report
+from asynclint.api import LintResult, Project, settings_report
 from asynclint.catalog import CatalogError, find_rule, load_catalog, render_markdown
 from asynclint.config import ConfigError, parse_target_version
 from asynclint.diagnostics import Diagnostic
@@ -104,19 +104,21 @@ def check(
 ) -> None:
     """Check PATHS (files or directories, default: .) for asyncio misuse."""
     try:
-        config = resolve_config(config_path).with_overrides(_split(select), _split(extend_select), _split(ignore))
+        project = Project.open(config_path=config_path)
+        config = project.config.with_overrides(_split(select), _split(extend_select), _split(ignore))
         if target_version is not None:
             version = parse_target_version(target_version, "command line")
             config = dataclasses.replace(config, target_version=version)
         if include_tests:
             config = dataclasses.replace(config, include_tests=True)
+        project = dataclasses.replace(project, config=config)
         if show_settings:
-            click.echo(settings_report(config, (list(paths) or ["."])[0]), nl=False)
+            click.echo(settings_report(project, (list(paths) or ["."])[0]), nl=False)
             raise click.exceptions.Exit(EXIT_CLEAN)
         if fix or diff:
-            fixed = fix_paths(list(paths) or ["."], config, jobs, not no_cache, unsafe_fixes, write=not diff)
+            fixed = project.fix_paths(list(paths) or ["."], jobs, not no_cache, unsafe_fixes, write=not diff)
         else:
-            result = lint_paths(list(paths) or ["."], config, jobs, use_cache=not no_cache)
+            result = project.lint_paths(list(paths) or ["."], jobs, use_cache=not no_cache)
     except (ConfigError, CatalogError) as error:
         raise _fail(str(error)) from None
     if diff:

@@ -20,12 +20,10 @@ from typing import Optional
 from asynclint.analysis.project.build import find_project_root
 from asynclint.analysis.project.index import ProjectIndex
 from asynclint.analysis.project.summary import summarize
-from asynclint.api import build_project_index, lint_source, resolve_config
+from asynclint.api import Project, resolve_config
 from asynclint.catalog import load_catalog
 from asynclint.config import Config, ConfigError
 from asynclint.diagnostics import PARSE_ERROR, Diagnostic
-from asynclint.engine import LintOptions
-from asynclint.fixing import FixOptions, fix_source
 
 _INTERNAL = "internal"  # AIO001's variant for "asynclint failed on this file"
 CONFIG_FILE = "pyproject.toml"
@@ -120,7 +118,7 @@ class Projects:
         it was asked for meanwhile (the caller claims again)."""
         index: ProjectIndex | None = None
         try:
-            index = build_project_index([str(root)], [], config)
+            index = Project(config).build_index([str(root)])
         finally:  # a failed build is not retried on every keystroke: None until a refresh
             with self._lock:
                 current = generation == self._generation
@@ -152,7 +150,7 @@ class Projects:
             index = self.index_for(directory)
             if index is not None:
                 index = with_buffer(index, path, source)
-            diagnostics = tuple(lint_source(source, path, config, index=index))
+            diagnostics = tuple(Project(config, index).lint_source(source, path))
         except Exception as error:  # noqa: BLE001 - asynclint itself failed (checks are caught by the engine)
             summary = f"{type(error).__name__}: {error}"
             return Outcome((internal_diagnostic(path, summary),), internal_error=traceback.format_exc())
@@ -170,8 +168,7 @@ class Projects:
         index = self.index_for(directory)
         if index is not None:
             index = with_buffer(index, path, source)
-        options = LintOptions.create(load_catalog(), config, index=index)
-        result = fix_source(source, path, FixOptions(options, unsafe=False, write=False))
+        result = Project(config, index).fix_source(source, path)
         return result.text if result.changed else None
 
 

@@ -14,28 +14,21 @@ from pathlib import Path
 from typing import Any
 
 from asynclint.analysis.project.build import find_project_root
-from asynclint.analysis.project.index import ProjectIndex
-from asynclint.api import build_project_index, lint_source, resolve_config
-from asynclint.config import Config, ConfigError
+from asynclint.api import Project
+from asynclint.config import ConfigError
 from asynclint.version import __version__
 
 
 @lru_cache(maxsize=64)
-def _config_for(directory: str) -> Config:
+def _project_for(directory: str) -> Project:
+    """The file's project with its index (built once per flake8 process; the disk cache makes
+    that cheap), so cross-module facts match the CLI's."""
     try:
-        return resolve_config(start=Path(directory))
+        project = Project.open(start=Path(directory))
     except ConfigError:
-        return Config()  # flake8 has no channel for our config errors; the CLI reports them
-
-
-@lru_cache(maxsize=8)
-def _index_for(directory: str) -> ProjectIndex | None:
-    """The project index of the file's project (built once per flake8 process; the disk
-    cache makes that cheap), so cross-module facts match the CLI's."""
+        project = Project()  # flake8 has no channel for our config errors; the CLI reports them
     root = find_project_root(directory)
-    if root is None:
-        return None
-    return build_project_index([str(root)], [], _config_for(directory))
+    return project.with_index(project.build_index([str(root)])) if root is not None else project
 
 
 class AsyncLintFlake8:
@@ -49,6 +42,5 @@ class AsyncLintFlake8:
     def run(self) -> Iterator[tuple[int, int, str, Any]]:
         directory = str(Path(self.filename).resolve().parent) if self.filename not in ("stdin", "-") else "."
         source = "".join(self.lines)
-        config, index = _config_for(directory), _index_for(directory)
-        for diagnostic in lint_source(source, self.filename, config, honour_noqa=False, index=index):
+        for diagnostic in _project_for(directory).lint_source(source, self.filename, honour_noqa=False):
             yield diagnostic.line, diagnostic.column - 1, f"{diagnostic.code} {diagnostic.message}", type(self)

@@ -511,7 +511,7 @@ def test_a_crash_in_asynclint_itself_becomes_aio001(tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise MemoryError("no room")
 
-    monkeypatch.setattr("asynclint.documents.lint_source", explode)
+    monkeypatch.setattr("asynclint.api.Project.lint_source", explode)
     outcome = Projects().lint(BAD, str(tmp_path / "bad.py"), tmp_path)
     (diagnostic,) = outcome.diagnostics
     assert diagnostic.code == "AIO001" and "MemoryError: no room" in diagnostic.message
