@@ -73,12 +73,56 @@ class Project:
     def options(self, honour_noqa: bool = True) -> LintOptions:
         return LintOptions.create(self.catalog, self.config, honour_noqa, self.index)
 
-    def build_index(self, paths: list[str], files: Sequence[str] = (), use_cache: bool = True) -> ProjectIndex:
+    def root_of(self, paths: Sequence[str]) -> Path | None:
+        return self.config.root or (find_project_root(paths[0]) if paths else None)
+
+    def discover(self, paths: Sequence[str]) -> tuple[list[str], list[str]]:
+        """(the files to check, every file of the project) from one walk of the project root:
+        a directory inside the root is read off that walk (paths spelt as the user gave
+        them), unless it or a directory above it is excluded (a directory named on the command
+        line is checked even then) or lies outside the root; files named are always checked."""
+        root = self.root_of(paths)
+        if root is None:
+            files = discover(paths, self.config)
+            return files, files
+        project = discover([str(root)], self.config)
+        requested: list[str] = []
+        for path in paths:
+            real = os.path.realpath(path)
+            prefix = real.rstrip(os.sep) + os.sep
+            inside = [
+                os.path.normpath(os.path.join(path, os.path.relpath(found, real)))
+                for found in project
+                if found.startswith(prefix)
+            ]
+            if not inside or not os.path.isdir(path) or not self._walked(real, os.path.realpath(root)):
+                inside = discover([path], self.config)
+            requested += inside
+        return list(dict.fromkeys(requested)), project
+
+    def _walked(self, directory: str, root: str) -> bool:
+        """The walk of ``root`` enters ``directory``: it is inside and nothing on the way is excluded."""
+        if directory != root and not directory.startswith(root.rstrip(os.sep) + os.sep):
+            return False
+        current = directory
+        while current != root:
+            if self.config.is_excluded(current, root):
+                return False
+            current = os.path.dirname(current)
+        return True
+
+    def build_index(
+        self, paths: list[str], files: Sequence[str] = (), use_cache: bool = True, project: Sequence[str] | None = None
+    ) -> ProjectIndex:
         """The index of the whole project ``paths`` belong to (plus ``files``), read from and
-        written to the on-disk summary cache unless ``use_cache`` is false."""
+        written to the on-disk summary cache unless ``use_cache`` is false. ``project``: the
+        project's files when the caller has walked the root already."""
         config = self.config
-        root = config.root or (find_project_root(paths[0]) if paths else None)
-        to_index = list(files) if root is None else discover([str(root)], config) + list(files)
+        root = self.root_of(paths)
+        if root is None:
+            to_index = list(files)
+        else:
+            to_index = list(project if project is not None else discover([str(root)], config)) + list(files)
         base = config.root or Path.cwd()
         roots = [str(base / src) for src in config.src] + [p for p in paths if os.path.isdir(p)]
         cache_dir = (root or Path.cwd()) / CACHE_DIR_NAME if use_cache else None
@@ -98,9 +142,9 @@ class Project:
         the whole project they belong to, so that cross-module facts hold when pre-commit
         passes just the changed files."""
         paths = list(paths)
-        files = discover(paths, self.config)
         started = time.perf_counter()
-        index = self.build_index(paths, files, use_cache)
+        files, project = self.discover(paths)
+        index = self.build_index(paths, files, use_cache, project)
         result = LintResult(
             files=len(files), indexed_files=len(index.by_path), index_seconds=time.perf_counter() - started
         )
@@ -120,8 +164,10 @@ class Project:
     ) -> FixResult:
         """Fix files and directories (``write=False``: compute the fixed text only)."""
         paths = list(paths)
-        files = discover(paths, self.config)
-        options = FixOptions(self.with_index(self.build_index(paths, files, use_cache)).options(), unsafe, write)
+        files, project = self.discover(paths)
+        options = FixOptions(
+            self.with_index(self.build_index(paths, files, use_cache, project)).options(), unsafe, write
+        )
         result = FixResult()
         for file_fix in _run(files, options, jobs or os.cpu_count() or 1, fix_file):
             result.files.append(file_fix)

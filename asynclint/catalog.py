@@ -11,13 +11,13 @@ import json
 import re
 import string
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from asynclint import _toml
-from asynclint.config import Config, ConfigError, parse_table
+from asynclint.config import CORE_KEYS, Config, ConfigError, parse_table
 from asynclint.diagnostics import Applicability, Severity
 
 CODE_RE = re.compile(r"^AIO\d{3}$")
@@ -35,6 +35,7 @@ _TOP_KEYS = {
     "tests": bool,
     "examples": bool,
     "variants": dict,
+    "options": dict,
     "docs": dict,
     "fix": dict,
     "bad": list,
@@ -95,6 +96,31 @@ class Docs:
 
 
 @dataclass(frozen=True)
+class Option:
+    """A setting a rule declares (``[options.max-helper-depth]`` in its TOML): an integer or a
+    boolean, with a default and, for integers, an inclusive range."""
+
+    name: str
+    type: str  # "integer" | "boolean"
+    default: int | bool
+    description: str
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def expected(self) -> str:
+        if self.type == "boolean":
+            return "true or false"
+        return f"integer from {self.minimum} to {self.maximum}"
+
+    def accepts(self, value: object) -> bool:
+        if self.type == "boolean":
+            return isinstance(value, bool)
+        if not isinstance(value, int) or isinstance(value, bool):
+            return False
+        return (self.minimum is None or value >= self.minimum) and (self.maximum is None or value <= self.maximum)
+
+
+@dataclass(frozen=True)
 class Rule:
     code: str
     name: str
@@ -107,6 +133,8 @@ class Rule:
     bad: tuple[Example, ...]
     good: tuple[Example, ...]
     fix: FixInfo | None = None
+    # settings the rule reads from ``[tool.asynclint]``: name -> its declaration
+    options: Mapping[str, Option] = field(default_factory=dict)
     # whether the rule reports in test code, and in example code, by default (``include-tests``
     # reports everywhere)
     tests: bool = True
@@ -143,7 +171,27 @@ def load_catalog(directory: Path | None = None) -> dict[str, Rule]:
         names[rule.name] = rule.code
     if not rules:
         raise CatalogError(f"no rules found in {directory}")
+    for rule in rules.values():
+        for kind, examples in (("bad", rule.bad), ("good", rule.good)):
+            for index, example in enumerate(examples):
+                if example.config is not None:
+                    try:
+                        check_rule_options(example.config.rule_options, rules.values(), "")
+                    except ConfigError as error:
+                        raise CatalogError(f"{rule.code} [[{kind}]] #{index + 1} config: {error}") from None
     return dict(sorted(rules.items()))
+
+
+def check_rule_options(values: Iterable[tuple[str, Any]], rules: Iterable[Rule], where: str) -> None:
+    """Raise ConfigError for a setting no rule declares, or a value its declaration rejects."""
+    declared = {name: option for rule in rules for name, option in rule.options.items()}
+    for name, value in values:
+        option = declared.get(name)
+        if option is None:
+            known = ", ".join(sorted({*CORE_KEYS, *declared}))
+            raise ConfigError(f"{where}[tool.asynclint]: unknown key {name!r} (known: {known})")
+        if not option.accepts(value):
+            raise ConfigError(f"{where}[tool.asynclint] {name}: expected {option.expected()}, got {value!r}")
 
 
 def load_rule(path: Path) -> Rule:
@@ -205,6 +253,7 @@ def load_rule(path: Path) -> Rule:
         bad=bad,
         good=_examples(where, "good", data.get("good", [])),
         fix=fix,
+        options=_options(where, data.get("options", {})),
         tests=data.get("tests", True),
         examples=data.get("examples", data.get("tests", True)),
     )
@@ -275,6 +324,25 @@ def _examples(where: str, kind: str, items: list[Any]) -> tuple[Example, ...]:
     return tuple(examples)
 
 
+_OPTION_KEYS = {"type": str, "default": object, "description": str, "minimum": int, "maximum": int}
+
+
+def _options(where: str, table: Mapping[str, Any]) -> dict[str, Option]:
+    options = {}
+    for name, spec in table.items():
+        place = f"{where} [options.{name}]"
+        if not isinstance(spec, dict):
+            raise CatalogError(f"{place} must be a table")
+        _check_keys(place, spec, _OPTION_KEYS, ("type", "default", "description"))
+        option = Option(
+            name, spec["type"], spec["default"], spec["description"], spec.get("minimum"), spec.get("maximum")
+        )
+        if option.type not in ("integer", "boolean") or not option.accepts(option.default):
+            raise CatalogError(f"{place}: type must be integer or boolean, and the default one of them")
+        options[name] = option
+    return options
+
+
 def _config_toml(table: Mapping[str, Any], where: str) -> str:
     """An example's settings as the ``pyproject.toml`` text a user would write."""
     lines = ["[tool.asynclint]"]
@@ -333,6 +401,12 @@ def render_markdown(rule: Rule) -> str:
         rule.docs.why,
         "",
     ]
+    if rule.options:
+        parts += ["## Options", "", "In `[tool.asynclint]`:", ""]
+        for option in rule.options.values():
+            default = str(option.default).lower() if option.type == "boolean" else option.default
+            parts.append(f"- `{option.name}` ({option.expected()}, default `{default}`): {option.description}.")
+        parts.append("")
     if rule.bad:
         parts += ["## Example", ""]
         unsafe = rule.fix is not None and rule.fix.applicability == Applicability.UNSAFE

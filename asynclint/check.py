@@ -10,9 +10,9 @@ replacements and imports); the catalog's ``[fix]`` section titles it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import libcst as cst
 
@@ -39,6 +39,8 @@ class Finding:
 
 
 T = TypeVar("T", bound=Tracker)
+Owner = TypeVar("Owner")  # the owner of collected items: a function or class node
+Item = TypeVar("Item")
 
 
 @dataclass
@@ -53,14 +55,16 @@ class FileContext:
     config: Config = field(default_factory=Config)
     # the oldest Python this file must run on (:func:`asynclint.engine.file_target`)
     target_version: tuple[int, int] = MIN_TARGET
+    # the options the rules declare in their TOML, at their configured values or defaults
+    options: Mapping[str, Any] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     # one tracker of each kind the file's checks declare in ``USES`` (made by the engine)
     trackers: dict[type[Tracker], Tracker] = field(default_factory=dict)
     _usage: dict[int, Usage] = field(default_factory=dict)
 
-    @property
-    def helper_depth(self) -> int:
-        return self.config.max_helper_depth
+    def option(self, name: str) -> Any:
+        """A setting declared by a rule (``[options.<name>]`` in its TOML)."""
+        return self.options[name]
 
     @property
     def blocking_calls(self) -> tuple[tuple[str, str], ...]:
@@ -129,6 +133,24 @@ class Check(cst.BatchableCSTVisitor):
         self.context.findings.append(Finding(self.CODE, node, variant, fields, fix))
 
 
+class Collected(Generic[Owner, Item]):
+    """What a check collects per scope while it walks, to decide on when the scope ends
+    ("collect, decide at leave"): one list per owner node (a function, a class), handed back
+    once by :meth:`take` and then forgotten, so no tree outlives its file."""
+
+    def __init__(self) -> None:
+        self._items: dict[Owner, list[Item]] = {}
+
+    def add(self, owner: Owner, item: Item) -> None:
+        self._items.setdefault(owner, []).append(item)
+
+    def take(self, owner: Owner) -> list[Item]:
+        return self._items.pop(owner, [])
+
+    def peek(self, owner: Owner) -> list[Item]:
+        return self._items.get(owner, [])
+
+
 class LocalBindings:
     """Calls bound to a function-local name, kept until the function ends, when the
     function's usage tells whether the name was ever used again. Module- and class-level
@@ -136,16 +158,16 @@ class LocalBindings:
 
     def __init__(self, context: FileContext) -> None:
         self.context = context
-        self._bound: dict[cst.FunctionDef, list[tuple[str, cst.Call]]] = {}
+        self._bound: Collected[cst.FunctionDef, tuple[str, cst.Call]] = Collected()
 
     def remember(self, name: str, call: cst.Call) -> None:
         function = self.context.scope.function
         if function is not None and isinstance(function.node, cst.FunctionDef):
-            self._bound.setdefault(function.node, []).append((name, call))
+            self._bound.add(function.node, (name, call))
 
     def unused(self, function: cst.FunctionDef) -> Iterator[tuple[str, cst.Call]]:
         """The bindings of ``function`` whose name is never used again (call on leave)."""
-        bound = self._bound.pop(function, None)
+        bound = self._bound.take(function)
         if bound:
             usage = self.context.usage(function)
             yield from ((name, call) for name, call in bound if not usage.is_used(name))

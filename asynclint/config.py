@@ -73,7 +73,9 @@ class Config:
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
     example_paths: tuple[str, ...] = DEFAULT_EXAMPLE_PATHS
     include_tests: bool = False  # every rule reports in test and example code too
-    max_helper_depth: int = 3
+    # settings a rule declares in its TOML (``[options.max-helper-depth]``), as written in
+    # ``[tool.asynclint]``; the registry validates them against the catalog
+    rule_options: tuple[tuple[str, Any], ...] = ()
     # ``blocking-calls``: (fnmatch pattern over qualified names, advice) pairs for AIO210
     blocking_calls: tuple[tuple[str, str], ...] = ()
     root: Path | None = None
@@ -159,12 +161,13 @@ _KEYS = {
     "extend-exclude": "list of globs",
     "target-version": 'string such as "py311"',
     "src": "list of source directories (import roots)",
-    "max-helper-depth": "integer from 1 to 10",
     "test-paths": "list of globs (test code)",
     "example-paths": "list of globs (example and documentation code)",
     "include-tests": "true or false",
     "blocking-calls": 'table of "qualified.name.pattern" = "advice"',
 }
+# the keys of ``[tool.asynclint]`` itself; rules declare their own options besides these
+CORE_KEYS: tuple[str, ...] = tuple(_KEYS)
 # A ``blocking-calls`` key: dotted names, each part an identifier or fnmatch wildcards.
 _CALL_PATTERN_RE = re.compile(r"^[\w*?\[\]!-]+(\.[\w*?\[\]!-]+)*$")
 
@@ -214,10 +217,12 @@ def load_config(path: Path | None) -> Config:
 
 
 def parse_table(table: Mapping[str, Any], where: str) -> Config:
-    for key in table:
-        if key not in _KEYS:
-            raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(sorted(_KEYS))})")
+    """The ``[tool.asynclint]`` keys; keys it does not know are kept as rule options, which the
+    registry checks against the options the rules declare (an unknown key is an error there)."""
     values: dict[str, Any] = {}
+    options = tuple((key, value) for key, value in table.items() if key not in _KEYS)
+    if options:
+        values["rule_options"] = options
     for key in ("select", "extend-select", "ignore", "exclude", "extend-exclude", "src", "test-paths", "example-paths"):
         if key in table:
             values[key.replace("-", "_")] = _string_list(table[key], f"{where} {key}")
@@ -228,11 +233,6 @@ def parse_table(table: Mapping[str, Any], where: str) -> Config:
         values["per_file_ignores"] = tuple(
             (pattern, _string_list(codes, f"{where} per-file-ignores.{pattern}")) for pattern, codes in raw.items()
         )
-    if "max-helper-depth" in table:
-        depth = table["max-helper-depth"]
-        if not isinstance(depth, int) or isinstance(depth, bool) or not 1 <= depth <= 10:
-            raise ConfigError(f"{where} max-helper-depth: expected {_KEYS['max-helper-depth']}, got {depth!r}")
-        values["max_helper_depth"] = depth
     if "include-tests" in table:
         if not isinstance(table["include-tests"], bool):
             raise ConfigError(

@@ -14,6 +14,7 @@ import re
 import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import libcst as cst
 
@@ -29,7 +30,7 @@ from asynclint.check import FileContext, Finding
 from asynclint.codegen import FixRenderer, Span, header_targets, locate_all
 from asynclint.config import Config
 from asynclint.diagnostics import PARSE_ERROR, Diagnostic
-from asynclint.registry import discover_checks, enabled_codes, ignored_for
+from asynclint.registry import discover_checks, enabled_codes, ignored_for, rule_options
 from asynclint.suppression import is_suppressed, skips_file
 
 # Codes the engine reports itself (no check module): the file could not be read or parsed.
@@ -48,12 +49,15 @@ class LintOptions:
     enabled: frozenset[str] = frozenset()
     honour_noqa: bool = True
     index: ProjectIndex | None = None  # None: index each file on its own
+    # the options the rules declare, at their configured values or defaults
+    rule_options: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def create(
         cls, catalog: Mapping[str, Rule], config: Config, honour_noqa: bool = True, index: ProjectIndex | None = None
     ) -> LintOptions:
-        return cls(catalog, config, enabled_codes(config, catalog), honour_noqa, index)
+        enabled = enabled_codes(config, catalog)
+        return cls(catalog, config, enabled, honour_noqa, index, rule_options(config, catalog))
 
 
 @dataclass
@@ -151,7 +155,7 @@ def _run_checks(module: cst.Module, path: str, index: ProjectIndex, options: Lin
     symbols = ModuleSymbols.build(module, entry.name, entry.is_package) if entry else ModuleSymbols.build(module)
     tracker = ScopeTracker(module, symbols)
     target = file_target(options.config, path, entry.summary.get("syntax") if entry else None)
-    context = FileContext(path, module, symbols, tracker, index, options.config, target)
+    context = FileContext(path, module, symbols, tracker, index, options.config, target, options.rule_options)
     enabled = enabled_for(path, options)
     checks = [cls(context) for code, cls in discover_checks().items() if code in enabled]
     if checks:

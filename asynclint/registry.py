@@ -12,9 +12,10 @@ import importlib
 import pkgutil
 from collections.abc import Iterable, Mapping
 from functools import cache
+from typing import Any
 
 from asynclint import checks as checks_package
-from asynclint.catalog import Rule
+from asynclint.catalog import Rule, check_rule_options
 from asynclint.check import Check
 from asynclint.config import Config, ConfigError, path_matches
 
@@ -58,9 +59,20 @@ def ignored_for(config: Config, path: str, catalog: Mapping[str, Rule]) -> froze
     return frozenset(codes)
 
 
+def rule_options(config: Config, catalog: Mapping[str, Rule]) -> dict[str, Any]:
+    """Every option the rules declare, at its configured value or its default."""
+    values: dict[str, Any] = {
+        name: option.default for rule in catalog.values() for name, option in rule.options.items()
+    }
+    values.update((name, value) for name, value in config.rule_options if name in values)
+    return values
+
+
 def validate_selection(config: Config, catalog: Mapping[str, Rule]) -> None:
-    """Raise ConfigError, naming the file, for a selector that matches no rule."""
+    """Raise ConfigError, naming the file, for a selector that matches no rule or a setting no
+    rule declares (or of the wrong type)."""
     where = f"{config.source}: " if config.source else ""
+    check_rule_options(config.rule_options, catalog.values(), where)
     try:
         enabled_codes(config, catalog)
     except ConfigError as error:

@@ -59,13 +59,21 @@ def rules_index() -> str:
         "Every rule asynclint has. Rules marked *off* are opt-in: enable them with `--select`, "
         "`--extend-select` or `extend-select` in the [configuration](../configuration.md).",
         "",
-        "| Code | Name | Default | Severity | What it flags |",
-        "|---|---|---|---|---|",
+        "The *tests* and *examples* columns say whether a rule reports in test and example code by",
+        "default; *fix* whether `asynclint fix` has an automatic fix and whether it is safe.",
+        "",
+        "| Code | Name | Default | Tests | Examples | Severity | Fix | What it flags |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for rule in load_catalog().values():
         link = f"[{rule.code}]({rule.code}.md)"
         default = "on" if rule.default else "off"
-        lines.append(f"| {link} | {rule.name} | {default} | {rule.severity.value} | {_cell(rule.summary)} |")
+        tests, examples = ("yes" if reports else "no" for reports in (rule.tests, rule.examples))
+        fix = f"{rule.fix.applicability.value}: {_cell(rule.fix.title)}" if rule.fix else "—"
+        lines.append(
+            f"| {link} | {rule.name} | {default} | {tests} | {examples} | {rule.severity.value} | {fix} "
+            f"| {_cell(rule.summary)} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -22,6 +22,11 @@ suggestion = "call something else"
 severity = "info"
 default = false
 
+[options.probe-name]
+type = "boolean"
+default = false
+description = "also flag `probe_name()`"
+
 [docs]
 what = "Flags calls of `probe()` in a coroutine."
 why = "It exists only for a test."
@@ -57,8 +62,9 @@ class ThrowawayProbe(Check):
     def visit_Call(self, node: cst.Call) -> None:
         function = self.scope.function
         if function is not None and function.is_async and isinstance(node.func, cst.Name):
-            if node.func.value == "probe":
-                self.report(node, call="probe", function=function.function_name)
+            names = ("probe", "probe_name") if self.context.option("probe-name") else ("probe",)
+            if node.func.value in names:
+                self.report(node, call=node.func.value, function=function.function_name)
 '''
 
 FIXTURE = """async def main(probe):
@@ -108,3 +114,11 @@ def test_a_new_rule_needs_only_its_toml_check_and_fixture(tmp_path):
         text=True,
     )
     assert "app.py:2:5: AIO999 `probe()` called in coroutine `main`" in found.stdout, found.stdout + found.stderr
+    # the rule's own setting, declared in its TOML only, is read and validated from [tool.asynclint]
+    (tmp_path / "pyproject.toml").write_text("[tool.asynclint]\nprobe-name = true\n", encoding="utf-8")
+    (tmp_path / "app.py").write_text("async def main(probe_name):\n    probe_name()\n", encoding="utf-8")
+    configured = subprocess.run(found.args, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert "app.py:2:5: AIO999 `probe_name()`" in configured.stdout, configured.stdout + configured.stderr
+    (tmp_path / "pyproject.toml").write_text("[tool.asynclint]\nprobe-name = 3\n", encoding="utf-8")
+    invalid = subprocess.run(found.args, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert invalid.returncode == 2 and "probe-name: expected true or false, got 3" in invalid.stderr

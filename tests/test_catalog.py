@@ -187,5 +187,6 @@ def test_example_config_is_parsed_as_tool_asynclint_and_shown_in_the_docs(tmp_pa
 )
 def test_example_config_is_validated_like_the_configuration(tmp_path, config, expected):
     text = EXAMPLE_WITH_CONFIG.replace('{ blocking-calls = { "legacy.*" = "use legacy.aio" } }', config)
+    _write(tmp_path, "AIO999-demo-rule.toml", text)
     with pytest.raises(CatalogError, match=expected):
-        load_rule(_write(tmp_path, "AIO999-demo-rule.toml", text))
+        load_catalog(tmp_path)  # settings no rule declares are caught once every rule is known

@@ -5,6 +5,7 @@ Driven through the real CLI."""
 from __future__ import annotations
 
 import json
+import os
 
 from conftest import run_cli, write_files
 
@@ -120,3 +121,49 @@ def test_other_linters_noqa_codes_and_prefixes_suppress(tmp_path):
     )
     write_files(tmp_path, {"pyproject.toml": "[project]\nname = 'app'\n", "app.py": source})
     assert codes(run_cli("check", "--format", "json", ".", cwd=tmp_path)) == [("app.py", "AIO200", 12)]
+
+
+def test_one_walk_of_the_project_finds_the_same_files_as_walking_each_path(tmp_path, monkeypatch):
+    from asynclint.api import Project
+    from asynclint.config import Config
+    from asynclint.files import discover
+
+    write_files(
+        tmp_path,
+        {
+            "project/pyproject.toml": "[project]\nname = 'app'\n",
+            "project/app/a.py": "",
+            "project/app/sub/b.py": "",
+            "project/build/generated.py": "",
+            "project/tests/test_a.py": "",
+            "elsewhere/c.py": "",
+        },
+    )
+    monkeypatch.chdir(tmp_path / "project")
+    project = Project(Config())
+    walks: list[list[str]] = []
+    monkeypatch.setattr(
+        "asynclint.api.discover", lambda paths, config: walks.append(list(paths)) or discover(paths, config)
+    )
+    for paths in (["."], ["app"], ["app/sub", "tests/test_a.py"], ["build"], ["../elsewhere"], ["app", "."]):
+        walks.clear()
+        files, every = project.discover(paths)
+        assert files == discover(paths, Config()), paths
+        assert "build/generated.py" not in [os.path.relpath(f) for f in every]
+        if paths in (["."], ["app"], ["app", "."]):
+            assert len(walks) == 1, walks  # the project root only
+
+
+def test_a_rule_option_declared_in_the_catalog_is_read_from_the_configuration(tmp_path):
+    chain = (
+        "import time\n\n\ndef backoff():\n    time.sleep(1)\n\n\ndef retry():\n    backoff()\n\n\n"
+        "async def main():\n    retry()\n"
+    )
+    write_files(tmp_path, {"pyproject.toml": "[tool.asynclint]\n", "app.py": chain})
+    assert codes(run_cli("check", "--format", "json", "--no-cache", ".", cwd=tmp_path)) == [("app.py", "AIO209", 13)]
+    (tmp_path / "pyproject.toml").write_text("[tool.asynclint]\nmax-helper-depth = 1\n", encoding="utf-8")
+    assert codes(run_cli("check", "--format", "json", "--no-cache", ".", cwd=tmp_path)) == []
+    (tmp_path / "pyproject.toml").write_text("[tool.asynclint]\nmax-helper-depth = 0\n", encoding="utf-8")
+    invalid = run_cli("check", ".", cwd=tmp_path)
+    assert invalid.returncode == 2 and "max-helper-depth: expected integer from 1 to 10, got 0" in invalid.stderr
+    assert "`max-helper-depth` (integer from 1 to 10, default `3`)" in run_cli("explain", "AIO209").stdout

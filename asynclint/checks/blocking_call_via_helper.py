@@ -32,7 +32,7 @@ class BlockingCallViaHelper(Check):
         target = project_callable(node.func, self.scope, self.context.index)
         if target is None or target.kind not in ("function", "method"):
             return
-        chain = self.context.index.blocking_chain(target.qualname, self.table, self.context.helper_depth)
+        chain = self.context.index.blocking_chain(target.qualname, self.table, self.context.option("max-helper-depth"))
         if chain:
             self.report(
                 node,

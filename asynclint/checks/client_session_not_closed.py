@@ -23,7 +23,7 @@ from asynclint.analysis.asyncio.sessions import (
     session_type,
 )
 from asynclint.analysis.python.class_family import has_project_relatives
-from asynclint.check import Check, FileContext
+from asynclint.check import Check, Collected, FileContext
 
 
 class ClientSessionNotClosed(Check):
@@ -31,8 +31,8 @@ class ClientSessionNotClosed(Check):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._locals: dict[cst.FunctionDef, list[tuple[str, cst.Call, str]]] = {}
-        self._attributes: dict[cst.ClassDef, list[tuple[str, cst.Call, str]]] = {}
+        self._locals: Collected[cst.FunctionDef, tuple[str, cst.Call, str]] = Collected()
+        self._attributes: Collected[cst.ClassDef, tuple[str, cst.Call, str]] = Collected()
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) == 1:
@@ -49,11 +49,11 @@ class ClientSessionNotClosed(Check):
         assert isinstance(value, cst.Call)
         function = self.scope.function
         if isinstance(target, cst.Name) and function is not None and isinstance(function.node, cst.FunctionDef):
-            self._locals.setdefault(function.node, []).append((target.value, value, kind))
+            self._locals.add(function.node, (target.value, value, kind))
         elif isinstance(target, cst.Attribute):
             owner = self.scope.self_class(target.value)
             if owner is not None:
-                self._attributes.setdefault(owner.node, []).append((target.attr.value, value, kind))
+                self._attributes.add(owner.node, (target.attr.value, value, kind))
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -63,7 +63,7 @@ class ClientSessionNotClosed(Check):
                 self.report(func.value, "temporary", kind=kind, method=func.attr.value)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        created = self._locals.pop(original_node, None)
+        created = self._locals.take(original_node)
         seen = set()
         for name, call, kind in created or ():
             if name in seen:
@@ -76,7 +76,7 @@ class ClientSessionNotClosed(Check):
             self.report(call, variant, session=name, kind=kind, close=_close_method(kind))
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        created = self._attributes.pop(original_node, None)
+        created = self._attributes.take(original_node)
         if not created or has_project_relatives(original_node, self.scope, self.context.index):
             return
         seen = set()

@@ -30,7 +30,7 @@ from asynclint.analysis.python.loops import (
 )
 from asynclint.analysis.python.nodes import assigned_name
 from asynclint.analysis.python.usage import collect_usage
-from asynclint.check import Check, FileContext
+from asynclint.check import Check, Collected, FileContext
 
 
 @dataclass
@@ -48,8 +48,8 @@ class ClientSessionPerRequest(Check):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._sessions: dict[cst.FunctionDef, list[_Session]] = {}
-        self._helpers: dict[cst.FunctionDef, list[_Session]] = {}  # per-call sessions of a function
+        self._sessions: Collected[cst.FunctionDef, _Session] = Collected()
+        self._helpers: dict[cst.FunctionDef, list[_Session]] = {}  # per-call sessions, decided at module end
         self._called_in_loop: dict[cst.FunctionDef, str] = {}  # function -> a caller's name
 
     # ------------------------------------------------------------ sessions and calls
@@ -72,7 +72,7 @@ class ClientSessionPerRequest(Check):
             return
         assert isinstance(value, cst.Call)
         loop = self.loops.innermost(value)
-        self._sessions.setdefault(function.node, []).append(_Session(value, kind, name, block, loop))
+        self._sessions.add(function.node, _Session(value, kind, name, block, loop))
 
     def visit_Call(self, node: cst.Call) -> None:
         callee = self.scope.module_function(node.func) or self.scope.own_method(node.func)
@@ -86,7 +86,7 @@ class ClientSessionPerRequest(Check):
     # ------------------------------------------------------------ decisions
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        sessions = self._sessions.pop(original_node, None)
+        sessions = self._sessions.take(original_node)
         for session in sessions or ():
             if not self._lives_one_pass(original_node, session):
                 continue

@@ -27,7 +27,7 @@ from asynclint.analysis.python.scope import ScopeNode
 from asynclint.analysis.tables.asyncio_api import DEPRECATED_LOOP_GETTERS
 from asynclint.analysis.tables.asyncio_versions import GET_EVENT_LOOP_DEPRECATED_IN
 from asynclint.analysis.tables.event_loops import SET_EVENT_LOOP
-from asynclint.check import Check, FileContext
+from asynclint.check import Check, Collected, FileContext
 
 
 class DeprecatedGetEventLoop(Check):
@@ -42,7 +42,7 @@ class DeprecatedGetEventLoop(Check):
         super().__init__(context)
         self._loop_set: set[ScopeNode] = set()  # scopes that called asyncio.set_event_loop(...)
         self._drives_loop: set[cst.FunctionDef] = set()
-        self._pending: dict[cst.FunctionDef, list[cst.Call]] = {}  # calls in sync functions
+        self._pending: Collected[cst.FunctionDef, cst.Call] = Collected()  # calls in sync functions
         self._legacy: bool | None = None  # the module uses ``@asyncio.coroutine`` (asked lazily)
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -71,10 +71,10 @@ class DeprecatedGetEventLoop(Check):
         elif function is None or self.exception_guards.handling:
             self.report(node, call=call)
         elif isinstance(function.node, cst.FunctionDef):
-            self._pending.setdefault(function.node, []).append(node)
+            self._pending.add(function.node, node)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        pending = self._pending.pop(original_node, ())
+        pending = self._pending.take(original_node)
         if original_node in self._drives_loop:
             for node in pending:
                 self.report(node, call=self.context.code(node.func))

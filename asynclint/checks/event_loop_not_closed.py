@@ -15,7 +15,7 @@ import libcst as cst
 
 from asynclint.analysis.asyncio.loop_ownership import loop_fate
 from asynclint.analysis.tables.asyncio_api import NEW_LOOP_FACTORIES
-from asynclint.check import Check, FileContext
+from asynclint.check import Check, Collected, FileContext
 
 
 class EventLoopNotClosed(Check):
@@ -23,7 +23,7 @@ class EventLoopNotClosed(Check):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._created: dict[cst.FunctionDef, list[tuple[str, cst.Call]]] = {}
+        self._created: Collected[cst.FunctionDef, tuple[str, cst.Call]] = Collected()
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) == 1:
@@ -40,13 +40,13 @@ class EventLoopNotClosed(Check):
             return
         frame = self.scope.frame
         if frame.kind == "function" and isinstance(frame.node, cst.FunctionDef):
-            self._created.setdefault(frame.node, []).append((target.value, value))
+            self._created.add(frame.node, (target.value, value))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._decide(original_node)
 
     def _decide(self, owner: cst.FunctionDef) -> None:
-        created = self._created.pop(owner, None)
+        created = self._created.take(owner)
         if not created:
             return
         seen = set()

@@ -18,7 +18,7 @@ from asynclint.analysis.asyncio.threads import (
     owns_event_loop,
     thread_unsafe_kind,
 )
-from asynclint.check import Check, FileContext
+from asynclint.check import Check, Collected, FileContext
 
 
 class LoopApiFromThread(Check):
@@ -27,7 +27,7 @@ class LoopApiFromThread(Check):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._threads = ThreadTargets(context.scope, context.index)
-        self._candidates: dict[cst.FunctionDef, list[tuple[cst.Call, str]]] = {}
+        self._candidates: Collected[cst.FunctionDef, tuple[cst.Call, str]] = Collected()
         self._own_loop: set[cst.FunctionDef] = set()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -46,13 +46,13 @@ class LoopApiFromThread(Check):
             return
         kind = thread_unsafe_kind(node, self.scope, self.context.index)
         if kind is not None:
-            self._candidates.setdefault(function.node, []).append((node, kind))
+            self._candidates.add(function.node, (node, kind))
 
     def leave_Module(self, original_node: cst.Module) -> None:
         for function, handed_by in self._threads.targets.items():
             if function in self._own_loop:
                 continue
-            for call, kind in self._candidates.get(function, ()):
+            for call, kind in self._candidates.peek(function):
                 func = call.func
                 receiver = func.value if isinstance(func, cst.Attribute) else func
                 self.report(

@@ -22,7 +22,7 @@ from asynclint.analysis.asyncio.locks import (
 )
 from asynclint.analysis.python.functions import own_nodes
 from asynclint.analysis.python.nodes import dotted_key, owning_statement
-from asynclint.check import Check, FileContext
+from asynclint.check import Check, Collected, FileContext
 from asynclint.fixes import NodeFix, replace
 
 
@@ -32,7 +32,7 @@ class ManualLockAcquire(Check):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         # per function: (receiver key, lock type, the ``await ...acquire()``)
-        self._acquires: dict[cst.FunctionDef, list[tuple[str, str, cst.Await]]] = {}
+        self._acquires: Collected[cst.FunctionDef, tuple[str, str, cst.Await]] = Collected()
 
     def visit_Await(self, node: cst.Await) -> None:
         receiver = acquired_receiver(node)
@@ -42,10 +42,10 @@ class ManualLockAcquire(Check):
         kind = lock_type(receiver, self.scope, self.context.index) if key else None
         function = self.scope.function
         if kind is not None and key is not None and function is not None and isinstance(function.node, cst.FunctionDef):
-            self._acquires.setdefault(function.node, []).append((key, kind, node))
+            self._acquires.add(function.node, (key, kind, node))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        acquires = self._acquires.pop(original_node, None)
+        acquires = self._acquires.take(original_node)
         if not acquires:
             return
         for key, kind, node in acquires:

@@ -22,7 +22,7 @@ from asynclint.analysis.asyncio.queues import (
     queue_type,
 )
 from asynclint.analysis.python.class_family import has_project_relatives
-from asynclint.check import Check, FileContext
+from asynclint.check import Check, Collected, FileContext
 
 
 class QueueJoinWithoutTaskDone(Check):
@@ -30,8 +30,8 @@ class QueueJoinWithoutTaskDone(Check):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._locals: dict[cst.FunctionDef, list[tuple[str, cst.Await]]] = {}
-        self._attributes: dict[cst.ClassDef, list[tuple[str, cst.Await]]] = {}
+        self._locals: Collected[cst.FunctionDef, tuple[str, cst.Await]] = Collected()
+        self._attributes: Collected[cst.ClassDef, tuple[str, cst.Await]] = Collected()
 
     def visit_Await(self, node: cst.Await) -> None:
         call = node.expression
@@ -44,24 +44,24 @@ class QueueJoinWithoutTaskDone(Check):
         if queue_type(receiver, self.scope, self.context.index) is None:
             return
         if isinstance(receiver, cst.Name) and receiver.value in function.values:
-            self._locals.setdefault(function.node, []).append((receiver.value, node))
+            self._locals.add(function.node, (receiver.value, node))
         elif isinstance(receiver, cst.Attribute):
             owner = self.scope.self_class(receiver.value)
             if owner is not None:
-                self._attributes.setdefault(owner.node, []).append((receiver.attr.value, node))
+                self._attributes.add(owner.node, (receiver.attr.value, node))
 
     def _module_calls_task_done(self) -> bool:
         return TASK_DONE in self.context.usage(self.context.module).attributes
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        joins = self._locals.pop(original_node, None)
+        joins = self._locals.take(original_node)
         if not joins or self._module_calls_task_done():
             return
         for name, node in joins:
             self._judge(original_node.body, _named(name), node, name)
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        joins = self._attributes.pop(original_node, None)
+        joins = self._attributes.take(original_node)
         if not joins or self._module_calls_task_done():
             return
         if has_project_relatives(original_node, self.scope, self.context.index):

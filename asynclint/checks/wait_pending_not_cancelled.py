@@ -12,7 +12,7 @@ import libcst as cst
 
 from asynclint.analysis.python.usage import LEN, STORE, TRUTH, Usage
 from asynclint.analysis.tables.asyncio_api import ALL_COMPLETED, WAIT
-from asynclint.check import Check, FileContext
+from asynclint.check import Check, Collected, FileContext
 from asynclint.fixes import NodeFix, StatementLineTracker, fresh_name, replace, statements
 
 _NOT_HANDLING = frozenset({STORE, TRUTH, LEN})
@@ -26,7 +26,7 @@ class WaitPendingNotCancelled(Check):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         # per function: (name holding the pending set, or None when dropped), the call, reason
-        self._candidates: dict[cst.FunctionDef, list[tuple[str | None, cst.Call, str]]] = {}
+        self._candidates: Collected[cst.FunctionDef, tuple[str | None, cst.Call, str]] = Collected()
         # calls whose statement is alone on its line: the line, and the statement as written
         self._lines: dict[cst.Call, tuple[cst.SimpleStatementLine, cst.Expr | cst.Assign]] = {}
 
@@ -58,7 +58,7 @@ class WaitPendingNotCancelled(Check):
     def _remember(self, pending: str | None, found: tuple[cst.Call, str]) -> None:
         function = self.scope.function
         if function is not None and isinstance(function.node, cst.FunctionDef):
-            self._candidates.setdefault(function.node, []).append((pending, *found))
+            self._candidates.add(function.node, (pending, *found))
 
     def _note_line(self, statement: cst.Expr | cst.Assign, call: cst.Call) -> None:
         line = self.line_of(statement)
@@ -92,7 +92,7 @@ class WaitPendingNotCancelled(Check):
             self._remember(None if target.value == "_" else target.value, found)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        candidates = self._candidates.pop(original_node, None)
+        candidates = self._candidates.take(original_node)
         if not candidates:
             return
         usage = self.context.usage(original_node)
