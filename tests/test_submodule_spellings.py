@@ -52,6 +52,46 @@ CASES = [
         "AIO200",
         "import time\nfrom asyncio import tasks\n\nasync def main():\n    time.sleep(1)\n    await tasks.sleep(1)\n",
     ),
+    (
+        "AIO302",
+        "import asyncio\n\nasync def job(): ...\n\nasync def main():\n    tasks = [asyncio.create_task(job())]\n"
+        "    try:\n        for f in asyncio.tasks.as_completed(tasks, timeout=1):\n            await f\n"
+        "    except asyncio.TimeoutError:\n        pass\n",
+    ),
+    (
+        "AIO305",
+        "import asyncio\n\nasync def main(loop):\n    asyncio.tasks.create_task(loop.run_in_executor(None, print))\n",
+    ),
+    (
+        "AIO306",
+        "import asyncio\n\nasync def job(): ...\n\nasync def main():\n    try:\n"
+        "        async with asyncio.taskgroups.TaskGroup() as tg:\n            tg.create_task(job())\n"
+        "    except ValueError:\n        pass\n",
+    ),
+    (
+        "AIO401",
+        "import asyncio\n\nasync def job(): ...\n\nasync def main():\n    async with asyncio.timeouts.timeout(1):\n"
+        "        try:\n            await job()\n        except TimeoutError:\n            pass\n",
+    ),
+    (
+        "AIO403",
+        "import asyncio\n\nasync def job(): ...\n\nasync def main():\n    _ = asyncio.tasks.shield(job())\n",
+    ),
+    (
+        "AIO502",
+        "import asyncio\n\nasync def job(): ...\n\ndef main():\n    loop = asyncio.events.new_event_loop()\n"
+        "    loop.run_until_complete(job())\n",
+    ),
+    (
+        "AIO600",
+        "import asyncio\n\nasync def main():\n    lock = asyncio.locks.Lock()\n    await lock.acquire()\n"
+        "    print(1)\n    lock.release()\n",
+    ),
+    (
+        "AIO905",
+        "import asyncio\n\nasync def main():\n    loop = asyncio.events.get_running_loop()\n"
+        "    await loop.run_in_executor(None, print)\n",
+    ),
 ]
 
 
