@@ -351,3 +351,12 @@ def test_checking_a_fix_prints_no_warnings_about_the_users_code(tmp_path):
     result = run_cli("fix", "--no-cache", "bad.py", cwd=tmp_path)
     assert "1 fixed" in result.stdout, result.stdout + result.stderr
     assert "SyntaxWarning" not in result.stderr
+
+
+def test_a_safe_fix_is_unsafe_inside_pytest_raises():
+    code = (
+        "import time\n\nimport pytest\n\n\nasync def test_sleep():\n"
+        "    time.sleep(1)\n    with pytest.raises(TypeError):\n        time.sleep('soon')\n"
+    )
+    found = lint_source(code, "check_sleep.py", LintOptions.create(CATALOG, Config(select=("AIO200",)))).diagnostics
+    assert [(d.line, d.fix.applicability.value) for d in found] == [(7, "safe"), (9, "unsafe")]

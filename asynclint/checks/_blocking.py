@@ -3,6 +3,9 @@ check's ``CODE``, reported when the nearest enclosing function is a coroutine.""
 
 from __future__ import annotations
 
+import dataclasses
+from typing import ClassVar
+
 import libcst as cst
 
 from asynclint.analysis.asyncio.blocking import (
@@ -10,8 +13,10 @@ from asynclint.analysis.asyncio.blocking import (
     blocking_with,
     non_blocking_switch,
 )
+from asynclint.analysis.python.expected_errors import ExpectedErrorTracker
 from asynclint.analysis.python.functions import suspends
 from asynclint.analysis.python.receivers import built
+from asynclint.analysis.python.scope import Tracker
 from asynclint.analysis.tables.blocking_calls import WITH_ACROSS_AWAIT
 from asynclint.check import Check
 from asynclint.fixes import NodeFix, awaited, module_ref, replace
@@ -23,6 +28,7 @@ class BlockingCallCheck(Check):
 
     # Rules whose calls may be moved to a thread as they are (``to_thread``, an unsafe fix).
     OFFLOAD = False
+    USES: ClassVar[tuple[type[Tracker], ...]] = (ExpectedErrorTracker,)
     _statement_value: cst.BaseExpression | None = None
 
     def fix(self, call: cst.Call) -> NodeFix | None:
@@ -66,11 +72,19 @@ class BlockingCallCheck(Check):
         self.report(
             node,
             variant=found.variant,
-            fix=self.fix(node) if node is self._statement_value else None,
+            fix=self._statement_fix(node),
             call=self.context.code(node.func),
             function=function.function_name,
             replacement=found.replacement,
         )
+
+    def _statement_fix(self, call: cst.Call) -> NodeFix | None:
+        """The fix, unsafe inside ``with pytest.raises(...)``: the blocking call may be what the
+        test exercises, and changing it changes what the test asserts."""
+        fix = self.fix(call) if call is self._statement_value else None
+        if fix is not None and self.expected_errors.active:
+            return dataclasses.replace(fix, unsafe=True)
+        return fix
 
     def _switched(self, call: cst.Call, function: cst.CSTNode, switch: str) -> bool:
         """Whether the receiver may be in non-blocking mode: ``switch`` is called in this

@@ -41,7 +41,7 @@ _STRINGS = (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)
 
 class BlockingSubprocess(BlockingCallCheck):
     CODE = "AIO204"
-    USES = (StatementLineTracker,)
+    USES = (*BlockingCallCheck.USES, StatementLineTracker)
     OFFLOAD = True
     _dropped: cst.BaseExpression | None = None  # the value of the current expression statement
 

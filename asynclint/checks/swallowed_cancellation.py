@@ -44,13 +44,15 @@ class SwallowedCancellation(Check):
     def visit_Try(self, node: cst.Try) -> None:
         if not self._asyncio or not self.scope.in_coroutine:
             return
-        handlers = [handler for handler in node.handlers if catches_cancellation(handler, self.scope)]
-        if not handlers or not suspends(node.body) or awaits_existing_future(node.body, self.scope):
+        # only the first handler that catches the cancellation ever sees it: a bare ``except:``
+        # after ``except BaseException:`` (or after ``except CancelledError: raise``) cannot
+        handlers = [handler for handler in node.handlers if catches_cancellation(handler, self.scope)][:1]
+        if not handlers or not suspends(node.body) or awaits_existing_future(node.body, self.scope, self.context.index):
             return
         if _throws_in(node.body):
             return  # ``await agen.athrow(CancelledError())``: the handler catches what the code threw
         main_loop = _task_exit_point(node, self.scope.function.node if self.scope.function else None)
-        for handler in handlers:
+        for handler in handlers:  # the one that receives it
             if raises(handler.body) or self._calls_raising(handler.body):
                 continue
             if main_loop and _ends_task(handler, main_loop):

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from asynclint.analysis.asyncio.awaitables import FUTURE, awaitable_kind, is_event_loop
+from asynclint.analysis.asyncio.awaitables import COROUTINE, FUTURE, awaitable_kind, is_event_loop
 from asynclint.analysis.asyncio.library_types import receiver_type
 from asynclint.analysis.project.index import ProjectIndex
 from asynclint.analysis.python.functions import own_nodes
@@ -56,21 +56,29 @@ _PASS_CANCELLATION_ON = frozenset({GATHER, WAIT_FOR, SHIELD})
 _EXISTING = (cst.Name, cst.Attribute, cst.Subscript)
 
 
-def awaits_existing_future(node: cst.CSTNode, scope: ScopeTracker) -> bool:
+def awaits_existing_future(node: cst.CSTNode, scope: ScopeTracker, index: ProjectIndex) -> bool:
     """Code in ``node`` awaits a task or future that exists already (``await task``,
     ``await self._waiter``, ``await asyncio.gather(*tasks)``, ``await asyncio.shield(task)``):
     a ``CancelledError`` there may be that task's own cancellation (it was cancelled by this
-    code or by another task), which the awaiting code may legitimately absorb."""
+    code or by another task), which the awaiting code may legitimately absorb. A local bound to
+    a coroutine call (``coro = fetch(); await asyncio.wait_for(coro, 1)``) is not one."""
     for child in own_nodes(node):
         if not isinstance(child, cst.Await):
             continue
         awaited = child.expression
-        if isinstance(awaited, _EXISTING):
+        if _existing(awaited, scope, index):
             return True
         if isinstance(awaited, cst.Call) and scope.qualified_name(awaited.func) in _PASS_CANCELLATION_ON:
-            if any(isinstance(arg.value, _EXISTING) for arg in positional(awaited)):
+            if any(_existing(arg.value, scope, index) for arg in positional(awaited)):
                 return True
     return False
+
+
+def _existing(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> bool:
+    if not isinstance(expr, _EXISTING):
+        return False
+    value = scope.local_value(expr.value) if isinstance(expr, cst.Name) else None
+    return not (isinstance(value, cst.Call) and awaitable_kind(value, scope, index) == COROUTINE)
 
 
 def cancelled_keys(scope_node: cst.CSTNode) -> frozenset[str]:
