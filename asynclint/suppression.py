@@ -60,7 +60,7 @@ def is_suppressed(code: str, line: str, catalog: Mapping[str, Rule]) -> bool:
     return codes is ALL or code in codes or any(code.startswith(c) for c in codes if c.startswith("AIO"))
 
 
-# The codes list of an existing ``# noqa: AIO200,E501`` comment (see asynclint.suppression).
+# The codes list of an existing noqa comment (``AIO200,E501`` after ``noqa:``), which an edit extends.
 _NOQA_CODES = re.compile(r"#\s*noqa:\s*[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*", re.IGNORECASE)
 
 

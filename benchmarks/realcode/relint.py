@@ -30,7 +30,7 @@ project, path, line and code). The report has:
 to fill in and append to verdicts.tsv. ``--from FILE`` scores an earlier findings file
 without linting again.
 
-Python 3.9+, standard library only.
+Python 3.9+, the standard library and this checkout's ``asynclint.config``.
 """
 
 from __future__ import annotations
@@ -50,6 +50,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
+sys.path.insert(0, str(REPO))  # the checkout's own asynclint: its default excludes
+
+from asynclint.config import DEFAULT_EXCLUDE  # noqa: E402
+
 PROJECTS_TSV = HERE / "projects.tsv"
 VERDICTS_TSV = HERE / "verdicts.tsv"
 SOURCES = REPO / ".cache" / "realcode"
@@ -57,30 +61,8 @@ DEFAULT_OUT = SOURCES / "findings.jsonl"
 TMP_CONFIG_NAME = ".asynclint-realcode.toml"
 VERDICTS = ("real", "low", "wrong")
 VERDICT_FIELDS = ("project", "version", "path", "line", "code", "verdict", "reason")
-# directories asynclint skips by default (README "Usage"); used only for the size counts
-SKIPPED_DIRS = {
-    ".git",
-    ".hg",
-    ".svn",
-    ".bzr",
-    ".venv",
-    "venv",
-    ".tox",
-    ".nox",
-    ".eggs",
-    ".mypy_cache",
-    ".pytest_cache",
-    ".ruff_cache",
-    ".direnv",
-    "__pycache__",
-    "__pypackages__",
-    "_build",
-    "build",
-    "dist",
-    "node_modules",
-    "site-packages",
-    ".asynclint_cache",
-}
+# directories asynclint skips by default; used only for the size counts
+SKIPPED_DIRS = frozenset(name for name in DEFAULT_EXCLUDE if "*" not in name)
 
 Key = tuple[str, str, int, str]  # project, path, line, code
 
