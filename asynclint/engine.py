@@ -68,6 +68,8 @@ class FileResult:
 
 
 def lint_file(path: str, options: LintOptions) -> FileResult:
+    if os.path.exists(path) and not os.path.isfile(path):
+        return _file_problem(path, options, "unreadable", "not a regular file (a FIFO, device or socket)")
     try:
         with open(path, "rb") as handle:
             data = handle.read()

@@ -35,5 +35,8 @@ def _expand(path: str, config: Config) -> Iterator[str]:
         for name in sorted(files):
             if name.endswith(PYTHON_SUFFIXES):
                 full = os.path.join(root, name)
-                if not config.is_excluded(full, path):
+                # no FIFO, device or socket: reading one would block the run or never end (a
+                # dangling link is kept: it is reported as unreadable)
+                special = os.path.exists(full) and not os.path.isfile(full)
+                if not special and not config.is_excluded(full, path):
                     yield os.path.normpath(full)

@@ -108,3 +108,26 @@ def test_skip_file_and_suppression_comments():
     assert lint(BAD.replace("time.sleep(2)", "time.sleep(2)  # asynclint: ignore[blocking-sleep]")) == []
     assert lint(BAD.replace("time.sleep(2)", "time.sleep(2)  # asynclint: ignore[AIO200]")) == []
     assert lint(BAD.replace("time.sleep(2)", "time.sleep(2)  # asynclint: ignore[dangling-task]")) != []
+
+
+def test_a_thousand_branch_elif_chain_does_not_take_the_project_index_down(tmp_path):
+    chain = "x = 1\nif x == 0:\n    y = 0\n" + "".join(f"elif x == {i}:\n    y = {i}\n" for i in range(1, 1200))
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'deep'\n", encoding="utf-8")
+    (tmp_path / "chain.py").write_text(chain, encoding="utf-8")
+    (tmp_path / "bad.py").write_text(BAD, encoding="utf-8")
+    result = run_cli("check", "--format", "json", "--no-cache", ".", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    found = {(d["path"], d["code"]) for d in json.loads(result.stdout)["diagnostics"]}
+    assert ("bad.py", "AIO200") in found
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_named_py_is_skipped_when_walked_and_aio001_when_named(tmp_path):
+    os.mkfifo(tmp_path / "pipe.py")
+    (tmp_path / "bad.py").write_text(BAD, encoding="utf-8")
+    walked = run_cli("check", "--format", "json", "--no-cache", ".", cwd=tmp_path)
+    assert [(d["path"], d["code"]) for d in json.loads(walked.stdout)["diagnostics"]] == [("bad.py", "AIO200")]
+    named = run_cli("check", "--format", "json", "--no-cache", "pipe.py", "bad.py", cwd=tmp_path)
+    found = json.loads(named.stdout)["diagnostics"]
+    assert [(d["path"], d["code"]) for d in found] == [("bad.py", "AIO200"), ("pipe.py", "AIO001")]
+    assert "not a regular file" in found[1]["message"]

@@ -88,6 +88,8 @@ def index_files(paths: Iterable[str], roots: Iterable[str] = (), cache_dir: Path
     for path in paths:
         absolute = os.path.abspath(path)
         try:
+            if not os.path.isfile(absolute):
+                continue  # a FIFO, device or socket named *.py: reading it would block or never end
             with open(absolute, "rb") as handle:
                 content = handle.read()
         except OSError:

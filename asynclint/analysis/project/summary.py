@@ -10,6 +10,7 @@ summary depends on the file's content only (references to the module itself are 
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from typing import Any
 
 from asynclint.analysis.tables.builtins import BUILTINS
@@ -32,12 +33,13 @@ Summary = dict[str, Any]
 
 
 def summarize(source: bytes) -> Summary | None:
-    """The module's summary, or None when Python cannot parse it."""
+    """The module's summary, or None when Python cannot parse it or it is nested too deeply to
+    read (then the module is simply not in the index: never a traceback that loses the run)."""
     try:
         tree = ast.parse(source)
+        return _ModuleSummarizer(tree).summary
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    return _ModuleSummarizer(tree).summary
 
 
 def _dotted(node: ast.AST) -> str | None:
@@ -88,14 +90,21 @@ class _ModuleSummarizer:
         self.summary["dropped_calls"] = sorted(dropped)
         self.summary["other_calls"] = sorted(other)
 
-    def _module_level(self, body: list[ast.stmt]):
-        for node in body:
+    def _module_level(self, body: list[ast.stmt]) -> Iterator[ast.stmt]:
+        """Module-level statements, also inside ``if``/``try``/``with``/loops, in source order.
+        Iterative: a valid module may chain a thousand ``elif`` branches (deeper than the
+        recursion limit)."""
+        stack: list[Iterator[ast.stmt]] = [iter(body)]
+        while stack:
+            node = next(stack[-1], None)
+            if node is None:
+                stack.pop()
+                continue
             yield node
             if isinstance(node, (ast.If, ast.Try, ast.With, ast.For, ast.While)) or type(node).__name__ == "TryStar":
-                for field in ("body", "orelse", "finalbody"):
-                    yield from self._module_level(getattr(node, field, []) or [])
-                for handler in getattr(node, "handlers", []):
-                    yield from self._module_level(handler.body)
+                blocks = [getattr(node, field, []) or [] for field in ("body", "orelse", "finalbody")]
+                blocks += [handler.body for handler in getattr(node, "handlers", [])]
+                stack.append(iter([statement for block in blocks for statement in block]))
 
     def _bind(self, node: ast.stmt) -> None:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
