@@ -23,7 +23,7 @@ from asynclint.analysis.tables.blocking_calls import (
     VARIANTS,
 )
 from asynclint.analysis.tables.nonblocking import (
-    NON_BLOCKING_WHEN,
+    NON_BLOCKING_NAMES,
     Arg,
     given_nonzero,
     says_non_blocking,
@@ -44,7 +44,8 @@ class BlockingCall:
 
     @property
     def replacement(self) -> str:
-        return SYNC_CLIENTS.get(self.name, "")
+        """The asyncio client to use: of the constructor, or of the client a command is sent on."""
+        return SYNC_CLIENTS.get(self.name) or SYNC_CLIENTS.get(self.name.rsplit(".", 1)[0], "")
 
 
 def blocking_call(call: cst.Call, scope: ScopeTracker, index: ProjectIndex = EMPTY_INDEX) -> BlockingCall | None:
@@ -66,7 +67,7 @@ def _lookup(call: cst.Call, scope: ScopeTracker, index: ProjectIndex) -> Blockin
         code = BLOCKING_CALLS.get(name)
         if code is None:
             continue
-        if name in NON_BLOCKING_WHEN and says_non_blocking(name, call_args(call)):
+        if name in NON_BLOCKING_NAMES and says_non_blocking(name, call_args(call)):
             return None
         receiver = _method_receiver(call, scope, index)
         bound = BLOCKS_WHEN_BUILT_WITH.get(name)
@@ -114,9 +115,20 @@ def non_blocking_switch(receiver: Built | None) -> str | None:
 def call_args(call: cst.Call) -> tuple[Arg, ...]:
     """The facts :mod:`~asynclint.analysis.tables.nonblocking` needs about a call's arguments."""
     return tuple(
-        Arg(arg.keyword.value if arg.keyword else None, bool(arg.star), _is_zero(arg.value), _names(arg.value))
+        Arg(
+            arg.keyword.value if arg.keyword else None,
+            bool(arg.star),
+            _is_zero(arg.value),
+            _names(arg.value),
+            _text(arg.value),
+        )
         for arg in call.args
     )
+
+
+def _text(expr: cst.BaseExpression) -> str | None:
+    value = expr.evaluated_value if isinstance(expr, cst.SimpleString) else None
+    return value if isinstance(value, str) else None
 
 
 def _is_zero(expr: cst.BaseExpression) -> bool:

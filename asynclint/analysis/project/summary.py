@@ -15,7 +15,7 @@ from typing import Any
 
 from asynclint.analysis.tables.builtins import BUILTINS
 from asynclint.analysis.tables.nonblocking import (
-    NON_BLOCKING_WHEN,
+    NON_BLOCKING_NAMES,
     Arg,
     says_non_blocking,
 )
@@ -168,7 +168,7 @@ class _ModuleSummarizer:
             for n in own:
                 if isinstance(n, ast.Call) and id(n) not in depends:
                     target = self.ref(n.func, locals_, local_imports)
-                    if target is None or (target in NON_BLOCKING_WHEN and says_non_blocking(target, _call_args(n))):
+                    if target is None or (target in NON_BLOCKING_NAMES and says_non_blocking(target, _call_args(n))):
                         continue
                     calls.append([target, n.lineno])
             facts["calls"] = calls
@@ -256,9 +256,15 @@ def _argument_kind_dependent(function: ast.FunctionDef | ast.AsyncFunctionDef) -
 def _call_args(call: ast.Call) -> tuple[Arg, ...]:
     """The facts :mod:`~asynclint.analysis.tables.nonblocking` needs about a call's arguments
     (``os.waitpid(pid, os.WNOHANG)`` waits for nothing, so a helper making it does not block)."""
-    positional = [Arg(None, isinstance(a, ast.Starred), _is_zero(a), _flag_names(a)) for a in call.args]
-    keywords = [Arg(k.arg, k.arg is None, _is_zero(k.value), _flag_names(k.value)) for k in call.keywords]
+    positional = [Arg(None, isinstance(a, ast.Starred), _is_zero(a), _flag_names(a), _text(a)) for a in call.args]
+    keywords = [
+        Arg(k.arg, k.arg is None, _is_zero(k.value), _flag_names(k.value), _text(k.value)) for k in call.keywords
+    ]
     return tuple(positional + keywords)
+
+
+def _text(node: ast.AST) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
 def _is_zero(node: ast.AST) -> bool:

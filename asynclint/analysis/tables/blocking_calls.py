@@ -44,7 +44,6 @@ SYNC_CLIENTS: dict[str, str] = {
         ("redis.Redis", "redis.StrictRedis", "redis.client.Redis", "redis.client.StrictRedis"),
         "`redis.asyncio.Redis` (the same commands, awaited)",
     ),
-    **dict.fromkeys(("redis.from_url", "redis.Redis.from_url"), "`redis.asyncio.from_url(...)`"),
     **dict.fromkeys(
         ("pymongo.MongoClient", "pymongo.mongo_client.MongoClient"),
         "`pymongo.AsyncMongoClient` (PyMongo 4.9+) or motor's `AsyncIOMotorClient`",
@@ -58,6 +57,23 @@ SYNC_CLIENTS: dict[str, str] = {
         ("paramiko.SSHClient", "paramiko.client.SSHClient"), "asyncssh (`async with asyncssh.connect(host) as conn:`)"
     ),
 }
+
+# Clients whose constructor does no I/O (a connection pool or background threads connect
+# later): reported at the commands that wait for the server, on a client built in view.
+_REDIS_COMMANDS = (
+    "get set delete exists expire incr decr mget mset hget hset hgetall hdel lpush rpush lpop rpop"
+    " blpop brpop lrange sadd smembers srem zadd zrange publish keys scan ping flushdb execute_command"
+)
+LAZY_CLIENTS: dict[str, str] = {
+    **dict.fromkeys(
+        ("redis.Redis", "redis.StrictRedis", "redis.client.Redis", "redis.client.StrictRedis"), _REDIS_COMMANDS
+    ),
+    **dict.fromkeys(
+        ("pymongo.MongoClient", "pymongo.mongo_client.MongoClient"), "server_info list_database_names drop_database"
+    ),
+    **dict.fromkeys(("paramiko.SSHClient", "paramiko.client.SSHClient"), "connect exec_command open_sftp"),
+}
+_LAZY_CALLS = {f"{client}.{method}" for client, methods in LAZY_CLIENTS.items() for method in methods.split()}
 
 # Name of a call (see the module docstring) -> the rule that reports it.
 BLOCKING_CALLS: dict[str, str] = {
@@ -134,7 +150,8 @@ BLOCKING_CALLS: dict[str, str] = {
     "ssl.SSLContext.wrap_socket": "AIO206",
     **_methods("AIO206", "ssl.SSLSocket", "do_handshake read write unwrap"),
     # AIO207 blocking-sync-client
-    **dict.fromkeys(SYNC_CLIENTS, "AIO207"),
+    **dict.fromkeys((client for client in SYNC_CLIENTS if client not in LAZY_CLIENTS), "AIO207"),
+    **dict.fromkeys(_LAZY_CALLS, "AIO207"),
     # AIO208 threading-primitive-in-async
     **_methods("AIO208", "threading.Lock", "acquire"),
     **_methods("AIO208", "threading.RLock", "acquire"),
@@ -152,6 +169,7 @@ BLOCKING_CALLS: dict[str, str] = {
 
 # Calls reported with a message variant of their rule.
 VARIANTS: dict[str, str] = {
+    **dict.fromkeys(_LAZY_CALLS, "command"),
     **dict.fromkeys(
         (
             "os.popen",

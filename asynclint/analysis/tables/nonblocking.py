@@ -29,6 +29,7 @@ class Arg:
     star: bool = False  # ``*args`` or ``**kwargs``: the positions after it are unknown
     zero: bool = False  # the literal ``False``, ``0`` or ``0.0``
     names: frozenset[str] = frozenset()  # names and attribute names an ``|`` of flags mentions
+    text: str | None = None  # the value of a string literal
 
 
 _BLOCKING_ARG = Argument("blocking", 0)
@@ -79,8 +80,26 @@ def find(args: Sequence[Arg], where: Argument) -> Arg | None:
     return None
 
 
+# Clients whose constructor connects only when given the server: ``smtplib.SMTP()`` waits for
+# nothing until ``connect()``.
+CONNECTS_ONLY_WITH: dict[str, Argument] = {
+    name: Argument("host", 0)
+    for name in ("smtplib.SMTP", "smtplib.SMTP_SSL", "smtplib.LMTP", "ftplib.FTP", "ftplib.FTP_TLS")
+}
+# Calls that touch nothing for this literal argument: an in-memory SQLite database.
+NON_BLOCKING_LITERAL: dict[str, tuple[Argument, str]] = {"sqlite3.connect": (Argument("database", 0), ":memory:")}
+NON_BLOCKING_NAMES = frozenset(NON_BLOCKING_WHEN) | frozenset(CONNECTS_ONLY_WITH) | frozenset(NON_BLOCKING_LITERAL)
+
+
 def says_non_blocking(name: str, args: Sequence[Arg]) -> bool:
     """Whether a call of ``name`` with these arguments returns without waiting."""
+    if name in CONNECTS_ONLY_WITH and find(args, CONNECTS_ONLY_WITH[name]) is None:
+        return True
+    literal = NON_BLOCKING_LITERAL.get(name)
+    if literal is not None:
+        found = find(args, literal[0])
+        if found is not None and found.text == literal[1]:
+            return True
     for where in NON_BLOCKING_WHEN.get(name, ()):
         found = find(args, where)
         if found is not None and (where.flag in found.names if where.flag else found.zero):
