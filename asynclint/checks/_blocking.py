@@ -15,6 +15,7 @@ from asynclint.analysis.asyncio.blocking import (
 )
 from asynclint.analysis.python.expected_errors import ExpectedErrorTracker
 from asynclint.analysis.python.functions import suspends
+from asynclint.analysis.python.nodes import descendants
 from asynclint.analysis.python.receivers import built
 from asynclint.analysis.python.scope import Tracker
 from asynclint.analysis.tables.blocking_calls import WITH_ACROSS_AWAIT
@@ -123,4 +124,29 @@ class BlockingWithCheck(BlockingCallCheck):
                 continue
             if found[1] in WITH_ACROSS_AWAIT and not suspends(node.body):
                 continue
+            if receiver is not None and _work_all_awaited(item, node.body, receiver.type):
+                continue
             self.report(item.item, variant=found[1], obj=self.context.code(item.item), function=function.function_name)
+
+
+_THREAD_POOL = "concurrent.futures.ThreadPoolExecutor"
+
+
+def _work_all_awaited(item: cst.WithItem, body: cst.BaseSuite, pool_type: str | None) -> bool:
+    """``with ThreadPoolExecutor() as pool: await loop.run_in_executor(pool, f)`` (the pattern of
+    the asyncio docs): every use of the pool hands work to an awaited ``run_in_executor``, so
+    when the block exits nothing is left to wait for. A process pool still joins its processes."""
+    if pool_type != _THREAD_POOL or item.asname is None or not isinstance(item.asname.name, cst.Name):
+        return False
+    name = item.asname.name.value
+    uses = 0
+    awaited_uses = 0
+    for child in descendants(body):
+        if isinstance(child, cst.Name) and child.value == name:
+            uses += 1
+        elif isinstance(child, cst.Await) and isinstance(child.expression, cst.Call):
+            call = child.expression
+            if isinstance(call.func, cst.Attribute) and call.func.attr.value == "run_in_executor" and call.args:
+                first = call.args[0].value
+                awaited_uses += isinstance(first, cst.Name) and first.value == name
+    return uses > 0 and uses == awaited_uses
