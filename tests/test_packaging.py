@@ -9,6 +9,7 @@ from __future__ import annotations
 import configparser
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -102,3 +103,27 @@ def test_python_m_asynclint_rules_lists_the_catalog(tmp_path):
     assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
     rows = {line.split()[0]: line for line in result.stdout.splitlines() if line.strip()}
     assert "AIO200" in rows and "blocking-sleep" in rows["AIO200"], result.stdout
+
+
+def test_wheel_carries_the_license_and_python_classifiers(wheel):
+    dist_info = _dist_info(wheel)
+    assert f"{dist_info}/licenses/LICENSE" in wheel.namelist()
+    metadata = wheel.read(f"{dist_info}/METADATA").decode()
+    assert "License-Expression: MIT" in metadata
+    for minor in range(9, 15):
+        assert f"Classifier: Programming Language :: Python :: 3.{minor}" in metadata
+
+
+def test_sdist_holds_what_the_readme_uses(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", str(tmp_path), str(REPO_ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    [sdist] = tmp_path.glob("asynclint-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    assert {"LICENSE", "CHANGELOG.md", "README.md"} <= names
+    assert any(name.startswith("examples/") for name in names)  # the README's first command checks them
