@@ -21,7 +21,7 @@ from asynclint.analysis.project.build import (
 )
 from asynclint.analysis.project.index import ProjectIndex
 from asynclint.catalog import Rule, load_catalog
-from asynclint.config import Config, declared_target, find_config_file, load_config
+from asynclint.config import Config, find_config_file, load_config
 from asynclint.diagnostics import Diagnostic
 from asynclint.engine import LintOptions, enabled_for, lint_file
 from asynclint.engine import lint_source as _lint_source
@@ -89,15 +89,15 @@ class Project:
         requested: list[str] = []
         for path in paths:
             real = os.path.realpath(path)
-            prefix = real.rstrip(os.sep) + os.sep
-            inside = [
-                os.path.normpath(os.path.join(path, os.path.relpath(found, real)))
-                for found in project
-                if found.startswith(prefix)
-            ]
-            if not inside or not os.path.isdir(path) or not self._walked(real, os.path.realpath(root)):
-                inside = discover([path], self.config)
-            requested += inside
+            inside: list[str] = []
+            if os.path.isdir(path) and self._walked(real, os.path.realpath(root)):
+                prefix = real.rstrip(os.sep) + os.sep
+                inside = [
+                    os.path.normpath(os.path.join(path, os.path.relpath(found, real)))
+                    for found in project
+                    if found.startswith(prefix)
+                ]
+            requested += inside or discover([path], self.config)  # a file, or a directory the walk skipped
         return list(dict.fromkeys(requested)), project
 
     def _walked(self, directory: str, root: str) -> bool:
@@ -231,12 +231,7 @@ def settings_report(project: Project, path: str) -> str:
     where the target version comes from."""
     config = project.config
     options = project.options()
-    target = config.target_for(path)
-    if config.target_version is not None:
-        origin = "target-version"
-    else:
-        declared = declared_target(os.path.dirname(os.path.abspath(path)), str(config.root) if config.root else None)
-        origin = f"requires-python in {declared[1]}" if declared else "the default (oldest supported)"
+    target, origin = config.target_source(path)
     kind = config.code_kind(path)
     enabled = sorted(enabled_for(path, options))
     lines = [

@@ -106,10 +106,6 @@ class Config:
                 return True
         return False
 
-    def is_test_code(self, path: str) -> bool:
-        """Whether a file is test code (``test-paths``, matched below the project root)."""
-        return self.code_kind(path) == "test"
-
     def code_kind(self, path: str) -> str:
         """``"test"`` (``test-paths``), ``"example"`` (``example-paths``) or ``"library"``,
         matched below the project root; test paths win."""
@@ -121,15 +117,21 @@ class Config:
         return "library"
 
     def target_for(self, path: str) -> tuple[int, int]:
-        """The oldest Python a file must run on: ``target-version`` when set, else the
-        ``requires-python`` of the nearest ``pyproject.toml`` above it (inside the project
-        root: a subpackage of a monorepo may declare its own), else 3.9."""
+        """The oldest Python a file must run on (see :meth:`target_source`)."""
+        return self.target_source(path)[0]
+
+    def target_source(self, path: str) -> tuple[tuple[int, int], str]:
+        """(the oldest Python a file must run on, where that comes from): ``target-version``
+        when set, else the ``requires-python`` of the nearest ``pyproject.toml`` above it
+        (inside the project root: a subpackage of a monorepo may declare its own), else 3.9."""
         if self.target_version is not None:
-            return self.target_version
+            return self.target_version, "target-version"
         if path.startswith("<"):
             path = "."
         found = declared_target(os.path.dirname(os.path.abspath(path)), str(self.root) if self.root else None)
-        return found[0] if found is not None else MIN_TARGET
+        if found is None:
+            return MIN_TARGET, "the default (oldest supported)"
+        return found[0], f"requires-python in {found[1]}"
 
     def relative(self, path: str) -> str:
         absolute = os.path.abspath(path)

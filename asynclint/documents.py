@@ -22,7 +22,7 @@ from asynclint.analysis.project.index import ProjectIndex
 from asynclint.analysis.project.summary import summarize
 from asynclint.api import Project, resolve_config
 from asynclint.catalog import load_catalog
-from asynclint.config import Config, ConfigError
+from asynclint.config import Config, ConfigError, declared_target
 from asynclint.diagnostics import PARSE_ERROR, Diagnostic
 
 _INTERNAL = "internal"  # AIO001's variant for "asynclint failed on this file"
@@ -53,6 +53,7 @@ class Projects:
 
     def forget(self) -> None:
         """A config file changed: re-read configs, re-resolve roots, rebuild indexes."""
+        declared_target.cache_clear()  # ``requires-python`` may have changed too
         with self._lock:
             self._generation += 1
             self._configs.clear()

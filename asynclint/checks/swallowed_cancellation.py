@@ -46,25 +46,28 @@ class SwallowedCancellation(Check):
             return
         # only the first handler that catches the cancellation ever sees it: a bare ``except:``
         # after ``except BaseException:`` (or after ``except CancelledError: raise``) cannot
-        handlers = [handler for handler in node.handlers if catches_cancellation(handler, self.scope)][:1]
-        if not handlers or not suspends(node.body) or awaits_existing_future(node.body, self.scope, self.context.index):
+        handler = next((h for h in node.handlers if catches_cancellation(h, self.scope)), None)
+        if (
+            handler is None
+            or not suspends(node.body)
+            or awaits_existing_future(node.body, self.scope, self.context.index)
+        ):
             return
         if _throws_in(node.body):
             return  # ``await agen.athrow(CancelledError())``: the handler catches what the code threw
         main_loop = _task_exit_point(node, self.scope.function.node if self.scope.function else None)
-        for handler in handlers:  # the one that receives it
-            if raises(handler.body) or self._calls_raising(handler.body):
-                continue
-            if main_loop and _ends_task(handler, main_loop):
-                continue  # the task's last act: it stops (only ``task.cancelled()`` is lost)
-            if _inspects_cancellation(handler.body) or _hands_on(handler):
-                continue
-            if handler.type is None:
-                self.report(handler, "bare")
-            elif catches_any(handler, CANCELLED_ERRORS, self.scope):
-                self.report(handler.type, caught=self.context.code(handler.type))
-            else:
-                self.report(handler.type, "base_exception", caught=self.context.code(handler.type))
+        if raises(handler.body) or self._calls_raising(handler.body):
+            return
+        if main_loop and _ends_task(handler, main_loop):
+            return  # the task's last act: it stops (only ``task.cancelled()`` is lost)
+        if _inspects_cancellation(handler.body) or _hands_on(handler):
+            return
+        if handler.type is None:
+            self.report(handler, "bare")
+        elif catches_any(handler, CANCELLED_ERRORS, self.scope):
+            self.report(handler.type, caught=self.context.code(handler.type))
+        else:
+            self.report(handler.type, "base_exception", caught=self.context.code(handler.type))
 
     def _calls_raising(self, body: cst.CSTNode) -> bool:
         """``pytest.fail(...)``, ``sys.exit(...)``, unittest's ``self.fail(...)``: the handler
