@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 import libcst as cst
 
+from asynclint.analysis.asyncio.entry_points import EntryCoroutines, EntryCoroutineTracker
 from asynclint.analysis.project.index import EMPTY_INDEX, ProjectIndex
 from asynclint.analysis.python.expected_errors import ExpectedErrorBlocks, ExpectedErrorTracker
 from asynclint.analysis.python.guards import ExceptionGuards, ExceptionGuardTracker, VersionGates, VersionGateTracker
@@ -122,6 +123,15 @@ class Check(cst.BatchableCSTVisitor):
     @property
     def expected_errors(self) -> ExpectedErrorBlocks:
         return self.tracker(ExpectedErrorTracker).state
+
+    @property
+    def entry_coroutines(self) -> EntryCoroutines:
+        return self.tracker(EntryCoroutineTracker).state
+
+    def runs_alone(self, node: cst.CSTNode) -> bool:
+        """``node`` runs before a script's entry coroutine first suspends: nothing else can run
+        yet (declare ``EntryCoroutineTracker`` and ``LoopTracker`` in ``USES``)."""
+        return self.entry_coroutines.runs_alone(node, self.loops)
 
     def line_of(self, statement: cst.BaseSmallStatement) -> cst.SimpleStatementLine | None:
         """The line ``statement`` is alone on (declare ``StatementLineTracker`` in ``USES``)."""

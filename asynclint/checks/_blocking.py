@@ -13,8 +13,10 @@ from asynclint.analysis.asyncio.blocking import (
     blocking_with,
     non_blocking_switch,
 )
+from asynclint.analysis.asyncio.entry_points import EntryCoroutineTracker
 from asynclint.analysis.python.expected_errors import ExpectedErrorTracker
 from asynclint.analysis.python.functions import suspends
+from asynclint.analysis.python.loops import LoopTracker
 from asynclint.analysis.python.nodes import descendants
 from asynclint.analysis.python.receivers import built
 from asynclint.analysis.python.scope import Tracker
@@ -29,7 +31,7 @@ class BlockingCallCheck(Check):
 
     # Rules whose calls may be moved to a thread as they are (``to_thread``, an unsafe fix).
     OFFLOAD = False
-    USES: ClassVar[tuple[type[Tracker], ...]] = (ExpectedErrorTracker,)
+    USES: ClassVar[tuple[type[Tracker], ...]] = (ExpectedErrorTracker, EntryCoroutineTracker, LoopTracker)
     _statement_value: cst.BaseExpression | None = None
 
     def fix(self, call: cst.Call) -> NodeFix | None:
@@ -65,7 +67,7 @@ class BlockingCallCheck(Check):
         if function is None or not function.is_async:
             return
         found = blocking_call(node, self.scope, self.context.index)
-        if found is None or found.code != self.CODE:
+        if found is None or found.code != self.CODE or self.runs_alone(node):
             return
         switch = non_blocking_switch(found.receiver)
         if switch is not None and self._switched(node, function.node, switch):
@@ -126,6 +128,8 @@ class BlockingWithCheck(BlockingCallCheck):
                 continue
             if receiver is not None and _work_all_awaited(item, node.body, receiver.type):
                 continue
+            if self.runs_alone(node) and not suspends(node.body):
+                continue  # enter and exit both run before the entry coroutine first suspends
             self.report(item.item, variant=found[1], obj=self.context.code(item.item), function=function.function_name)
 
 

@@ -14,12 +14,15 @@ import libcst as cst
 
 from asynclint.analysis.asyncio.awaitables import project_callable
 from asynclint.analysis.asyncio.blocking import blocking_code, helper_table
+from asynclint.analysis.asyncio.entry_points import EntryCoroutineTracker
 from asynclint.analysis.project.index import ChainLink
+from asynclint.analysis.python.loops import LoopTracker
 from asynclint.check import Check, FileContext
 
 
 class BlockingCallViaHelper(Check):
     CODE = "AIO209"
+    USES = (EntryCoroutineTracker, LoopTracker)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
@@ -33,7 +36,7 @@ class BlockingCallViaHelper(Check):
         if target is None or target.kind not in ("function", "method"):
             return
         chain = self.context.index.blocking_chain(target.qualname, self.table, self.context.option("max-helper-depth"))
-        if chain:
+        if chain and not self.runs_alone(node):
             self.report(
                 node,
                 helper=self.context.code(node.func),

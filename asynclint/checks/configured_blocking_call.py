@@ -11,12 +11,15 @@ from __future__ import annotations
 import libcst as cst
 
 from asynclint.analysis.asyncio.blocking import configured_advice, configured_matcher
+from asynclint.analysis.asyncio.entry_points import EntryCoroutineTracker
+from asynclint.analysis.python.loops import LoopTracker
 from asynclint.analysis.python.receivers import call_names
 from asynclint.check import Check, FileContext
 
 
 class ConfiguredBlockingCall(Check):
     CODE = "AIO210"
+    USES = (EntryCoroutineTracker, LoopTracker)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
@@ -29,7 +32,7 @@ class ConfiguredBlockingCall(Check):
         if function is None or not function.is_async:
             return
         found = configured_advice(call_names(node, self.scope, self.context.index), self.matcher)
-        if found is not None:
+        if found is not None and not self.runs_alone(node):
             self.report(
                 node,
                 call=self.context.code(node.func),
