@@ -159,11 +159,12 @@ def test_a_rule_option_declared_in_the_catalog_is_read_from_the_configuration(tm
         "import time\n\n\ndef backoff():\n    time.sleep(1)\n\n\ndef retry():\n    backoff()\n\n\n"
         "async def main():\n    retry()\n"
     )
-    write_files(tmp_path, {"pyproject.toml": "[tool.asynclint]\n", "app.py": chain})
+    opt_in = '[tool.asynclint]\nextend-select = ["AIO209"]\n'
+    write_files(tmp_path, {"pyproject.toml": opt_in, "app.py": chain})
     assert codes(run_cli("check", "--format", "json", "--no-cache", ".", cwd=tmp_path)) == [("app.py", "AIO209", 13)]
-    (tmp_path / "pyproject.toml").write_text("[tool.asynclint]\nmax-helper-depth = 1\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(opt_in + "max-helper-depth = 1\n", encoding="utf-8")
     assert codes(run_cli("check", "--format", "json", "--no-cache", ".", cwd=tmp_path)) == []
-    (tmp_path / "pyproject.toml").write_text("[tool.asynclint]\nmax-helper-depth = 0\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(opt_in + "max-helper-depth = 0\n", encoding="utf-8")
     invalid = run_cli("check", ".", cwd=tmp_path)
     assert invalid.returncode == 2 and "max-helper-depth: expected integer from 1 to 10, got 0" in invalid.stderr
     assert "`max-helper-depth` (integer from 1 to 10, default `3`)" in run_cli("explain", "AIO209").stdout

@@ -20,7 +20,7 @@ from asynclint.analysis.tables.nonblocking import (
     says_non_blocking,
 )
 
-SUMMARY_FORMAT = 6
+SUMMARY_FORMAT = 7
 # Syntax that only parses on newer Pythons: a file using it cannot target an older one.
 _SYNTAX_ADDED: dict[type, tuple[int, int]] = {
     getattr(ast, name): version
@@ -164,14 +164,17 @@ class _ModuleSummarizer:
         if kind == "sync":
             locals_, local_imports = _local_bindings(node, own)
             depends = _argument_kind_dependent(node)
+            on_error = _error_path(own)
             calls = []
             for n in own:
                 if isinstance(n, ast.Call) and id(n) not in depends:
                     target = self.ref(n.func, locals_, local_imports)
                     if target is None or (target in NON_BLOCKING_NAMES and says_non_blocking(target, _call_args(n))):
                         continue
-                    calls.append([target, n.lineno])
-            facts["calls"] = calls
+                    calls.append([target, n.lineno, id(n) in on_error])
+            # the calls every run makes first: a chain names the ``input()`` of the main path,
+            # not the back-off ``time.sleep`` of a retry handler
+            facts["calls"] = [call[:2] for call in sorted(calls, key=lambda call: call[2])]
         return facts, own
 
     def _class(self, node: ast.ClassDef) -> dict[str, Any]:
@@ -341,6 +344,15 @@ def _uses(tree: ast.Module) -> tuple[set[str], set[str], set[str], tuple[int, in
                     continue
                 stack.extend(children(node))
     return values, dropped, other, syntax
+
+
+def _error_path(own: list[ast.AST]) -> set[int]:
+    """The ids of the nodes (of ``own``) that run only when an exception is handled."""
+    handled: set[int] = set()
+    for node in own:
+        if isinstance(node, ast.ExceptHandler):
+            handled.update(id(child) for statement in node.body for child in ast.walk(statement))
+    return handled
 
 
 def _own_nodes(function: ast.AST):
