@@ -165,16 +165,17 @@ class _ModuleSummarizer:
             locals_, local_imports = _local_bindings(node, own)
             depends = _argument_kind_dependent(node)
             on_error = _error_path(own)
-            calls = []
+            calls: list[tuple[bool, str, int]] = []
             for n in own:
                 if isinstance(n, ast.Call) and id(n) not in depends:
                     target = self.ref(n.func, locals_, local_imports)
                     if target is None or (target in NON_BLOCKING_NAMES and says_non_blocking(target, _call_args(n))):
                         continue
-                    calls.append([target, n.lineno, id(n) in on_error])
+                    calls.append((id(n) in on_error, target, n.lineno))
             # the calls every run makes first: a chain names the ``input()`` of the main path,
             # not the back-off ``time.sleep`` of a retry handler
-            facts["calls"] = [call[:2] for call in sorted(calls, key=lambda call: call[2])]
+            calls.sort(key=lambda call: call[0])  # stable: source order within each path
+            facts["calls"] = [[target, line] for _, target, line in calls]
         return facts, own
 
     def _class(self, node: ast.ClassDef) -> dict[str, Any]:
