@@ -126,7 +126,7 @@ class Project:
         base = config.root or Path.cwd()
         roots = [str(base / src) for src in config.src] + [p for p in paths if os.path.isdir(p)]
         cache_dir = (root or Path.cwd()) / CACHE_DIR_NAME if use_cache else None
-        return index_files(dict.fromkeys(to_index), roots, cache_dir)
+        return index_files(dict.fromkeys(to_index), roots, cache_dir, config.max_file_size)
 
     def lint_source(self, source: str | bytes, path: str = "<string>", honour_noqa: bool = True) -> list[Diagnostic]:
         """Lint one in-memory source. Without an index (or one that does not cover ``path``),

@@ -55,6 +55,12 @@ DEFAULT_EXAMPLE_PATHS: tuple[str, ...] = ("examples", "example", "docs", "doc", 
 _LOWER_BOUND_RE = re.compile(r"^\s*(>=|>|~=|===|==|\^|~)?\s*(\d+)(?:\.(\d+))?")
 
 
+MEGABYTE = 1024 * 1024
+# Parsing takes a few hundred bytes of memory per source byte: 4 MB is already far beyond
+# hand-written code (generated tables, vendored bundles), and keeps a worker near 2 GB.
+DEFAULT_MAX_FILE_SIZE = 4 * MEGABYTE
+
+
 class ConfigError(Exception):
     """The configuration (file or command line) is invalid."""
 
@@ -73,6 +79,7 @@ class Config:
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
     example_paths: tuple[str, ...] = DEFAULT_EXAMPLE_PATHS
     include_tests: bool = False  # every rule reports in test and example code too
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; a larger file is AIO001, not read
     # settings a rule declares in its TOML (``[options.max-helper-depth]``), as written in
     # ``[tool.asynclint]``; the registry validates them against the catalog
     rule_options: tuple[tuple[str, Any], ...] = ()
@@ -166,6 +173,7 @@ _KEYS = {
     "test-paths": "list of globs (test code)",
     "example-paths": "list of globs (example and documentation code)",
     "include-tests": "true or false",
+    "max-file-size": "integer number of megabytes from 1 to 1024",
     "blocking-calls": 'table of "qualified.name.pattern" = "advice"',
 }
 # the keys of ``[tool.asynclint]`` itself; rules declare their own options besides these
@@ -241,6 +249,11 @@ def parse_table(table: Mapping[str, Any], where: str) -> Config:
                 f"{where} include-tests: expected {_KEYS['include-tests']}, got {table['include-tests']!r}"
             )
         values["include_tests"] = table["include-tests"]
+    if "max-file-size" in table:
+        size = table["max-file-size"]
+        if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 1024:
+            raise ConfigError(f"{where} max-file-size: expected {_KEYS['max-file-size']}, got {size!r}")
+        values["max_file_size"] = size * MEGABYTE
     if "blocking-calls" in table:
         values["blocking_calls"] = _blocking_calls(table["blocking-calls"], f"{where} blocking-calls")
     if "target-version" in table:

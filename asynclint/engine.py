@@ -28,7 +28,8 @@ from asynclint.analysis.python.traversal import visit_batched
 from asynclint.catalog import Rule
 from asynclint.check import FileContext, Finding
 from asynclint.codegen import FixRenderer, Span, header_targets, locate_all
-from asynclint.config import Config
+from asynclint.config import MEGABYTE, Config
+from asynclint.deep_stack import deep_recursion, run_deep
 from asynclint.diagnostics import PARSE_ERROR, Diagnostic
 from asynclint.registry import discover_checks, enabled_codes, ignored_for, rule_options
 from asynclint.suppression import is_suppressed, skips_file
@@ -37,6 +38,7 @@ from asynclint.suppression import is_suppressed, skips_file
 # Caches keyed by nodes: emptied after each file, or the trees they hold stay alive and
 # every garbage collection during the next parses walks them.
 _NODE_CACHES = (has_yield, delegates_with_yield_from)
+TOO_DEEP = "nested too deeply to analyse"
 _SKIP_FILE_BYTES = re.compile(rb"^[ \t]*#[ \t]*asynclint:[ \t]*skip-file[ \t]*\r?$", re.MULTILINE)
 
 
@@ -70,18 +72,39 @@ class FileResult:
 def lint_file(path: str, options: LintOptions) -> FileResult:
     if os.path.exists(path) and not os.path.isfile(path):
         return _file_problem(path, options, "unreadable", "not a regular file (a FIFO, device or socket)")
+    limit = options.config.max_file_size
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            data = handle.read(limit + 1)  # never more: the file may grow while it is read
     except OSError as error:
         reason = error.strerror or str(error)
         return _file_problem(path, options, "unreadable", reason)
+    if len(data) > limit:
+        size = os.path.getsize(path) if os.path.exists(path) else len(data)
+        over = f"{_megabytes(size)} is over `max-file-size` ({_megabytes(limit)})"
+        return _file_problem(path, options, "limit", over)
     return lint_source(data, path, options)
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / MEGABYTE:.1f} MB".replace(".0 MB", " MB")
+
+
 def lint_source(source: str | bytes, path: str, options: LintOptions) -> FileResult:
+    return run_deep(_lint_source, source, path, options)
+
+
+def _lint_source(source: str | bytes, path: str, options: LintOptions) -> FileResult:
     if _skips(source):
         return FileResult(path, [])
+    index, too_deep = _file_index(source, path, options)
+    if too_deep:  # Python's own parser gives up: libcst would take minutes or crash
+        return _file_problem(path, options, "limit", TOO_DEEP)
+    with deep_recursion():
+        return _parse_and_check(source, path, index, options)
+
+
+def _parse_and_check(source: str | bytes, path: str, index: ProjectIndex, options: LintOptions) -> FileResult:
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
@@ -92,10 +115,10 @@ def lint_source(source: str | bytes, path: str, options: LintOptions) -> FileRes
     except Exception as error:  # the parser rejects some binary input with other errors
         return _file_problem(path, options, None, f"{type(error).__name__}: {error}")
     try:
-        findings = _run_checks(module, path, _file_index(source, path, options), options)
+        findings = _run_checks(module, path, index, options)
         return FileResult(path, _diagnostics(module, path, findings, options, source))
     except RecursionError:
-        return _file_problem(path, options, None, "nesting too deep to analyse")
+        return _file_problem(path, options, "limit", TOO_DEEP)
     except Exception:
         detail = traceback.format_exc(limit=-3).strip().splitlines()
         result = _file_problem(path, options, "internal", " | ".join(detail[-3:]))
@@ -122,10 +145,11 @@ def _skips(source: str | bytes) -> bool:
     return "skip-file" in source and skips_file(source)
 
 
-def _file_index(source: str | bytes, path: str, options: LintOptions) -> ProjectIndex:
-    """The run's project index if it covers this file, else an index of this file alone."""
+def _file_index(source: str | bytes, path: str, options: LintOptions) -> tuple[ProjectIndex, bool]:
+    """The run's project index if it covers this file (Python parsed it), else an index of
+    this file alone; and whether Python finds the file nested too deeply to parse."""
     if options.index is not None and options.index.module_for(os.path.abspath(path)) is not None:
-        return options.index
+        return options.index, False
     return index_source(path, source.encode("utf-8") if isinstance(source, str) else source)
 
 

@@ -30,6 +30,7 @@ from typing import Callable
 
 import libcst as cst
 
+from asynclint.deep_stack import run_deep
 from asynclint.diagnostics import Diagnostic
 from asynclint.edits import applicable, apply_edits, compatible_edits
 from asynclint.engine import LintOptions, lint_file, lint_source
@@ -78,6 +79,10 @@ class FileFix:
 
 def fix_source(text: str, path: str, options: FixOptions) -> FileFix:
     """Fix ``text`` as much as the selected fixes allow (see the module docstring)."""
+    return run_deep(_fix_source, text, path, options)
+
+
+def _fix_source(text: str, path: str, options: FixOptions) -> FileFix:
     result = FileFix(path, text, text)
     linted = first = lint_source(text, path, options.lint)
     verify = _verifier(text, options.lint.config.target_for(path))

@@ -131,3 +131,47 @@ def test_a_fifo_named_py_is_skipped_when_walked_and_aio001_when_named(tmp_path):
     found = json.loads(named.stdout)["diagnostics"]
     assert [(d["path"], d["code"]) for d in found] == [("bad.py", "AIO200"), ("pipe.py", "AIO001")]
     assert "not a regular file" in found[1]["message"]
+
+
+HOSTILE = {
+    # Python's own parser refuses these: AIO001 without ever reaching libcst
+    "parens.py": "x = " + "(" * 3000 + "1" + ")" * 3000 + "\n",
+    "brackets.py": "x = " + "[" * 3000 + "]" * 3000 + "\n",
+    "terms.py": "x = " + " + ".join(["1"] * 20000) + "\n",
+    "attributes.py": "x = a" + ".b" * 20000 + "\n",
+}
+# Python accepts these; libcst's native parser overflowed the main thread's stack on them
+DEEP_BUT_VALID = {
+    "conditions.py": "x = " + " and ".join(["a"] * 10000) + "\n",
+    "strings.py": "x = (" + " ".join(['"a"'] * 982) + ")\n",
+}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_hostile_nesting_is_aio001_for_that_file_and_the_run_goes_on(tmp_path, jobs):
+    for name, text in {**HOSTILE, **DEEP_BUT_VALID}.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "bad.py").write_text(BAD, encoding="utf-8")
+    result = run_cli("check", "--format", "json", "--no-cache", "-j", jobs, ".", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    found = {(d["path"], d["code"], d["message"]) for d in _json(result)}
+    too_deep = "file was not analysed: nested too deeply to analyse"
+    assert found == {("bad.py", "AIO200", "`time.sleep()` blocks the event loop in coroutine `poll`")} | {
+        (name, "AIO001", too_deep) for name in HOSTILE
+    }
+
+
+def test_a_file_over_max_file_size_is_aio001_and_never_read_whole(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.asynclint]\nmax-file-size = 1\n", encoding="utf-8")
+    (tmp_path / "generated.py").write_text("x = 1\n" * 300_000, encoding="utf-8")  # 1.7 MB
+    (tmp_path / "bad.py").write_text(BAD, encoding="utf-8")
+    result = run_cli("check", "--format", "json", "--no-cache", ".", cwd=tmp_path)
+    found = [(d["path"], d["code"], d["message"]) for d in _json(result)]
+    assert found == [
+        ("bad.py", "AIO200", "`time.sleep()` blocks the event loop in coroutine `poll`"),
+        ("generated.py", "AIO001", "file was not analysed: 1.7 MB is over `max-file-size` (1 MB)"),
+    ]
+    (tmp_path / "pyproject.toml").write_text("[tool.asynclint]\nmax-file-size = 0\n", encoding="utf-8")
+    invalid = run_cli("check", ".", cwd=tmp_path)
+    assert invalid.returncode == 2
+    assert "max-file-size: expected integer number of megabytes from 1 to 1024, got 0" in invalid.stderr

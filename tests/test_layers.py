@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ),
     ("asynclint.output",),
     ("asynclint.api",),
-    ("asynclint.engine", "asynclint.fixing", "asynclint.registry", "asynclint.files"),
+    ("asynclint.engine", "asynclint.fixing", "asynclint.registry", "asynclint.files", "asynclint.deep_stack"),
     ("asynclint.checks",),
     (
         "asynclint.check",

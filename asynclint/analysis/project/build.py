@@ -17,7 +17,7 @@ from pathlib import Path
 
 from asynclint.analysis.project.index import ProjectIndex, build_index
 from asynclint.analysis.project.modules import module_names
-from asynclint.analysis.project.summary import SUMMARY_FORMAT, Summary, summarize
+from asynclint.analysis.project.summary import SUMMARY_FORMAT, Summary, summarize, summarize_checked
 from asynclint.version import __version__
 
 CACHE_DIR_NAME = ".asynclint_cache"
@@ -80,8 +80,10 @@ class SummaryCache:
             pass  # a read-only checkout still gets correct results, just no cache
 
 
-def index_files(paths: Iterable[str], roots: Iterable[str] = (), cache_dir: Path | None = None) -> ProjectIndex:
-    """Summarise every readable, parseable file and build the index."""
+def index_files(
+    paths: Iterable[str], roots: Iterable[str] = (), cache_dir: Path | None = None, max_bytes: int | None = None
+) -> ProjectIndex:
+    """Summarise every readable, parseable file (of at most ``max_bytes``) and build the index."""
     cache = SummaryCache(cache_dir)
     root_list = list(roots)
     summaries: dict[str, tuple[list[str], bool, Summary]] = {}
@@ -91,9 +93,11 @@ def index_files(paths: Iterable[str], roots: Iterable[str] = (), cache_dir: Path
             if not os.path.isfile(absolute):
                 continue  # a FIFO, device or socket named *.py: reading it would block or never end
             with open(absolute, "rb") as handle:
-                content = handle.read()
+                content = handle.read(-1 if max_bytes is None else max_bytes + 1)
         except OSError:
             continue
+        if max_bytes is not None and len(content) > max_bytes:
+            continue  # the lint step reports it
         summary = cache.summary(absolute, content)
         if summary is not None:
             names, is_package = module_names(absolute, root_list)
@@ -102,11 +106,12 @@ def index_files(paths: Iterable[str], roots: Iterable[str] = (), cache_dir: Path
     return build_index(summaries)
 
 
-def index_source(path: str, source: bytes) -> ProjectIndex:
-    """An index of one in-memory module (editor buffers, flake8): same-module facts only."""
-    summary = summarize(source)
+def index_source(path: str, source: bytes) -> tuple[ProjectIndex, bool]:
+    """An index of one in-memory module (editor buffers, flake8): same-module facts only; and
+    whether Python finds the module nested too deeply to parse."""
+    summary, too_deep = summarize_checked(source)
     if summary is None:
-        return build_index({})
+        return build_index({}), too_deep
     absolute = os.path.abspath(path)
     names, is_package = module_names(absolute)
-    return build_index({absolute: (names, is_package, summary)})
+    return build_index({absolute: (names, is_package, summary)}), False

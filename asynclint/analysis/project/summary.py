@@ -35,11 +35,21 @@ Summary = dict[str, Any]
 def summarize(source: bytes) -> Summary | None:
     """The module's summary, or None when Python cannot parse it or it is nested too deeply to
     read (then the module is simply not in the index: never a traceback that loses the run)."""
+    return summarize_checked(source)[0]
+
+
+def summarize_checked(source: bytes) -> tuple[Summary | None, bool]:
+    """The summary, and whether Python itself finds the module nested too deeply to parse
+    ("too many nested parentheses", a recursion limit): no other parser should try it."""
     try:
         tree = ast.parse(source)
-        return _ModuleSummarizer(tree).summary
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+        return _ModuleSummarizer(tree).summary, False
+    except SyntaxError as error:
+        return None, "too many nested" in str(error.msg)
+    except (RecursionError, MemoryError):
+        return None, True
+    except ValueError:
+        return None, False
 
 
 def _dotted(node: ast.AST) -> str | None:

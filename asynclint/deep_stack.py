@@ -1,0 +1,73 @@
+"""Run the parse and the checks of a file on a thread with a deep stack.
+
+libcst's parser and its visitors recurse once per level of nesting. On the main thread's
+stack (8 MB) a few thousand nested brackets or a long ``a and b and ...`` chain overflow it
+and the process dies with a segmentation fault, taking every other file's findings with it.
+On a thread with a large stack the native parser finishes, and Python code that goes too
+deep raises ``RecursionError``, which the engine reports as AIO001 for that file. The stack is
+reserved address space: only the pages a deep file touches are ever used.
+
+The recursion limit is raised only around libcst's work (:func:`deep_recursion`): up to
+Python 3.11 it also sets how deep ``ast.parse`` goes, and Python's own parser refusing a file
+first is what keeps libcst from spending minutes on it.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import TypeVar
+
+STACK_BYTES = 256 * 1024 * 1024
+# Python frames libcst's visitors may nest on the deep thread: well within STACK_BYTES
+RECURSION_LIMIT = 15_000
+
+T = TypeVar("T")
+_executor: ThreadPoolExecutor | None = None
+_lock = threading.Lock()
+_deep = threading.local()
+
+
+def run_deep(function: Callable[..., T], *args: object) -> T:
+    """``function(*args)`` on the deep-stack thread (directly when already there)."""
+    if getattr(_deep, "inside", False):
+        return function(*args)
+    return _pool().submit(_inside, function, *args).result()
+
+
+def _inside(function: Callable[..., T], *args: object) -> T:
+    _deep.inside = True
+    return function(*args)
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _executor
+    with _lock:
+        if _executor is None:
+            previous = threading.stack_size()
+            threading.stack_size(STACK_BYTES)
+            try:
+                _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="asynclint-deep")
+                _executor.submit(lambda: None).result()  # the thread starts with the large stack
+            finally:
+                threading.stack_size(previous)
+        return _executor
+
+
+@contextmanager
+def deep_recursion() -> Iterator[None]:
+    """A raised recursion limit for the block, on the deep-stack thread only."""
+    if not getattr(_deep, "inside", False) or getattr(_deep, "raised", False):
+        yield
+        return
+    previous = sys.getrecursionlimit()
+    _deep.raised = True
+    sys.setrecursionlimit(max(previous, RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+        _deep.raised = False
