@@ -7,6 +7,7 @@ process pool that uses every core; a single file is linted in-process.
 from __future__ import annotations
 
 import os
+import signal
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -161,12 +162,14 @@ class Project:
         use_cache: bool = True,
         unsafe: bool = False,
         write: bool = True,
+        force: bool = False,
     ) -> FixResult:
-        """Fix files and directories (``write=False``: compute the fixed text only)."""
+        """Fix files and directories (``write=False``: compute the fixed text only; ``force``:
+        rewrite read-only files too)."""
         paths = list(paths)
         files, project = self.discover(paths)
         options = FixOptions(
-            self.with_index(self.build_index(paths, files, use_cache, project)).options(), unsafe, write
+            self.with_index(self.build_index(paths, files, use_cache, project)).options(), unsafe, write, force
         )
         result = FixResult()
         for file_fix in _run(files, options, jobs or os.cpu_count() or 1, fix_file):
@@ -208,16 +211,35 @@ def _run(files: list[str], options: Any, jobs: int, task: Task = lint_file) -> l
     workers = min(jobs, (len(files) + _CHUNK - 1) // _CHUNK) or 1
     if workers == 1:
         return [task(path, options) for path in files]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(task, options)) as pool:
-        return list(pool.map(_in_worker, files, chunksize=_CHUNK))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(task, options))
+    try:
+        results = list(pool.map(_in_worker, files, chunksize=_CHUNK))
+    except BaseException:  # Ctrl-C, SIGTERM, a dead worker: no worker outlives the run
+        _stop_workers(pool)
+        raise
+    pool.shutdown()
+    return results
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    processes = list(getattr(pool, "_processes", {}).values())  # no public handle on them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()  # a worker defers SIGTERM while it rewrites a file in place
+    for process in processes:
+        process.join(timeout=5)
 
 
 _worker: tuple | None = None
 
 
 def _init_worker(task: Task, options: Any) -> None:
+    """Ctrl-C reaches the whole process group: the parent stops the workers, which must not
+    print tracebacks of their own; SIGTERM ends a worker at once (its default)."""
     global _worker
     _worker = (task, options)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _in_worker(path: str) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -82,6 +83,7 @@ def cli() -> None:
 @click.option("--fix", is_flag=True, help="Apply the safe automatic fixes, then report what remains.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply unsafe fixes too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them (exit 1 if any).")
+@click.option("--force", is_flag=True, help="Rewrite read-only files too when fixing.")
 def check(
     paths: tuple[str, ...],
     select: tuple[str, ...],
@@ -101,6 +103,7 @@ def check(
     fix: bool = False,
     unsafe_fixes: bool = False,
     diff: bool = False,
+    force: bool = False,
 ) -> None:
     """Check PATHS (files or directories, default: .) for asyncio misuse."""
     try:
@@ -116,7 +119,7 @@ def check(
             click.echo(settings_report(project, (list(paths) or ["."])[0]), nl=False)
             raise click.exceptions.Exit(EXIT_CLEAN)
         if fix or diff:
-            fixed = project.fix_paths(list(paths) or ["."], jobs, not no_cache, unsafe_fixes, write=not diff)
+            fixed = project.fix_paths(list(paths) or ["."], jobs, not no_cache, unsafe_fixes, not diff, force)
         else:
             result = project.lint_paths(list(paths) or ["."], jobs, use_cache=not no_cache)
     except (ConfigError, CatalogError) as error:
@@ -247,5 +250,31 @@ def server(tcp: str | None, stdio: bool) -> None:
     serve(address)
 
 
+EXIT_INTERRUPTED = 128 + signal.SIGINT  # what shells report for a Ctrl-C
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
 def main() -> None:
-    cli(prog_name="asynclint")
+    """The console script: Ctrl-C exits 130 and SIGTERM 143 (never 1, the findings code),
+    after the workers are stopped and without a traceback."""
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        code = cli(prog_name="asynclint", standalone_mode=False)
+    except click.ClickException as error:
+        error.show()
+        code = error.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+        click.echo("\nasynclint: interrupted", err=True)
+        code = EXIT_INTERRUPTED
+    except _Terminated:
+        click.echo("asynclint: terminated", err=True)
+        code = EXIT_TERMINATED
+    sys.exit(code)
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised where the main thread is, so that cleanup (stopping the workers) runs."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise _Terminated

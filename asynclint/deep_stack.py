@@ -14,10 +14,11 @@ first is what keeps libcst from spending minutes on it.
 
 from __future__ import annotations
 
+import queue
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -26,7 +27,7 @@ STACK_BYTES = 256 * 1024 * 1024
 RECURSION_LIMIT = 15_000
 
 T = TypeVar("T")
-_executor: ThreadPoolExecutor | None = None
+_jobs: queue.SimpleQueue[tuple[Callable[[], object], Future[object]]] | None = None
 _lock = threading.Lock()
 _deep = threading.local()
 
@@ -35,26 +36,36 @@ def run_deep(function: Callable[..., T], *args: object) -> T:
     """``function(*args)`` on the deep-stack thread (directly when already there)."""
     if getattr(_deep, "inside", False):
         return function(*args)
-    return _pool().submit(_inside, function, *args).result()
+    done: Future[object] = Future()
+    _queue().put((lambda: function(*args), done))
+    return done.result()  # type: ignore[return-value]
 
 
-def _inside(function: Callable[..., T], *args: object) -> T:
-    _deep.inside = True
-    return function(*args)
-
-
-def _pool() -> ThreadPoolExecutor:
-    global _executor
+def _queue() -> queue.SimpleQueue[tuple[Callable[[], object], Future[object]]]:
+    """The deep thread's work queue, starting the thread the first time. A daemon: Ctrl-C or
+    SIGTERM ends the process without waiting for the file it is on."""
+    global _jobs
     with _lock:
-        if _executor is None:
+        if _jobs is None:
+            jobs: queue.SimpleQueue[tuple[Callable[[], object], Future[object]]] = queue.SimpleQueue()
             previous = threading.stack_size()
             threading.stack_size(STACK_BYTES)
             try:
-                _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="asynclint-deep")
-                _executor.submit(lambda: None).result()  # the thread starts with the large stack
+                threading.Thread(target=_serve, args=(jobs,), name="asynclint-deep", daemon=True).start()
             finally:
                 threading.stack_size(previous)
-        return _executor
+            _jobs = jobs
+        return _jobs
+
+
+def _serve(jobs: queue.SimpleQueue[tuple[Callable[[], object], Future[object]]]) -> None:
+    _deep.inside = True
+    while True:
+        job, done = jobs.get()
+        try:
+            done.set_result(job())
+        except BaseException as error:  # noqa: BLE001 - handed to the caller, who re-raises it
+            done.set_exception(error)
 
 
 @contextmanager

@@ -15,16 +15,19 @@ only if the file on disk is still what was read.
 from __future__ import annotations
 
 import collections
+import contextlib
 import difflib
 import io
 import os
+import signal
 import stat
 import sys
 import tempfile
+import threading
 import tokenize
 import warnings
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -45,6 +48,7 @@ class FixOptions:
     lint: LintOptions
     unsafe: bool = False
     write: bool = True  # False: compute the fixed text only (``--diff``)
+    force: bool = False  # rewrite files without write permission too
 
 
 @dataclass
@@ -168,7 +172,9 @@ def fix_file(path: str, options: FixOptions) -> FileFix:
     result = fix_source(text, path, options)
     if options.write and result.changed:
         try:
-            written = write_if_unchanged(path, data, result.text.encode(encoding))
+            written = write_if_unchanged(path, data, result.text.encode(encoding), options.force)
+        except ReadOnlyFile:
+            written, result.failure = False, "read-only file; not rewritten (use --force)"
         except (OSError, UnicodeError) as error:
             written, result.failure = False, f"cannot write: {error}"
         if not written and result.failure is None:
@@ -180,25 +186,84 @@ def fix_file(path: str, options: FixOptions) -> FileFix:
     return result
 
 
-def write_if_unchanged(path: str, expected: bytes, data: bytes) -> bool:
-    """Replace the file's content atomically, keeping its permissions, unless it no longer
-    holds ``expected``. A symbolic link is followed: its target is rewritten."""
+class ReadOnlyFile(OSError):
+    """The file has no write permission: rewriting it needs ``--force``."""
+
+
+def write_if_unchanged(path: str, expected: bytes, data: bytes, force: bool = False) -> bool:
+    """Rewrite the file with ``data`` unless it no longer holds ``expected``, keeping what makes
+    it this file: its inode, owner, group, mode, hard links and extended attributes. A
+    symbolic link is followed: its target is rewritten. A file without write permission is
+    left alone (:class:`ReadOnlyFile`) unless ``force``.
+
+    A plain file (one link, ours, no extended attributes) is replaced atomically by a renamed
+    copy: a crash leaves the old or the new text, never half of one. Any other file is
+    rewritten through its own inode with SIGINT/SIGTERM held off for the few system calls it
+    takes."""
     target = os.path.realpath(path)
+    status = os.stat(target)
+    if not status.st_mode & stat.S_IWUSR and not force:
+        raise ReadOnlyFile(f"{path} is read-only; not rewritten (use --force)")
+    if _replaceable(target, status):
+        return _replace(target, expected, data, stat.S_IMODE(status.st_mode))
+    with _signals_held(), open(target, "r+b") as handle:
+        if handle.read() != expected:
+            return False
+        handle.seek(0)
+        handle.write(data)
+        handle.truncate()
+        handle.flush()
+        os.fsync(handle.fileno())
+    return True
+
+
+def _replaceable(target: str, status: os.stat_result) -> bool:
+    """Whether a renamed copy can stand in for the file: nothing but its content is lost."""
+    if status.st_nlink != 1 or not status.st_mode & stat.S_IWUSR:
+        return False
+    if hasattr(os, "geteuid") and status.st_uid != os.geteuid():
+        return False  # a copy would belong to us (root rewriting a user's file)
+    try:
+        return not (hasattr(os, "listxattr") and os.listxattr(target))
+    except OSError:
+        return True  # the file system has no extended attributes
+
+
+def _replace(target: str, expected: bytes, data: bytes, mode: int) -> bool:
     with open(target, "rb") as handle:
         if handle.read() != expected:
             return False
-    mode = stat.S_IMODE(os.stat(target).st_mode)
+    group = os.stat(target).st_gid
     directory, name = os.path.split(target)
     descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".asynclint")
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.chmod(temporary, mode)
+        if hasattr(os, "chown") and os.stat(temporary).st_gid != group:
+            os.chown(temporary, -1, group)  # the directory's default group may differ
         os.replace(temporary, target)
     except BaseException:
         os.unlink(temporary)
         raise
     return True
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Defer SIGINT/SIGTERM (on the main thread, where Python handles them) until the block
+    ends, so that an interrupted in-place rewrite never leaves half a file."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def summary(results: Sequence[FileFix], would: bool = False) -> str:

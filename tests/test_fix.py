@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import importlib.util
+import os
 import shutil
 import stat
 from dataclasses import replace
@@ -227,6 +228,51 @@ def test_write_keeps_permissions_and_refuses_a_file_changed_meanwhile(tmp_path):
 
 BAD = "import time\n\n\nasync def main():\n    time.sleep(1)\n"
 FIXED = "import time\nimport asyncio\n\n\nasync def main():\n    await asyncio.sleep(1)\n"
+
+
+def test_fix_rewrites_through_the_inode_so_hard_links_and_xattrs_survive(tmp_path):
+    path = tmp_path / "app.py"
+    path.write_text(BAD, encoding="utf-8")
+    link = tmp_path / "alias.py.bak"  # not a *.py file: only app.py is fixed
+    os.link(path, link)
+    try:
+        os.setxattr(path, "user.origin", b"kept")
+        has_xattrs = True
+    except (AttributeError, OSError):
+        has_xattrs = False  # the platform or file system has none
+    inode = path.stat().st_ino
+    result = run_cli("fix", "--no-cache", "app.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert path.read_text(encoding="utf-8") == FIXED == link.read_text(encoding="utf-8")
+    assert path.stat().st_ino == inode
+    if has_xattrs:
+        assert os.getxattr(path, "user.origin") == b"kept"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alias.py.bak", "app.py"]
+
+
+def test_a_read_only_file_is_not_rewritten_without_force(tmp_path):
+    path = tmp_path / "app.py"
+    path.write_text(BAD, encoding="utf-8")
+    path.chmod(0o444)
+    refused = run_cli("fix", "--no-cache", "app.py", cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "app.py: read-only file; not rewritten (use --force)" in refused.stderr
+    assert path.read_text(encoding="utf-8") == BAD
+    forced = run_cli("fix", "--no-cache", "--force", "app.py", cwd=tmp_path)
+    assert forced.returncode == 0, forced.stderr
+    assert path.read_text(encoding="utf-8") == FIXED
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give a file away")
+def test_fix_as_root_keeps_the_owner_and_group(tmp_path):
+    path = tmp_path / "app.py"
+    path.write_text(BAD, encoding="utf-8")
+    os.chown(path, 4321, 4321)
+    result = run_cli("fix", "--no-cache", "app.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert path.read_text(encoding="utf-8") == FIXED
+    assert (path.stat().st_uid, path.stat().st_gid) == (4321, 4321)
 
 
 def test_diff_prints_a_patch_writes_nothing_and_exits_1(tmp_path):
