@@ -193,10 +193,12 @@ def find_config_file(start: Path) -> Path | None:
 
 
 def _has_section(pyproject: Path) -> bool:
+    """Whether the file configures asynclint; one that cannot be read or decoded is an error
+    (exit 2), as invalid TOML is: silently skipping it would lint with the wrong settings."""
     try:
         text = pyproject.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{pyproject}: cannot read: {error}") from None
     return "asynclint" in text and "asynclint" in _read_toml(pyproject, text).get("tool", {})
 
 

@@ -120,6 +120,7 @@ def test_bad_config_is_a_clear_error(tmp_path):
         ('[tool.asynclint]\nselect = "AIO200"\n', "expected a list of strings"),
         ('[tool.asynclint]\nignore = ["AIO999"]\n', "AIO999"),
         ('[tool.asynclint]\ntarget-version = "py27"\n', "target-version"),
+        ('[tool.asynclint]\ntarget-version = "py399"\n', "target-version"),
         ("[tool.asynclint\n", "invalid TOML"),
     ]
     for text, expected in cases:
@@ -128,6 +129,14 @@ def test_bad_config_is_a_clear_error(tmp_path):
         result = run_cli("check", "app.py", cwd=tmp_path)
         assert result.returncode == 2, text
         assert expected in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_an_undecodable_pyproject_is_a_clear_error_not_ignored(tmp_path):
+    _project(tmp_path, {"app.py": BAD})
+    (tmp_path / "pyproject.toml").write_bytes(b'[tool.asynclint]\nignore = ["AIO2"]\n# caf\xe9\n')
+    result = run_cli("check", "app.py", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "pyproject.toml: cannot read: 'utf-8' codec can't decode byte 0xe9" in result.stderr
 
 
 def test_rules_and_explain():
