@@ -10,6 +10,7 @@ import libcst as cst
 
 from asynclint.analysis.asyncio.awaitables import creates_task
 from asynclint.analysis.python.nodes import assigned_name
+from asynclint.analysis.python.usage import STORE
 from asynclint.check import Check, FileContext, LocalBindings
 from asynclint.fixes import (
     NodeFix,
@@ -59,7 +60,7 @@ class DanglingTask(Check):
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         for name, call in self._bound.unused(original_node):
             line = self._lines.pop(call, None)
-            fix = self._keep_after(line, name) if line is not None else None
+            fix = self._keep_after(line, name, original_node) if line is not None else None
             self.report(call, "unused_name", fix=fix, call=self.context.code(call.func), name=name)
 
     def _header(self) -> tuple | None:
@@ -80,7 +81,7 @@ class DanglingTask(Check):
         line = self.line_of(statement)
         function = self.scope.function
         header = self._header()
-        if line is None or function is None or header is None:
+        if line is None or function is None or header is None or self._shadowed(function.node):
             return None
         name = fresh_name(self.scope, self.context.usage(function.node), ("task", "background_task", "new_task"))
         if name is None:
@@ -88,6 +89,15 @@ class DanglingTask(Check):
         assign = cst.Assign([cst.AssignTarget(cst.Name(name))], statement.value)
         return replace(line, [line.with_changes(body=[assign]), *statements(_KEEP.format(task=name))], header)
 
-    def _keep_after(self, line: cst.SimpleStatementLine, name: str) -> NodeFix | None:
+    def _keep_after(self, line: cst.SimpleStatementLine, name: str, function: cst.FunctionDef) -> NodeFix | None:
         header = self._header()
-        return insert_after(line, _KEEP.format(task=name), header) if header is not None else None
+        if header is None or name == TASKS or self._shadowed(function):
+            return None
+        return insert_after(line, _KEEP.format(task=name), header)
+
+    def _shadowed(self, function: cst.CSTNode) -> bool:
+        """Whether the function, or one around it, binds the set's name itself (a parameter,
+        a local, a comprehension variable): the fix's ``_background_tasks.add`` would not
+        reach the module's set."""
+        scopes = [function, *(frame.node for frame in self.scope.frames[1:] if frame.kind in ("function", "lambda"))]
+        return any(STORE in self.context.usage(scope).kinds(TASKS) for scope in scopes)
