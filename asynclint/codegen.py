@@ -22,6 +22,22 @@ from libcst._nodes.internal import CodegenState
 from asynclint.diagnostics import Applicability, Edit, Fix
 from asynclint.fixes import NodeFix, Replacement
 
+# Where lines end, for Python and for editors (LSP): \r\n, \r or \n. Never str.splitlines,
+# which also breaks at \f, \v, \x1c-\x1e, \x85, U+2028 and U+2029 inside a line.
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(source: str) -> list[str]:
+    """The lines of ``source`` without their breaks (a trailing break opens a last, empty line)."""
+    return LINE_BREAK.split(source)
+
+
+def lines_with_breaks(source: str) -> list[str]:
+    """The lines of ``source``, each with its line break (``str.splitlines(keepends=True)``
+    by the line model above)."""
+    return [line for line in re.split(r"(?<=\r\n)|(?<=\r)(?!\n)|(?<=\n)", source) if line]
+
+
 Position = tuple[int, int]  # 1-based line, 0-based column (code points)
 Span = tuple[Position, Position]
 
@@ -71,6 +87,14 @@ class _TargetedCodegen(CodegenState):
         tokens = self.tokens
         for index in range(self._consumed, len(tokens)):
             token = tokens[index]
+            if "\r" in token:  # a lone CR ends a line for Python too
+                breaks = [match.end() for match in LINE_BREAK.finditer(token)]
+                if breaks:
+                    self._line += len(breaks)
+                    self._column = len(token) - breaks[-1]
+                else:
+                    self._column += len(token)
+                continue
             newlines = token.count("\n")
             if newlines:
                 self._line += newlines
@@ -155,9 +179,6 @@ def generate(node: cst.CSTNode, module: cst.Module, indent: tuple[str, ...]) -> 
     return "".join(state.tokens)
 
 
-_NEWLINE = re.compile("\n")
-
-
 class FixRenderer:
     """Turns the :class:`NodeFix` objects of one file into text edits."""
 
@@ -165,7 +186,7 @@ class FixRenderer:
         self.module = module
         self.code = code
         self.generated = generated
-        self._line_starts = [0] + [match.end() for match in _NEWLINE.finditer(code)]
+        self._line_starts = [0] + [match.end() for match in LINE_BREAK.finditer(code)]
         self._present: set[str] | None = None  # module-level lines, read when a fix needs them
 
     def render(self, fix: NodeFix, title: str, applicability: Applicability) -> Fix | None:

@@ -7,21 +7,12 @@ a thin adapter and these rules are unit-tested without a client.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
-from asynclint.codegen import common_ends
+from asynclint.codegen import LINE_BREAK, common_ends
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix
 
-# How editors split lines (LSP: \n, \r\n or \r); str.splitlines also splits on \x0c etc.
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
 Point = tuple[int, int]  # 1-based line, 1-based column in code points
-
-
-def split_lines(source: str) -> list[str]:
-    """The document's lines as an editor counts them (a trailing newline opens a last, empty line)."""
-    return _LINE_BREAK.split(source)
 
 
 def code_units(text: str, encoding: str = "utf-16") -> int:
@@ -100,7 +91,7 @@ def replacement_edit(old: str, new: str) -> Edit | None:
 
 def _point(text: str, offset: int) -> Point:
     """The 1-based (line, code-point column) of an offset, lines split as editors split them."""
-    breaks = list(_LINE_BREAK.finditer(text, 0, offset))
+    breaks = list(LINE_BREAK.finditer(text, 0, offset))
     return len(breaks) + 1, offset - (breaks[-1].end() if breaks else 0) + 1
 
 

@@ -27,7 +27,7 @@ from asynclint.analysis.python.scope import ScopeTracker
 from asynclint.analysis.python.traversal import visit_batched
 from asynclint.catalog import Rule
 from asynclint.check import FileContext, Finding
-from asynclint.codegen import FixRenderer, Span, header_targets, locate_all
+from asynclint.codegen import FixRenderer, Span, header_targets, locate_all, split_lines
 from asynclint.config import MEGABYTE, Config
 from asynclint.deep_stack import deep_recursion, run_deep
 from asynclint.diagnostics import PARSE_ERROR, Diagnostic
@@ -39,6 +39,7 @@ from asynclint.suppression import is_suppressed, skips_file
 # every garbage collection during the next parses walks them.
 _NODE_CACHES = (has_yield, delegates_with_yield_from)
 TOO_DEEP = "nested too deeply to analyse"
+_BOM = "\ufeff"
 _SKIP_FILE_BYTES = re.compile(rb"^[ \t]*#[ \t]*asynclint:[ \t]*skip-file[ \t]*\r?$", re.MULTILINE)
 
 
@@ -95,6 +96,12 @@ def lint_source(source: str | bytes, path: str, options: LintOptions) -> FileRes
 
 
 def _lint_source(source: str | bytes, path: str, options: LintOptions) -> FileResult:
+    if isinstance(source, str) and source.startswith(_BOM):
+        # an editor buffer can keep the BOM as its first character: libcst drops it, so every
+        # column of line 1 moves right by one (and an inserted import goes after it)
+        result = _lint_source(source[1:], path, options)
+        result.diagnostics = [_after_bom(diagnostic) for diagnostic in result.diagnostics]
+        return result
     if _skips(source):
         return FileResult(path, [])
     index, too_deep = _file_index(source, path, options)
@@ -124,6 +131,27 @@ def _parse_and_check(source: str | bytes, path: str, index: ProjectIndex, option
         result = _file_problem(path, options, "internal", " | ".join(detail[-3:]))
         result.internal_error = True
         return result
+
+
+def _after_bom(diagnostic: Diagnostic) -> Diagnostic:
+    def moved(line: int, column: int) -> int:
+        return column + 1 if line == 1 else column
+
+    fix = diagnostic.fix
+    if fix is not None:
+        edits = tuple(
+            dataclasses.replace(
+                edit, column=moved(edit.line, edit.column), end_column=moved(edit.end_line, edit.end_column)
+            )
+            for edit in fix.edits
+        )
+        fix = dataclasses.replace(fix, edits=edits)
+    return dataclasses.replace(
+        diagnostic,
+        column=moved(diagnostic.line, diagnostic.column),
+        end_column=moved(diagnostic.end_line, diagnostic.end_column),
+        fix=fix,
+    )
 
 
 def _syntax_error(source: str | bytes, error: cst.ParserSyntaxError) -> tuple[str, tuple[int, int]]:
@@ -209,7 +237,7 @@ def _diagnostics(
     text = _text(source, module)
     spans, generated, code = locate_all(module, [f.node for f in findings], header_targets(fixes, module), text)
     renderer = FixRenderer(module, code, generated) if fixes else None
-    lines = code.splitlines()
+    lines = split_lines(code)
     diagnostics: dict[tuple[str, int, int], Diagnostic] = {}
     for finding in findings:
         span = spans.get(finding.node, ((1, 0), (1, 0)))

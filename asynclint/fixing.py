@@ -33,6 +33,7 @@ from typing import Callable
 
 import libcst as cst
 
+from asynclint.codegen import lines_with_breaks
 from asynclint.deep_stack import run_deep
 from asynclint.diagnostics import Diagnostic
 from asynclint.edits import applicable, apply_edits, compatible_edits
@@ -71,8 +72,8 @@ class FileFix:
         if not self.changed:
             return ""
         lines = difflib.unified_diff(
-            self.original.splitlines(keepends=True),
-            self.text.splitlines(keepends=True),
+            lines_with_breaks(self.original),
+            lines_with_breaks(self.text),
             self.path,
             self.path,
         )

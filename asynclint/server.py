@@ -34,8 +34,10 @@ from urllib.parse import unquote
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
+from pygls.workspace import TextDocument, Workspace
 
 from asynclint.catalog import docs_url, load_catalog, render_markdown
+from asynclint.codegen import lines_with_breaks, split_lines
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Severity
 from asynclint.documents import CONFIG_FILE, Outcome, Projects, internal_diagnostic
 from asynclint.edits import (
@@ -43,7 +45,6 @@ from asynclint.edits import (
     code_units,
     has_safe_fix,
     replacement_edit,
-    split_lines,
 )
 from asynclint.suppression import noqa_edit
 from asynclint.version import __version__
@@ -418,6 +419,28 @@ def _guarded(default: T) -> Callable[[Callable[..., Awaitable[R]]], Callable[...
     return decorate
 
 
+class _PythonLinesDocument(TextDocument):
+    """A document whose lines end where Python's and the protocol's do (``\r\n``, ``\r``,
+    ``\n``). pygls splits with ``str.splitlines``, which also breaks at ``\f``, ``\v`` and
+    U+2028: an incremental change after such a character lands on the wrong line and the
+    server's copy of the buffer stops matching the editor's."""
+
+    @property
+    def lines(self) -> Sequence[str]:
+        return tuple(lines_with_breaks(self.source))
+
+
+def _split_lines_as_python_does(workspace: Workspace) -> None:
+    create = workspace._create_text_document  # pygls has no public hook for the document type
+
+    def create_python_lines(*args: Any, **kwargs: Any) -> TextDocument:
+        document = create(*args, **kwargs)
+        document.__class__ = _PythonLinesDocument
+        return document
+
+    workspace._create_text_document = create_python_lines  # type: ignore[method-assign]
+
+
 def create_server() -> AsyncLintServer:
     """A server with every feature registered (one per process or test)."""
     server = AsyncLintServer()
@@ -425,6 +448,7 @@ def create_server() -> AsyncLintServer:
     @server.feature(types.INITIALIZED)
     @_guarded(None)
     async def initialized(ls: AsyncLintServer, params: types.InitializedParams) -> None:
+        _split_lines_as_python_does(ls.workspace)
         workspace = ls.client_capabilities.workspace
         watched = workspace and workspace.did_change_watched_files
         if watched and watched.dynamic_registration:

@@ -19,8 +19,8 @@ from collections.abc import Mapping
 
 from asynclint.analysis.tables.peer_codes import PEER_CODES
 from asynclint.catalog import Rule
+from asynclint.codegen import split_lines
 from asynclint.diagnostics import ENGINE_CODES, Diagnostic, Edit
-from asynclint.edits import split_lines
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 _IGNORE = re.compile(r"#\s*asynclint:\s*ignore\[(?P<rules>[^\]]*)\]")

@@ -175,3 +175,26 @@ def test_a_file_over_max_file_size_is_aio001_and_never_read_whole(tmp_path):
     invalid = run_cli("check", ".", cwd=tmp_path)
     assert invalid.returncode == 2
     assert "max-file-size: expected integer number of megabytes from 1 to 1024, got 0" in invalid.stderr
+
+
+def test_one_line_model_cr_only_files_and_form_feeds_keep_their_lines(tmp_path):
+    (tmp_path / "cr.py").write_bytes(b"import time\rasync def f():\r    time.sleep(1)\r    time.sleep(2)\r")
+    (tmp_path / "ff.py").write_bytes(
+        b"import time\nasync def f():\n    time.sleep(1)  \x0c# noqa: AIO200\n    time.sleep(2)\n"
+    )
+    result = run_cli("check", "--format", "json", "--no-cache", "cr.py", "ff.py", cwd=tmp_path)
+    found = [(d["path"], d["line"], d["column"], d["code"]) for d in _json(result)]
+    assert found == [("cr.py", 3, 5, "AIO200"), ("cr.py", 4, 5, "AIO200"), ("ff.py", 4, 5, "AIO200")]
+
+
+def test_a_buffer_starting_with_a_bom_keeps_it_first_and_its_columns():
+    from asynclint.api import Project
+    from asynclint.config import Config
+
+    project = Project(Config())
+    buffer = "\ufeffasync def f(): time.sleep(1)\nimport time\n"
+    (found,) = project.lint_source(buffer, "app.py")
+    assert (found.code, found.line, found.column) == ("AIO200", 1, 17)  # the BOM is column 1
+    assert project.fix_source("\ufeff" + BAD, "app.py").text == "\ufeff" + BAD.replace(
+        "import time\n", "import time\nimport asyncio\n"
+    ).replace("time.sleep(2)", "await asyncio.sleep(2)")

@@ -27,13 +27,13 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from asynclint.catalog import docs_url, load_catalog
+from asynclint.codegen import split_lines
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 from asynclint.documents import Outcome, Projects
 from asynclint.edits import (
     client_position,
     compatible_edits,
     replacement_edit,
-    split_lines,
 )
 from asynclint.server import FIX_ALL_KIND
 from asynclint.suppression import is_suppressed, noqa_edit
@@ -190,6 +190,25 @@ async def test_bad_document_gets_diagnostics_with_code_docs_link_and_utf16_range
     watched = [r for r in client.registrations if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES]
     patterns = {w["globPattern"] for r in watched for w in r.register_options["watchers"]}
     assert "**/pyproject.toml" in patterns
+
+
+@e2e
+async def test_incremental_changes_after_a_form_feed_or_line_separator_land_on_the_right_line(client, tmp_path):
+    text = "import time\n# page\x0cbreak, a \u2028 separator\n\n\nasync def main():\n    time.sleep(1)\n"
+    uri = open_document(client, tmp_path / "lines.py", text)
+    await published(client, uri, lambda d: codes(d) == ["AIO200"])
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(types.Position(5, 0), types.Position(5, 0)), text="    time.sleep(2)\n"
+                )
+            ],
+        )
+    )
+    diagnostics = await published(client, uri, lambda d: codes(d) == ["AIO200", "AIO200"])
+    assert sorted(d.range.start.line for d in diagnostics) == [5, 6]
 
 
 @e2e
