@@ -17,6 +17,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import difflib
+import errno
 import io
 import os
 import signal
@@ -210,12 +211,24 @@ def write_if_unchanged(path: str, expected: bytes, data: bytes, force: bool = Fa
     with _signals_held(), open(target, "r+b") as handle:
         if handle.read() != expected:
             return False
+        _reserve(handle.fileno(), len(data))  # a full disk fails here, before any byte changes
         handle.seek(0)
         handle.write(data)
         handle.truncate()
         handle.flush()
         os.fsync(handle.fileno())
     return True
+
+
+def _reserve(descriptor: int, size: int) -> None:
+    """Allocate the blocks of the new content up front (where the file system can)."""
+    if not hasattr(os, "posix_fallocate"):
+        return
+    try:
+        os.posix_fallocate(descriptor, 0, size)
+    except OSError as error:
+        if error.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
+            raise
 
 
 def _replaceable(target: str, status: os.stat_result) -> bool:

@@ -22,7 +22,7 @@ import os
 import traceback
 from collections.abc import Awaitable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import (
     Any,
@@ -78,6 +78,9 @@ class Linted:
     lines: list[str]
     outcome: Outcome
     published: tuple[tuple[types.Diagnostic, Diagnostic | None], ...]  # (sent, asynclint's)
+    # the text with every safe fix applied, once a "fix all" was computed for this version:
+    # editors ask for code actions on every cursor move
+    fixed_all: list[str | None] = field(default_factory=list, compare=False)
 
 
 class AsyncLintServer(LanguageServer):
@@ -305,9 +308,12 @@ class AsyncLintServer(LanguageServer):
         any (computed on the lint thread, like a lint)."""
         if not _wanted(params, FIX_ALL_KIND) or not has_safe_fix(linted.outcome.diagnostics):
             return None
-        path, directory = self.location(uri)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.lint_pool, self.projects.fix_all, linted.source, path, directory)
+        if not linted.fixed_all:
+            path, directory = self.location(uri)
+            loop = asyncio.get_running_loop()
+            fixed = await loop.run_in_executor(self.lint_pool, self.projects.fix_all, linted.source, path, directory)
+            linted.fixed_all[:] = [fixed]
+        return linted.fixed_all[0]
 
     def code_actions(
         self, uri: str, linted: Linted, params: types.CodeActionParams, fixed: str | None = None

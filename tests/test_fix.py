@@ -406,3 +406,55 @@ def test_a_safe_fix_is_unsafe_inside_pytest_raises():
     )
     found = lint_source(code, "check_sleep.py", LintOptions.create(CATALOG, Config(select=("AIO200",)))).diagnostics
     assert [(d.line, d.fix.applicability.value) for d in found] == [(7, "safe"), (9, "unsafe")]
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A 64 KB tmpfs filled up but for a few bytes (needs root and mount; skipped otherwise)."""
+    import subprocess
+
+    mount = tmp_path / "small"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)]).returncode:
+        pytest.skip("needs root and mount to make a full file system")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)])
+
+
+@pytest.mark.parametrize("linked", [False, True], ids=["replaced", "rewritten in place"])
+def test_fix_on_a_full_disk_fails_clearly_and_keeps_the_file(full_disk, linked):
+    path = full_disk / "app.py"
+    text = BAD + "#" * (4096 - len(BAD) - 8) + "\n"  # the fixed text needs a second page
+    path.write_text(text, encoding="utf-8")
+    if linked:
+        os.link(path, full_disk / "alias")
+    filler = full_disk / "filler"
+    with open(filler, "wb", buffering=0) as handle:
+        try:
+            while True:
+                handle.write(b"x" * 64)
+        except OSError:
+            pass
+    result = run_cli("fix", "--no-cache", "app.py", cwd=full_disk)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "app.py: cannot write: [Errno 28] No space left on device" in result.stderr
+    assert path.read_text(encoding="utf-8") == text
+    assert sorted(p.name for p in full_disk.iterdir()) == sorted(["app.py", "filler", *(["alias"] if linked else [])])
+
+
+def test_two_fix_runs_at_once_leave_every_file_old_or_fixed(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "pyproject.toml").write_text("[tool.asynclint]\n", encoding="utf-8")
+    for index in range(40):
+        (tmp_path / f"m{index:02}.py").write_text(BAD, encoding="utf-8")
+    command = [sys.executable, "-m", "asynclint", "fix", "--no-cache", "-j", "2", "."]
+    runs = [subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    errors = [run.communicate(timeout=120)[1] for run in runs]
+    assert all("Traceback" not in error for error in errors), errors
+    assert {run.returncode for run in runs} <= {0, 2}
+    assert {path.read_text(encoding="utf-8") for path in tmp_path.glob("*.py")} == {FIXED}
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".asynclint")]

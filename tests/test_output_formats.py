@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -274,3 +277,23 @@ def test_github_annotation_escapes_properties_and_message():
         "::notice file=we%2Cird%3Adir/100%25.py,line=5,col=5,endLine=5,endColumn=18,"
         "title=AIO905 (prefer-to-thread)::first: 100%25%0Asecond, line%0Ahelp: do it\n"
     )
+
+
+@pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="the file system only takes UTF-8 (or UTF-16) names")
+def test_a_file_name_that_is_not_utf8_is_rendered_as_valid_text_in_every_format(tmp_path):
+    name = os.fsdecode(b"caf\xe9.py")
+    (tmp_path / name).write_text("import time\n\n\nasync def f():\n    time.sleep(1)\n", encoding="utf-8")
+    outputs = {}
+    for output_format in ("json", "sarif", "github"):
+        result = subprocess.run(
+            [sys.executable, "-m", "asynclint", "check", "--no-cache", "--format", output_format, "."],
+            cwd=tmp_path,
+            capture_output=True,
+        )
+        assert result.returncode == 1 and b"Traceback" not in result.stderr, result.stderr
+        outputs[output_format] = result.stdout.decode("utf-8")  # valid UTF-8, or this raises
+    (finding,) = json.loads(outputs["json"])["diagnostics"]
+    assert os.fsencode(finding["path"]) == b"caf\xe9.py"  # the exact name comes back
+    (result,) = json.loads(outputs["sarif"])["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "caf%E9.py"
+    assert outputs["github"].startswith("::error file=caf\ufffd.py,line=5,")

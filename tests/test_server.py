@@ -690,3 +690,29 @@ def test_asynclint_server_speaks_lsp_over_tcp(tmp_path):
     finally:
         server.kill()
         server.wait(timeout=30)
+
+
+def test_fix_all_is_computed_once_per_document_version(tmp_path):
+    """Editors ask for code actions (without ``only``) on every cursor move: the fix-all text
+    of a version is computed once, then served from the lint."""
+    from asynclint.server import Linted, create_server
+
+    server = create_server()
+    path = tmp_path / "bad.py"
+    outcome = server.projects.lint(BAD, str(path), tmp_path)
+    linted = Linted(1, BAD, split_lines(BAD), outcome, ())
+    calls = []
+    fix_all = server.projects.fix_all
+    server.projects.fix_all = lambda *args: calls.append(args) or fix_all(*args)  # type: ignore[method-assign]
+    params = types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(path.as_uri()),
+        range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+        context=types.CodeActionContext(diagnostics=[]),
+    )
+
+    async def twice() -> list[str | None]:
+        return [await server.fixed_text(path.as_uri(), linted, params) for _ in range(2)]
+
+    first, second = asyncio.run(twice())
+    assert first == second and first is not None and "await asyncio.sleep(1)" in first
+    assert len(calls) == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path, PurePath
+from urllib.parse import quote
 
 from asynclint.diagnostics import Diagnostic
 
@@ -25,3 +26,14 @@ def checkout_relative(path: str) -> PurePath | None:
 def finding_text(diagnostic: Diagnostic) -> str:
     """The message and the fix, as the text format shows them (message, then ``help:``)."""
     return f"{diagnostic.message}\nhelp: {diagnostic.suggestion}"
+
+
+def readable_path(path: str) -> str:
+    """``path`` as valid text: a file name that is not UTF-8 (its bytes kept as surrogate
+    escapes by ``os.fsdecode``) shows U+FFFD where the undecodable bytes are."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def path_uri(path: str) -> str:
+    """A percent-encoded URI path: exact for any file name, UTF-8 or not."""
+    return quote(os.fsencode(path))

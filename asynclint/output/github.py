@@ -12,7 +12,7 @@ otherwise end the property list or the property.
 from __future__ import annotations
 
 from asynclint.diagnostics import Diagnostic, Severity
-from asynclint.output.ci import checkout_relative, finding_text
+from asynclint.output.ci import checkout_relative, finding_text, readable_path
 
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -36,7 +36,7 @@ def escape_property(text: str) -> str:
 
 def annotation(diagnostic: Diagnostic) -> str:
     relative = checkout_relative(diagnostic.path)
-    path = relative.as_posix() if relative is not None else diagnostic.path.replace("\\", "/")
+    path = readable_path(relative.as_posix() if relative is not None else diagnostic.path.replace("\\", "/"))
     properties = {
         "file": path,
         "line": diagnostic.line,

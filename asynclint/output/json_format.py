@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 from typing import Any
 
@@ -20,5 +21,16 @@ def as_dict(diagnostic: Diagnostic) -> dict[str, Any]:
 
 
 def render(diagnostics: list[Diagnostic], colour: bool = False) -> str:
-    payload = {"version": __version__, "diagnostics": [as_dict(d) for d in diagnostics]}
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return dumps({"version": __version__, "diagnostics": [as_dict(d) for d in diagnostics]})
+
+
+# the undecodable bytes of a file name that is not UTF-8 (``os.fsdecode``'s surrogate escapes)
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def dumps(payload: Any) -> str:
+    """Indented JSON that is valid UTF-8 whatever the file names: an undecodable byte of a name
+    is written as its ``\\udcXX`` escape, which ``json.loads`` and ``os.fsencode`` turn back
+    into the exact name."""
+    text = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return _ESCAPED_BYTE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

@@ -7,15 +7,14 @@ and columns count code points, declared by ``columnKind`` (SARIF's default is UT
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from asynclint.catalog import DOCS_URL, Rule, docs_url, load_catalog, render_markdown
 from asynclint.diagnostics import Diagnostic, Edit, Fix, Severity
-from asynclint.output.ci import checkout_relative, finding_text
+from asynclint.output.ci import checkout_relative, finding_text, path_uri
+from asynclint.output.json_format import dumps
 from asynclint.version import __version__
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -28,8 +27,8 @@ def artifact_uri(path: str) -> str:
     """A relative URI for files under the working directory (the checkout), else a file URI."""
     relative = checkout_relative(path)
     if relative is None:
-        return Path(path).resolve().as_uri()
-    return quote(relative.as_posix())
+        return "file://" + path_uri(Path(path).resolve().as_posix())
+    return path_uri(relative.as_posix())
 
 
 def rule_descriptor(rule: Rule) -> Json:
@@ -113,4 +112,4 @@ def sarif_log(diagnostics: list[Diagnostic], catalog: Mapping[str, Rule]) -> Jso
 
 
 def render(diagnostics: list[Diagnostic], colour: bool = False) -> str:
-    return json.dumps(sarif_log(diagnostics, load_catalog()), indent=2, ensure_ascii=False) + "\n"
+    return dumps(sarif_log(diagnostics, load_catalog()))
