@@ -716,3 +716,48 @@ def test_fix_all_is_computed_once_per_document_version(tmp_path):
     first, second = asyncio.run(twice())
     assert first == second and first is not None and "await asyncio.sleep(1)" in first
     assert len(calls) == 1
+
+
+def _rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+@e2e
+async def test_the_server_under_load_stays_up_bounded_and_publishes_the_final_text(client, tmp_path):
+    for index in range(200):
+        open_document(client, tmp_path / f"m{index:03}.py", BAD.replace("label", f"label{index}"))
+    deep = open_document(client, tmp_path / "deep.py", "x = " + " and ".join(["a"] * 10000) + "\n")
+    uri = open_document(client, tmp_path / "busy.py", BAD)
+    await published(client, uri, lambda d: "AIO200" in codes(d))
+    server = getattr(client, "_server", None)
+    pid = getattr(server, "pid", None)
+    start_rss = _rss_kb(pid) if pid and Path("/proc").is_dir() else 0
+    text = BAD
+    for version in range(2, 1002):
+        if version == 500:
+            text = BAD.replace("async def main():", "async def main(:")  # invalid mid-way
+        elif version % 2:
+            text = BAD.replace("time.sleep(1)", f"time.sleep({version})")
+        else:
+            text = BAD.replace("    time.sleep(1)\n", "")
+        change(client, uri, version, text)
+    final = BAD.replace("time.sleep(1)", "time.sleep(1001)")
+    assert text == final
+
+    def of_the_final_text(diagnostics: Sequence[types.Diagnostic]) -> bool:
+        return [(d.code, d.range.end.character - d.range.start.character) for d in diagnostics] == [
+            ("AIO200", len("time.sleep(1001)"))
+        ]
+
+    (sleep,) = await published(client, uri, of_the_final_text)
+    assert await actions(client, uri, sleep)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), sleep.range.start)
+    )
+    assert hover is not None and "AIO200" in hover.contents.value
+    assert codes(await published(client, deep)) == []  # the 10,000-term chain is analysed, no crash
+    if start_rss:
+        assert _rss_kb(pid) < start_rss + 300_000  # no unbounded growth: well under 300 MB more
