@@ -153,6 +153,43 @@ def profile_lint(sources: Sources, options: LintOptions, top: int = 25) -> str:
     return out.getvalue()
 
 
+# The child's own high-water mark: VmHWM is per address space (exec starts a new one), while
+# ru_maxrss on Linux can carry the forking parent's peak over.
+_PEAK_RSS = """
+import os, resource, sys
+from asynclint.api import Project
+from asynclint.config import Config
+Project(Config()).lint_source(open(sys.argv[1], "rb").read(), sys.argv[1])
+if os.path.exists("/proc/self/status"):
+    hwm = [line for line in open("/proc/self/status") if line.startswith("VmHWM:")]
+    print(int(hwm[0].split()[1]) * 1024)
+else:
+    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KB elsewhere
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale)
+"""
+
+
+def peak_memory(path: str) -> int:
+    """Peak resident memory, in bytes, of a fresh process that lints ``path`` alone."""
+    done = subprocess.run([sys.executable, "-c", _PEAK_RSS, path], capture_output=True, text=True, check=True)
+    return int(done.stdout.split()[-1])
+
+
+def memory(sources: Sources) -> dict[str, object]:
+    """Memory per source byte on the largest file: its peak less that of an empty file."""
+    path, data = max(sources, key=lambda source: len(source[1]))
+    empty = os.path.join(os.path.dirname(os.path.abspath(__file__)), "__init__.py")
+    if not os.path.exists(empty):
+        empty = os.devnull
+    peak, baseline = peak_memory(path), peak_memory(empty)
+    return {
+        "memory_file": path,
+        "memory_file_bytes": len(data),
+        "memory_peak_bytes": peak,
+        "memory_per_source_byte": (peak - baseline) / len(data) if data else None,
+    }
+
+
 def measure(args: argparse.Namespace) -> dict[str, object]:
     config = Config()
     files = discover(args.paths, config)
@@ -202,6 +239,7 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
         "findings": dict(sorted(codes.items())),
         "findings_total": sum(codes.values()),
         "internal_errors": internal,
+        **memory(sources),
     }
 
     if not args.no_parallel:
@@ -316,6 +354,16 @@ def render(figures: dict[str, object]) -> str:
                 f"  project index, {f['project_indexed_files']} files, cache {cache}",
                 _ms(f["project_index_seconds"]),
                 "",
+            ),
+        ]
+    per_byte = f.get("memory_per_source_byte")
+    if per_byte is not None:
+        rows += [
+            ("", "", ""),
+            (
+                f"peak memory linting the largest file ({int(f['memory_file_bytes']) // 1024:,} KB)",  # type: ignore[call-overload]
+                f"{int(f['memory_peak_bytes']) // 2**20:,} MB",  # type: ignore[call-overload]
+                f"{float(per_byte):.0f} B/byte",  # type: ignore[arg-type]
             ),
         ]
     w0 = max(len(r[0]) for r in rows)

@@ -57,6 +57,7 @@ def _holds(text: str) -> None:
         assert again.text == fixed.text, "a second fix changed the code again"
 
 
+@pytest.mark.filterwarnings("ignore::SyntaxWarning", "ignore::DeprecationWarning")  # hypothesmith's own compile
 @FUZZ
 @given(hypothesmith.from_grammar())
 def test_grammar_generated_programs(text):
