@@ -7,13 +7,11 @@ process pool that uses every core; a single file is linted in-process.
 from __future__ import annotations
 
 import os
-import signal
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from asynclint.analysis.project.build import (
     CACHE_DIR_NAME,
@@ -24,14 +22,15 @@ from asynclint.analysis.project.index import ProjectIndex
 from asynclint.catalog import Rule, load_catalog
 from asynclint.config import Config, find_config_file, load_config
 from asynclint.diagnostics import Diagnostic
-from asynclint.engine import LintOptions, enabled_for, lint_file
+from asynclint.engine import LintOptions, enabled_for, lint_file, not_analysed
 from asynclint.engine import lint_source as _lint_source
 from asynclint.files import discover
-from asynclint.fixing import FileFix, FixOptions, fix_file
+from asynclint.fixing import FileFix, FixOptions, fix_file, not_fixed
 from asynclint.fixing import fix_source as _fix_source
 from asynclint.registry import validate_selection
+from asynclint.workers import Task, run_in_workers
 
-_CHUNK = 8
+_PER_WORKER = 8  # files: fewer per worker are checked in this process
 
 
 @dataclass
@@ -202,50 +201,15 @@ def lint_paths(
     return Project(config or Config()).lint_paths(paths, jobs, use_cache)
 
 
-Task = Callable[[str, Any], Any]  # lint_file or fix_file: (path, options) -> result
-
-
 def _run(files: list[str], options: Any, jobs: int, task: Task = lint_file) -> list[Any]:
     if jobs <= 1 or len(files) <= 1:
         return [task(path, options) for path in files]
-    workers = min(jobs, (len(files) + _CHUNK - 1) // _CHUNK) or 1
-    if workers == 1:
+    workers = min(jobs, (len(files) + _PER_WORKER - 1) // _PER_WORKER)
+    if workers <= 1:  # a worker process costs more than it saves on a few files
         return [task(path, options) for path in files]
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(task, options))
-    try:
-        results = list(pool.map(_in_worker, files, chunksize=_CHUNK))
-    except BaseException:  # Ctrl-C, SIGTERM, a dead worker: no worker outlives the run
-        _stop_workers(pool)
-        raise
-    pool.shutdown()
-    return results
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    processes = list(getattr(pool, "_processes", {}).values())  # no public handle on them
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()  # a worker defers SIGTERM while it rewrites a file in place
-    for process in processes:
-        process.join(timeout=5)
-
-
-_worker: tuple | None = None
-
-
-def _init_worker(task: Task, options: Any) -> None:
-    """Ctrl-C reaches the whole process group: the parent stops the workers, which must not
-    print tracebacks of their own; SIGTERM ends a worker at once (its default)."""
-    global _worker
-    _worker = (task, options)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def _in_worker(path: str) -> Any:
-    assert _worker is not None
-    task, options = _worker
-    return task(path, options)
+    config = options.config if isinstance(options, LintOptions) else options.lint.config
+    fallback = not_analysed if task is lint_file else not_fixed
+    return run_in_workers(files, options, workers, task, fallback, config.file_timeout)
 
 
 def settings_report(project: Project, path: str) -> str:

@@ -59,6 +59,8 @@ MEGABYTE = 1024 * 1024
 # Parsing takes a few hundred bytes of memory per source byte: 4 MB is already far beyond
 # hand-written code (generated tables, vendored bundles), and keeps a worker near 2 GB.
 DEFAULT_MAX_FILE_SIZE = 4 * MEGABYTE
+# The slowest real files take a few seconds; a file past this is AIO001, not a hung run.
+DEFAULT_FILE_TIMEOUT = 60.0
 
 
 class ConfigError(Exception):
@@ -80,6 +82,7 @@ class Config:
     example_paths: tuple[str, ...] = DEFAULT_EXAMPLE_PATHS
     include_tests: bool = False  # every rule reports in test and example code too
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; a larger file is AIO001, not read
+    file_timeout: float = DEFAULT_FILE_TIMEOUT  # seconds a worker may spend on one file
     # settings a rule declares in its TOML (``[options.max-helper-depth]``), as written in
     # ``[tool.asynclint]``; the registry validates them against the catalog
     rule_options: tuple[tuple[str, Any], ...] = ()
@@ -174,6 +177,7 @@ _KEYS = {
     "example-paths": "list of globs (example and documentation code)",
     "include-tests": "true or false",
     "max-file-size": "integer number of megabytes from 1 to 1024",
+    "file-timeout": "number of seconds from 1 to 3600",
     "blocking-calls": 'table of "qualified.name.pattern" = "advice"',
 }
 # the keys of ``[tool.asynclint]`` itself; rules declare their own options besides these
@@ -256,6 +260,11 @@ def parse_table(table: Mapping[str, Any], where: str) -> Config:
         if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 1024:
             raise ConfigError(f"{where} max-file-size: expected {_KEYS['max-file-size']}, got {size!r}")
         values["max_file_size"] = size * MEGABYTE
+    if "file-timeout" in table:
+        seconds = table["file-timeout"]
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 1 <= seconds <= 3600:
+            raise ConfigError(f"{where} file-timeout: expected {_KEYS['file-timeout']}, got {seconds!r}")
+        values["file_timeout"] = float(seconds)
     if "blocking-calls" in table:
         values["blocking_calls"] = _blocking_calls(table["blocking-calls"], f"{where} blocking-calls")
     if "target-version" in table:

@@ -87,6 +87,11 @@ def lint_file(path: str, options: LintOptions) -> FileResult:
     return lint_source(data, path, options)
 
 
+def not_analysed(path: str, options: LintOptions, reason: str) -> FileResult:
+    """The result of a file its worker could not finish (too slow, or the process died)."""
+    return _file_problem(path, options, "limit", reason)
+
+
 def _megabytes(size: int) -> str:
     return f"{size / MEGABYTE:.1f} MB".replace(".0 MB", " MB")
 

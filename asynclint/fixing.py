@@ -38,7 +38,7 @@ from asynclint.codegen import lines_with_breaks
 from asynclint.deep_stack import run_deep
 from asynclint.diagnostics import Diagnostic
 from asynclint.edits import applicable, apply_edits, compatible_edits
-from asynclint.engine import LintOptions, lint_file, lint_source
+from asynclint.engine import LintOptions, lint_file, lint_source, not_analysed
 
 MAX_ROUNDS = 10
 
@@ -190,6 +190,11 @@ def fix_file(path: str, options: FixOptions) -> FileFix:
 
 class ReadOnlyFile(OSError):
     """The file has no write permission: rewriting it needs ``--force``."""
+
+
+def not_fixed(path: str, options: FixOptions, reason: str) -> FileFix:
+    """The result of a file its worker could not finish: untouched, reported as AIO001."""
+    return FileFix(path, diagnostics=not_analysed(path, options.lint, reason).diagnostics)
 
 
 def write_if_unchanged(path: str, expected: bytes, data: bytes, force: bool = False) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 
 import pytest
 from conftest import lint, run_cli
@@ -198,3 +199,18 @@ def test_a_buffer_starting_with_a_bom_keeps_it_first_and_its_columns():
     assert project.fix_source("\ufeff" + BAD, "app.py").text == "\ufeff" + BAD.replace(
         "import time\n", "import time\nimport asyncio\n"
     ).replace("time.sleep(2)", "await asyncio.sleep(2)")
+
+
+def test_a_file_over_the_time_budget_is_aio001_and_the_run_goes_on(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.asynclint]\nfile-timeout = 2\n", encoding="utf-8")
+    for index in range(20):
+        (tmp_path / f"m{index:02}.py").write_text(BAD, encoding="utf-8")
+    # libcst needs ten seconds or more for this valid module; its worker is stopped at 2 s
+    slow = "".join(f"async def f{i}(x):\n    return [y async for y in x if y > {i}]\n\n\n" for i in range(12000))
+    (tmp_path / "slow.py").write_text(slow, encoding="utf-8")
+    started = time.monotonic()
+    result = run_cli("check", "--format", "json", "--no-cache", "-j", "2", ".", cwd=tmp_path)
+    assert time.monotonic() - started < 60
+    found = {(d["path"], d["code"], d["message"]) for d in _json(result)}
+    assert ("slow.py", "AIO001", "file was not analysed: took longer than 2 s to analyse") in found
+    assert len(found) == 21 and result.returncode == 1

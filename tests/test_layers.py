@@ -26,7 +26,14 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ),
     ("asynclint.output",),
     ("asynclint.api",),
-    ("asynclint.engine", "asynclint.fixing", "asynclint.registry", "asynclint.files", "asynclint.deep_stack"),
+    (
+        "asynclint.engine",
+        "asynclint.fixing",
+        "asynclint.registry",
+        "asynclint.files",
+        "asynclint.deep_stack",
+        "asynclint.workers",
+    ),
     ("asynclint.checks",),
     (
         "asynclint.check",

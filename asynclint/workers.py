@@ -1,0 +1,117 @@
+"""Worker processes that lint or fix files in parallel, each file under a time budget.
+
+libcst's native parser holds the GIL while it works, so no thread can interrupt a file that
+takes it minutes, and a crash in native code ends the process it runs in. Each worker
+therefore takes one file at a time; the parent waits with a deadline, and a worker past its
+deadline is killed and replaced: that one file becomes an AIO001 finding ("took longer than
+N s"), as does a file whose worker died (a segmentation fault), and the run goes on.
+Ctrl-C and SIGTERM reach the parent, which stops every worker (a worker defers SIGTERM only
+while it rewrites a file in place).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import time
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+Task = Callable[[str, Any], Any]  # lint_file or fix_file: (path, options) -> result
+Fallback = Callable[[str, Any, str], Any]  # (path, options, why it was not analysed) -> result
+
+
+def run_in_workers(
+    files: Sequence[str], options: Any, jobs: int, task: Task, fallback: Fallback, budget: float
+) -> list[Any]:
+    """``[task(path, options) for path in files]`` on ``jobs`` worker processes."""
+    results: list[Any] = [None] * len(files)
+    pending = iter(range(len(files)))
+    workers = [_Worker(task, options) for _ in range(min(jobs, len(files)))]
+    try:
+        for worker in workers:
+            _assign(worker, files, pending, budget)
+        while any(worker.index is not None for worker in workers):
+            busy = [worker for worker in workers if worker.index is not None]
+            timeout = max(0.0, min(worker.deadline for worker in busy) - time.monotonic())
+            ready = wait([worker.connection for worker in busy], timeout)
+            for position, worker in enumerate(workers):
+                index = worker.index
+                if index is None:
+                    continue
+                if worker.connection in ready:
+                    try:
+                        results[index] = worker.connection.recv()
+                    except (EOFError, OSError):
+                        results[index] = fallback(files[index], options, _died(worker))
+                        worker = workers[position] = worker.replaced()
+                elif time.monotonic() >= worker.deadline:
+                    results[index] = fallback(files[index], options, f"took longer than {budget:g} s to analyse")
+                    worker = workers[position] = worker.replaced()
+                else:
+                    continue
+                _assign(worker, files, pending, budget)
+    finally:
+        for worker in workers:
+            worker.stop()
+    return results
+
+
+def _assign(worker: _Worker, files: Sequence[str], pending: Any, budget: float) -> None:
+    worker.index = next(pending, None)
+    if worker.index is not None:
+        worker.deadline = time.monotonic() + budget
+        try:
+            worker.connection.send(files[worker.index])
+        except OSError:
+            worker.deadline = time.monotonic()  # it died: the loop finds out at once
+
+
+def _died(worker: _Worker) -> str:
+    worker.process.join(timeout=5)
+    code = worker.process.exitcode
+    if code is not None and code < 0:
+        try:
+            return f"the process analysing it was killed by {signal.Signals(-code).name}"
+        except ValueError:
+            pass
+    return f"the process analysing it died (exit status {code})"
+
+
+class _Worker:
+    def __init__(self, task: Task, options: Any) -> None:
+        self.task, self.options = task, options
+        self.connection, child = multiprocessing.Pipe()
+        self.process = multiprocessing.Process(target=_serve, args=(child, task, options), daemon=True)
+        self.process.start()
+        child.close()
+        self.index: int | None = None
+        self.deadline = 0.0
+
+    def replaced(self) -> _Worker:
+        self.stop()
+        return _Worker(self.task, self.options)
+
+    def stop(self) -> None:
+        """SIGTERM: it ends a worker at once, also inside native code, except while it
+        rewrites a file in place (deferred until the file is whole)."""
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
+
+
+def _serve(connection: Connection, task: Task, options: Any) -> None:
+    """One worker: a path in, its result out, until the parent closes the pipe."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group: the parent stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    while True:
+        try:
+            path = connection.recv()
+        except (EOFError, OSError):
+            return
+        connection.send(task(path, options))
