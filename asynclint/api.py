@@ -31,6 +31,7 @@ from asynclint.registry import validate_selection
 from asynclint.workers import Task, run_in_workers
 
 _PER_WORKER = 8  # files: fewer per worker are checked in this process
+_LARGE_FILE = 256 * 1024  # bytes
 
 
 @dataclass
@@ -202,14 +203,22 @@ def lint_paths(
 
 
 def _run(files: list[str], options: Any, jobs: int, task: Task = lint_file) -> list[Any]:
-    if jobs <= 1 or len(files) <= 1:
-        return [task(path, options) for path in files]
-    workers = min(jobs, (len(files) + _PER_WORKER - 1) // _PER_WORKER)
-    if workers <= 1:  # a worker process costs more than it saves on a few files
-        return [task(path, options) for path in files]
+    """Each file's result, in a worker process under ``file-timeout`` when there are enough
+    files to share out or a file large enough to take seconds; else in this process."""
+    workers = max(1, min(jobs, (len(files) + _PER_WORKER - 1) // _PER_WORKER))
+    if workers == 1 and not any(_large(path) for path in files):
+        return [task(path, options) for path in files]  # a worker costs more than it saves here
     config = options.config if isinstance(options, LintOptions) else options.lint.config
     fallback = not_analysed if task is lint_file else not_fixed
     return run_in_workers(files, options, workers, task, fallback, config.file_timeout)
+
+
+def _large(path: str) -> bool:
+    """Big enough that libcst may take seconds on it: checked in a worker, under the budget."""
+    try:
+        return os.path.getsize(path) > _LARGE_FILE
+    except OSError:
+        return False
 
 
 def settings_report(project: Project, path: str) -> str:

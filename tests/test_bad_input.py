@@ -214,3 +214,6 @@ def test_a_file_over_the_time_budget_is_aio001_and_the_run_goes_on(tmp_path):
     found = {(d["path"], d["code"], d["message"]) for d in _json(result)}
     assert ("slow.py", "AIO001", "file was not analysed: took longer than 2 s to analyse") in found
     assert len(found) == 21 and result.returncode == 1
+    # two files, one process's worth, but slow.py is large: it still gets a worker and the budget
+    pair = run_cli("check", "--format", "json", "--no-cache", "slow.py", "m00.py", cwd=tmp_path)
+    assert [(d["path"], d["code"]) for d in _json(pair)] == [("m00.py", "AIO200"), ("slow.py", "AIO001")]
