@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import json
 import os
 import signal
 import sys
@@ -106,6 +107,9 @@ def check(
     force: bool = False,
 ) -> None:
     """Check PATHS (files or directories, default: .) for asyncio misuse."""
+    missing = [path for path in paths if not os.path.lexists(path)]
+    if paths and len(missing) == len(paths):  # a typo, not a run: the usage error exit
+        raise _fail(f"{', '.join(missing)}: no such file or directory")
     try:
         project = Project.open(config_path=config_path)
         config = project.config.with_overrides(_split(select), _split(extend_select), _split(ignore))
@@ -137,8 +141,10 @@ def check(
     # Machine formats are always rendered (a clean run is still a valid document) and never
     # followed by the human summary line, which would corrupt them.
     machine_format = output_format in {"json", "sarif", "github"}
+    if not result.files:
+        click.echo("asynclint: warning: no Python files found under the given paths", err=True)
     if statistics:
-        click.echo(_statistics(diagnostics), nl=False)
+        click.echo(_statistics(diagnostics, output_format), nl=False)
     elif diagnostics or machine_format:
         click.echo(RENDERERS[output_format](diagnostics, colour), nl=False, color=colour)
     if not quiet and not machine_format:
@@ -193,8 +199,16 @@ def _summary(diagnostics: list[Diagnostic], files: int) -> str:
     return f"Found {problems} in {affected} file{'s' if affected != 1 else ''} ({checked})."
 
 
-def _statistics(diagnostics: list[Diagnostic]) -> str:
+def _statistics(diagnostics: list[Diagnostic], output_format: str = "text") -> str:
+    """Findings per rule: a table, or with ``--format json`` a list of objects (as ruff)."""
     counts = collections.Counter((d.code, d.name) for d in diagnostics)
+    fixable = collections.Counter((d.code, d.name) for d in diagnostics if d.fix is not None)
+    if output_format == "json":
+        rows = [
+            {"code": code, "name": name, "count": count, "fixable": fixable[(code, name)]}
+            for (code, name), count in sorted(counts.items())
+        ]
+        return json.dumps(rows, indent=2) + "\n"
     return "".join(f"{count:>5}  {code}  {name}\n" for (code, name), count in sorted(counts.items()))
 
 

@@ -77,6 +77,8 @@ def lint_file(path: str, options: LintOptions) -> FileResult:
     try:
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)  # never more: the file may grow while it is read
+    except FileNotFoundError:
+        return _file_problem(path, options, "missing", "no such file or directory")
     except OSError as error:
         reason = error.strerror or str(error)
         return _file_problem(path, options, "unreadable", reason)
@@ -121,7 +123,7 @@ def _parse_and_check(source: str | bytes, path: str, index: ProjectIndex, option
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
         message, position = _syntax_error(source, error)
-        return _file_problem(path, options, None, message, position)
+        return _file_problem(path, options, None, message, position, _line_of(source, position[0]))
     except (UnicodeError, LookupError, SyntaxError) as error:
         return _file_problem(path, options, "unreadable", f"cannot decode: {error}")
     except Exception as error:  # the parser rejects some binary input with other errors
@@ -298,12 +300,25 @@ def _render(
 
 
 def _file_problem(
-    path: str, options: LintOptions, variant: str | None, error: str, position: tuple[int, int] = (1, 0)
+    path: str,
+    options: LintOptions,
+    variant: str | None,
+    error: str,
+    position: tuple[int, int] = (1, 0),
+    line_text: str = "",
 ) -> FileResult:
-    """An AIO001 finding for a file that could not be read, parsed or analysed."""
+    """An AIO001 finding for a file that could not be read, parsed or analysed (with the
+    source line of a syntax error, so that the text output can point at it)."""
     if PARSE_ERROR not in options.enabled:
         return FileResult(path, [])
     line, column = position
     span = ((line, column), (line, column))
-    diagnostic = _render(options.catalog[PARSE_ERROR], variant, {"error": error}, path, span, "")
+    diagnostic = _render(options.catalog[PARSE_ERROR], variant, {"error": error}, path, span, line_text)
     return FileResult(path, [diagnostic])
+
+
+def _line_of(source: str | bytes, line: int) -> str:
+    """Line ``line`` of the source, decoded as well as it can be (for display only)."""
+    text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
+    lines = split_lines(text)
+    return lines[line - 1] if 0 < line <= len(lines) else ""

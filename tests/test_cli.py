@@ -174,3 +174,25 @@ def test_directory_named_explicitly_is_checked_even_if_excluded(tmp_path):
     assert run_cli("check", ".", cwd=tmp_path).returncode == 0
     result = run_cli("check", "--format", "concise", "-q", "vendor/lib", cwd=tmp_path)
     assert [line.split(":")[0] for line in result.stdout.splitlines()] == ["vendor/lib/mod.py"]
+
+
+def test_missing_paths_empty_directories_and_syntax_errors_are_explained(tmp_path):
+    _project(tmp_path, {"app.py": BAD, "broken.py": "def f(:\n    pass\n"})
+    (tmp_path / "empty").mkdir()
+    typo = run_cli("check", "--no-cache", "ap.py", cwd=tmp_path)
+    assert typo.returncode == 2 and typo.stderr == "asynclint: error: ap.py: no such file or directory\n"
+    some = run_cli("check", "--no-cache", "--format", "json", "nosuchdir", "app.py", cwd=tmp_path)
+    found = [(d["path"], d["code"], d["message"]) for d in json.loads(some.stdout)["diagnostics"]]
+    assert ("nosuchdir", "AIO001", "file could not be read: no such file or directory") in found
+    empty = run_cli("check", "--no-cache", "empty", cwd=tmp_path)
+    assert empty.returncode == 0
+    assert "asynclint: warning: no Python files found under the given paths" in empty.stderr
+    broken = run_cli("check", "--no-cache", "--no-color", "broken.py", cwd=tmp_path)
+    assert "broken.py:1:7: AIO001 file could not be parsed: invalid syntax\n1 | def f(:\n  |       ^\n" in broken.stdout
+
+
+def test_statistics_in_json(tmp_path):
+    _project(tmp_path, {"app.py": BAD})
+    result = run_cli("check", "--no-cache", "--statistics", "--format", "json", "app.py", cwd=tmp_path)
+    (row,) = json.loads(result.stdout)
+    assert row["code"] == "AIO200" and row["count"] >= 1 and row["fixable"] == row["count"]
