@@ -7,7 +7,9 @@ configuration or internal error (including a file whose fixes would break it).
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
+import io
 import json
 import os
 import signal
@@ -85,6 +87,12 @@ def cli() -> None:
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply unsafe fixes too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them (exit 1 if any).")
 @click.option("--force", is_flag=True, help="Rewrite read-only files too when fixing.")
+@click.option(
+    "-o",
+    "--output-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the findings (in the chosen format) to this file instead of the standard output.",
+)
 def check(
     paths: tuple[str, ...],
     select: tuple[str, ...],
@@ -105,6 +113,7 @@ def check(
     unsafe_fixes: bool = False,
     diff: bool = False,
     force: bool = False,
+    output_file: Path | None = None,
 ) -> None:
     """Check PATHS (files or directories, default: .) for asyncio misuse."""
     missing = [path for path in paths if not os.path.lexists(path)]
@@ -136,19 +145,26 @@ def check(
             raise click.exceptions.Exit(
                 EXIT_ERROR if result.internal_errors else int(any(f.changed for f in fixed.files))
             )
-    colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     diagnostics = result.diagnostics
-    # Machine formats are always rendered (a clean run is still a valid document) and never
-    # followed by the human summary line, which would corrupt them.
-    machine_format = output_format in {"json", "sarif", "github"}
     if not result.files:
         click.echo("asynclint: warning: no Python files found under the given paths", err=True)
-    if statistics:
-        click.echo(_statistics(diagnostics, output_format), nl=False)
-    elif diagnostics or machine_format:
-        click.echo(RENDERERS[output_format](diagnostics, colour), nl=False, color=colour)
-    if not quiet and not machine_format:
-        click.echo(fix_summary(fixed.files) if fix else _summary(diagnostics, result.files))
+    colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty() and output_file is None
+    report = io.StringIO()
+    with contextlib.redirect_stdout(report) if output_file is not None else contextlib.nullcontext():
+        # Machine formats are always rendered (a clean run is still a valid document) and never
+        # followed by the human summary line, which would corrupt them.
+        machine_format = output_format in {"json", "sarif", "github"}
+        if statistics:
+            click.echo(_statistics(diagnostics, output_format), nl=False)
+        elif diagnostics or machine_format:
+            click.echo(RENDERERS[output_format](diagnostics, colour), nl=False, color=colour)
+        if not quiet and not machine_format:
+            click.echo(fix_summary(fixed.files) if fix else _summary(diagnostics, result.files))
+    if output_file is not None:
+        try:
+            output_file.write_bytes(report.getvalue().encode("utf-8", "surrogateescape"))  # as stdout
+        except OSError as error:
+            raise _fail(f"cannot write {output_file}: {error.strerror or error}") from None
     if result.internal_errors:
         raise click.exceptions.Exit(EXIT_ERROR)
     raise click.exceptions.Exit(EXIT_FINDINGS if diagnostics and not exit_zero else EXIT_CLEAN)

@@ -196,3 +196,14 @@ def test_statistics_in_json(tmp_path):
     result = run_cli("check", "--no-cache", "--statistics", "--format", "json", "app.py", cwd=tmp_path)
     (row,) = json.loads(result.stdout)
     assert row["code"] == "AIO200" and row["count"] >= 1 and row["fixable"] == row["count"]
+
+
+def test_output_file_takes_the_report_instead_of_stdout(tmp_path):
+    _project(tmp_path, {"app.py": BAD})
+    result = run_cli("check", "--no-cache", "--format", "json", "-o", "report.json", "app.py", cwd=tmp_path)
+    assert result.returncode == 1 and result.stdout == ""
+    (finding,) = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["diagnostics"]
+    assert (finding["path"], finding["code"]) == ("app.py", "AIO200")
+    text = run_cli("check", "--no-cache", "--output-file", "report.txt", "app.py", cwd=tmp_path)
+    assert text.stdout == "" and "\x1b[" not in (tmp_path / "report.txt").read_text(encoding="utf-8")
+    assert "Found 1 problem in 1 file" in (tmp_path / "report.txt").read_text(encoding="utf-8")
