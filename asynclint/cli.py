@@ -26,6 +26,7 @@ from asynclint.diagnostics import Diagnostic
 from asynclint.fixing import FileFix
 from asynclint.fixing import summary as fix_summary
 from asynclint.output import RENDERERS
+from asynclint.output.text import fixable_line
 from asynclint.version import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -160,6 +161,9 @@ def check(
             click.echo(RENDERERS[output_format](diagnostics, colour), nl=False, color=colour)
         if not quiet and not machine_format:
             click.echo(fix_summary(fixed.files) if fix else _summary(diagnostics, result.files))
+            fixable = None if fix or statistics else fixable_line(diagnostics)
+            if fixable is not None:
+                click.echo(fixable)
     if output_file is not None:
         try:
             output_file.write_bytes(report.getvalue().encode("utf-8", "surrogateescape"))  # as stdout

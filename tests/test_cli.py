@@ -207,3 +207,12 @@ def test_output_file_takes_the_report_instead_of_stdout(tmp_path):
     text = run_cli("check", "--no-cache", "--output-file", "report.txt", "app.py", cwd=tmp_path)
     assert text.stdout == "" and "\x1b[" not in (tmp_path / "report.txt").read_text(encoding="utf-8")
     assert "Found 1 problem in 1 file" in (tmp_path / "report.txt").read_text(encoding="utf-8")
+
+
+def test_fixable_findings_are_marked_and_counted(tmp_path):
+    unsafe_only = "import asyncio\n\n\nasync def main():\n    asyncio.create_task(main())\n"
+    _project(tmp_path, {"app.py": BAD, "tasks.py": unsafe_only})
+    result = run_cli("check", "--no-cache", "--no-color", "app.py", "tasks.py", cwd=tmp_path)
+    assert "app.py:5:5: AIO200 [*] `time.sleep()`" in result.stdout
+    assert "tasks.py:5:5: AIO300 task returned" in result.stdout  # an unsafe fix: no mark
+    assert result.stdout.endswith("[*] 1 fixable with `asynclint fix` (1 more with `--unsafe-fixes`).\n")

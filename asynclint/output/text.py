@@ -4,18 +4,37 @@ from __future__ import annotations
 
 import click
 
-from asynclint.diagnostics import Diagnostic, Severity
+from asynclint.diagnostics import Applicability, Diagnostic, Severity
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
 
 def _header(diagnostic: Diagnostic, colour: bool) -> str:
+    """``path:line:column: CODE [*] message``: ``[*]`` marks a finding ``asynclint fix`` fixes."""
     location = f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}:"
     code = diagnostic.code
     if colour:
         location = click.style(location, bold=True)
         code = click.style(code, fg=_COLOURS[diagnostic.severity], bold=True)
-    return f"{location} {code} {diagnostic.message}"
+    mark = " [*]" if is_fixable(diagnostic) else ""
+    return f"{location} {code}{mark} {diagnostic.message}"
+
+
+def is_fixable(diagnostic: Diagnostic, unsafe: bool = False) -> bool:
+    fix = diagnostic.fix
+    return fix is not None and bool(fix.edits) and (unsafe or fix.applicability == Applicability.SAFE)
+
+
+def fixable_line(diagnostics: list[Diagnostic]) -> str | None:
+    """``[*] 2 fixable with `asynclint fix` (1 more with `--unsafe-fixes`).``, or None."""
+    safe = sum(is_fixable(d) for d in diagnostics)
+    unsafe = sum(is_fixable(d, unsafe=True) for d in diagnostics) - safe
+    if not safe and not unsafe:
+        return None
+    more = f" ({unsafe} more with `--unsafe-fixes`)" if unsafe else ""
+    if not safe:
+        return f"{unsafe} fixable with `asynclint fix --unsafe-fixes`."
+    return f"[*] {safe} fixable with `asynclint fix`{more}."
 
 
 def render_concise(diagnostics: list[Diagnostic], colour: bool) -> str:
