@@ -14,6 +14,7 @@ import json
 import os
 import signal
 import sys
+import tokenize
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -89,6 +90,11 @@ def cli() -> None:
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them (exit 1 if any).")
 @click.option("--force", is_flag=True, help="Rewrite read-only files too when fixing.")
 @click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="With `-` as the path: the name the standard input is checked as (settings, messages).",
+)
+@click.option(
     "-o",
     "--output-file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -115,9 +121,11 @@ def check(
     diff: bool = False,
     force: bool = False,
     output_file: Path | None = None,
+    stdin_filename: str | None = None,
 ) -> None:
-    """Check PATHS (files or directories, default: .) for asyncio misuse."""
-    missing = [path for path in paths if not os.path.lexists(path)]
+    """Check PATHS (files or directories, default: .; `-` reads the standard input) for asyncio misuse."""
+    stdin = paths == ("-",)
+    missing = [] if stdin else [path for path in paths if not os.path.lexists(path)]
     if paths and len(missing) == len(paths):  # a typo, not a run: the usage error exit
         raise _fail(f"{', '.join(missing)}: no such file or directory")
     try:
@@ -132,7 +140,13 @@ def check(
         if show_settings:
             click.echo(settings_report(project, (list(paths) or ["."])[0]), nl=False)
             raise click.exceptions.Exit(EXIT_CLEAN)
-        if fix or diff:
+        if stdin:
+            name = stdin_filename or "-"
+            data = sys.stdin.buffer.read()
+            if fix or diff:
+                _fix_stdin(project, data, name, unsafe_fixes, diff)
+            result = LintResult(project.lint_source(data, name), files=1)
+        elif fix or diff:
             fixed = project.fix_paths(list(paths) or ["."], jobs, not no_cache, unsafe_fixes, not diff, force)
         else:
             result = project.lint_paths(list(paths) or ["."], jobs, use_cache=not no_cache)
@@ -172,6 +186,26 @@ def check(
     if result.internal_errors:
         raise click.exceptions.Exit(EXIT_ERROR)
     raise click.exceptions.Exit(EXIT_FINDINGS if diagnostics and not exit_zero else EXIT_CLEAN)
+
+
+def _fix_stdin(project: Project, data: bytes, name: str, unsafe: bool, diff: bool) -> None:
+    """``fix -``: the fixed source on the standard output (``--diff``: the patch), what
+    remains on the standard error; exit 1 while findings remain (a patch is non-empty)."""
+    try:
+        encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+        text = data.decode(encoding)
+    except (SyntaxError, UnicodeError, LookupError) as error:
+        raise _fail(f"{name}: cannot decode the standard input: {error}") from None
+    fixed = project.fix_source(text, name, unsafe)
+    if diff:
+        click.echo(fixed.diff(), nl=False)
+        raise click.exceptions.Exit(int(fixed.changed))
+    sys.stdout.buffer.write(fixed.text.encode(encoding))
+    for diagnostic in fixed.diagnostics:
+        click.echo(
+            f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.code} {diagnostic.message}", err=True
+        )
+    raise click.exceptions.Exit(EXIT_FINDINGS if fixed.diagnostics else EXIT_CLEAN)
 
 
 def _after_fixes(files: list[FileFix], internal_errors: int) -> LintResult:

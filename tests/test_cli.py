@@ -216,3 +216,24 @@ def test_fixable_findings_are_marked_and_counted(tmp_path):
     assert "app.py:5:5: AIO200 [*] `time.sleep()`" in result.stdout
     assert "tasks.py:5:5: AIO300 task returned" in result.stdout  # an unsafe fix: no mark
     assert result.stdout.endswith("[*] 1 fixable with `asynclint fix` (1 more with `--unsafe-fixes`).\n")
+
+
+def test_standard_input_is_checked_and_fixed_under_its_stdin_filename(tmp_path):
+    import subprocess
+    import sys
+
+    _project(tmp_path, {})
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "asynclint", *args]
+        return subprocess.run(command, cwd=tmp_path, input=BAD, capture_output=True, text=True)
+
+    checked = run("check", "--no-cache", "--format", "json", "-", "--stdin-filename", "app/jobs.py")
+    (finding,) = json.loads(checked.stdout)["diagnostics"]
+    assert checked.returncode == 1 and (finding["path"], finding["code"]) == ("app/jobs.py", "AIO200")
+    fixed = run("fix", "-", "--stdin-filename", "app/jobs.py")
+    assert fixed.returncode == 0 and fixed.stdout == BAD.replace(
+        "import time\n", "import time\nimport asyncio\n"
+    ).replace("time.sleep(2)", "await asyncio.sleep(2)")
+    patch = run("fix", "--diff", "-")
+    assert patch.returncode == 1 and "+    await asyncio.sleep(2)" in patch.stdout
