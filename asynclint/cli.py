@@ -90,6 +90,11 @@ def cli() -> None:
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them (exit 1 if any).")
 @click.option("--force", is_flag=True, help="Rewrite read-only files too when fixing.")
 @click.option(
+    "--exclude", multiple=True, metavar="GLOBS", help="Paths to skip, replacing the configured `exclude` list."
+)
+@click.option("--extend-exclude", multiple=True, metavar="GLOBS", help="Paths to skip besides the `exclude` list.")
+@click.option("--show-files", is_flag=True, help="Print the files that would be checked, then exit.")
+@click.option(
     "--stdin-filename",
     metavar="PATH",
     help="With `-` as the path: the name the standard input is checked as (settings, messages).",
@@ -122,6 +127,9 @@ def check(
     force: bool = False,
     output_file: Path | None = None,
     stdin_filename: str | None = None,
+    exclude: tuple[str, ...] = (),
+    extend_exclude: tuple[str, ...] = (),
+    show_files: bool = False,
 ) -> None:
     """Check PATHS (files or directories, default: .; `-` reads the standard input) for asyncio misuse."""
     stdin = paths == ("-",)
@@ -136,7 +144,15 @@ def check(
             config = dataclasses.replace(config, target_version=version)
         if include_tests:
             config = dataclasses.replace(config, include_tests=True)
+        if exclude:
+            config = dataclasses.replace(config, exclude=tuple(_split(exclude)))
+        if extend_exclude:
+            config = dataclasses.replace(config, extend_exclude=config.extend_exclude + tuple(_split(extend_exclude)))
         project = dataclasses.replace(project, config=config)
+        if show_files:
+            files, _ = project.discover(list(paths) or ["."])
+            click.echo("".join(f"{path}\n" for path in files), nl=False)
+            raise click.exceptions.Exit(EXIT_CLEAN)
         if show_settings:
             click.echo(settings_report(project, (list(paths) or ["."])[0]), nl=False)
             raise click.exceptions.Exit(EXIT_CLEAN)

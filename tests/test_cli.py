@@ -237,3 +237,14 @@ def test_standard_input_is_checked_and_fixed_under_its_stdin_filename(tmp_path):
     ).replace("time.sleep(2)", "await asyncio.sleep(2)")
     patch = run("fix", "--diff", "-")
     assert patch.returncode == 1 and "+    await asyncio.sleep(2)" in patch.stdout
+
+
+def test_exclude_options_and_show_files(tmp_path):
+    _project(tmp_path, {"app/a.py": BAD, "app/gen/b.py": BAD, "scripts/c.py": BAD})
+    listed = run_cli("check", "--show-files", ".", cwd=tmp_path)
+    assert listed.returncode == 0
+    assert listed.stdout.splitlines() == ["app/a.py", "app/gen/b.py", "scripts/c.py"]
+    narrowed = run_cli("check", "--show-files", "--extend-exclude", "gen,scripts", ".", cwd=tmp_path)
+    assert narrowed.stdout.splitlines() == ["app/a.py"]
+    result = run_cli("check", "--no-cache", "--format", "json", "--extend-exclude", "gen", ".", cwd=tmp_path)
+    assert sorted(d["path"] for d in json.loads(result.stdout)["diagnostics"]) == ["app/a.py", "scripts/c.py"]
