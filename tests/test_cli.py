@@ -248,3 +248,19 @@ def test_exclude_options_and_show_files(tmp_path):
     assert narrowed.stdout.splitlines() == ["app/a.py"]
     result = run_cli("check", "--no-cache", "--format", "json", "--extend-exclude", "gen", ".", cwd=tmp_path)
     assert sorted(d["path"] for d in json.loads(result.stdout)["diagnostics"]) == ["app/a.py", "scripts/c.py"]
+
+
+def test_version_rules_and_explain_start_without_the_linting_machinery():
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from asynclint.cli import cli\n"
+        "for args in (['--version'], ['rules'], ['explain', 'AIO200']):\n"
+        "    assert CliRunner().invoke(cli, args).exit_code == 0, args\n"
+        "print(sorted(m for m in ('libcst', 'asynclint.engine', 'asynclint.checks') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout == "[]\n"
