@@ -10,9 +10,10 @@ import enum
 from dataclasses import dataclass, field
 
 # Codes the engine reports itself (no check, never suppressed): a file that could not be
-# read, parsed or checked.
+# read, parsed or checked; a suppression comment that silences nothing.
 PARSE_ERROR = "AIO001"
-ENGINE_CODES = frozenset({PARSE_ERROR})
+UNUSED_SUPPRESSION = "AIO002"
+ENGINE_CODES = frozenset({PARSE_ERROR, UNUSED_SUPPRESSION})
 
 
 class Severity(str, enum.Enum):

@@ -30,9 +30,9 @@ from asynclint.check import FileContext, Finding
 from asynclint.codegen import FixRenderer, Span, header_targets, locate_all, split_lines
 from asynclint.config import MEGABYTE, Config
 from asynclint.deep_stack import deep_recursion, run_deep
-from asynclint.diagnostics import PARSE_ERROR, Diagnostic
+from asynclint.diagnostics import PARSE_ERROR, UNUSED_SUPPRESSION, Diagnostic, Fix
 from asynclint.registry import discover_checks, enabled_codes, ignored_for, rule_options
-from asynclint.suppression import is_suppressed, skips_file
+from asynclint.suppression import is_suppressed, skips_file, stale_suppressions
 
 # Codes the engine reports itself (no check module): the file could not be read or parsed.
 # Caches keyed by nodes: emptied after each file, or the trees they hold stay alive and
@@ -130,7 +130,13 @@ def _parse_and_check(source: str | bytes, path: str, index: ProjectIndex, option
         return _file_problem(path, options, None, f"{type(error).__name__}: {error}")
     try:
         findings = _run_checks(module, path, index, options)
-        return FileResult(path, _diagnostics(module, path, findings, options, source))
+        used: dict[int, set[str]] = {}
+        diagnostics = _diagnostics(module, path, findings, options, source, used)
+        if options.honour_noqa and UNUSED_SUPPRESSION in options.enabled:
+            diagnostics = sorted(
+                diagnostics + _stale(_text(source, module), path, used, options), key=lambda d: d.sort_key
+            )
+        return FileResult(path, diagnostics)
     except RecursionError:
         return _file_problem(path, options, "limit", TOO_DEEP)
     except Exception:
@@ -237,7 +243,10 @@ def _diagnostics(
     findings: list[Finding],
     options: LintOptions,
     source: str | bytes | None = None,
+    used: dict[int, set[str]] | None = None,
 ) -> list[Diagnostic]:
+    """The findings as diagnostics, less the suppressed ones (``used`` collects, per line, the
+    codes its suppression comment silenced)."""
     if not findings:
         return []
     fixes = [f.fix for f in findings if f.fix is not None and options.catalog[f.code].fix is not None]
@@ -249,7 +258,10 @@ def _diagnostics(
     for finding in findings:
         span = spans.get(finding.node, ((1, 0), (1, 0)))
         line_text = lines[span[0][0] - 1] if span[0][0] <= len(lines) else ""
-        if options.honour_noqa and _suppressed(finding.code, span, lines, options.catalog):
+        silenced_on = _suppressed(finding.code, span, lines, options.catalog) if options.honour_noqa else None
+        if silenced_on is not None:
+            if used is not None:
+                used.setdefault(silenced_on, set()).add(finding.code)
             continue
         rule = options.catalog[finding.code]
         diagnostic = _render(rule, finding.variant, finding.fields, path, span, line_text)
@@ -270,12 +282,30 @@ def _text(source: str | bytes | None, module: cst.Module) -> str | None:
     return source
 
 
-def _suppressed(code: str, span: Span, lines: Sequence[str], catalog: Mapping[str, Rule]) -> bool:
-    """A suppression comment on the first or the last line of the flagged code."""
-    for line_number in {span[0][0], span[1][0]}:
+def _suppressed(code: str, span: Span, lines: Sequence[str], catalog: Mapping[str, Rule]) -> int | None:
+    """The line (the first or the last of the flagged code) whose comment suppresses it."""
+    for line_number in dict.fromkeys((span[0][0], span[1][0])):
         if 0 < line_number <= len(lines) and is_suppressed(code, lines[line_number - 1], catalog):
-            return True
-    return False
+            return line_number
+    return None
+
+
+def _stale(text: str | None, path: str, used: Mapping[int, set[str]], options: LintOptions) -> list[Diagnostic]:
+    """AIO002 for each suppression that silences nothing, with its removal as the fix."""
+    if text is None:
+        return []
+    rule = options.catalog[UNUSED_SUPPRESSION]
+    lines = split_lines(text)
+    diagnostics = []
+    for stale in stale_suppressions(text, used, enabled_for(path, options), options.catalog):
+        span = ((stale.line, stale.column - 1), (stale.line, stale.column - 1 + len(stale.item)))
+        variant = "unknown" if stale.unknown else None
+        diagnostic = _render(rule, variant, {"item": stale.item}, path, span, lines[stale.line - 1])
+        if rule.fix is not None:
+            fix = Fix(rule.fix.title, rule.fix.applicability, (stale.edit,))
+            diagnostic = dataclasses.replace(diagnostic, fix=fix)
+        diagnostics.append(diagnostic)
+    return diagnostics
 
 
 def _render(

@@ -16,6 +16,7 @@ import io
 import re
 import tokenize
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from asynclint.analysis.tables.peer_codes import PEER_CODES
 from asynclint.catalog import Rule
@@ -93,6 +94,89 @@ def noqa_edit(source: str, diagnostic: Diagnostic) -> Edit | None:
                 return Edit(number, column, number, column, f", {diagnostic.code}")
         return Edit(number, code_end + 1, number, len(text) + 1, f"  # noqa: {diagnostic.code}")
     return None
+
+
+@dataclass(frozen=True)
+class Stale:
+    """A suppression that silences nothing (or names no asynclint rule): where, and its removal."""
+
+    line: int
+    column: int  # 1-based, where the code or rule name starts
+    item: str
+    unknown: bool
+    edit: Edit
+
+
+_CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
+
+
+def stale_suppressions(
+    source: str, used: Mapping[int, set[str]], enabled: frozenset[str], catalog: Mapping[str, Rule]
+) -> list[Stale]:
+    """The asynclint codes and rule names in ``# noqa:`` and ``# asynclint: ignore[...]``
+    comments that silence no finding on their line (``used``: line -> codes it silenced), or
+    that name no rule. Other tools' codes and rules not run on this file are left alone."""
+    if "noqa" not in source.lower() and "asynclint:" not in source:
+        return []
+    lines = split_lines(source)
+    found: list[Stale] = []
+    for number, (start, comment) in sorted(_line_facts(source)[1].items()):
+        line = lines[number - 1] if number <= len(lines) else ""
+        silenced = used.get(number, set())
+        for match in _NOQA.finditer(comment):
+            if match.group("codes"):
+                codes = _CODE.finditer(comment, match.start("codes"), match.end("codes"))
+                items = [(m.start(), m.end(), m.group().upper()) for m in codes]
+                found += _stale_items(number, line, start, comment, match, items, silenced, enabled, catalog, True)
+        for match in _IGNORE.finditer(comment):
+            items = [
+                (m.start(1), m.end(1), m.group(1))
+                for m in re.finditer(r"\s*([^,\s][^,]*?)\s*(?:,|$)", match.group("rules"))
+            ]
+            offset = match.start("rules")
+            items = [(a + offset, b + offset, text) for a, b, text in items]
+            found += _stale_items(number, line, start, comment, match, items, silenced, enabled, catalog, False)
+    return found
+
+
+def _stale_items(
+    number: int,
+    line: str,
+    start: int,
+    comment: str,
+    match: re.Match[str],
+    items: list[tuple[int, int, str]],
+    silenced: set[str],
+    enabled: frozenset[str],
+    catalog: Mapping[str, Rule],
+    is_noqa: bool,
+) -> list[Stale]:
+    found = []
+    for position, (item_start, item_end, item) in enumerate(items):
+        if is_noqa:
+            if not item.startswith("AIO"):
+                continue  # another tool's code (ruff's RUF006 included): theirs to judge
+            meant = {code for code in catalog if code.startswith(item)} - ENGINE_CODES
+            is_used = any(code.startswith(item) for code in silenced)
+        else:
+            meant = {code for code, rule in catalog.items() if item in (code, rule.name)}
+            is_used = bool(meant & silenced)
+        if meant and (is_used or not meant & enabled):
+            continue  # it works, or its rule does not run here (disabled, or test code)
+        if len(items) == 1:  # the whole directive goes, and the spaces before a lone one
+            begin, end = match.start(), match.end()
+            rest = comment[end:]
+            if not comment[:begin].strip() and not rest.strip():
+                begin, end = len(line[:start].rstrip()) - start, len(comment)
+            else:
+                end += len(rest) - len(rest.lstrip())  # ``# noqa: X  # why`` -> ``# why``
+        elif position == 0:
+            begin, end = item_start, items[1][0]
+        else:
+            begin, end = items[position - 1][1], item_end
+        edit = Edit(number, start + begin + 1, number, start + end + 1, "")
+        found.append(Stale(number, start + item_start + 1, item, not meant, edit))
+    return found
 
 
 def _line_facts(source: str) -> tuple[set[int], dict[int, tuple[int, str]]]:
