@@ -14,6 +14,7 @@ import contextlib
 import dataclasses
 import io
 import json
+import logging
 import os
 import signal
 import sys
@@ -140,6 +141,7 @@ def check(
     from asynclint.api import LintResult, Project, settings_report
     from asynclint.fixing import summary as fix_summary
 
+    _warnings_to_stderr()
     stdin = paths == ("-",)
     missing = [] if stdin else [path for path in paths if not os.path.lexists(path)]
     if paths and len(missing) == len(paths):  # a typo, not a run: the usage error exit
@@ -210,6 +212,16 @@ def check(
     if result.internal_errors:
         raise click.exceptions.Exit(EXIT_ERROR)
     raise click.exceptions.Exit(EXIT_FINDINGS if diagnostics and not exit_zero else EXIT_CLEAN)
+
+
+def _warnings_to_stderr() -> None:
+    """What the run skips (a FIFO named ``x.py``...) is said on stderr as ``asynclint: warning:``."""
+    logger = logging.getLogger("asynclint.files")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("asynclint: warning: %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
 
 
 def _fix_stdin(project: Project, data: bytes, name: str, unsafe: bool, diff: bool) -> None:

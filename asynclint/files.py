@@ -6,12 +6,14 @@ they are entered. Files named explicitly are always checked, as pre-commit expec
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterable, Iterator
 
 from asynclint.config import Config
 
 PYTHON_SUFFIXES = (".py", ".pyi")
+logger = logging.getLogger(__name__)
 
 
 def discover(paths: Iterable[str], config: Config) -> list[str]:
@@ -38,5 +40,7 @@ def _expand(path: str, config: Config) -> Iterator[str]:
                 # no FIFO, device or socket: reading one would block the run or never end (a
                 # dangling link is kept: it is reported as unreadable)
                 special = os.path.exists(full) and not os.path.isfile(full)
-                if not special and not config.is_excluded(full, path):
+                if special and not config.is_excluded(full, path):
+                    logger.warning("%s: not a regular file (a FIFO, device or socket); skipped", full)
+                elif not special and not config.is_excluded(full, path):
                     yield os.path.normpath(full)

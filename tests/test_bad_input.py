@@ -128,6 +128,7 @@ def test_a_fifo_named_py_is_skipped_when_walked_and_aio001_when_named(tmp_path):
     (tmp_path / "bad.py").write_text(BAD, encoding="utf-8")
     walked = run_cli("check", "--format", "json", "--no-cache", ".", cwd=tmp_path)
     assert [(d["path"], d["code"]) for d in json.loads(walked.stdout)["diagnostics"]] == [("bad.py", "AIO200")]
+    assert "asynclint: warning: ./pipe.py: not a regular file (a FIFO, device or socket); skipped" in walked.stderr
     named = run_cli("check", "--format", "json", "--no-cache", "pipe.py", "bad.py", cwd=tmp_path)
     found = json.loads(named.stdout)["diagnostics"]
     assert [(d["path"], d["code"]) for d in found] == [("bad.py", "AIO200"), ("pipe.py", "AIO001")]
