@@ -6,13 +6,15 @@ suspends (an ``await``, ``async for`` or ``async with``), no other task or callb
 tasks it creates start at that suspension. A blocking call there (reading the arguments'
 files, a ``subprocess`` that prepares input) delays nobody, so the blocking rules stay silent
 on it. A call inside a loop whose body suspends runs again after a suspension and is reported.
-Tracked with O(1) work per suspension (a check declares :class:`EntryCoroutineTracker`).
+"Suspended so far" is the scope tracker's ``has_await`` of the function's frame; the entry
+names are found once per file (a check declares :class:`EntryCoroutineTracker`).
 """
 
 from __future__ import annotations
 
 import libcst as cst
 
+from asynclint.analysis.python.functions import suspends
 from asynclint.analysis.python.loops import LoopStack
 from asynclint.analysis.python.nodes import descendants
 from asynclint.analysis.python.scope import ScopeTracker, Tracker
@@ -24,12 +26,6 @@ class EntryCoroutines:
     def __init__(self, scope: ScopeTracker) -> None:
         self.scope = scope
         self._entry_names: frozenset[str] | None = None
-        self._suspended: set[int] = set()  # ids of the function nodes that have suspended so far
-
-    def suspend(self) -> None:
-        function = self.scope.function
-        if function is not None:
-            self._suspended.add(id(function.node))
 
     def runs_alone(self, node: cst.CSTNode, loops: LoopStack) -> bool:
         """Whether ``node``, in the function being visited, runs before the first suspension of
@@ -37,9 +33,9 @@ class EntryCoroutines:
         function = self.scope.function
         if function is None or not function.is_async or len(self.scope.frames) != 2:
             return False
-        if id(function.node) in self._suspended or function.function_name not in self.entry_names:
+        if function.has_await or function.function_name not in self.entry_names:
             return False
-        return not any(_suspends(loop.node) for loop in loops.enclosing(node))
+        return not any(suspends(loop.node) for loop in loops.enclosing(node))
 
     @property
     def entry_names(self) -> frozenset[str]:
@@ -61,27 +57,9 @@ class EntryCoroutines:
         return self._entry_names
 
 
-def _suspends(node: cst.CSTNode) -> bool:
-    for child in descendants(node):
-        if isinstance(child, cst.Await) or (isinstance(child, (cst.For, cst.With)) and child.asynchronous is not None):
-            return True
-    return False
-
-
 class EntryCoroutineTracker(Tracker):
-    """Keeps :class:`EntryCoroutines` current for the checks that use it."""
+    """Holds one file's :class:`EntryCoroutines` for the checks that use it."""
 
     def __init__(self, scope: ScopeTracker) -> None:
         super().__init__(scope)
         self.state = EntryCoroutines(scope)
-
-    def leave_Await(self, original_node: cst.Await) -> None:
-        self.state.suspend()
-
-    def visit_For(self, node: cst.For) -> None:
-        if node.asynchronous is not None:
-            self.state.suspend()
-
-    def visit_With(self, node: cst.With) -> None:
-        if node.asynchronous is not None:
-            self.state.suspend()
