@@ -55,7 +55,7 @@ def cli() -> None:
     """A linter for asyncio misuse."""
 
 
-@cli.command()
+@cli.command(short_help="Check files and directories for asyncio misuse.")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--select", multiple=True, metavar="CODES", help="Only these rules (codes, prefixes such as AIO2, or names)."
@@ -306,7 +306,7 @@ def _statistics(diagnostics: list[Diagnostic], output_format: str = "text") -> s
     return "".join(f"{count:>5}  {code}  {name}\n" for (code, name), count in sorted(counts.items()))
 
 
-@cli.command("rules")
+@cli.command("rules", short_help="List every rule and where it reports.")
 def list_rules() -> None:
     """List every rule: code, name, enabled by default, whether it reports in test and in example
     code, summary."""
@@ -322,7 +322,7 @@ def list_rules() -> None:
         click.echo(f"{rule.code:<7} {rule.name:<{width}} {state:<7} {tests:<5} {examples:<8} {rule.summary}")
 
 
-@cli.command()
+@cli.command(short_help="Show a rule's documentation.")
 @click.argument("rule")
 def explain(rule: str) -> None:
     """Show the documentation of RULE (a code such as AIO200 or a name such as blocking-sleep)."""

@@ -264,3 +264,9 @@ def test_version_rules_and_explain_start_without_the_linting_machinery():
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout == "[]\n"
+
+
+def test_help_summaries_are_whole_sentences():
+    listing = run_cli("--help").stdout.split("Commands:")[1]
+    summaries = [line.split(None, 1)[1] for line in listing.strip().splitlines()]
+    assert summaries and all(summary.endswith(".") and "..." not in summary for summary in summaries), summaries
