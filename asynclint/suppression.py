@@ -169,7 +169,7 @@ def _stale_items(
             if not comment[:begin].strip() and not rest.strip():
                 begin, end = len(line[:start].rstrip()) - start, len(comment)
             else:
-                end += len(rest) - len(rest.lstrip())  # ``# noqa: X  # why`` -> ``# why``
+                end += len(rest) - len(rest.lstrip())  # the spaces before a comment that follows it
         elif position == 0:
             begin, end = item_start, items[1][0]
         else:
