@@ -259,11 +259,11 @@ class FixRenderer:
         found = self.generated.get(anchor) if anchor is not None else None
         if found is None:  # no statement at all: append
             offset = len(self.code)
-            if self.code and not self.code.endswith("\n"):
+            if self.code and not self.code.endswith(("\n", "\r")):
                 text = newline + text
         elif after:
             offset = self._offset(*found.span[1])
-            if not self.code[:offset].endswith("\n"):
+            if not self.code[:offset].endswith(("\n", "\r")):
                 text = newline + text
         else:
             offset = self._offset(*found.span[0])

@@ -102,11 +102,8 @@ def applicable(diagnostic: Diagnostic, unsafe: bool) -> bool:
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     """Apply non-overlapping edits (1-based lines and code-point columns, lines ended by
-    ``\\n`` as the engine counts them)."""
-    starts = [0]
-    for index, char in enumerate(text):
-        if char == "\n":
-            starts.append(index + 1)
+    ``\\r\\n``, ``\\r`` or ``\\n`` as the engine counts them)."""
+    starts = [0] + [match.end() for match in LINE_BREAK.finditer(text)]
 
     def offset(line: int, column: int) -> int:
         return min(starts[line - 1] + column - 1, len(text)) if line <= len(starts) else len(text)
