@@ -18,7 +18,6 @@ import logging
 import os
 import signal
 import sys
-import tokenize
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +28,7 @@ from asynclint.catalog import CatalogError, find_rule, load_catalog, render_mark
 from asynclint.config import ConfigError, parse_target_version
 from asynclint.diagnostics import Diagnostic
 from asynclint.output import RENDERERS
-from asynclint.output.text import fixable_line
+from asynclint.output.text import fixable_line, render_concise
 from asynclint.version import __version__
 
 if TYPE_CHECKING:
@@ -227,20 +226,18 @@ def _warnings_to_stderr() -> None:
 def _fix_stdin(project: Project, data: bytes, name: str, unsafe: bool, diff: bool) -> None:
     """``fix -``: the fixed source on the standard output (``--diff``: the patch), what
     remains on the standard error; exit 1 while findings remain (a patch is non-empty)."""
+    from asynclint.fixing import DECODE_ERRORS, decode
+
     try:
-        encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
-        text = data.decode(encoding)
-    except (SyntaxError, UnicodeError, LookupError) as error:
+        text, encoding = decode(data)
+    except DECODE_ERRORS as error:
         raise _fail(f"{name}: cannot decode the standard input: {error}") from None
     fixed = project.fix_source(text, name, unsafe)
     if diff:
         click.echo(fixed.diff(), nl=False)
         raise click.exceptions.Exit(int(fixed.changed))
     sys.stdout.buffer.write(fixed.text.encode(encoding))
-    for diagnostic in fixed.diagnostics:
-        click.echo(
-            f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.code} {diagnostic.message}", err=True
-        )
+    click.echo(render_concise(fixed.diagnostics, colour=False), nl=False, err=True)
     raise click.exceptions.Exit(EXIT_FINDINGS if fixed.diagnostics else EXIT_CLEAN)
 
 

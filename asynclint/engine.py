@@ -71,12 +71,19 @@ class FileResult:
 
 
 def lint_file(path: str, options: LintOptions) -> FileResult:
+    data = read_file(path, options)
+    return data if isinstance(data, FileResult) else lint_source(data, path, options)
+
+
+def read_file(path: str, options: LintOptions) -> bytes | FileResult:
+    """The file's bytes, or its AIO001 result when it is not a regular file, cannot be read or
+    is over ``max-file-size`` (read no further than that: the file may grow while it is read)."""
     if os.path.exists(path) and not os.path.isfile(path):
         return _file_problem(path, options, "unreadable", "not a regular file (a FIFO, device or socket)")
     limit = options.config.max_file_size
     try:
         with open(path, "rb") as handle:
-            data = handle.read(limit + 1)  # never more: the file may grow while it is read
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         return _file_problem(path, options, "missing", "no such file or directory")
     except OSError as error:
@@ -86,7 +93,7 @@ def lint_file(path: str, options: LintOptions) -> FileResult:
         size = os.path.getsize(path) if os.path.exists(path) else len(data)
         over = f"{_megabytes(size)} is over `max-file-size` ({_megabytes(limit)})"
         return _file_problem(path, options, "limit", over)
-    return lint_source(data, path, options)
+    return data
 
 
 def not_analysed(path: str, options: LintOptions, reason: str) -> FileResult:

@@ -38,7 +38,7 @@ from asynclint.codegen import lines_with_breaks
 from asynclint.deep_stack import run_deep
 from asynclint.diagnostics import Diagnostic
 from asynclint.edits import applicable, apply_edits, compatible_edits
-from asynclint.engine import LintOptions, lint_file, lint_source, not_analysed
+from asynclint.engine import FileResult, LintOptions, lint_source, not_analysed, read_file
 
 MAX_ROUNDS = 10
 
@@ -159,16 +159,12 @@ def _quiet_compile(text: str, path: str) -> None:
 
 def fix_file(path: str, options: FixOptions) -> FileFix:
     """Fix one file; write it back (see the module docstring) unless ``options.write`` is off."""
+    data = read_file(path, options.lint)
+    if isinstance(data, FileResult):  # unreadable, a FIFO, over max-file-size (AIO001)
+        return FileFix(path, diagnostics=data.diagnostics, internal_error=data.internal_error)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        linted = lint_file(path, options.lint)  # reports the file as unreadable (AIO001)
-        return FileFix(path, diagnostics=linted.diagnostics, internal_error=linted.internal_error)
-    try:
-        encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
-        text = data.decode(encoding)
-    except (SyntaxError, UnicodeError, LookupError):
+        text, encoding = decode(data)
+    except DECODE_ERRORS:
         linted = lint_source(data, path, options.lint)  # reports the bad encoding (AIO001)
         return FileFix(path, diagnostics=linted.diagnostics, internal_error=linted.internal_error)
     result = fix_source(text, path, options)
@@ -197,6 +193,16 @@ def not_fixed(path: str, options: FixOptions, reason: str) -> FileFix:
     return FileFix(path, diagnostics=not_analysed(path, options.lint, reason).diagnostics)
 
 
+# what decoding a file's bytes as Python does (a bad coding cookie, undecodable bytes) raises
+DECODE_ERRORS = (SyntaxError, UnicodeError, LookupError)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The source text and its encoding, as Python reads a file: a PEP 263 cookie or UTF-8."""
+    encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+    return data.decode(encoding), encoding
+
+
 def write_if_unchanged(path: str, expected: bytes, data: bytes, force: bool = False) -> bool:
     """Rewrite the file with ``data`` unless it no longer holds ``expected``, keeping what makes
     it this file: its inode, owner, group, mode, hard links and extended attributes. A
@@ -212,7 +218,7 @@ def write_if_unchanged(path: str, expected: bytes, data: bytes, force: bool = Fa
     if not status.st_mode & stat.S_IWUSR and not force:
         raise ReadOnlyFile(f"{path} is read-only; not rewritten (use --force)")
     if _replaceable(target, status):
-        return _replace(target, expected, data, stat.S_IMODE(status.st_mode))
+        return _replace(target, expected, data, status)
     with _signals_held(), open(target, "r+b") as handle:
         if handle.read() != expected:
             return False
@@ -248,11 +254,10 @@ def _replaceable(target: str, status: os.stat_result) -> bool:
         return True  # the file system has no extended attributes
 
 
-def _replace(target: str, expected: bytes, data: bytes, mode: int) -> bool:
+def _replace(target: str, expected: bytes, data: bytes, status: os.stat_result) -> bool:
     with open(target, "rb") as handle:
         if handle.read() != expected:
             return False
-    group = os.stat(target).st_gid
     directory, name = os.path.split(target)
     descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".asynclint")
     try:
@@ -260,9 +265,9 @@ def _replace(target: str, expected: bytes, data: bytes, mode: int) -> bool:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        if hasattr(os, "chown") and os.stat(temporary).st_gid != group:
-            os.chown(temporary, -1, group)  # the directory's default group may differ
+        os.chmod(temporary, stat.S_IMODE(status.st_mode))
+        if hasattr(os, "chown") and os.stat(temporary).st_gid != status.st_gid:
+            os.chown(temporary, -1, status.st_gid)  # the directory's default group may differ
         os.replace(temporary, target)
     except BaseException:
         os.unlink(temporary)

@@ -133,6 +133,8 @@ def test_a_fifo_named_py_is_skipped_when_walked_and_aio001_when_named(tmp_path):
     found = json.loads(named.stdout)["diagnostics"]
     assert [(d["path"], d["code"]) for d in found] == [("bad.py", "AIO200"), ("pipe.py", "AIO001")]
     assert "not a regular file" in found[1]["message"]
+    fixed = run_cli("fix", "--no-cache", "pipe.py", cwd=tmp_path)  # read, it would never end
+    assert fixed.returncode == 1 and "pipe.py:1:1: AIO001" in fixed.stdout
 
 
 HOSTILE = {
@@ -173,6 +175,10 @@ def test_a_file_over_max_file_size_is_aio001_and_never_read_whole(tmp_path):
         ("bad.py", "AIO200", "`time.sleep()` blocks the event loop in coroutine `poll`"),
         ("generated.py", "AIO001", "file was not analysed: 1.7 MB is over `max-file-size` (1 MB)"),
     ]
+    before = (tmp_path / "generated.py").read_bytes()
+    fixed = run_cli("fix", "--no-cache", "generated.py", cwd=tmp_path)
+    assert fixed.returncode == 1 and "over `max-file-size` (1 MB)" in fixed.stdout
+    assert (tmp_path / "generated.py").read_bytes() == before
     (tmp_path / "pyproject.toml").write_text("[tool.asynclint]\nmax-file-size = 0\n", encoding="utf-8")
     invalid = run_cli("check", ".", cwd=tmp_path)
     assert invalid.returncode == 2
