@@ -28,7 +28,7 @@ from asynclint.files import discover
 from asynclint.fixing import FileFix, FixOptions, fix_file, not_fixed
 from asynclint.fixing import fix_source as _fix_source
 from asynclint.registry import validate_selection
-from asynclint.workers import Task, run_in_workers
+from asynclint.workers import Fallback, Task, run_in_workers
 
 _PER_WORKER = 8  # files: fewer per worker are checked in this process
 _LARGE_FILE = 256 * 1024  # bytes
@@ -149,7 +149,8 @@ class Project:
         result = LintResult(
             files=len(files), indexed_files=len(index.by_path), index_seconds=time.perf_counter() - started
         )
-        for file_result in _run(files, self.with_index(index).options(), jobs or os.cpu_count() or 1):
+        budget = self.config.file_timeout
+        for file_result in _run(files, self.with_index(index).options(), jobs, lint_file, not_analysed, budget):
             result.diagnostics.extend(file_result.diagnostics)
             result.internal_errors += file_result.internal_error
         result.diagnostics.sort(key=lambda d: d.sort_key)
@@ -172,7 +173,7 @@ class Project:
             self.with_index(self.build_index(paths, files, use_cache, project)).options(), unsafe, write, force
         )
         result = FixResult()
-        for file_fix in _run(files, options, jobs or os.cpu_count() or 1, fix_file):
+        for file_fix in _run(files, options, jobs, fix_file, not_fixed, self.config.file_timeout):
             result.files.append(file_fix)
             result.internal_errors += file_fix.internal_error
         return result
@@ -202,15 +203,14 @@ def lint_paths(
     return Project(config or Config()).lint_paths(paths, jobs, use_cache)
 
 
-def _run(files: list[str], options: Any, jobs: int, task: Task = lint_file) -> list[Any]:
-    """Each file's result, in a worker process under ``file-timeout`` when there are enough
-    files to share out or a file large enough to take seconds; else in this process."""
-    workers = max(1, min(jobs, (len(files) + _PER_WORKER - 1) // _PER_WORKER))
+def _run(files: list[str], options: Any, jobs: int | None, task: Task, fallback: Fallback, budget: float) -> list[Any]:
+    """Each file's result, in a worker process under the time ``budget`` when there are enough
+    files to share out or a file large enough to take seconds; else in this process.
+    ``jobs``: worker processes at most (default: every core)."""
+    workers = max(1, min(jobs or os.cpu_count() or 1, (len(files) + _PER_WORKER - 1) // _PER_WORKER))
     if workers == 1 and not any(_large(path) for path in files):
         return [task(path, options) for path in files]  # a worker costs more than it saves here
-    config = options.config if isinstance(options, LintOptions) else options.lint.config
-    fallback = not_analysed if task is lint_file else not_fixed
-    return run_in_workers(files, options, workers, task, fallback, config.file_timeout)
+    return run_in_workers(files, options, workers, task, fallback, budget)
 
 
 def _large(path: str) -> bool:

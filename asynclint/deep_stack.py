@@ -27,7 +27,8 @@ STACK_BYTES = 256 * 1024 * 1024
 RECURSION_LIMIT = 15_000
 
 T = TypeVar("T")
-_jobs: queue.SimpleQueue[tuple[Callable[[], object], Future[object]]] | None = None
+_Job = tuple[Callable[[], object], Future[object]]  # a call to make, and where its outcome goes
+_jobs: queue.SimpleQueue[_Job] | None = None
 _lock = threading.Lock()
 _deep = threading.local()
 
@@ -41,13 +42,13 @@ def run_deep(function: Callable[..., T], *args: object) -> T:
     return done.result()  # type: ignore[return-value]
 
 
-def _queue() -> queue.SimpleQueue[tuple[Callable[[], object], Future[object]]]:
+def _queue() -> queue.SimpleQueue[_Job]:
     """The deep thread's work queue, starting the thread the first time. A daemon: Ctrl-C or
     SIGTERM ends the process without waiting for the file it is on."""
     global _jobs
     with _lock:
         if _jobs is None:
-            jobs: queue.SimpleQueue[tuple[Callable[[], object], Future[object]]] = queue.SimpleQueue()
+            jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
             previous = threading.stack_size()
             threading.stack_size(STACK_BYTES)
             try:
@@ -58,7 +59,7 @@ def _queue() -> queue.SimpleQueue[tuple[Callable[[], object], Future[object]]]:
         return _jobs
 
 
-def _serve(jobs: queue.SimpleQueue[tuple[Callable[[], object], Future[object]]]) -> None:
+def _serve(jobs: queue.SimpleQueue[_Job]) -> None:
     _deep.inside = True
     while True:
         job, done = jobs.get()

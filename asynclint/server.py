@@ -426,8 +426,8 @@ def _guarded(default: T) -> Callable[[Callable[..., Awaitable[R]]], Callable[...
 
 
 class _PythonLinesDocument(TextDocument):
-    """A document whose lines end where Python's and the protocol's do (``\r\n``, ``\r``,
-    ``\n``). pygls splits with ``str.splitlines``, which also breaks at ``\f``, ``\v`` and
+    """A document whose lines end where Python's and the protocol's do (CR LF, CR or LF).
+    pygls splits with ``str.splitlines``, which also breaks at form feeds, vertical tabs and
     U+2028: an incremental change after such a character lands on the wrong line and the
     server's copy of the buffer stops matching the editor's."""
 

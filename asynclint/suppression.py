@@ -40,16 +40,33 @@ def suppressed_codes(line: str, catalog: Mapping[str, Rule]) -> frozenset[str] |
         return None
     codes: set = set()
     for match in _NOQA.finditer(line):
-        listed = match.group("codes")
-        if not listed:
+        if not match.group("codes"):
             return ALL
-        for code in re.split(r"[\s,]+", listed.upper()):
-            codes.update(PEER_CODES.get(code, (code,)) if code else ())
+        for _, _, code in _noqa_codes(line, match):
+            codes.update(PEER_CODES.get(code, (code,)))
     for match in _IGNORE.finditer(line):
-        for item in match.group("rules").split(","):
-            item = item.strip()
+        for _, _, item in _ignored_rules(line, match):
             codes.update(code for code, rule in catalog.items() if item in (code, rule.name))
     return frozenset(codes) if codes else None
+
+
+Item = tuple[int, int, str]  # where a listed code or rule name starts and ends, and its text
+_CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
+_RULE_ITEM = re.compile(r"\s*([^,\s][^,]*?)\s*(?:,|$)")
+
+
+def _noqa_codes(text: str, match: re.Match[str]) -> list[Item]:
+    """The codes a ``# noqa: ...`` match in ``text`` lists, upper-cased."""
+    return [
+        (m.start(), m.end(), m.group().upper()) for m in _CODE.finditer(text, match.start("codes"), match.end("codes"))
+    ]
+
+
+def _ignored_rules(text: str, match: re.Match[str]) -> list[Item]:
+    """The codes and rule names an ``# asynclint: ignore[...]`` match in ``text`` lists."""
+    return [
+        (m.start(1), m.end(1), m.group(1)) for m in _RULE_ITEM.finditer(text, match.start("rules"), match.end("rules"))
+    ]
 
 
 def is_suppressed(code: str, line: str, catalog: Mapping[str, Rule]) -> bool:
@@ -107,9 +124,6 @@ class Stale:
     edit: Edit
 
 
-_CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
-
-
 def stale_suppressions(
     source: str, used: Mapping[int, set[str]], enabled: frozenset[str], catalog: Mapping[str, Rule]
 ) -> list[Stale]:
@@ -125,16 +139,10 @@ def stale_suppressions(
         silenced = used.get(number, set())
         for match in _NOQA.finditer(comment):
             if match.group("codes"):
-                codes = _CODE.finditer(comment, match.start("codes"), match.end("codes"))
-                items = [(m.start(), m.end(), m.group().upper()) for m in codes]
+                items = _noqa_codes(comment, match)
                 found += _stale_items(number, line, start, comment, match, items, silenced, enabled, catalog, True)
         for match in _IGNORE.finditer(comment):
-            items = [
-                (m.start(1), m.end(1), m.group(1))
-                for m in re.finditer(r"\s*([^,\s][^,]*?)\s*(?:,|$)", match.group("rules"))
-            ]
-            offset = match.start("rules")
-            items = [(a + offset, b + offset, text) for a, b, text in items]
+            items = _ignored_rules(comment, match)
             found += _stale_items(number, line, start, comment, match, items, silenced, enabled, catalog, False)
     return found
 
@@ -145,7 +153,7 @@ def _stale_items(
     start: int,
     comment: str,
     match: re.Match[str],
-    items: list[tuple[int, int, str]],
+    items: list[Item],
     silenced: set[str],
     enabled: frozenset[str],
     catalog: Mapping[str, Rule],
