@@ -5,7 +5,8 @@ order; edits shared by several fixes, such as one ``import asyncio``, are made o
 applies their edits, and checks that the result still compiles. Rounds repeat on the new
 text until no fix is left (fixes held back by an overlap get their turn), a bounded number
 of times. If any round produces code that does not compile, nothing of the file is changed
-and the failure is reported: a fixer must never break code.
+and the failure is reported: a fixer must never break code. Imports that only the fixes made
+unused are removed at the end.
 
 Files are read as bytes and written back in their own encoding (BOM included) and line
 endings, atomically (a temporary file renamed over the original, permissions kept), and
@@ -39,6 +40,7 @@ from asynclint.deep_stack import run_deep
 from asynclint.diagnostics import Diagnostic
 from asynclint.edits import applicable, apply_edits, compatible_edits
 from asynclint.engine import FileResult, LintOptions, lint_source, not_analysed, read_file
+from asynclint.unused_imports import drop_imports_made_unused
 
 MAX_ROUNDS = 10
 
@@ -114,6 +116,10 @@ def _fix_source(text: str, path: str, options: FixOptions) -> FileFix:
         if new_text in seen:
             break  # fixes that undo each other: stop
         seen.add(new_text)
+    pruned = drop_imports_made_unused(text, result.text)
+    if pruned != result.text and verify(pruned, path) is None:
+        result.text = pruned
+        linted = lint_source(pruned, path, options.lint)
     result.diagnostics = linted.diagnostics
     result.internal_error = linted.internal_error
     return result

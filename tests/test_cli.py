@@ -232,9 +232,9 @@ def test_standard_input_is_checked_and_fixed_under_its_stdin_filename(tmp_path):
     (finding,) = json.loads(checked.stdout)["diagnostics"]
     assert checked.returncode == 1 and (finding["path"], finding["code"]) == ("app/jobs.py", "AIO200")
     fixed = run("fix", "-", "--stdin-filename", "app/jobs.py")
-    assert fixed.returncode == 0 and fixed.stdout == BAD.replace(
-        "import time\n", "import time\nimport asyncio\n"
-    ).replace("time.sleep(2)", "await asyncio.sleep(2)")
+    assert fixed.returncode == 0 and fixed.stdout == BAD.replace("import time\n", "import asyncio\n").replace(
+        "time.sleep(2)", "await asyncio.sleep(2)"
+    )
     patch = run("fix", "--diff", "-")
     assert patch.returncode == 1 and "+    await asyncio.sleep(2)" in patch.stdout
 

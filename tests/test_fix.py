@@ -12,6 +12,8 @@ import importlib.util
 import os
 import shutil
 import stat
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -119,10 +121,11 @@ def test_fixing_is_idempotent_local_and_complete(path):
     assert not [d for d in result.diagnostics if d.fix is not None]
     assert len([d for d in result.diagnostics if d.code == code]) <= len([d for d in before if d.fix is None])
     # every other line is kept byte for byte: only lines of fixed findings change, and
-    # lines are only added next to the imports or the fixed code
+    # lines are only added next to the imports or the fixed code (imports the fixes made unused go)
     fixed_lines: set[int] = {line for d in before if d.fix is not None for line in range(d.line, d.end_line + 1)}
     fixed_lines |= {n for d in before if d.fix is not None for e in d.fix.edits for n in range(e.line, e.end_line + 1)}
     old, new = text.splitlines(keepends=True), result.text.splitlines(keepends=True)
+    fixed_lines |= {n for n, line in enumerate(old, 1) if line.startswith(("import ", "from "))}
     for tag, i1, i2, _, _ in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
         if tag in ("replace", "delete"):
             changed = set(range(i1 + 1, i2 + 1))
@@ -143,6 +146,7 @@ def test_import_added_once_after_the_imports_and_formatting_kept():
         "    time.sleep( 1 )  # first\n"
         "    if True:\n"
         "        time.sleep(2)\n"
+        "    return time.time()\n"
     )
     result = fix(text, "AIO200")
     assert result.text == (
@@ -156,8 +160,29 @@ def test_import_added_once_after_the_imports_and_formatting_kept():
         "    await asyncio.sleep( 1 )  # first\n"
         "    if True:\n"
         "        await asyncio.sleep(2)\n"
+        "    return time.time()\n"
     )
     assert result.fixed["AIO200"] == 2
+
+
+def test_the_background_task_set_the_fix_declares_passes_mypy_strict(tmp_path):
+    text = (
+        "from asyncio import create_task\n"
+        "\n"
+        "\n"
+        "async def job() -> int:\n"
+        "    return 1\n"
+        "\n"
+        "\n"
+        "async def main() -> None:\n"
+        "    create_task(job())\n"
+    )
+    fixed = fix(text, "AIO300").text
+    assert "_background_tasks: set[asyncio.Task[object]] = set()\n" in fixed
+    (tmp_path / "app.py").write_text(fixed, encoding="utf-8")
+    command = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "app.py"]
+    checked = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_no_fix_when_asyncio_means_something_else():
@@ -169,15 +194,52 @@ def test_no_fix_when_asyncio_means_something_else():
 
 def test_existing_import_alias_is_used():
     text = "import asyncio\nfrom time import sleep\n\n\nasync def main():\n    sleep(1)\n"
-    assert fix(text, "AIO200").text == text.replace("    sleep(1)", "    await asyncio.sleep(1)")
+    assert fix(text, "AIO200").text == "import asyncio\n\n\nasync def main():\n    await asyncio.sleep(1)\n"
+
+
+def test_an_import_the_fix_made_unused_is_removed_and_no_other():
+    text = (
+        "import os  # unused before the fix: kept\n"
+        "import time, sys  # the fix leaves time unused\n"
+        "from time import sleep as pause, monotonic\n"
+        "from subprocess import run\n"
+        "import asyncio\n"
+        "\n"
+        "\n"
+        "async def main():\n"
+        "    time.sleep(1)\n"
+        "    pause(2)\n"
+        "    run(['ls'])\n"
+        "    return sys.argv, monotonic()\n"
+        "\n"
+        "\n"
+        "def later() -> 'run':\n"
+        "    ...\n"
+    )
+    assert fix(text, "AIO200", "AIO204").text == (
+        "import os  # unused before the fix: kept\n"
+        "import sys  # the fix leaves time unused\n"
+        "from time import monotonic\n"
+        "from subprocess import run\n"
+        "import asyncio\n"
+        "\n"
+        "\n"
+        "async def main():\n"
+        "    await asyncio.sleep(1)\n"
+        "    await asyncio.sleep(2)\n"
+        "    process = await asyncio.create_subprocess_exec('ls')\n"
+        "    await process.wait()\n"
+        "    return sys.argv, monotonic()\n"
+        "\n"
+        "\n"
+        "def later() -> 'run':\n"
+        "    ...\n"
+    )
 
 
 def test_crlf_and_a_missing_final_newline_are_kept():
     text = "import time\r\n\r\nasync def main():\r\n    time.sleep(1)"
-    assert (
-        fix(text, "AIO200").text
-        == "import time\r\nimport asyncio\r\n\r\nasync def main():\r\n    await asyncio.sleep(1)"
-    )
+    assert fix(text, "AIO200").text == "import asyncio\r\n\r\nasync def main():\r\n    await asyncio.sleep(1)"
 
 
 def _lint_finds_only(monkeypatch, offered: Fix) -> None:
@@ -227,7 +289,7 @@ def test_write_keeps_permissions_and_refuses_a_file_changed_meanwhile(tmp_path):
 # ------------------------------------------------------------------ command line
 
 BAD = "import time\n\n\nasync def main():\n    time.sleep(1)\n"
-FIXED = "import time\nimport asyncio\n\n\nasync def main():\n    await asyncio.sleep(1)\n"
+FIXED = "import asyncio\n\n\nasync def main():\n    await asyncio.sleep(1)\n"
 
 
 def test_fix_rewrites_through_the_inode_so_hard_links_and_xattrs_survive(tmp_path):

@@ -40,6 +40,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "asynclint.fixes",
         "asynclint.codegen",
         "asynclint.edits",
+        "asynclint.unused_imports",
         "asynclint.suppression",
         "asynclint.catalog",
         "asynclint.config",

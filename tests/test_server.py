@@ -293,10 +293,7 @@ async def test_fix_all_fixes_every_safe_problem_as_asynclint_fix_does(client, tm
         (fix_all,) = await actions(client, uri, found[0], only=only)
         assert (fix_all.kind, fix_all.title) == (FIX_ALL_KIND, "Fix all safe asynclint problems")
     fixed = apply(source, fix_all.edit, uri)
-    assert (
-        fixed
-        == "import time\nimport asyncio\n\n\nasync def main():\n    await asyncio.sleep(1)\n    await asyncio.sleep(2)\n"
-    )
+    assert fixed == "import asyncio\n\n\nasync def main():\n    await asyncio.sleep(1)\n    await asyncio.sleep(2)\n"
     change(client, uri, 2, fixed)
     await published(client, uri, lambda d: not d)
     assert not await actions(client, uri, found[0], only=[FIX_ALL_KIND])
@@ -434,9 +431,7 @@ def test_fix_all_is_what_asynclint_fix_makes_of_the_editors_text(tmp_path):
     projects = Projects()
     path = str(tmp_path / "x.py")
     fixed = projects.fix_all(FIXABLE, path, tmp_path)
-    assert (
-        fixed == "import time\nimport asyncio\nasync def f():\n    await asyncio.sleep(1)\n    await asyncio.sleep(2)\n"
-    )
+    assert fixed == "import asyncio\nasync def f():\n    await asyncio.sleep(1)\n    await asyncio.sleep(2)\n"
     assert projects.fix_all(fixed, path, tmp_path) is None  # nothing left to fix
     (tmp_path / "pyproject.toml").write_text('[tool.asynclint]\nselect = ["AIO999"]\n', encoding="utf-8")
     assert projects.fix_all(FIXABLE, path, tmp_path) is None  # an invalid config fixes nothing

@@ -17,13 +17,14 @@ from asynclint.fixes import (
     StatementLineTracker,
     fresh_name,
     insert_after,
+    module_ref,
     replace,
     statements,
 )
 
-# The fix keeps tasks in a module-level set until they are done (the asyncio docs' recipe).
+# The fix keeps tasks in a module-level set until they are done (the asyncio docs' recipe),
+# typed so that mypy --strict accepts it (``Task`` is covariant: any task fits).
 TASKS = "_background_tasks"
-_DECLARATION = f"{TASKS} = set()"
 _KEEP = f"{TASKS}.add({{task}})\n{{task}}.add_done_callback({TASKS}.discard)\n"
 
 
@@ -63,16 +64,17 @@ class DanglingTask(Check):
             fix = self._keep_after(line, name, original_node) if line is not None else None
             self.report(call, "unused_name", fix=fix, call=self.context.code(call.func), name=name)
 
-    def _header(self) -> tuple | None:
+    def _header(self) -> tuple[str, ...] | None:
         """The module-level declaration the fix needs: () when the module declares the set
         already, None when the name is taken by something else."""
         if not self.scope.symbols.is_bound(TASKS):
-            return (_DECLARATION,)
-        module = self.context.module
+            asyncio = module_ref(self.scope, "asyncio")
+            if asyncio is None:
+                return (f"{TASKS} = set()",)
+            return (*asyncio.header, f"{TASKS}: set[{asyncio.name}.Task[object]] = set()")
         declared = any(
-            isinstance(statement, cst.SimpleStatementLine)
-            and module.code_for_node(statement.body[0]).strip() == _DECLARATION
-            for statement in module.body
+            isinstance(statement, cst.SimpleStatementLine) and _declares_set(statement.body[0])
+            for statement in self.context.module.body
         )
         return () if declared else None
 
@@ -101,3 +103,21 @@ class DanglingTask(Check):
         reach the module's set."""
         scopes = [function, *(frame.node for frame in self.scope.frames[1:] if frame.kind in ("function", "lambda"))]
         return any(STORE in self.context.usage(scope).kinds(TASKS) for scope in scopes)
+
+
+def _declares_set(statement: cst.BaseSmallStatement) -> bool:
+    """``_background_tasks = set()``, annotated or not: an earlier fix's declaration."""
+    if isinstance(statement, cst.Assign):
+        targets, value = [t.target for t in statement.targets], statement.value
+    elif isinstance(statement, cst.AnnAssign) and statement.value is not None:
+        targets, value = [statement.target], statement.value
+    else:
+        return False
+    return (
+        [t.value for t in targets if isinstance(t, cst.Name)] == [TASKS]
+        and len(targets) == 1
+        and isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Name)
+        and value.func.value == "set"
+        and not value.args
+    )
