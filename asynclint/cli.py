@@ -98,6 +98,11 @@ def cli() -> None:
     "--exclude", multiple=True, metavar="GLOBS", help="Paths to skip, replacing the configured `exclude` list."
 )
 @click.option("--extend-exclude", multiple=True, metavar="GLOBS", help="Paths to skip besides the `exclude` list.")
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    default=None,
+    help="Skip files that .gitignore and .ignore files ignore (the default; see respect-gitignore).",
+)
 @click.option("--show-files", is_flag=True, help="Print the files that would be checked, then exit.")
 @click.option(
     "--stdin-filename",
@@ -135,6 +140,7 @@ def check(
     exclude: tuple[str, ...] = (),
     extend_exclude: tuple[str, ...] = (),
     show_files: bool = False,
+    respect_gitignore: bool | None = None,
 ) -> None:
     """Check PATHS (files or directories, default: .; `-` reads the standard input) for asyncio misuse."""
     from asynclint.api import LintResult, Project, settings_report
@@ -157,6 +163,8 @@ def check(
             config = dataclasses.replace(config, exclude=tuple(_split(exclude)))
         if extend_exclude:
             config = dataclasses.replace(config, extend_exclude=config.extend_exclude + tuple(_split(extend_exclude)))
+        if respect_gitignore is not None:
+            config = dataclasses.replace(config, respect_gitignore=respect_gitignore)
         project = dataclasses.replace(project, config=config)
         if show_files:
             files, _ = project.discover(list(paths) or ["."])

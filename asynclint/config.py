@@ -81,6 +81,7 @@ class Config:
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
     example_paths: tuple[str, ...] = DEFAULT_EXAMPLE_PATHS
     include_tests: bool = False  # every rule reports in test and example code too
+    respect_gitignore: bool = True  # walks skip what .gitignore / .ignore files ignore
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; a larger file is AIO001, not read
     file_timeout: float = DEFAULT_FILE_TIMEOUT  # seconds a worker may spend on one file
     # settings a rule declares in its TOML (``[options.max-helper-depth]``), as written in
@@ -176,6 +177,7 @@ _KEYS = {
     "test-paths": "list of globs (test code)",
     "example-paths": "list of globs (example and documentation code)",
     "include-tests": "true or false",
+    "respect-gitignore": "true or false",
     "max-file-size": "integer number of megabytes from 1 to 1024",
     "file-timeout": "number of seconds from 1 to 3600",
     "blocking-calls": 'table of "qualified.name.pattern" = "advice"',
@@ -249,12 +251,11 @@ def parse_table(table: Mapping[str, Any], where: str) -> Config:
         values["per_file_ignores"] = tuple(
             (pattern, _string_list(codes, f"{where} per-file-ignores.{pattern}")) for pattern, codes in raw.items()
         )
-    if "include-tests" in table:
-        if not isinstance(table["include-tests"], bool):
-            raise ConfigError(
-                f"{where} include-tests: expected {_KEYS['include-tests']}, got {table['include-tests']!r}"
-            )
-        values["include_tests"] = table["include-tests"]
+    for key in ("include-tests", "respect-gitignore"):
+        if key in table:
+            if not isinstance(table[key], bool):
+                raise ConfigError(f"{where} {key}: expected {_KEYS[key]}, got {table[key]!r}")
+            values[key.replace("-", "_")] = table[key]
     if "max-file-size" in table:
         size = table["max-file-size"]
         if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 1024:

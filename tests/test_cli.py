@@ -250,6 +250,47 @@ def test_exclude_options_and_show_files(tmp_path):
     assert sorted(d["path"] for d in json.loads(result.stdout)["diagnostics"]) == ["app/a.py", "scripts/c.py"]
 
 
+def test_git_ignored_files_are_skipped_unless_named_or_turned_off(tmp_path):
+    repo = tmp_path / "repo"
+    files = {name: BAD for name in ("src/app.py", "src/gen/b.py", "src/x_pb2.py", "src/keep_pb2.py", "out/c.py")}
+    files.update({"src/vendored/d.py": BAD, "src/local.py": BAD, "notes/e.py": BAD})
+    _project(repo, files)
+    (repo / ".git" / "info").mkdir(parents=True)
+    (repo / ".git" / "info" / "exclude").write_text("local.py\n", encoding="utf-8")
+    (repo / ".gitignore").write_text("# generated\nout/\ngen/\n*_pb2.py\n", encoding="utf-8")
+    (repo / "src" / ".gitignore").write_text("!keep_pb2.py\n", encoding="utf-8")
+    (repo / "src" / ".ignore").write_text("vendored/\n", encoding="utf-8")
+
+    def listed(*args, cwd=repo):
+        result = run_cli("check", "--show-files", *args, cwd=cwd)
+        assert result.returncode == 0, result.stderr
+        return sorted(result.stdout.splitlines())
+
+    assert listed(".") == ["notes/e.py", "src/app.py", "src/keep_pb2.py"]
+    assert listed("src", cwd=repo) == ["src/app.py", "src/keep_pb2.py"]  # the root's .gitignore holds below it
+    assert listed(".", cwd=repo / "src") == ["app.py", "keep_pb2.py"]
+    assert listed("src/gen", "src/x_pb2.py") == ["src/gen/b.py", "src/x_pb2.py"]  # named: checked
+    everything = ["notes/e.py", "out/c.py", "src/app.py", "src/gen/b.py", "src/keep_pb2.py", "src/local.py"]
+    assert listed("--no-respect-gitignore", ".") == [*everything, "src/vendored/d.py", "src/x_pb2.py"]
+    (repo / "pyproject.toml").write_text("[tool.asynclint]\nrespect-gitignore = false\n", encoding="utf-8")
+    assert len(listed(".")) == 8
+    assert listed("--respect-gitignore", ".") == ["notes/e.py", "src/app.py", "src/keep_pb2.py"]
+    result = run_cli("check", "--no-cache", "--format", "json", ".", "--respect-gitignore", cwd=repo)
+    assert sorted(d["path"] for d in json.loads(result.stdout)["diagnostics"]) == [
+        "notes/e.py",
+        "src/app.py",
+        "src/keep_pb2.py",
+    ]
+
+
+def test_gitignore_outside_a_repository_counts_only_inside_the_walk(tmp_path):
+    _project(tmp_path, {"a/b/app.py": BAD, "a/b/gen/x.py": BAD, "a/b/skip.py": BAD})
+    (tmp_path / ".gitignore").write_text("skip.py\n", encoding="utf-8")  # above the walk, no repository
+    (tmp_path / "a" / "b" / ".gitignore").write_text("gen/\n", encoding="utf-8")
+    result = run_cli("check", "--show-files", "b", cwd=tmp_path / "a")
+    assert result.stdout.splitlines() == ["b/app.py", "b/skip.py"]
+
+
 def test_version_rules_and_explain_start_without_the_linting_machinery():
     import subprocess
     import sys
