@@ -164,14 +164,14 @@ class Project:
         unsafe: bool = False,
         write: bool = True,
         force: bool = False,
+        add_noqa: bool = False,
     ) -> FixResult:
         """Fix files and directories (``write=False``: compute the fixed text only; ``force``:
-        rewrite read-only files too)."""
+        rewrite read-only files too; ``add_noqa``: silence the findings instead)."""
         paths = list(paths)
         files, project = self.discover(paths)
-        options = FixOptions(
-            self.with_index(self.build_index(paths, files, use_cache, project)).options(), unsafe, write, force
-        )
+        lint_options = self.with_index(self.build_index(paths, files, use_cache, project)).options()
+        options = FixOptions(lint_options, unsafe, write, force, add_noqa)
         result = FixResult()
         for file_fix in _run(files, options, jobs, fix_file, not_fixed, self.config.file_timeout):
             result.files.append(file_fix)

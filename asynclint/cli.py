@@ -28,7 +28,7 @@ from asynclint.catalog import CatalogError, find_rule, load_catalog, render_mark
 from asynclint.config import ConfigError, parse_target_version
 from asynclint.diagnostics import Diagnostic
 from asynclint.output import RENDERERS
-from asynclint.output.text import fixable_line, render_concise
+from asynclint.output.text import fixable_line, fixed_enumeration, render_concise
 from asynclint.version import __version__
 
 if TYPE_CHECKING:
@@ -94,6 +94,10 @@ def cli() -> None:
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply unsafe fixes too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them (exit 1 if any).")
 @click.option("--force", is_flag=True, help="Rewrite read-only files too when fixing.")
+@click.option("--show-fixes", is_flag=True, help="With --fix or --diff: list what was fixed, per file and rule.")
+@click.option(
+    "--add-noqa", is_flag=True, help="Silence every finding with a `# noqa: CODE` comment on its line, then exit."
+)
 @click.option(
     "--exclude", multiple=True, metavar="GLOBS", help="Paths to skip, replacing the configured `exclude` list."
 )
@@ -141,6 +145,8 @@ def check(
     extend_exclude: tuple[str, ...] = (),
     show_files: bool = False,
     respect_gitignore: bool | None = None,
+    add_noqa: bool = False,
+    show_fixes: bool = False,
 ) -> None:
     """Check PATHS (files or directories, default: .; `-` reads the standard input) for asyncio misuse."""
     from asynclint.api import LintResult, Project, settings_report
@@ -151,6 +157,10 @@ def check(
     missing = [] if stdin else [path for path in paths if not os.path.lexists(path)]
     if paths and len(missing) == len(paths):  # a typo, not a run: the usage error exit
         raise _fail(f"{', '.join(missing)}: no such file or directory")
+    if statistics and output_format in ("sarif", "github"):
+        raise _fail(f"--statistics prints a table (text, concise) or a JSON list (json), not {output_format}")
+    if add_noqa and (fix or diff or stdin):
+        raise _fail("--add-noqa writes files: it cannot be combined with --fix, --diff or `-`")
     try:
         project = Project.open(config_path=config_path)
         config = project.config.with_overrides(_split(select), _split(extend_select), _split(ignore))
@@ -179,15 +189,19 @@ def check(
             if fix or diff:
                 _fix_stdin(project, data, name, unsafe_fixes, diff)
             result = LintResult(project.lint_source(data, name), files=1)
-        elif fix or diff:
-            fixed = project.fix_paths(list(paths) or ["."], jobs, not no_cache, unsafe_fixes, not diff, force)
+        elif fix or diff or add_noqa:
+            fixed = project.fix_paths(
+                list(paths) or ["."], jobs, not no_cache, unsafe_fixes, not diff, force, add_noqa=add_noqa
+            )
         else:
             result = project.lint_paths(list(paths) or ["."], jobs, use_cache=not no_cache)
     except (ConfigError, CatalogError) as error:
         raise _fail(str(error)) from None
     if diff:
         _print_diff(fixed.files, quiet)
-    if fix or diff:
+    if show_fixes and (fix or diff):
+        _print_fixed(fixed.files, would=diff)
+    if fix or diff or add_noqa:
         result = _after_fixes(fixed.files, fixed.internal_errors)
         if diff:  # stdout holds the patch only
             raise click.exceptions.Exit(
@@ -207,8 +221,11 @@ def check(
         elif diagnostics or machine_format:
             click.echo(RENDERERS[output_format](diagnostics, colour), nl=False, color=colour)
         if not quiet and not machine_format:
-            click.echo(fix_summary(fixed.files) if fix else _summary(diagnostics, result.files))
-            fixable = None if fix or statistics else fixable_line(diagnostics)
+            if fix or add_noqa:
+                click.echo(fix_summary(fixed.files, done="silenced" if add_noqa else "fixed"))
+            else:
+                click.echo(_summary(diagnostics, result.files))
+            fixable = None if fix or add_noqa or statistics else fixable_line(diagnostics)
             if fixable is not None:
                 click.echo(fixable)
     if output_file is not None:
@@ -258,6 +275,14 @@ def _after_fixes(files: list[FileFix], internal_errors: int) -> LintResult:
         click.echo(f"asynclint: {failed.path}: {failed.failure}", err=True)
     diagnostics = sorted((d for f in files for d in f.diagnostics), key=lambda d: d.sort_key)
     return LintResult(diagnostics, len(files), internal_errors + len(failures))
+
+
+def _print_fixed(files: list[FileFix], would: bool) -> None:
+    """``--show-fixes``: the enumeration, on the standard error after a diff (stdout is the patch)."""
+    names = {code: rule.name for code, rule in load_catalog().items()}
+    listing = fixed_enumeration([(f.path, f.fixed) for f in files if f.failure is None], names, would)
+    if listing:
+        click.echo(listing, nl=False, err=would)
 
 
 def _print_diff(files: list[FileFix], quiet: bool) -> None:

@@ -40,6 +40,7 @@ from asynclint.deep_stack import run_deep
 from asynclint.diagnostics import Diagnostic
 from asynclint.edits import applicable, apply_edits, compatible_edits
 from asynclint.engine import FileResult, LintOptions, lint_source, not_analysed, read_file
+from asynclint.suppression import noqa_edits
 from asynclint.unused_imports import drop_imports_made_unused
 
 MAX_ROUNDS = 10
@@ -53,6 +54,7 @@ class FixOptions:
     unsafe: bool = False
     write: bool = True  # False: compute the fixed text only (``--diff``)
     force: bool = False  # rewrite files without write permission too
+    add_noqa: bool = False  # silence every finding with a noqa comment instead of fixing
 
 
 @dataclass
@@ -86,8 +88,22 @@ class FileFix:
 
 
 def fix_source(text: str, path: str, options: FixOptions) -> FileFix:
-    """Fix ``text`` as much as the selected fixes allow (see the module docstring)."""
-    return run_deep(_fix_source, text, path, options)
+    """Fix ``text`` as much as the selected fixes allow (see the module docstring), or with
+    ``add_noqa`` silence what it reports."""
+    return run_deep(_add_noqa if options.add_noqa else _fix_source, text, path, options)
+
+
+def _add_noqa(text: str, path: str, options: FixOptions) -> FileFix:
+    """``check --add-noqa``: a ``# noqa: CODE`` comment for every finding that can take one
+    (``fixed`` counts the findings silenced); run again, it adds nothing."""
+    linted = lint_source(text, path, options.lint)
+    edits = noqa_edits(text, linted.diagnostics)
+    if not edits:
+        return FileFix(path, text, text, diagnostics=linted.diagnostics, internal_error=linted.internal_error)
+    new_text = apply_edits(text, edits)
+    remaining = lint_source(new_text, path, options.lint)
+    silenced = Counter(d.code for d in linted.diagnostics) - Counter(d.code for d in remaining.diagnostics)
+    return FileFix(path, text, new_text, silenced, remaining.diagnostics, internal_error=remaining.internal_error)
 
 
 def _fix_source(text: str, path: str, options: FixOptions) -> FileFix:
@@ -296,12 +312,13 @@ def _signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def summary(results: Sequence[FileFix], would: bool = False) -> str:
-    """``N fixed, M remaining (K files checked)``, and the files that could not be fixed."""
+def summary(results: Sequence[FileFix], would: bool = False, done: str = "fixed") -> str:
+    """``N fixed, M remaining (K files checked)``, and the files that could not be fixed
+    (``done``: what happened to the N, ``silenced`` for ``--add-noqa``)."""
     fixed = sum(sum(r.fixed.values()) for r in results)
     remaining = sum(len(r.diagnostics) for r in results)
     failed = sum(r.failure is not None for r in results)
     checked = f"{len(results)} file{'s' if len(results) != 1 else ''} checked"
-    text = f"{fixed} {'would be fixed' if would else 'fixed'}, {remaining} remaining"
+    text = f"{fixed} {'would be ' + done if would else done}, {remaining} remaining"
     text += f", {failed} file{'s' if failed != 1 else ''} could not be fixed" if failed else ""
     return f"{text} ({checked})."

@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from asynclint.analysis.tables.peer_codes import PEER_CODES
@@ -83,34 +83,48 @@ _NOQA_CODES = re.compile(r"#\s*noqa:\s*[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*", re.
 
 
 def noqa_edit(source: str, diagnostic: Diagnostic) -> Edit | None:
-    """The edit that silences ``diagnostic`` with ``# noqa: CODE``, or None when it cannot be.
+    """The edit that silences ``diagnostic`` with ``# noqa: CODE``, or None when it cannot be
+    (see :func:`noqa_edits`)."""
+    edits = noqa_edits(source, [diagnostic])
+    return edits[0] if edits else None
+
+
+def noqa_edits(source: str, diagnostics: Iterable[Diagnostic]) -> list[Edit]:
+    """The edits that silence ``diagnostics`` with ``# noqa: CODE`` comments, one per line
+    (several codes on a line share one comment): ``--add-noqa`` and the editor's quick fix.
 
     The engine honours a suppression on the first or the last line of the flagged code, so
     the first of those lines whose end is real code gets it: not a line continued with a
     backslash, nor one that ends inside a multi-line string (a comment there would be text).
-    An existing ``# noqa: ...`` comment is extended rather than doubled. AIO001 (the file
-    could not be parsed or checked) cannot be suppressed.
+    An existing ``# noqa: ...`` comment is extended rather than doubled; any other comment is
+    kept, the directive follows it. AIO001 (the file could not be parsed or checked) and
+    AIO002 cannot be suppressed.
     """
-    if diagnostic.code in ENGINE_CODES:
-        return None
     lines = split_lines(source)
     in_token, comments = _line_facts(source)
-    for number in dict.fromkeys((diagnostic.line, diagnostic.end_line)):
-        if not 1 <= number <= len(lines):
+    codes: dict[int, dict[str, None]] = {}
+    for diagnostic in diagnostics:
+        if diagnostic.code in ENGINE_CODES:
             continue
-        text = lines[number - 1]
-        code_end = len(text.rstrip())
-        if not code_end or number in in_token or text[:code_end].endswith("\\"):
-            continue
-        comment = comments.get(number)
-        if comment is not None:
-            start, comment_text = comment
-            listed = _NOQA_CODES.search(comment_text)
-            if listed is not None:
-                column = start + listed.end() + 1
-                return Edit(number, column, number, column, f", {diagnostic.code}")
-        return Edit(number, code_end + 1, number, len(text) + 1, f"  # noqa: {diagnostic.code}")
-    return None
+        for number in dict.fromkeys((diagnostic.line, diagnostic.end_line)):
+            if not 1 <= number <= len(lines):
+                continue
+            text = lines[number - 1]
+            code_end = len(text.rstrip())
+            if code_end and number not in in_token and not text[:code_end].endswith("\\"):
+                codes.setdefault(number, {})[diagnostic.code] = None
+                break
+    edits = []
+    for number, listed_codes in sorted(codes.items()):
+        text, added = lines[number - 1], ", ".join(listed_codes)
+        start, comment_text = comments.get(number, (0, ""))
+        listed = _NOQA_CODES.search(comment_text)
+        if listed is not None:
+            column = start + listed.end() + 1
+            edits.append(Edit(number, column, number, column, f", {added}"))
+        else:
+            edits.append(Edit(number, len(text.rstrip()) + 1, number, len(text) + 1, f"  # noqa: {added}"))
+    return edits
 
 
 @dataclass(frozen=True)

@@ -196,6 +196,11 @@ def test_statistics_in_json(tmp_path):
     result = run_cli("check", "--no-cache", "--statistics", "--format", "json", "app.py", cwd=tmp_path)
     (row,) = json.loads(result.stdout)
     assert row["code"] == "AIO200" and row["count"] >= 1 and row["fixable"] == row["count"]
+    concise = run_cli("check", "--no-cache", "--statistics", "--format", "concise", "-q", "app.py", cwd=tmp_path)
+    assert concise.stdout == f"{row['count']:>5}  AIO200  blocking-sleep\n"
+    for machine in ("sarif", "github"):
+        refused = run_cli("check", "--statistics", "--format", machine, "app.py", cwd=tmp_path)
+        assert refused.returncode == 2 and f"not {machine}" in refused.stderr and not refused.stdout
 
 
 def test_output_file_takes_the_report_instead_of_stdout(tmp_path):
@@ -289,6 +294,50 @@ def test_gitignore_outside_a_repository_counts_only_inside_the_walk(tmp_path):
     (tmp_path / "a" / "b" / ".gitignore").write_text("gen/\n", encoding="utf-8")
     result = run_cli("check", "--show-files", "b", cwd=tmp_path / "a")
     assert result.stdout.splitlines() == ["b/app.py", "b/skip.py"]
+
+
+def test_add_noqa_silences_every_finding_once_and_keeps_comments(tmp_path):
+    source = (
+        "import asyncio\n"
+        "import time  # clock\n"
+        "\n"
+        "\n"
+        "async def main():\n"
+        "    time.sleep(1); asyncio.create_task(main())  # keep this\n"
+        "    data = open('f').read()  # noqa: E501\n"
+        '    text = """\n'
+        '%s""" % time.sleep(2)\n'
+    )
+    _project(tmp_path, {"app.py": source, "broken.py": "def (:\n"})
+    first = run_cli("check", "--no-cache", "--add-noqa", ".", cwd=tmp_path)
+    assert first.returncode == 1, first.stderr  # the syntax error cannot be silenced
+    assert "4 silenced, 1 remaining (2 files checked)." in first.stdout
+    expected = (
+        source.replace("# keep this\n", "# keep this  # noqa: AIO200, AIO300\n")
+        .replace("# noqa: E501\n", "# noqa: E501, AIO201\n")
+        .replace("time.sleep(2)\n", "time.sleep(2)  # noqa: AIO200\n")
+    )
+    assert (tmp_path / "app.py").read_text(encoding="utf-8") == expected
+    again = run_cli("check", "--no-cache", "--add-noqa", "app.py", cwd=tmp_path)
+    assert again.returncode == 0 and "0 silenced, 0 remaining" in again.stdout
+    assert run_cli("check", "--no-cache", "app.py", cwd=tmp_path).returncode == 0
+    refused = run_cli("check", "--add-noqa", "--fix", "app.py", cwd=tmp_path)
+    assert refused.returncode == 2 and "cannot be combined" in refused.stderr
+
+
+def test_show_fixes_lists_what_was_fixed_per_file_and_rule(tmp_path):
+    source = "import asyncio\nimport time\n\n\nasync def main():\n    time.sleep(1)\n    time.sleep(2)\n    asyncio.create_task(main())\n"
+    _project(tmp_path, {"a.py": source, "b.py": source, "clean.py": "x = 1\n"})
+    would = run_cli("check", "--no-cache", "--diff", "--unsafe-fixes", "--show-fixes", ".", cwd=tmp_path)
+    assert would.returncode == 1 and would.stdout.startswith("--- a.py\n")  # stdout: the patch only
+    listing = "- a.py:\n    2 × AIO200 (blocking-sleep)\n    1 × AIO300 (dangling-task)\n- b.py:\n"
+    assert "Would fix 6 problems:\n" + listing in would.stderr
+    fixed = run_cli("fix", "--no-cache", "--show-fixes", ".", cwd=tmp_path)
+    assert fixed.returncode == 1  # AIO300's fix is unsafe: its finding remains
+    assert fixed.stdout.startswith("Fixed 4 problems:\n- a.py:\n    2 × AIO200 (blocking-sleep)\n- b.py:\n")
+    assert fixed.stdout.rstrip().endswith("4 fixed, 2 remaining (3 files checked).")
+    again = run_cli("fix", "--no-cache", "--show-fixes", ".", cwd=tmp_path)
+    assert "Fixed" not in again.stdout and "0 fixed, 2 remaining" in again.stdout
 
 
 def test_version_rules_and_explain_start_without_the_linting_machinery():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import click
 
 from asynclint.diagnostics import Applicability, Diagnostic, Severity
@@ -35,6 +37,19 @@ def fixable_line(diagnostics: list[Diagnostic]) -> str | None:
     if not safe:
         return f"{unsafe} fixable with `asynclint fix --unsafe-fixes`."
     return f"[*] {safe} fixable with `asynclint fix`{more}."
+
+
+def fixed_enumeration(fixed: Sequence[tuple[str, Mapping[str, int]]], names: Mapping[str, str], would: bool) -> str:
+    """``--show-fixes``: ``Fixed 3 problems:`` then, per file, ``2 × AIO200 (blocking-sleep)``."""
+    total = sum(sum(counts.values()) for _, counts in fixed)
+    if not total:
+        return ""
+    lines = [f"{'Would fix' if would else 'Fixed'} {total} problem{'s' if total != 1 else ''}:"]
+    for path, counts in fixed:
+        if any(counts.values()):
+            lines.append(f"- {path}:")
+            lines += [f"    {n} × {code} ({names.get(code, code)})" for code, n in sorted(counts.items()) if n]
+    return "\n".join(lines) + "\n"
 
 
 def render_concise(diagnostics: list[Diagnostic], colour: bool) -> str:
