@@ -214,7 +214,19 @@ def _read_toml(path: Path, text: str | None = None) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
     except _toml.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        raise ConfigError(_toml_error(path, error)) from None
+
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+def _toml_error(path: Path, error: Exception) -> str:
+    """``pyproject.toml:3:1: invalid TOML: Unclosed array``: the place as editors and CI read it."""
+    message = str(error).splitlines()[0] if str(error) else type(error).__name__
+    position = _TOML_POSITION.search(message)
+    if position is None:
+        return f"{path}: invalid TOML: {message}"
+    return f"{path}:{position.group(1)}:{position.group(2)}: invalid TOML: {message[: position.start()]}"
 
 
 def load_config(path: Path | None) -> Config:

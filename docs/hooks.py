@@ -4,13 +4,15 @@
   gives editors and SARIF viewers): each rule's page, rendered from the catalog by
   :func:`asynclint.catalog.render_markdown`, the same text ``asynclint explain`` prints;
 - ``rules/index.md``: the table of every rule;
-- ``cli.md``: the command-line reference, read from the click commands themselves.
+- ``cli.md``: the command-line reference, read from the click commands themselves;
+- ``changelog.md``: the repository's ``CHANGELOG.md`` (the package's ``Changelog`` URL).
 
 The rule pages are added to the navigation under "Rules".
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -34,11 +36,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    generated: dict[str, str] = {"rules/index.md": rules_index(), "cli.md": cli_reference()}
+    generated = {"rules/index.md": rules_index(), "cli.md": cli_reference(), "changelog.md": changelog()}
     generated.update({rule_path(rule): rule_page(rule) for rule in load_catalog().values()})
     for path, content in generated.items():
         files.append(File.generated(config, path, content=content))
     return files
+
+
+def changelog() -> str:
+    return (Path(__file__).resolve().parent.parent / "CHANGELOG.md").read_text(encoding="utf-8")
 
 
 def rule_path(rule: Rule) -> str:

@@ -122,6 +122,7 @@ def test_bad_config_is_a_clear_error(tmp_path):
         ('[tool.asynclint]\ntarget-version = "py27"\n', "target-version"),
         ('[tool.asynclint]\ntarget-version = "py399"\n', "target-version"),
         ("[tool.asynclint\n", "invalid TOML"),
+        ('[tool.asynclint]\nselect = ["AIO2"\nignore = 3\n', "pyproject.toml:3:1: invalid TOML: Unclosed array\n"),
     ]
     for text, expected in cases:
         (tmp_path / "pyproject.toml").write_text(text, encoding="utf-8")

@@ -7,6 +7,7 @@ force-include); nothing but ``asynclint/`` and its dist-info may reach site-pack
 from __future__ import annotations
 
 import configparser
+import re
 import subprocess
 import sys
 import tarfile
@@ -112,6 +113,34 @@ def test_wheel_carries_the_license_and_python_classifiers(wheel):
     assert "License-Expression: MIT" in metadata
     for minor in range(9, 15):
         assert f"Classifier: Programming Language :: Python :: 3.{minor}" in metadata
+
+
+def test_wheel_links_the_documentation_rules_and_changelog(wheel):
+    metadata = wheel.read(f"{_dist_info(wheel)}/METADATA").decode()
+    urls = dict(
+        line.split(": ", 1)[1].split(", ", 1) for line in metadata.splitlines() if line.startswith("Project-URL")
+    )
+    docs = "https://asynclint.readthedocs.io/en/latest/"
+    assert urls == {"Documentation": docs, "Rules": docs + "rules/", "Changelog": docs + "changelog/"}
+
+
+def test_readme_links_work_on_a_package_index():
+    """PyPI shows the README without the repository around it: a relative link goes nowhere."""
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)\s]+)\)", readme)
+    assert targets and [t for t in targets if not t.startswith(("https://", "#"))] == []
+
+
+def test_install_instructions_work_before_the_first_release():
+    """No page tells users to install from PyPI or to pin a release tag: neither exists yet."""
+    pages = [REPO_ROOT / "README.md", *sorted((REPO_ROOT / "docs").glob("*.md"))]
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for line in text.splitlines():
+            if "once asynclint is released" in line.lower():
+                continue
+            assert not re.search(r"pip install ['\"]?asynclint\b(?! @)", line), f"{page.name}: {line}"
+            assert not re.search(r"^\s*rev: v\d", line), f"{page.name}: {line}"
 
 
 def test_sdist_holds_what_the_readme_uses(tmp_path):
