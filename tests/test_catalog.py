@@ -15,6 +15,7 @@ from asynclint.catalog import (
     find_rule,
     load_catalog,
     load_rule,
+    render_hover,
     render_markdown,
 )
 from asynclint.config import Config
@@ -135,6 +136,13 @@ def test_loader_accepts_a_minimal_rule(tmp_path):
     assert rule.render(None, {"thing": "x"}) == ("bad x", "fix x")
 
 
+def test_maintainer_seeds_are_loaded_and_never_rendered(tmp_path):
+    text = VALID + '[maintainer]\nseeds = ["D1 · 000:578 «the notes»"]\n'
+    rule = load_rule(_write(tmp_path, "AIO999-demo-rule.toml", text))
+    assert rule.seeds == ("D1 · 000:578 «the notes»",)
+    assert "000:578" not in render_markdown(rule) + render_hover(rule)
+
+
 @pytest.mark.parametrize(
     "name, text, expected",
     [
@@ -146,6 +154,9 @@ def test_loader_accepts_a_minimal_rule(tmp_path):
         ("AIO999-demo-rule.toml", VALID.replace('what = "w"\n', ""), "missing required key 'what'"),
         ("AIO999-demo-rule.toml", "code = ", "cannot read rule"),
         ("AIO999-demo-rule.toml", VALID.replace("default = true", 'default = "yes"'), "'default' must be a bool"),
+        ("AIO999-demo-rule.toml", VALID + 'seeds = ["D1 · 000:1"]\n', r"\[docs\]: unknown key 'seeds'"),
+        ("AIO999-demo-rule.toml", VALID + "[maintainer]\nnotes = []\n", r"\[maintainer\]: unknown key 'notes'"),
+        ("AIO999-demo-rule.toml", VALID + "[maintainer]\nseeds = [1]\n", "seeds must be a list of strings"),
     ],
 )
 def test_loader_rejects_bad_rules_clearly(tmp_path, name, text, expected):
