@@ -89,18 +89,7 @@ def trap_bullets(traps: str) -> list[str]:
     return bullets
 
 
-# rules whose traps do not all cite a good example yet; strict: a rule done must leave the list
-UNBACKED = {code for code in CATALOG if code >= "AIO900"}
-
-
-@pytest.mark.parametrize(
-    "code",
-    [
-        pytest.param(code, marks=pytest.mark.xfail(code in UNBACKED, reason="traps not backed yet", strict=True))
-        for code, rule in CATALOG.items()
-        if trap_bullets(rule.docs.traps)
-    ],
-)
+@pytest.mark.parametrize("code", [code for code, rule in CATALOG.items() if trap_bullets(rule.docs.traps)])
 def test_every_trap_cites_a_good_example_that_shows_it(code):
     """A "not flagged" statement is only as good as the silent example that backs it: each
     bullet cites good examples by title, and ``test_example`` lints them."""
