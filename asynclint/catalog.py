@@ -94,7 +94,7 @@ class Docs:
     why: str
     fix: str
     traps: str
-    references: tuple[str, ...]  # public pages only (Python docs, PEPs, issues): users follow them
+    references: tuple[str, ...]  # public pages only (Python docs, PEPs, CPython issues, library docs)
 
 
 @dataclass(frozen=True)
@@ -390,7 +390,7 @@ def tests_note(rule: Rule) -> str:
 
 
 def render_markdown(rule: Rule) -> str:
-    """The rule's documentation page, used by ``explain``, the docs site and hover."""
+    """The rule's documentation page, used by ``explain`` and the docs site."""
     state = "enabled by default" if rule.default else "opt-in (enable with `--select " + rule.code + "`)"
     parts = [
         f"# {rule.code} {rule.name}",
