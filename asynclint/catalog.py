@@ -37,13 +37,16 @@ _TOP_KEYS = {
     "variants": dict,
     "options": dict,
     "docs": dict,
+    "maintainer": dict,
     "fix": dict,
     "bad": list,
     "good": list,
 }
 _REQUIRED = ("code", "name", "summary", "message", "suggestion", "severity", "default", "docs")
-_DOC_KEYS = {"what": str, "why": str, "fix": str, "traps": str, "seeds": list, "references": list}
+_DOC_KEYS = {"what": str, "why": str, "fix": str, "traps": str, "references": list}
 _REQUIRED_DOCS = ("what", "why", "fix")
+# ``[maintainer]``: metadata for the people who keep the catalog, never rendered to users
+_MAINTAINER_KEYS = {"seeds": list}
 # ``config``: the ``[tool.asynclint]`` settings an example needs (AIO210's ``blocking-calls``)
 _EXAMPLE_KEYS = {"title": str, "code": str, "config": dict}
 _VARIANT_KEYS = {"message": str, "suggestion": str}
@@ -91,8 +94,7 @@ class Docs:
     why: str
     fix: str
     traps: str
-    seeds: tuple[str, ...]
-    references: tuple[str, ...]
+    references: tuple[str, ...]  # public pages only (Python docs, PEPs, CPython issues, library docs)
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,9 @@ class Rule:
     # reports everywhere)
     tests: bool = True
     examples: bool = True
+    # ``[maintainer] seeds``: where the study notes discuss the rule (``D1 · 000:578 «...»``);
+    # internal, so no renderer shows them
+    seeds: tuple[str, ...] = ()
 
     def render(self, variant: str | None, fields: Mapping[str, object]) -> tuple[str, str]:
         """Return ``(message, suggestion)`` for a finding."""
@@ -227,9 +232,11 @@ def load_rule(path: Path) -> Rule:
         )
     docs = data["docs"]
     _check_keys(f"{where} [docs]", docs, _DOC_KEYS, _REQUIRED_DOCS)
-    for key in ("seeds", "references"):
-        if not all(isinstance(item, str) for item in docs.get(key, [])):
-            raise CatalogError(f"{where} [docs]: {key} must be a list of strings")
+    maintainer = data.get("maintainer", {})
+    _check_keys(f"{where} [maintainer]", maintainer, _MAINTAINER_KEYS, ())
+    for table, key in (("docs", "references"), ("maintainer", "seeds")):
+        if not all(isinstance(item, str) for item in data.get(table, {}).get(key, [])):
+            raise CatalogError(f"{where} [{table}]: {key} must be a list of strings")
     fix = _fix_info(where, data["fix"]) if "fix" in data else None
     bad = _examples(where, "bad", data.get("bad", []))
     if fix is None and any(example.fixed is not None for example in bad):
@@ -247,7 +254,6 @@ def load_rule(path: Path) -> Rule:
             why=docs["why"].strip(),
             fix=docs["fix"].strip(),
             traps=docs.get("traps", "").strip(),
-            seeds=tuple(docs.get("seeds", [])),
             references=tuple(docs.get("references", [])),
         ),
         bad=bad,
@@ -256,6 +262,7 @@ def load_rule(path: Path) -> Rule:
         options=_options(where, data.get("options", {})),
         tests=data.get("tests", True),
         examples=data.get("examples", data.get("tests", True)),
+        seeds=tuple(maintainer.get("seeds", [])),
     )
 
 
@@ -383,7 +390,7 @@ def tests_note(rule: Rule) -> str:
 
 
 def render_markdown(rule: Rule) -> str:
-    """The rule's documentation page, used by ``explain``, the docs site and hover."""
+    """The rule's documentation page, used by ``explain`` and the docs site."""
     state = "enabled by default" if rule.default else "opt-in (enable with `--select " + rule.code + "`)"
     parts = [
         f"# {rule.code} {rule.name}",
@@ -426,13 +433,66 @@ def render_markdown(rule: Rule) -> str:
         parts += ["## Fix safety", "", f"Automatic fix: {rule.fix.title}. {safety}", "", rule.fix.reason, ""]
     if rule.docs.traps:
         parts += ["## What is not flagged", "", rule.docs.traps, ""]
-    if rule.docs.seeds:
-        parts += ["## Sources in the study notes", ""]
-        parts += [f"- {seed}" for seed in rule.docs.seeds] + [""]
     if rule.docs.references:
         parts += ["## References", ""]
         parts += [f"- <{ref}>" for ref in rule.docs.references] + [""]
     return "\n".join(parts)
+
+
+HOVER_LINES = 15
+"""The most lines :func:`render_hover` gives: an editor's hover is a glance, not the page."""
+
+
+def render_hover(rule: Rule) -> str:
+    """The rule in brief, for editor hovers and SARIF ``help``: the summary, the first paragraph
+    of the why, the start of the fix, and the link to the page that has the rest."""
+    head = [f"**{rule.code} {rule.name}**: {rule.summary}.", first_paragraph(rule.docs.why)]
+    link = f"[Full documentation]({docs_url(rule)})"
+    for lead in _fix_leads(rule):
+        blocks = [*head, *lead, link]
+        if sum(block.count("\n") + 1 for block in blocks) + len(blocks) - 1 <= HOVER_LINES:
+            break
+    return "\n\n".join(blocks)
+
+
+def first_paragraph(text: str) -> str:
+    """The first paragraph of Markdown text, prose on one line (its wrapping only fits the TOML)."""
+    return _unwrap(_blocks(text)[0])
+
+
+def _fix_leads(rule: Rule) -> Iterable[list[str]]:
+    """Starts of *How to fix*, longest first: its first prose paragraph with the code block it
+    introduces (``...:``) or follows (a fix that opens with code); that paragraph alone; for a
+    fix that is only code, the rule's suggestion, its fields shown as ``<name>``."""
+    blocks = [_unwrap(block) for block in _blocks(rule.docs.fix)]
+    prose = next((i for i, block in enumerate(blocks) if not block.startswith("```")), None)
+    if prose is None:
+        yield blocks[:1]
+        yield [rule.template.suggestion.format_map({name: f"<{name}>" for name in rule.template.fields})]
+        return
+    yield blocks[: prose + 1] if prose else blocks[: 2 if blocks[0].endswith(":") else 1]
+    paragraph = blocks[prose]
+    yield [paragraph.removesuffix(":") + "." if paragraph.endswith(":") else paragraph]
+
+
+def _blocks(text: str) -> list[str]:
+    """Markdown split into paragraphs and whole fenced code blocks (which may hold blank lines)."""
+    blocks: list[str] = []
+    fenced = False
+    for paragraph in text.split("\n\n"):
+        if fenced:
+            blocks[-1] += "\n\n" + paragraph
+        else:
+            blocks.append(paragraph)
+        fenced ^= paragraph.count("```") % 2 == 1
+    return blocks
+
+
+def _unwrap(block: str) -> str:
+    """A prose paragraph on one line; code blocks and lists keep their lines."""
+    if block.startswith("```") or block.startswith("- "):
+        return block
+    return " ".join(block.split())
 
 
 def _code_block(example: Example, fix_command: str = "asynclint fix") -> str:

@@ -36,7 +36,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument, Workspace
 
-from asynclint.catalog import docs_url, load_catalog, render_markdown
+from asynclint.catalog import docs_url, load_catalog, render_hover
 from asynclint.codegen import lines_with_breaks, split_lines
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Severity
 from asynclint.documents import CONFIG_FILE, Outcome, Projects, internal_diagnostic
@@ -378,7 +378,7 @@ class AsyncLintServer(LanguageServer):
             if accepted and types.MarkupKind.Markdown not in accepted
             else types.MarkupKind.Markdown
         )
-        value = "\n\n---\n\n".join(render_markdown(rule) for rule in rules)
+        value = "\n\n---\n\n".join(render_hover(rule) for rule in rules)
         return types.Hover(contents=types.MarkupContent(kind=kind, value=value), range=hits[0][0].range)
 
 

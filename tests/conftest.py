@@ -24,11 +24,12 @@ def lint(code: str, select: Sequence[str] | None = None, path: str = "snippet.py
     return lint_source(code, path, options).diagnostics
 
 
-def assert_valid_python(code: str, name: str) -> None:
-    """``compile()`` the snippet; on a Python older than 3.11 (the newest syntax the catalog
-    uses: ``except*``), code that only a newer Python compiles is checked by libcst's parser."""
+def assert_valid_python(code: str, name: str, flags: int = 0) -> None:
+    """``compile()`` the snippet (with ``flags``: ``ast.PyCF_ALLOW_TOP_LEVEL_AWAIT`` for a
+    notebook's cells); on a Python older than 3.11 (the newest syntax the catalog uses:
+    ``except*``), code that only a newer Python compiles is checked by libcst's parser."""
     try:
-        compile(code, name, "exec")
+        compile(code, name, "exec", flags)
     except SyntaxError:
         if sys.version_info >= (3, 11):
             raise

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -15,6 +17,7 @@ from asynclint.catalog import (
     find_rule,
     load_catalog,
     load_rule,
+    render_hover,
     render_markdown,
 )
 from asynclint.config import Config
@@ -53,7 +56,9 @@ def lint_example(example: Example, select: Sequence[str]) -> list[Diagnostic]:
 
 @pytest.mark.parametrize("code, kind, example", EXAMPLES)
 def test_example(code, kind, example):
-    assert_valid_python(example.code, f"<{code} {kind}>")
+    # a good example may await at top level: a notebook's export does (AIO102 fires elsewhere)
+    notebook = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if kind == "good" else 0
+    assert_valid_python(example.code, f"<{code} {kind}>", notebook)
     if kind == "bad":
         # with the default rules on (and its own, if opt-in): exactly its code, exactly once,
         # unless the example lists what it fires in ``expect``
@@ -67,6 +72,33 @@ def test_example(code, kind, example):
         selection = sorted({c for c, rule in CATALOG.items() if rule.default} | {code})
         found = lint_example(example, selection)
         assert not found, f"good example of {code} fires: {[(d.code, d.line, d.message) for d in found]}"
+
+
+# each bullet of *What is not flagged* ends by citing the good examples that show it silent
+CITATION = re.compile(r'\(see ("[^"]+"(?:, "[^"]+")*)\)[;.,:]?$')
+
+
+def trap_bullets(traps: str) -> list[str]:
+    """The bullets of a rule's ``traps``, each on one line."""
+    bullets: list[str] = []
+    for line in traps.splitlines():
+        if line.startswith("- "):
+            bullets.append(line[2:])
+        elif line.startswith("  ") and bullets:
+            bullets[-1] += " " + line.strip()
+    return bullets
+
+
+@pytest.mark.parametrize("code", [code for code, rule in CATALOG.items() if trap_bullets(rule.docs.traps)])
+def test_every_trap_cites_a_good_example_that_shows_it(code):
+    """A "not flagged" statement is only as good as the silent example that backs it: each
+    bullet cites good examples by title, and ``test_example`` lints them."""
+    titles = {example.title for example in CATALOG[code].good}
+    for bullet in trap_bullets(CATALOG[code].docs.traps):
+        cited = CITATION.search(bullet)
+        assert cited, f'{code}: end the trap with (see "<good example title>"): {bullet!r}'
+        for title in re.findall(r'"([^"]+)"', cited.group(1)):
+            assert title in titles, f"{code}: the trap cites {title!r}, which is no [[good]] title"
 
 
 def test_every_message_variant_is_reachable_and_every_reported_variant_exists():
@@ -135,6 +167,13 @@ def test_loader_accepts_a_minimal_rule(tmp_path):
     assert rule.render(None, {"thing": "x"}) == ("bad x", "fix x")
 
 
+def test_maintainer_seeds_are_loaded_and_never_rendered(tmp_path):
+    text = VALID + '[maintainer]\nseeds = ["D1 · 000:578 «the notes»"]\n'
+    rule = load_rule(_write(tmp_path, "AIO999-demo-rule.toml", text))
+    assert rule.seeds == ("D1 · 000:578 «the notes»",)
+    assert "000:578" not in render_markdown(rule) + render_hover(rule)
+
+
 @pytest.mark.parametrize(
     "name, text, expected",
     [
@@ -146,6 +185,9 @@ def test_loader_accepts_a_minimal_rule(tmp_path):
         ("AIO999-demo-rule.toml", VALID.replace('what = "w"\n', ""), "missing required key 'what'"),
         ("AIO999-demo-rule.toml", "code = ", "cannot read rule"),
         ("AIO999-demo-rule.toml", VALID.replace("default = true", 'default = "yes"'), "'default' must be a bool"),
+        ("AIO999-demo-rule.toml", VALID + 'seeds = ["D1 · 000:1"]\n', r"\[docs\]: unknown key 'seeds'"),
+        ("AIO999-demo-rule.toml", VALID + "[maintainer]\nnotes = []\n", r"\[maintainer\]: unknown key 'notes'"),
+        ("AIO999-demo-rule.toml", VALID + "[maintainer]\nseeds = [1]\n", "seeds must be a list of strings"),
     ],
 )
 def test_loader_rejects_bad_rules_clearly(tmp_path, name, text, expected):

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 from conftest import REPO, run_cli
 
-from asynclint.catalog import docs_url, load_catalog
+from asynclint.catalog import docs_url, first_paragraph, load_catalog, render_hover
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 from asynclint.output import RENDERERS
 from asynclint.output.github import escape_data, escape_property
@@ -143,21 +143,23 @@ def test_sarif_results_point_at_their_rules_with_positions_and_levels(project):
     assert levels == {"AIO200": "error", "AIO300": "error", "AIO101": "warning"}
 
 
-def test_sarif_driver_lists_every_catalog_rule():
-    [run] = sarif_log([], load_catalog())["runs"]
-    rules = run["tool"]["driver"]["rules"]
+def test_sarif_driver_lists_the_rules_with_results_each_with_a_short_help():
     catalog = load_catalog()
-    assert [r["id"] for r in rules] == list(catalog)
-    level = {"error": "error", "warning": "warning", "info": "note"}
-    for descriptor, rule in zip(rules, catalog.values()):
+    found = [diagnostic(code="AIO300", name="dangling-task"), diagnostic(), diagnostic(line=9, end_line=9)]
+    [run] = sarif_log(found, catalog)["runs"]
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == ["AIO200", "AIO300"]  # catalog order, once each
+    assert [r["ruleIndex"] for r in run["results"]] == [1, 0, 0]
+    for descriptor in rules:
+        rule = catalog[descriptor["id"]]
         assert descriptor["name"] == rule.name
         assert descriptor["shortDescription"]["text"] == rule.summary
-        assert descriptor["fullDescription"]["text"] == rule.docs.what
-        assert descriptor["help"]["markdown"].startswith(f"# {rule.code} {rule.name}\n")
-        assert descriptor["help"]["text"]
+        assert descriptor["fullDescription"]["text"] == first_paragraph(rule.docs.what)
+        assert descriptor["help"] == {"text": render_hover(rule), "markdown": render_hover(rule)}
         assert descriptor["helpUri"] == docs_url(rule) and descriptor["helpUri"].startswith("https://")
-        assert descriptor["defaultConfiguration"]["level"] == level[rule.severity.value]
-    assert run["results"] == []
+        assert docs_url(rule) in descriptor["help"]["markdown"]
+        assert descriptor["defaultConfiguration"]["level"] == "error"
+    assert sarif_log([], catalog)["runs"][0]["tool"]["driver"]["rules"] == []
 
 
 def test_clean_run_is_still_a_valid_sarif_document(tmp_path):

@@ -1,7 +1,7 @@
 """``--format sarif``: a SARIF 2.1.0 log, for GitHub code scanning and other SARIF viewers.
 
-The driver lists every catalog rule (not only those that fired) so that viewers can show a
-rule's help for any result and ``ruleIndex`` stays stable across runs. Positions are 1-based
+The driver lists the rules that have results, as ruff does: each with a short help and the
+link to its page, so the log stays small however many rules the catalog has. Positions are 1-based
 and columns count code points, declared by ``columnKind`` (SARIF's default is UTF-16 units).
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from asynclint.catalog import DOCS_URL, Rule, docs_url, load_catalog, render_markdown
+from asynclint.catalog import DOCS_URL, Rule, docs_url, first_paragraph, load_catalog, render_hover
 from asynclint.diagnostics import Diagnostic, Edit, Fix, Severity
 from asynclint.output.ci import checkout_relative, finding_text, path_uri
 from asynclint.output.json_format import dumps
@@ -32,13 +32,13 @@ def artifact_uri(path: str) -> str:
 
 
 def rule_descriptor(rule: Rule) -> Json:
-    # `asynclint explain` prints the same Markdown as plain text, so it serves as both.
-    help_text = render_markdown(rule)
+    # the editor hover: short Markdown that reads as plain text too, so it serves as both
+    help_text = render_hover(rule)
     return {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": rule.docs.what},
+        "fullDescription": {"text": first_paragraph(rule.docs.what)},
         "help": {"text": help_text, "markdown": help_text},
         "helpUri": docs_url(rule),
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
@@ -90,7 +90,8 @@ def result(diagnostic: Diagnostic, rule_index: int | None) -> Json:
 
 
 def sarif_log(diagnostics: list[Diagnostic], catalog: Mapping[str, Rule]) -> Json:
-    rules = list(catalog.values())
+    fired = {d.code for d in diagnostics}
+    rules = [rule for code, rule in catalog.items() if code in fired]
     index = {rule.code: position for position, rule in enumerate(rules)}
     driver = {
         "name": "asynclint",
