@@ -61,6 +61,7 @@ class Project:
     config: Config = field(default_factory=Config)
     index: ProjectIndex | None = None  # None: each file is indexed on its own
     catalog: Mapping[str, Rule] = field(default_factory=load_catalog)
+    prefilter: bool = True  # False: check every file, even those no enabled rule can fire on
 
     @classmethod
     def open(cls, start: Path | None = None, config_path: Path | None = None) -> Project:
@@ -72,7 +73,7 @@ class Project:
         return replace(self, index=index)
 
     def options(self, honour_noqa: bool = True) -> LintOptions:
-        return LintOptions.create(self.catalog, self.config, honour_noqa, self.index)
+        return LintOptions.create(self.catalog, self.config, honour_noqa, self.index, self.prefilter)
 
     def root_of(self, paths: Sequence[str]) -> Path | None:
         return self.config.root or (find_project_root(paths[0]) if paths else None)

@@ -23,6 +23,10 @@ from asynclint.diagnostics import Applicability, Severity
 CODE_RE = re.compile(r"^AIO\d{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 FILE_RE = re.compile(r"^(AIO\d{3})-([a-z0-9-]+)\.toml$")
+# ``triggers``: what a file must contain for the rule to possibly fire (the prefilter's input):
+# identifiers that must appear in its text, or one of these kinds
+TRIGGER_KINDS = frozenset({"async", "asyncio-names", "project-async", "suppression"})
+_IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 _TOP_KEYS = {
     "code": str,
@@ -34,6 +38,7 @@ _TOP_KEYS = {
     "default": bool,
     "tests": bool,
     "examples": bool,
+    "triggers": list,
     "variants": dict,
     "options": dict,
     "docs": dict,
@@ -144,6 +149,9 @@ class Rule:
     # ``[maintainer] seeds``: where the study notes discuss the rule (``D1 · 000:578 «...»``);
     # internal, so no renderer shows them
     seeds: tuple[str, ...] = ()
+    # what a file must contain for the rule to possibly fire (``asynclint.prefilter``); empty:
+    # anything, so every file is checked when the rule is enabled
+    triggers: tuple[str, ...] = ()
 
     def render(self, variant: str | None, fields: Mapping[str, object]) -> tuple[str, str]:
         """Return ``(message, suggestion)`` for a finding."""
@@ -263,7 +271,16 @@ def load_rule(path: Path) -> Rule:
         tests=data.get("tests", True),
         examples=data.get("examples", data.get("tests", True)),
         seeds=tuple(maintainer.get("seeds", [])),
+        triggers=_triggers(where, data.get("triggers", [])),
     )
+
+
+def _triggers(where: str, triggers: list[Any]) -> tuple[str, ...]:
+    for trigger in triggers:
+        if not isinstance(trigger, str) or not (trigger in TRIGGER_KINDS or _IDENTIFIER_RE.match(trigger)):
+            kinds = ", ".join(sorted(TRIGGER_KINDS))
+            raise CatalogError(f"{where}: triggers: {trigger!r} is neither an identifier nor one of {kinds}")
+    return tuple(triggers)
 
 
 def _fix_info(where: str, spec: Mapping[str, Any]) -> FixInfo:

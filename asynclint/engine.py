@@ -31,6 +31,7 @@ from asynclint.codegen import FixRenderer, Span, header_targets, locate_all, spl
 from asynclint.config import MEGABYTE, Config
 from asynclint.deep_stack import deep_recursion, run_deep
 from asynclint.diagnostics import PARSE_ERROR, UNUSED_SUPPRESSION, Diagnostic, Fix
+from asynclint.prefilter import could_fire
 from asynclint.registry import discover_checks, enabled_codes, ignored_for, rule_options
 from asynclint.suppression import is_suppressed, skips_file, stale_suppressions
 
@@ -54,13 +55,19 @@ class LintOptions:
     index: ProjectIndex | None = None  # None: index each file on its own
     # the options the rules declare, at their configured values or defaults
     rule_options: Mapping[str, Any] = field(default_factory=dict)
+    prefilter: bool = True  # skip files of the index no enabled rule can fire on (asynclint.prefilter)
 
     @classmethod
     def create(
-        cls, catalog: Mapping[str, Rule], config: Config, honour_noqa: bool = True, index: ProjectIndex | None = None
+        cls,
+        catalog: Mapping[str, Rule],
+        config: Config,
+        honour_noqa: bool = True,
+        index: ProjectIndex | None = None,
+        prefilter: bool = True,
     ) -> LintOptions:
         enabled = enabled_codes(config, catalog)
-        return cls(catalog, config, enabled, honour_noqa, index, rule_options(config, catalog))
+        return cls(catalog, config, enabled, honour_noqa, index, rule_options(config, catalog), prefilter)
 
 
 @dataclass
@@ -72,7 +79,19 @@ class FileResult:
 
 def lint_file(path: str, options: LintOptions) -> FileResult:
     data = read_file(path, options)
-    return data if isinstance(data, FileResult) else lint_source(data, path, options)
+    if isinstance(data, FileResult):
+        return data
+    return FileResult(path, []) if cannot_fire(path, data, options) else lint_source(data, path, options)
+
+
+def cannot_fire(path: str, data: bytes, options: LintOptions) -> bool:
+    """Whether the prefilter skips the file: Python parsed it for the run's index (so it has no
+    syntax error to report) and no rule enabled for it can fire on it."""
+    entry = options.index.module_for(os.path.abspath(path)) if options.prefilter and options.index else None
+    if entry is None or options.index is None:
+        return False
+    rules = [options.catalog[code] for code in enabled_for(path, options) if code != PARSE_ERROR]
+    return not could_fire(data, rules, options.index, entry)
 
 
 def read_file(path: str, options: LintOptions) -> bytes | FileResult:

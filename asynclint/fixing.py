@@ -39,7 +39,7 @@ from asynclint.codegen import lines_with_breaks
 from asynclint.deep_stack import run_deep
 from asynclint.diagnostics import Diagnostic
 from asynclint.edits import applicable, apply_edits, compatible_edits
-from asynclint.engine import FileResult, LintOptions, lint_source, not_analysed, read_file
+from asynclint.engine import FileResult, LintOptions, cannot_fire, lint_source, not_analysed, read_file
 from asynclint.suppression import noqa_edits
 from asynclint.unused_imports import drop_imports_made_unused
 
@@ -184,6 +184,8 @@ def fix_file(path: str, options: FixOptions) -> FileFix:
     data = read_file(path, options.lint)
     if isinstance(data, FileResult):  # unreadable, a FIFO, over max-file-size (AIO001)
         return FileFix(path, diagnostics=data.diagnostics, internal_error=data.internal_error)
+    if cannot_fire(path, data, options.lint):
+        return FileFix(path)
     try:
         text, encoding = decode(data)
     except DECODE_ERRORS:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import dataclasses
 import gc
 import io
 import json
@@ -85,14 +86,19 @@ def parse_all(sources: Sources) -> int:
     return failures
 
 
-def lint_all(sources: Sources, options: LintOptions) -> tuple[Counter, int]:
+def lint_all(sources: Sources, options: LintOptions) -> tuple[Counter, int, int]:
+    """As ``lint_file`` does, without the reads: the prefilter first (when ``options`` has it),
+    then ``lint_source``. Returns (findings per code, internal errors, files skipped)."""
     codes: Counter = Counter()
-    internal = 0
+    internal = skipped = 0
     for path, data in sources:
+        if engine.cannot_fire(path, data, options):
+            skipped += 1
+            continue
         result = lint_source(data, path, options)
         codes.update(d.code for d in result.diagnostics)
         internal += result.internal_error
-    return codes, internal
+    return codes, internal, skipped
 
 
 # Engine steps timed by ``phases``: (object, attribute, label). Private names, so a step
@@ -207,7 +213,9 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
 
     parse = best_of(repeat, lambda: parse_all(sources))
     lint = best_of(repeat, lambda: lint_all(sources, options))
-    codes, internal = lint.value  # type: ignore[misc]
+    codes, internal, skipped = lint.value  # type: ignore[misc]
+    # the same files with every one parsed: the prefilter must not change a finding
+    unfiltered_codes, _, _ = lint_all(sources, dataclasses.replace(options, prefilter=False))
     # The project index (ast summaries of every module) built from scratch, no disk cache:
     # the cost a first run or a changed project pays before checking.
     index_cold = best_of(repeat, lambda: project.build_index(list(args.paths), files, use_cache=False))
@@ -238,6 +246,8 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
         "phases_seconds": phases(sources, options, repeat),
         "findings": dict(sorted(codes.items())),
         "findings_total": sum(codes.values()),
+        "prefilter_skipped_files": skipped,
+        "prefilter_same_findings": codes == unfiltered_codes,
         "internal_errors": internal,
         **memory(sources),
     }
@@ -376,6 +386,10 @@ def render(figures: dict[str, object]) -> str:
     catalog = load_catalog()
     findings: dict[str, int] = f["findings"]  # type: ignore[assignment]
     out += ["", f"findings (lint_source): {f['findings_total']}, internal errors: {f['internal_errors']}"]
+    same = "the same" if f["prefilter_same_findings"] else "DIFFERENT (a bug)"
+    out.append(
+        f"prefilter: {f['prefilter_skipped_files']} of {f['files']} files not parsed; findings without it: {same}"
+    )
     if "jobs" in f:
         out[-1] += (
             f"; lint_paths findings jobs=1 / jobs={f['jobs']}: {f['lint_paths_findings']} / {f['lint_paths_findings_parallel']}"

@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "asynclint.fixing",
         "asynclint.registry",
         "asynclint.files",
+        "asynclint.prefilter",
         "asynclint.ignore_files",
         "asynclint.deep_stack",
         "asynclint.workers",

@@ -61,6 +61,7 @@ class ProjectIndex:
         self._calls: tuple[frozenset[str], frozenset[str]] | None = None
         self._chains: dict[str, tuple[ChainLink, ...] | None] = {}
         self._resolved: dict[tuple[str, int], Target | None] = {}  # checks ask again and again
+        self._async_modules: tuple[frozenset[str], frozenset[str]] | None = None
 
     # ------------------------------------------------------------------ lookups
 
@@ -177,6 +178,43 @@ class ProjectIndex:
             self._calls = dropped, other
         return name in self._calls[0] and name not in self._calls[1]
 
+    def imports_async(self, entry: ModuleEntry) -> bool:
+        """Whether the module refers (an import, an alias, a star import) to a project module
+        that defines coroutine functions, async generators or async methods, or re-exports them:
+        through such a name, code without any ``async`` of its own can misuse a coroutine."""
+        if self._async_modules is None:
+            self._async_modules = self._modules_with_async()
+        return self._refers_to(entry, *self._async_modules)
+
+    def _modules_with_async(self) -> tuple[frozenset[str], frozenset[str]]:
+        """(the modules with async callables or re-exporting them, to a fixpoint; the packages
+        above them, which reach them through attributes: ``import app`` -> ``app.net.download``)."""
+        tainted = {name for name, entry in self.modules.items() if _defines_async(entry.summary)}
+        while True:
+            found = frozenset(tainted), _packages_above(tainted)
+            more = {
+                name for name, entry in self.modules.items() if name not in tainted and self._refers_to(entry, *found)
+            }
+            if not more:
+                return found
+            tainted |= more
+
+    def _refers_to(self, entry: ModuleEntry, modules: frozenset[str], packages: frozenset[str]) -> bool:
+        """Whether a name the module imports or aliases lives in one of ``modules`` (the
+        longest project module its dotted name starts with) or is a package above one."""
+        summary = entry.summary
+        for ref in [*summary["imports"].values(), *summary["aliases"].values(), *summary["star"]]:
+            name = entry.absolute(ref)
+            if name in packages:
+                return True
+            parts = name.split(".")
+            home = next(
+                (p for p in (".".join(parts[:cut]) for cut in range(len(parts), 0, -1)) if p in self.modules), None
+            )
+            if home in modules:
+                return True
+        return False
+
     def blocking_chain(self, qualname: str, blocking: Mapping[str, str], depth: int) -> tuple[ChainLink, ...] | None:
         """How a project sync function reaches a blocking call: the calls from it to the
         first call found in ``blocking`` (qualified name -> rule), at most ``depth`` deep."""
@@ -210,6 +248,18 @@ class ProjectIndex:
                         break
         self._chains[key] = result
         return result
+
+
+def _defines_async(summary: Summary) -> bool:
+    kinds = [facts["kind"] for facts in summary["functions"].values()]
+    kinds += [m["kind"] for facts in summary["classes"].values() for m in facts["methods"].values()]
+    return any(kind in ("async", "agen") for kind in kinds)
+
+
+def _packages_above(modules: set[str]) -> frozenset[str]:
+    return frozenset(
+        ".".join(parts[:cut]) for name in modules for parts in [name.split(".")] for cut in range(1, len(parts))
+    )
 
 
 def is_coroutine_target(target: Target) -> bool:

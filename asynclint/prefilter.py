@@ -1,0 +1,73 @@
+"""Files no enabled rule can fire on, whose libcst parse (most of a run's time and memory) is
+skipped.
+
+Each rule's TOML lists its ``triggers``: identifiers that must appear in a file's text for the
+rule to possibly fire (``get_event_loop``), or a kind: ``async`` (the words ``async`` or
+``await``), ``asyncio-names`` (every library module the tables know async APIs of, such as
+``asyncio``, ``aiohttp``, ``uvloop``, and the names a loop goes by), ``suppression`` (``noqa``
+or ``asynclint``), ``project-async`` (the file imports a project module with coroutine
+functions, see :meth:`~asynclint.analysis.project.index.ProjectIndex.imports_async`). A rule
+without triggers can fire anywhere. The words are looked for as whole words in the raw bytes, comments and
+strings included, so a doubt always means the file is checked.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+
+from asynclint.analysis.project.index import ModuleEntry, ProjectIndex
+from asynclint.analysis.tables import asyncio_api, library_apis
+from asynclint.catalog import Rule
+
+PROJECT_ASYNC = "project-async"
+
+
+def _library_modules() -> tuple[str, ...]:
+    """The top-level modules of every name the async API tables list (``aiohttp``, ``asyncio``)."""
+    tables: list[Mapping[str, object]] = [
+        library_apis.ASYNC_METHODS,
+        library_apis.ASYNC_FUNCTIONS,
+        library_apis.CALL_RESULTS,
+        library_apis.AWAIT_RESULTS,
+        library_apis.TUPLE_RESULTS,
+        asyncio_api.ASYNC_ONLY_CONTEXT_MANAGER_TYPES,
+    ]
+    names = {name for table in tables for name in table} | {
+        value for table in tables for value in table.values() if isinstance(value, str)
+    }
+    names |= (
+        asyncio_api.ASYNC_ONLY_CONTEXT_MANAGERS | asyncio_api.LOOP_RUNNER_FUNCTIONS | asyncio_api.NEW_LOOP_FACTORIES
+    )
+    return tuple(sorted({name.split(".")[0] for name in names if "." in name}))  # values may be kinds
+
+
+_KIND_WORDS = {
+    "async": ("async", "await"),
+    "asyncio-names": (*_library_modules(), *sorted(asyncio_api.LOOP_NAMES), "coroutine"),
+    "suppression": ("noqa", "asynclint"),
+}
+
+
+def could_fire(source: bytes, rules: Iterable[Rule], index: ProjectIndex, entry: ModuleEntry) -> bool:
+    """Whether any of ``rules`` might report something in ``source`` (the file of ``entry``)."""
+    words: set[str] = set()
+    project = False
+    for rule in rules:
+        if not rule.triggers:
+            return True
+        for trigger in rule.triggers:
+            if trigger == PROJECT_ASYNC:
+                project = True
+            else:
+                words.update(_KIND_WORDS.get(trigger, (trigger,)))
+    if words and _pattern(frozenset(words)).search(source) is not None:
+        return True
+    return project and index.imports_async(entry)
+
+
+@functools.lru_cache(maxsize=32)
+def _pattern(words: frozenset[str]) -> re.Pattern[bytes]:
+    alternatives = b"|".join(re.escape(word.encode("ascii")) for word in sorted(words))
+    return re.compile(rb"(?<![A-Za-z0-9_])(?:" + alternatives + rb")(?![A-Za-z0-9_])")
