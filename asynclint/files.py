@@ -1,4 +1,5 @@
-"""Which files a run looks at: paths from the command line, directories walked.
+"""Which files a run looks at: paths from the command line, directories walked (Python files,
+stubs and Jupyter notebooks).
 
 Directory symlinks are not followed (no loops); excluded directories are pruned before
 they are entered. Files named explicitly are always checked, as pre-commit expects.
@@ -11,8 +12,9 @@ import os
 from collections.abc import Iterable, Iterator
 
 from asynclint.config import Config
+from asynclint.notebooks import SUFFIX as NOTEBOOK_SUFFIX
 
-PYTHON_SUFFIXES = (".py", ".pyi")
+LINTED_SUFFIXES = (".py", ".pyi", NOTEBOOK_SUFFIX)
 logger = logging.getLogger(__name__)
 
 
@@ -35,7 +37,7 @@ def _expand(path: str, config: Config) -> Iterator[str]:
     for root, dirs, files in os.walk(path, followlinks=False, onerror=None):
         dirs[:] = sorted(d for d in dirs if not config.is_excluded(os.path.join(root, d), path))
         for name in sorted(files):
-            if name.endswith(PYTHON_SUFFIXES):
+            if name.endswith(LINTED_SUFFIXES):
                 full = os.path.join(root, name)
                 # no FIFO, device or socket: reading one would block the run or never end (a
                 # dangling link is kept: it is reported as unreadable)

@@ -41,6 +41,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "asynclint.codegen",
         "asynclint.edits",
         "asynclint.suppression",
+        "asynclint.notebooks",
         "asynclint.catalog",
         "asynclint.config",
     ),
