@@ -48,12 +48,12 @@ def test_every_checked_rule_has_examples():
 def lint_example(example: Example, select: Sequence[str]) -> list[Diagnostic]:
     """Lint an example with its own settings (``config`` in the catalog) and ``select``."""
     config = replace(example.config or Config(), select=tuple(select))
-    return lint_source(example.code, "example.py", LintOptions.create(CATALOG, config)).diagnostics
+    return lint_source(example.code, example.path, LintOptions.create(CATALOG, config)).diagnostics
 
 
 @pytest.mark.parametrize("code, kind, example", EXAMPLES)
 def test_example(code, kind, example):
-    assert_valid_python(example.code, f"<{code} {kind}>")
+    assert_valid_python(example.code, f"<{code} {kind}>", example.notebook)
     if kind == "bad":
         # with the default rules on (and its own, if opt-in): exactly its code, exactly once,
         # unless the example lists what it fires in ``expect``
