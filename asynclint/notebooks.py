@@ -2,11 +2,12 @@
 
 The code cells are joined in order (markdown and raw cells are skipped), each followed by a
 boundary comment line, so that names defined in one cell are known in the next, as in the
-kernel. IPython syntax is masked line by line with ``pass`` at the line's indentation (line
-magics ``%x``, shell escapes ``!cmd`` and ``x = !cmd``, help ``obj?``/``??obj``, and the lines
-they continue with a backslash); a cell starting with a cell magic (``%%time``) is not Python
-and is left out whole. Positions in the joined source map back to a cell (1-based among all the
-notebook's cells, as the notebook shows them, like ruff) and a line relative to that cell.
+kernel. IPython syntax that begins a logical line is masked with ``pass`` at the line's
+indentation (line magics ``%x``, shell escapes ``!cmd`` and ``x = !cmd``, help
+``obj?``/``??obj``), and the lines it continues onto with a backslash with a comment; a cell
+starting with a cell magic (``%%time``) is not Python and is left out whole. Positions in the
+joined source map back to a cell (1-based among all the notebook's cells, as the notebook shows
+them, like ruff) and a line relative to that cell.
 
 Writing back parses the fixed source at its boundaries, restores each masked line, and
 re-serialises the notebook with the formatting detected in the file (indentation, whether
@@ -31,11 +32,11 @@ from asynclint.diagnostics import Diagnostic, Edit
 
 SUFFIX = ".ipynb"
 BOUNDARY = "# asynclint: end of cell\n"
-MASK = "pass  # IPython syntax\n"
+MASK = "pass  # IPython syntax\n"  # at the line's indentation
+CONTINUED = "# IPython syntax, continued\n"
 _MAGIC = re.compile(r"[ \t]*(?:[%!]|[\w.]+[ \t]*=[ \t]*[%!])")
 _HELP = re.compile(r"[ \t]*(?:\?{1,2}[\w.]+|[\w.()\[\]]+\?{1,2})[ \t]*")
 _INDENT = re.compile(r"[ \t]*")
-_NOT_CODE = frozenset({tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT})
 
 
 class NotebookError(ValueError):
@@ -51,7 +52,7 @@ def is_notebook(path: str) -> bool:
 class _Cell:
     number: int  # 1-based among all the notebook's cells
     lines: tuple[str, ...]  # the source, each line with its line break (the last may have none)
-    masked: tuple[int, ...]  # the lines replaced by ``MASK``
+    masks: dict[int, str]  # the lines holding IPython syntax: what stands in for them
 
 
 @dataclass(frozen=True)
@@ -75,12 +76,11 @@ class Notebook:
             lines = tuple(_split(_source(raw, number)))
             if lines and lines[0].startswith("%%"):
                 continue  # a cell magic: the whole cell is not Python
-            cells.append(_Cell(number, lines, tuple(_masked(lines))))
+            cells.append(_Cell(number, lines, _masked(lines)))
         starts, parts, line = [], [], 1
         for cell in cells:
             starts.append(line)
-            masked = [_mask(text) if index in cell.masked else text for index, text in enumerate(cell.lines)]
-            body = "".join(masked)
+            body = "".join(cell.masks.get(index, text) for index, text in enumerate(cell.lines))
             if body and not body.endswith("\n"):
                 body += "\n"
             parts.append(body + BOUNDARY)
@@ -125,10 +125,11 @@ class Notebook:
         """A fixed cell's lines with its masked lines back and its own last line break (or none)."""
         if cell.lines and not cell.lines[-1].endswith("\n") and lines:
             lines[-1] = lines[-1][:-1]  # the line break the join added
-        masks = [index for index, line in enumerate(lines) if line.lstrip(" \t") in (MASK, MASK[:-1])]
-        if len(masks) != len(cell.masked):
+        stand_ins = {MASK, MASK[:-1], CONTINUED, CONTINUED[:-1]}
+        found = [index for index, line in enumerate(lines) if line.lstrip(" \t") in stand_ins]
+        if len(found) != len(cell.masks):
             raise NotebookError("the fixes would change IPython syntax; notebook left unchanged")
-        for index, original in zip(masks, cell.masked):
+        for index, original in zip(found, cell.masks):
             lines[index] = cell.lines[original]
         return lines
 
@@ -160,41 +161,35 @@ def _split(text: str) -> list[str]:
     return [line for line in lines if line]
 
 
-def _masked(lines: Sequence[str]) -> list[int]:
-    """The lines holding IPython syntax (and the lines such a line continues onto with a
-    backslash) that begin a logical line: ``% x`` inside brackets or a string is Python."""
-    candidates: list[int] = []
+def _masked(lines: Sequence[str]) -> dict[int, str]:
+    """The lines holding IPython syntax that begin a logical line (``% x`` inside brackets or
+    a string is Python), and the lines such a line continues onto with a backslash, each with
+    the line that stands in for it."""
+    masked: dict[int, str] = {}
+    before: list[str] = []  # the lines so far, masked
     continued = False
     for index, line in enumerate(lines):
-        if continued or _MAGIC.match(line) or _HELP.fullmatch(line.rstrip("\r\n")):
-            candidates.append(index)
+        ipython = _MAGIC.match(line) or _HELP.fullmatch(line.rstrip("\r\n"))
+        if continued or (ipython and _complete("".join(before))):
+            masked[index] = CONTINUED if continued else _indent(line) + MASK
             continued = line.rstrip("\r\n").endswith("\\")
-    if not candidates:
-        return candidates
-    masked = "".join(_mask(line) if index in candidates else line for index, line in enumerate(lines))
-    starts, reached = _logical_starts(masked)
-    return [index for index in candidates if index + 1 in starts or index + 1 > reached]
+        before.append(masked.get(index, line))
+    return masked
 
 
-def _logical_starts(text: str) -> tuple[set[int], int]:
-    """The lines where a logical line begins, and the last line the tokenizer got to."""
-    starts: set[int] = set()
-    reached, new = 0, True
+def _complete(text: str) -> bool:
+    """``text`` ends where a logical line may begin: no open bracket, string or backslash."""
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            reached = token.start[0]
-            if new and token.type not in _NOT_CODE:
-                starts.add(token.start[0])
-                new = False
-            new = new or token.type == tokenize.NEWLINE
+        for _ in tokenize.generate_tokens(io.StringIO(text).readline):
+            pass
     except (tokenize.TokenError, SyntaxError):
-        pass  # an unterminated string or bracket: the lines after it stay candidates
-    return starts, reached
+        return False
+    return True
 
 
-def _mask(line: str) -> str:
+def _indent(line: str) -> str:
     indent = _INDENT.match(line)
-    return (indent.group() if indent else "") + MASK
+    return indent.group() if indent else ""
 
 
 def _dumps(data: Any, original: str) -> str:
