@@ -58,7 +58,6 @@ class _Cell:
 @dataclass(frozen=True)
 class Notebook:
     text: str  # the file as read
-    data: dict[str, Any]
     cells: tuple[_Cell, ...]
     starts: tuple[int, ...]  # the line of the joined source where each cell begins
     code: str  # the code cells joined, IPython syntax masked
@@ -85,7 +84,7 @@ class Notebook:
                 body += "\n"
             parts.append(body + BOUNDARY)
             line += body.count("\n") + 1
-        return cls(text, data, tuple(cells), tuple(starts), "".join(parts))
+        return cls(text, tuple(cells), tuple(starts), "".join(parts))
 
     def locate(self, diagnostic: Diagnostic) -> Diagnostic:
         """``diagnostic`` (positioned in :attr:`code`) positioned in its cell."""
@@ -205,6 +204,7 @@ def _dumps(data: Any, original: str) -> str:
 
 
 def _separators(original: str, indent: int | str | None) -> tuple[str, str]:
-    colon = ": " if '": ' in original or '":\n' not in original and indent is not None else ":"
+    """The item and key separators: ``json.dumps``'s defaults, or the compact ones the file uses."""
+    colon = ": " if '": ' in original else ":"
     comma = "," if indent is not None or ", " not in original else ", "
     return comma, colon

@@ -47,6 +47,8 @@ def test_notebooks_are_discovered_in_directories_and_on_the_command_line(tmp_pat
     (tmp_path / "pkg").mkdir()
     write(tmp_path / "pkg" / "deep.ipynb", notebook(MAIN, RUN))
     (tmp_path / "pkg" / "mod.py").write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / ".ipynb_checkpoints").mkdir()  # Jupyter's autosaved copies: skipped
+    write(tmp_path / ".ipynb_checkpoints" / "analysis-checkpoint.ipynb", notebook(MAIN, RUN))
     listed = check("--show-files", ".", cwd=tmp_path).stdout.split()
     assert sorted(listed) == ["analysis.ipynb", "pkg/deep.ipynb", "pkg/mod.py"]
     assert {d["path"] for d in findings(tmp_path, ".")} == {"analysis.ipynb", "pkg/deep.ipynb"}
