@@ -241,3 +241,35 @@ def test_the_fixed_notebook_runs_in_a_real_kernel_and_the_original_raises(tmp_pa
     fixed = nbformat.read(str(path), as_version=4)
     nbclient.NotebookClient(fixed, timeout=60, kernel_name="python3").execute()
     assert fixed.cells[1].outputs[0]["text"] == "42\n"
+
+
+def test_a_syntax_error_is_placed_in_its_cell(tmp_path):
+    write(tmp_path / "nb.ipynb", notebook(MAIN, ("md", "text"), "x = 1\ny = (", RUN))
+    [found] = findings(tmp_path, "nb.ipynb")
+    assert (found["code"], found["cell"], found["line"]) == ("AIO001", 3, 2)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        [],
+        [{"cell_type": "markdown", "metadata": {}, "source": ["only text"]}],
+        [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}],  # no source
+        [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": "%%time\n!ls"}],
+        [{"cell_type": "raw", "metadata": {}, "source": "asyncio.run(main())"}],
+    ],
+    ids=["no-cells", "markdown-only", "no-source", "cell-magic-only", "raw-cell"],
+)
+def test_notebooks_without_python_are_clean(tmp_path, cells):
+    data = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "nb.ipynb").write_text(json.dumps(data, indent=1), encoding="utf-8")
+    assert findings(tmp_path, "--select", "AIO", "nb.ipynb") == []
+    assert run_cli("fix", "--no-cache", "nb.ipynb", cwd=tmp_path).returncode == 0
+
+
+def test_a_notebook_written_back_unchanged_is_the_same_text():
+    from asynclint.notebooks import Notebook
+
+    text = nbformat.writes(_with_output(notebook(("md", "\u00e9"), MAIN, MAGICS, "%%bash\nls", RUN)))
+    parsed = Notebook.parse(text)
+    assert parsed.write(parsed.code) == text
