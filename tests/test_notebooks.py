@@ -273,3 +273,17 @@ def test_a_notebook_written_back_unchanged_is_the_same_text():
     text = nbformat.writes(_with_output(notebook(("md", "\u00e9"), MAIN, MAGICS, "%%bash\nls", RUN)))
     parsed = Notebook.parse(text)
     assert parsed.write(parsed.code) == text
+
+
+def test_an_import_a_fix_needs_goes_into_the_first_code_cell(tmp_path):
+    path = write(
+        tmp_path / "nb.ipynb",
+        notebook(("md", "# Title"), "import time\n%load_ext autoreload", "async def poll():\n    time.sleep(1)"),
+    )
+    assert run_cli("fix", "--no-cache", "nb.ipynb", cwd=tmp_path).returncode == 0
+    cells = [cell.source for cell in nbformat.read(str(path), as_version=4).cells]
+    assert cells == [
+        "# Title",
+        "import time\nimport asyncio\n%load_ext autoreload",
+        "async def poll():\n    await asyncio.sleep(1)",
+    ]
