@@ -64,6 +64,7 @@ class Notebook:
 
     @classmethod
     def parse(cls, text: str) -> Notebook:
+        text = text[1:] if text.startswith("\ufeff") else text  # an editor buffer may keep the BOM
         try:
             data = json.loads(text)
         except ValueError as error:

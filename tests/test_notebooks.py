@@ -287,3 +287,15 @@ def test_an_import_a_fix_needs_goes_into_the_first_code_cell(tmp_path):
         "import time\nimport asyncio\n%load_ext autoreload",
         "async def poll():\n    await asyncio.sleep(1)",
     ]
+
+
+def test_a_notebook_with_a_byte_order_mark_is_read_and_fixed_keeping_it(tmp_path):
+    path = tmp_path / "nb.ipynb"
+    path.write_bytes(b"\xef\xbb\xbf" + nbformat.writes(notebook(MAIN, RUN)).encode("utf-8"))
+    assert [d["code"] for d in findings(tmp_path, "nb.ipynb")] == ["AIO508"]
+    assert run_cli("fix", "--no-cache", "nb.ipynb", cwd=tmp_path).returncode == 0
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b"result = await main()" in data
+    from asynclint.api import Project
+
+    assert [d.code for d in Project().lint_source(data.decode("utf-8"), "nb.ipynb")] == []  # BOM kept in text
