@@ -28,18 +28,23 @@ class AsyncioRunInNotebook(Check):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
+        self._notebook = context.notebook
         self._reentrant: bool | None = None  # the notebook imports nest_asyncio (asked lazily)
         self._objects: set[int] = set()  # the expressions an attribute, subscript or call applies to
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._objects.add(id(node.value))
+        if self._notebook:
+            self._objects.add(id(node.value))
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
-        self._objects.add(id(node.value))
+        if self._notebook:
+            self._objects.add(id(node.value))
 
     def visit_Call(self, node: cst.Call) -> None:
+        if not self._notebook:
+            return
         self._objects.add(id(node.func))
-        if not self.context.notebook or self.scope.function is not None or not node.args:
+        if self.scope.function is not None or not node.args:
             return
         if not self._runs_a_loop(node) or self.exception_guards.guarded or self._reentrant_loops():
             return
