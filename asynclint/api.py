@@ -22,11 +22,11 @@ from asynclint.analysis.project.index import ProjectIndex
 from asynclint.catalog import Rule, load_catalog
 from asynclint.config import Config, find_config_file, load_config
 from asynclint.diagnostics import Diagnostic
-from asynclint.engine import LintOptions, enabled_for, lint_file, not_analysed
-from asynclint.engine import lint_source as _lint_source
+from asynclint.engine import LintOptions, enabled_for, lint_contents, lint_file, not_analysed
 from asynclint.files import discover
-from asynclint.fixing import FileFix, FixOptions, fix_file, not_fixed
+from asynclint.fixing import FileFix, FixOptions, fix_file, fix_notebook, not_fixed
 from asynclint.fixing import fix_source as _fix_source
+from asynclint.notebooks import is_notebook
 from asynclint.registry import validate_selection
 from asynclint.workers import Fallback, Task, run_in_workers
 
@@ -118,7 +118,8 @@ class Project:
     ) -> ProjectIndex:
         """The index of the whole project ``paths`` belong to (plus ``files``), read from and
         written to the on-disk summary cache unless ``use_cache`` is false. ``project``: the
-        project's files when the caller has walked the root already."""
+        project's files when the caller has walked the root already. Notebooks are left out:
+        no module imports one (each is indexed on its own when it is linted)."""
         config = self.config
         root = self.root_of(paths)
         if root is None:
@@ -128,16 +129,18 @@ class Project:
         base = config.root or Path.cwd()
         roots = [str(base / src) for src in config.src] + [p for p in paths if os.path.isdir(p)]
         cache_dir = (root or Path.cwd()) / CACHE_DIR_NAME if use_cache else None
-        return index_files(dict.fromkeys(to_index), roots, cache_dir, config.max_file_size)
+        modules = (path for path in to_index if not is_notebook(path))
+        return index_files(dict.fromkeys(modules), roots, cache_dir, config.max_file_size)
 
     def lint_source(self, source: str | bytes, path: str = "<string>", honour_noqa: bool = True) -> list[Diagnostic]:
-        """Lint one in-memory source. Without an index (or one that does not cover ``path``),
-        only same-module facts are used."""
-        return _lint_source(source, path, self.options(honour_noqa)).diagnostics
+        """Lint one in-memory source (a notebook's JSON when ``path`` ends in ``.ipynb``). Without
+        an index (or one that does not cover ``path``), only same-module facts are used."""
+        return lint_contents(source, path, self.options(honour_noqa)).diagnostics
 
     def fix_source(self, source: str, path: str, unsafe: bool = False) -> FileFix:
         """The source with the selected fixes applied in rounds (nothing is written)."""
-        return _fix_source(source, path, FixOptions(self.options(), unsafe, write=False))
+        fix = fix_notebook if is_notebook(path) else _fix_source
+        return fix(source, path, FixOptions(self.options(), unsafe, write=False))
 
     def lint_paths(self, paths: Iterable[str], jobs: int | None = None, use_cache: bool = True) -> LintResult:
         """Lint files and directories. Only they are reported on, but the project index covers

@@ -53,7 +53,8 @@ _REQUIRED_DOCS = ("what", "why", "fix")
 # ``[maintainer]``: metadata for the people who keep the catalog, never rendered to users
 _MAINTAINER_KEYS = {"seeds": list}
 # ``config``: the ``[tool.asynclint]`` settings an example needs (AIO210's ``blocking-calls``)
-_EXAMPLE_KEYS = {"title": str, "code": str, "config": dict}
+# ``notebook``: the code is a notebook's code cell (linted as the cells of ``example.ipynb``)
+_EXAMPLE_KEYS = {"title": str, "code": str, "config": dict, "notebook": bool}
 _VARIANT_KEYS = {"message": str, "suggestion": str}
 # ``expect``: the codes the example fires with the default rules, when not just its own, once
 _BAD_EXAMPLE_KEYS = {**_EXAMPLE_KEYS, "fixed": str, "expect": list}
@@ -72,6 +73,12 @@ class Example:
     config_toml: str = ""  # the same settings as ``[tool.asynclint]`` text, for the docs
     fixed: str | None = None  # what ``asynclint fix --unsafe-fixes`` makes of a bad example
     expect: tuple[str, ...] | None = None  # the codes it fires, in order, if not its own once
+    notebook: bool = False  # the code is a notebook's code cell
+
+    @property
+    def path(self) -> str:
+        """The name the example is linted as: a ``.ipynb`` path makes the code a notebook's cells."""
+        return "example.ipynb" if self.notebook else "example.py"
 
 
 @dataclass(frozen=True)
@@ -335,15 +342,16 @@ def _examples(where: str, kind: str, items: list[Any]) -> tuple[Example, ...]:
         if expect is not None and not (expect and all(isinstance(c, str) and CODE_RE.match(c) for c in expect)):
             raise CatalogError(f"{place}: expect must be a list of rule codes")
         expected = tuple(expect) if expect is not None else None
+        notebook = item.get("notebook", False)
         if "config" not in item:
-            examples.append(Example(item.get("title", ""), code, fixed=fixed, expect=expected))
+            examples.append(Example(item.get("title", ""), code, fixed=fixed, expect=expected, notebook=notebook))
             continue
         try:
             config = parse_table(item["config"], f"{place} config")
         except ConfigError as error:
             raise CatalogError(str(error)) from None
         examples.append(
-            Example(item.get("title", ""), code, config, _config_toml(item["config"], place), fixed, expected)
+            Example(item.get("title", ""), code, config, _config_toml(item["config"], place), fixed, expected, notebook)
         )
     return tuple(examples)
 
@@ -513,7 +521,8 @@ def _unwrap(block: str) -> str:
 
 
 def _code_block(example: Example, fix_command: str = "asynclint fix") -> str:
-    title = f"{example.title}:\n\n" if example.title else ""
+    cell = " (a notebook cell)" if example.notebook else ""
+    title = f"{example.title or 'Code'}{cell}:\n\n" if example.title or cell else ""
     settings = f"```toml\n# pyproject.toml\n{example.config_toml}```\n\n" if example.config_toml else ""
     fixed = f"\nAfter `{fix_command}`:\n\n```python\n{example.fixed}```\n" if example.fixed is not None else ""
     return f"{title}{settings}```python\n{example.code}```\n{fixed}"

@@ -26,6 +26,7 @@ from asynclint.analysis.python.scope import ScopeTracker, Tracker
 from asynclint.analysis.python.usage import Usage, collect_usage
 from asynclint.config import MIN_TARGET, Config
 from asynclint.fixes import NodeFix, StatementLineTracker
+from asynclint.notebooks import is_notebook
 
 
 @dataclass
@@ -62,6 +63,11 @@ class FileContext:
     # one tracker of each kind the file's checks declare in ``USES`` (made by the engine)
     trackers: dict[type[Tracker], Tracker] = field(default_factory=dict)
     _usage: dict[int, Usage] = field(default_factory=dict)
+
+    @property
+    def notebook(self) -> bool:
+        """The file is a notebook: its code cells run in a kernel whose event loop is running."""
+        return is_notebook(self.path)
 
     def option(self, name: str) -> Any:
         """A setting declared by a rule (``[options.<name>]`` in its TOML)."""

@@ -25,6 +25,7 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".eggs",
     ".git",
     ".hg",
+    ".ipynb_checkpoints",
     ".mypy_cache",
     ".nox",
     ".pytest_cache",

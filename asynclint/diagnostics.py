@@ -36,6 +36,7 @@ class Edit:
     end_line: int
     end_column: int
     content: str
+    cell: int | None = None  # in a notebook: the cell the lines count in (1-based)
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,9 @@ class Diagnostic:
     # the catalog variant whose message was rendered (None: the rule's main message)
     variant: str | None = None
     source_line: str = field(default="", compare=False)
+    # in a notebook: the cell (1-based among all its cells) the lines count in
+    cell: int | None = None
 
     @property
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.column, self.code)
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        return (self.path, self.cell or 0, self.line, self.column, self.code)

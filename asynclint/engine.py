@@ -31,6 +31,7 @@ from asynclint.codegen import FixRenderer, Span, header_targets, locate_all, spl
 from asynclint.config import MEGABYTE, Config
 from asynclint.deep_stack import deep_recursion, run_deep
 from asynclint.diagnostics import PARSE_ERROR, UNUSED_SUPPRESSION, Diagnostic, Fix
+from asynclint.notebooks import Notebook, NotebookError, is_notebook
 from asynclint.prefilter import could_fire
 from asynclint.registry import discover_checks, enabled_codes, ignored_for, rule_options
 from asynclint.suppression import is_suppressed, skips_file, stale_suppressions
@@ -81,7 +82,7 @@ def lint_file(path: str, options: LintOptions) -> FileResult:
     data = read_file(path, options)
     if isinstance(data, FileResult):
         return data
-    return FileResult(path, []) if cannot_fire(path, data, options) else lint_source(data, path, options)
+    return FileResult(path, []) if cannot_fire(path, data, options) else lint_contents(data, path, options)
 
 
 def cannot_fire(path: str, data: bytes, options: LintOptions) -> bool:
@@ -92,6 +93,24 @@ def cannot_fire(path: str, data: bytes, options: LintOptions) -> bool:
         return False
     rules = [options.catalog[code] for code in enabled_for(path, options) if code != PARSE_ERROR]
     return not could_fire(data, rules, options.index, entry)
+
+
+def lint_contents(data: str | bytes, path: str, options: LintOptions) -> FileResult:
+    """Lint a file's contents: a notebook's JSON (a ``.ipynb`` path) or Python source."""
+    return lint_notebook(data, path, options) if is_notebook(path) else lint_source(data, path, options)
+
+
+def lint_notebook(data: str | bytes, path: str, options: LintOptions) -> FileResult:
+    """Lint a notebook file's text: its code cells as one source, findings placed in their cells."""
+    try:
+        notebook = Notebook.parse(data.decode("utf-8-sig") if isinstance(data, bytes) else data)
+    except UnicodeDecodeError as error:
+        return _file_problem(path, options, "unreadable", f"cannot decode: {error}")
+    except NotebookError as error:
+        return _file_problem(path, options, "notebook", str(error))
+    result = lint_source(notebook.code, path, options)
+    result.diagnostics = [notebook.locate(diagnostic) for diagnostic in result.diagnostics]
+    return result
 
 
 def read_file(path: str, options: LintOptions) -> bytes | FileResult:
@@ -125,6 +144,7 @@ def _megabytes(size: int) -> str:
 
 
 def lint_source(source: str | bytes, path: str, options: LintOptions) -> FileResult:
+    """Lint Python source (with a ``.ipynb`` path: a notebook's code cells, joined)."""
     return run_deep(_lint_source, source, path, options)
 
 

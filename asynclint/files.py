@@ -1,4 +1,5 @@
-"""Which files a run looks at: paths from the command line, directories walked.
+"""Which files a run looks at: paths from the command line, directories walked (Python files,
+stubs and Jupyter notebooks).
 
 Directory symlinks are not followed (no loops); excluded directories, and with
 ``respect-gitignore`` those git ignores, are pruned before they are entered. Files named
@@ -13,8 +14,9 @@ from collections.abc import Iterable, Iterator
 
 from asynclint.config import Config
 from asynclint.ignore_files import IgnoreFiles
+from asynclint.notebooks import SUFFIX as NOTEBOOK_SUFFIX
 
-PYTHON_SUFFIXES = (".py", ".pyi")
+LINTED_SUFFIXES = (".py", ".pyi", NOTEBOOK_SUFFIX)
 logger = logging.getLogger(__name__)
 
 
@@ -45,7 +47,7 @@ def _expand(path: str, config: Config) -> Iterator[str]:
             and not (ignore_files is not None and ignore_files.ignored(os.path.join(root, d), is_dir=True))
         )
         for name in sorted(files):
-            if name.endswith(PYTHON_SUFFIXES):
+            if name.endswith(LINTED_SUFFIXES):
                 full = os.path.join(root, name)
                 if ignore_files is not None and ignore_files.ignored(full, is_dir=False):
                     continue

@@ -15,6 +15,7 @@ only if the file on disk is still what was read.
 
 from __future__ import annotations
 
+import ast
 import collections
 import contextlib
 import difflib
@@ -39,7 +40,8 @@ from asynclint.codegen import lines_with_breaks
 from asynclint.deep_stack import run_deep
 from asynclint.diagnostics import Diagnostic
 from asynclint.edits import applicable, apply_edits, compatible_edits
-from asynclint.engine import FileResult, LintOptions, cannot_fire, lint_source, not_analysed, read_file
+from asynclint.engine import FileResult, LintOptions, cannot_fire, lint_contents, lint_source, not_analysed, read_file
+from asynclint.notebooks import Notebook, NotebookError, is_notebook
 from asynclint.suppression import noqa_edits
 from asynclint.unused_imports import drop_imports_made_unused
 
@@ -109,7 +111,7 @@ def _add_noqa(text: str, path: str, options: FixOptions) -> FileFix:
 def _fix_source(text: str, path: str, options: FixOptions) -> FileFix:
     result = FileFix(path, text, text)
     linted = first = lint_source(text, path, options.lint)
-    verify = _verifier(text, options.lint.config.target_for(path))
+    verify = _verifier(text, options.lint.config.target_for(path), is_notebook(path))
     seen = {text}
     for _ in range(MAX_ROUNDS):
         if linted.internal_error:
@@ -141,22 +143,23 @@ def _fix_source(text: str, path: str, options: FixOptions) -> FileFix:
     return result
 
 
-def _verifier(original: str, target: tuple[int, int]) -> Callable[[str, str], str | None]:
+def _verifier(original: str, target: tuple[int, int], notebook: bool) -> Callable[[str, str], str | None]:
     """``compile()`` the fixed code when the original compiles and this Python is at least the
     target version (a fix may use syntax of the target, ``except*`` for 3.11); otherwise (code
     this Python cannot compile, or ``await`` outside ``async def`` flagged by AIO102) at least
-    re-parse it."""
+    re-parse it. A notebook's cells compile as the kernel does, with top-level ``await``."""
     strict = sys.version_info[:2] >= target
+    flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if notebook else 0
     if strict:
         try:
-            _quiet_compile(original, "<original>")
+            _quiet_compile(original, "<original>", flags)
         except (SyntaxError, ValueError):
             strict = False
 
     def verify(text: str, path: str) -> str | None:
         try:
             if strict:
-                _quiet_compile(text, path)
+                _quiet_compile(text, path, flags)
             else:
                 cst.parse_module(text)
         except SyntaxError as error:
@@ -168,12 +171,31 @@ def _verifier(original: str, target: tuple[int, int]) -> Callable[[str, str], st
     return verify
 
 
-def _quiet_compile(text: str, path: str) -> None:
+def _quiet_compile(text: str, path: str, flags: int) -> None:
     """``compile()`` without printing the code's own ``SyntaxWarning``s (``x is 0``): checking
     a fix must not write warnings about the user's code to the terminal."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        compile(text, path, "exec", dont_inherit=True)
+        compile(text, path, "exec", flags, dont_inherit=True)
+
+
+def fix_notebook(text: str, path: str, options: FixOptions) -> FileFix:
+    """Fix a notebook file's text: its code cells as one source, written back into the cells
+    (outputs, metadata and formatting kept: :mod:`asynclint.notebooks`)."""
+    try:
+        notebook = Notebook.parse(text)
+    except NotebookError:
+        return FileFix(path, text, text, diagnostics=lint_contents(text, path, options.lint).diagnostics)
+    fixed = fix_source(notebook.code, path, options)
+    result = FileFix(path, text, text, fixed.fixed, fixed.diagnostics, fixed.failure, fixed.internal_error)
+    if fixed.changed:
+        try:
+            result.text = notebook.write(fixed.text)
+        except NotebookError as error:
+            remaining = lint_source(notebook.code, path, options.lint).diagnostics
+            result = FileFix(path, text, text, diagnostics=remaining, failure=str(error))
+    result.diagnostics = [notebook.locate(diagnostic) for diagnostic in result.diagnostics]
+    return result
 
 
 # ------------------------------------------------------------------ files
@@ -189,9 +211,9 @@ def fix_file(path: str, options: FixOptions) -> FileFix:
     try:
         text, encoding = decode(data)
     except DECODE_ERRORS:
-        linted = lint_source(data, path, options.lint)  # reports the bad encoding (AIO001)
+        linted = lint_contents(data, path, options.lint)  # reports the bad encoding (AIO001)
         return FileFix(path, diagnostics=linted.diagnostics, internal_error=linted.internal_error)
-    result = fix_source(text, path, options)
+    result = (fix_notebook if is_notebook(path) else fix_source)(text, path, options)
     if options.write and result.changed:
         try:
             written = write_if_unchanged(path, data, result.text.encode(encoding), options.force)
@@ -204,7 +226,7 @@ def fix_file(path: str, options: FixOptions) -> FileFix:
         if not written:  # nothing was fixed: report what the file on disk had
             result.text = result.original
             result.fixed.clear()
-            result.diagnostics = lint_source(text, path, options.lint).diagnostics
+            result.diagnostics = lint_contents(text, path, options.lint).diagnostics
     return result
 
 

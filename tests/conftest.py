@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,12 +25,12 @@ def lint(code: str, select: Sequence[str] | None = None, path: str = "snippet.py
     return lint_source(code, path, options).diagnostics
 
 
-def assert_valid_python(code: str, name: str, flags: int = 0) -> None:
-    """``compile()`` the snippet (with ``flags``: ``ast.PyCF_ALLOW_TOP_LEVEL_AWAIT`` for a
-    notebook's cells); on a Python older than 3.11 (the newest syntax the catalog uses:
-    ``except*``), code that only a newer Python compiles is checked by libcst's parser."""
+def assert_valid_python(code: str, name: str, notebook: bool = False) -> None:
+    """``compile()`` the snippet (a notebook cell as the kernel does, with top-level ``await``);
+    on a Python older than 3.11 (the newest syntax the catalog uses: ``except*``), code that
+    only a newer Python compiles is checked by libcst's parser."""
     try:
-        compile(code, name, "exec", flags)
+        compile(code, name, "exec", ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if notebook else 0)
     except SyntaxError:
         if sys.version_info >= (3, 11):
             raise

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -51,14 +50,13 @@ def test_every_checked_rule_has_examples():
 def lint_example(example: Example, select: Sequence[str]) -> list[Diagnostic]:
     """Lint an example with its own settings (``config`` in the catalog) and ``select``."""
     config = replace(example.config or Config(), select=tuple(select))
-    return lint_source(example.code, "example.py", LintOptions.create(CATALOG, config)).diagnostics
+    return lint_source(example.code, example.path, LintOptions.create(CATALOG, config)).diagnostics
 
 
 @pytest.mark.parametrize("code, kind, example", EXAMPLES)
 def test_example(code, kind, example):
     # a good example may await at top level: a notebook's export does (AIO102 fires elsewhere)
-    notebook = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if kind == "good" else 0
-    assert_valid_python(example.code, f"<{code} {kind}>", notebook)
+    assert_valid_python(example.code, f"<{code} {kind}>", example.notebook or kind == "good")
     if kind == "bad":
         # with the default rules on (and its own, if opt-in): exactly its code, exactly once,
         # unless the example lists what it fires in ``expect``

@@ -44,6 +44,7 @@ PUBLIC_HOSTS = {
     "github.com",
     "bugs.python.org",
     "docs.aiohttp.org",
+    "ipython.readthedocs.io",
     "www.python-httpx.org",
     "docs.astral.sh",
     "flake8.pycqa.org",

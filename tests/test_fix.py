@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, assert_valid_python, run_cli
-from test_fixtures import fixture_config
+from test_fixtures import fixture_config, fixture_path
 
 from asynclint.catalog import load_catalog
 from asynclint.config import Config
@@ -31,7 +31,7 @@ from asynclint.fixing import FileFix, FixOptions, fix_source, write_if_unchanged
 CATALOG = load_catalog()
 FIXABLE = sorted(code for code, rule in CATALOG.items() if rule.fix is not None)
 FIXED_EXAMPLES = [
-    pytest.param(code, example.code, example.fixed, example.config, id=f"{code}-bad{index}")
+    pytest.param(code, example, id=f"{code}-bad{index}")
     for code in FIXABLE
     for index, example in enumerate(CATALOG[code].bad)
     if example.fixed is not None
@@ -64,14 +64,15 @@ def test_every_fix_has_a_fixed_example(code):
     assert any(example.fixed is not None for example in CATALOG[code].bad), f"{code}: no [[bad]] example has `fixed`"
 
 
-@pytest.mark.parametrize("code, snippet, fixed, config", FIXED_EXAMPLES)
-def test_fixed_example_is_the_autofix_output(code, snippet, fixed, config):
-    result = fix(snippet, code, config=config)
+@pytest.mark.parametrize("code, example", FIXED_EXAMPLES)
+def test_fixed_example_is_the_autofix_output(code, example):
+    config, fixed = example.config, example.fixed
+    result = fix(example.code, code, path=example.path, config=config)
     assert result.failure is None
     assert result.text == fixed
-    assert_valid_python(fixed, f"<{code} fixed>")
+    assert_valid_python(fixed, f"<{code} fixed>", example.notebook)
     assert not [
-        d for d in lint_source(fixed, "snippet.py", options(code, config=config).lint).diagnostics if d.fix is not None
+        d for d in lint_source(fixed, example.path, options(code, config=config).lint).diagnostics if d.fix is not None
     ]
 
 
@@ -95,7 +96,7 @@ def test_there_are_fixture_snapshots():
 def test_fixture_snapshot(path, request):
     code = path.name[:6]
     text = path.read_text(encoding="utf-8")
-    result = fix(text, code, path=str(path), config=fixture_config(text, path.name))
+    result = fix(text, code, path=fixture_path(path, text), config=fixture_config(text, path.name))
     assert result.failure is None, result.failure
     snapshot = path.with_name(path.name[:-3] + ".fixed.py")
     if request.config.getoption("--update-snapshots"):
@@ -111,21 +112,22 @@ def test_fixture_snapshot(path, request):
 def test_fixing_is_idempotent_local_and_complete(path):
     code = path.name[:6]
     text = path.read_text(encoding="utf-8")
-    config = fixture_config(text, path.name)
-    before = lint_source(text, str(path), options(code, config=config).lint).diagnostics
-    result = fix(text, code, path=str(path), config=config)
+    config, name = fixture_config(text, path.name), fixture_path(path, text)
+    before = lint_source(text, name, options(code, config=config).lint).diagnostics
+    result = fix(text, code, path=name, config=config)
     # a second run changes nothing
-    again = fix(result.text, code, path=str(path), config=config)
+    again = fix(result.text, code, path=name, config=config)
     assert again.text == result.text and not again.fixed
     # no finding with a fix is left, and the findings without one are still there
     assert not [d for d in result.diagnostics if d.fix is not None]
     assert len([d for d in result.diagnostics if d.code == code]) <= len([d for d in before if d.fix is None])
     # every other line is kept byte for byte: only lines of fixed findings change, and
-    # lines are only added next to the imports or the fixed code (imports the fixes made unused go)
+    # lines are only added next to the imports or the fixed code (imports the fixes made unused go,
+    # with the blank lines before them)
     fixed_lines: set[int] = {line for d in before if d.fix is not None for line in range(d.line, d.end_line + 1)}
     fixed_lines |= {n for d in before if d.fix is not None for e in d.fix.edits for n in range(e.line, e.end_line + 1)}
     old, new = text.splitlines(keepends=True), result.text.splitlines(keepends=True)
-    fixed_lines |= {n for n, line in enumerate(old, 1) if line.startswith(("import ", "from "))}
+    fixed_lines |= {n for n, line in enumerate(old, 1) if not line.strip() or line.startswith(("import ", "from "))}
     for tag, i1, i2, _, _ in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
         if tag in ("replace", "delete"):
             changed = set(range(i1 + 1, i2 + 1))

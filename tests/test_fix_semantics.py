@@ -3,9 +3,13 @@ and give the same result, except the change the fix is for (AIO100's coroutine n
 
 from __future__ import annotations
 
+import ast
 import asyncio
+import gc
+import inspect
 import sys
 import textwrap
+import warnings
 
 import pytest
 
@@ -143,3 +147,36 @@ def test_a_fixed_driver_behaves_as_before_but_for_the_intended_change(code):
     assert not [d for d in fixed.diagnostics if d.code == code and d.fix is not None]
     before, after = _run(text), _run(fixed.text)
     assert after == (before if changed is None else changed), fixed.text
+
+
+def _run_cell(text: str) -> dict[str, object]:
+    """Run ``text`` as a notebook kernel runs a cell: inside a running event loop, with
+    top-level ``await`` (the coroutine ``compile`` makes of such code is awaited)."""
+    namespace: dict[str, object] = {"__name__": "__main__"}
+    code = compile(text, "<cell>", "exec", ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+
+    async def kernel() -> None:
+        run = eval(code, namespace)
+        if inspect.iscoroutine(run):
+            await run
+
+    asyncio.run(kernel())
+    return namespace
+
+
+def test_a_fixed_notebook_cell_runs_where_the_original_raises():
+    """AIO508 (a notebook rule: no driver above): ``asyncio.run(main())`` in a cell raises in the
+    kernel's running loop; the fixed ``await main()`` gives the result."""
+    from asynclint.engine import LintOptions
+    from asynclint.fixing import FixOptions, fix_source
+
+    cell = "import asyncio\n\n\nasync def main():\n    await asyncio.sleep(0)\n    return 42\n\n\nresult = asyncio.run(main())\n"
+    options = FixOptions(LintOptions.create(Project().catalog, Config(select=("AIO508",))))
+    fixed = fix_source(cell, "cell.ipynb", options)
+    assert fixed.fixed["AIO508"] == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # `main()` never runs: AIO508's bug itself
+        with pytest.raises(RuntimeError, match="cannot be called from a running event loop"):
+            _run_cell(cell)
+        gc.collect()  # the coroutine goes now, not in a later test
+    assert _run_cell(fixed.text)["result"] == 42

@@ -25,6 +25,8 @@ MARKER = re.compile(rf"#\s*expect:\s*(?P<codes>{_ITEM}(?:\s*,\s*{_ITEM})*)")
 ITEM = re.compile(r"(?P<code>AIO\d{3})(?:\[(?P<variant>[a-z_]+)\])?(?:@(?P<column>\d+))?")
 # ``# config: <TOML>`` lines: ``[tool.asynclint]`` settings the fixture is linted with
 CONFIG_LINE = re.compile(r"^# config: (?P<toml>.*)$", re.MULTILINE)
+# a ``# notebook`` line: the fixture is a notebook's code cells, linted as ``<its name>.ipynb``
+NOTEBOOK_LINE = re.compile(r"^# notebook$", re.MULTILINE)
 # ``*.fixed.py`` beside a fixture is its autofix snapshot (tests/test_fix.py)
 FILES = sorted(p for p in FIXTURES.glob("AIO[0-9][0-9][0-9]_*.py") if not p.name.endswith(".fixed.py"))
 
@@ -64,10 +66,15 @@ def test_there_are_fixtures():
     assert len(FILES) >= 6
 
 
+def fixture_path(path, text: str) -> str:
+    """The name a fixture is linted as: a notebook's when it has a ``# notebook`` line."""
+    return str(path.with_suffix(".ipynb")) if NOTEBOOK_LINE.search(text) else str(path)
+
+
 def lint_fixture(path):
     text = path.read_text(encoding="utf-8")
     config = replace(fixture_config(text, path.name), select=(path.name[:6],), include_tests=True)
-    return text, lint_source(text, str(path), LintOptions.create(load_catalog(), config)).diagnostics
+    return text, lint_source(text, fixture_path(path, text), LintOptions.create(load_catalog(), config)).diagnostics
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)

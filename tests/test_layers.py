@@ -44,6 +44,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "asynclint.edits",
         "asynclint.unused_imports",
         "asynclint.suppression",
+        "asynclint.notebooks",
         "asynclint.catalog",
         "asynclint.config",
     ),

@@ -25,7 +25,7 @@ BAD_EXAMPLES = [
 @pytest.mark.parametrize("code, example", BAD_EXAMPLES)
 def test_rendered_message_and_suggestion_are_one_short_line(code, example):
     config = replace(example.config or Config(), select=(code,))
-    diagnostics = lint_source(example.code, "example.py", LintOptions.create(CATALOG, config)).diagnostics
+    diagnostics = lint_source(example.code, example.path, LintOptions.create(CATALOG, config)).diagnostics
     assert diagnostics, f"bad example of {code} fires nothing"
     for diagnostic in diagnostics:
         for kind, text in (("message", diagnostic.message), ("suggestion", diagnostic.suggestion)):

@@ -6,8 +6,8 @@ CPython's compiler rejects these, but libcst parses them, so they reach the chec
 of becoming AIO001. The scopes follow CPython exactly (see :mod:`async_context`): an
 asynchronous generator expression is valid anywhere, and an asynchronous comprehension
 nested in another comprehension is valid only when ``target-version`` is 3.11 or later.
-Module-level ``await`` in a notebook export is
-left alone: notebook kernels allow it.
+Module-level ``await`` in a notebook, or in a notebook export, is left alone: notebook kernels
+allow it.
 """
 
 from __future__ import annotations
@@ -140,5 +140,5 @@ class AwaitOutsideAsync(Check):
 
     def _in_notebook(self) -> bool:
         if self._notebook is None:
-            self._notebook = looks_like_notebook_export(self.context.module)
+            self._notebook = self.context.notebook or looks_like_notebook_export(self.context.module)
         return self._notebook

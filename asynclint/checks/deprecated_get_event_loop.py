@@ -4,8 +4,9 @@ deprecated implicit loop creation.
 Where no loop runs, the call falls back to creating one implicitly, deprecated since 3.12 (an
 error from 3.14): at module level, in a sync entry point (a function that then drives the loop
 with ``run_until_complete``/``run_forever``), and in the handler of a failed
-``get_running_loop()`` probe (``except RuntimeError:``). Inside a coroutine the call returns
-the running loop (the opt-in AIO907 suggests ``get_running_loop()`` there).
+``get_running_loop()`` probe (``except RuntimeError:``). Inside a coroutine, and at a notebook
+cell's level (the kernel's loop runs the cells), the call returns the running loop (the opt-in
+AIO907 suggests ``get_running_loop()`` in coroutines).
 
 Other sync functions are left alone: a helper or constructor called while the loop runs
 (``if loop is None: loop = asyncio.get_event_loop()``) gets the running loop. Also silent:
@@ -64,7 +65,7 @@ class DeprecatedGetEventLoop(Check):
         if self._legacy:
             return  # the module cannot run where the deprecation bites (AIO503 reports why)
         call = self.context.code(node.func)
-        if function is not None and function.is_async:
+        if function.is_async if function is not None else self.context.notebook:
             return
         if self.exception_guards.guarded or scope_node in self._loop_set:
             return

@@ -3,6 +3,9 @@
 CI services resolve file names against the repository checkout, and ``asynclint check`` runs
 from its root, so a path is made relative to the working directory whenever the file lies
 under it (``./app.py``, ``/abs/checkout/app.py`` and ``app.py`` all become ``app.py``).
+
+A finding in a notebook has no line of the file to point at (the file is JSON; its lines count
+in a cell): it is reported on the file as a whole, its text led by the cell, line and column.
 """
 
 from __future__ import annotations
@@ -24,8 +27,10 @@ def checkout_relative(path: str) -> PurePath | None:
 
 
 def finding_text(diagnostic: Diagnostic) -> str:
-    """The message and the fix, as the text format shows them (message, then ``help:``)."""
-    return f"{diagnostic.message}\nhelp: {diagnostic.suggestion}"
+    """The message and the fix, as the text format shows them (message, then ``help:``); in a
+    notebook, led by the place in the cell (the file's own lines are JSON, not the code)."""
+    place = f"cell {diagnostic.cell}, line {diagnostic.line}, column {diagnostic.column}: " if diagnostic.cell else ""
+    return f"{place}{diagnostic.message}\nhelp: {diagnostic.suggestion}"
 
 
 def readable_path(path: str) -> str:

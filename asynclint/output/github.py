@@ -37,14 +37,12 @@ def escape_property(text: str) -> str:
 def annotation(diagnostic: Diagnostic) -> str:
     relative = checkout_relative(diagnostic.path)
     path = readable_path(relative.as_posix() if relative is not None else diagnostic.path.replace("\\", "/"))
-    properties = {
-        "file": path,
-        "line": diagnostic.line,
-        "col": diagnostic.column,
-        "endLine": diagnostic.end_line,
-        "endColumn": diagnostic.end_column,
-        "title": f"{diagnostic.code} ({diagnostic.name})",
-    }
+    properties: dict[str, object] = {"file": path}
+    if diagnostic.cell is None:  # a notebook's finding is on the whole file (see ``ci``)
+        properties.update(
+            line=diagnostic.line, col=diagnostic.column, endLine=diagnostic.end_line, endColumn=diagnostic.end_column
+        )
+    properties["title"] = f"{diagnostic.code} ({diagnostic.name})"
     rendered = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
     return f"::{LEVELS[diagnostic.severity]} {rendered}::{escape_data(finding_text(diagnostic))}"
 

@@ -1,4 +1,9 @@
-"""``--format json``: the machine contract described in the docs (1-based positions)."""
+"""``--format json``: the machine contract described in the docs (1-based positions).
+
+``cell`` is ``null`` outside notebooks; in a notebook it is the cell (1-based among all its
+cells) that the lines count in, of the finding and of each edit of its fix (an edit has the key
+only in a notebook).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,9 @@ def as_dict(diagnostic: Diagnostic) -> dict[str, Any]:
     data["severity"] = diagnostic.severity.value
     if diagnostic.fix is not None:
         data["fix"]["applicability"] = diagnostic.fix.applicability.value
+        for edit in data["fix"]["edits"]:
+            if edit["cell"] is None:
+                del edit["cell"]
     return data
 
 

@@ -69,12 +69,12 @@ def fix_object(fix: Fix, uri: str) -> Json:
 
 def result(diagnostic: Diagnostic, rule_index: int | None) -> Json:
     uri = artifact_uri(diagnostic.path)
-    location = {
-        "physicalLocation": {
-            "artifactLocation": {"uri": uri},
-            "region": region(diagnostic.line, diagnostic.column, diagnostic.end_line, diagnostic.end_column),
-        }
-    }
+    place = region(diagnostic.line, diagnostic.column, diagnostic.end_line, diagnostic.end_column)
+    location: Json = {"physicalLocation": {"artifactLocation": {"uri": uri}}}
+    if diagnostic.cell is None:
+        location["physicalLocation"]["region"] = place
+    else:  # a notebook: the region counts in a cell, not in the file (see ``ci``)
+        location["properties"] = {"cell": diagnostic.cell, "region": place}
     data: Json = {"ruleId": diagnostic.code}
     if rule_index is not None:
         data["ruleIndex"] = rule_index
@@ -83,8 +83,9 @@ def result(diagnostic: Diagnostic, rule_index: int | None) -> Json:
         message={"text": finding_text(diagnostic)},
         locations=[location],
     )
-    # SARIF requires at least one change per fix: a fix without edits has nothing to show.
-    if diagnostic.fix is not None and diagnostic.fix.edits:
+    # SARIF requires at least one change per fix: a fix without edits has nothing to show; nor
+    # can a replacement's region address a notebook's cell.
+    if diagnostic.fix is not None and diagnostic.fix.edits and diagnostic.cell is None:
         data["fixes"] = [fix_object(diagnostic.fix, uri)]
     return data
 

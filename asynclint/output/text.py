@@ -12,8 +12,10 @@ _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "b
 
 
 def _header(diagnostic: Diagnostic, colour: bool) -> str:
-    """``path:line:column: CODE [*] message``: ``[*]`` marks a finding ``asynclint fix`` fixes."""
-    location = f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}:"
+    """``path:line:column: CODE [*] message`` (in a notebook ``path:cell N:line:column:``, as
+    ruff): ``[*]`` marks a finding ``asynclint fix`` fixes."""
+    cell = f"cell {diagnostic.cell}:" if diagnostic.cell is not None else ""
+    location = f"{diagnostic.path}:{cell}{diagnostic.line}:{diagnostic.column}:"
     code = diagnostic.code
     if colour:
         location = click.style(location, bold=True)
