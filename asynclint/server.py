@@ -39,7 +39,7 @@ from pygls.workspace import TextDocument, Workspace
 from asynclint.catalog import docs_url, load_catalog, render_markdown
 from asynclint.codegen import lines_with_breaks, split_lines
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Severity
-from asynclint.documents import CONFIG_FILE, Outcome, Projects, internal_diagnostic
+from asynclint.documents import CONFIG_FILE, Outcome, Projects, internal_diagnostic, parse_settings
 from asynclint.edits import (
     client_position,
     code_units,
@@ -50,6 +50,7 @@ from asynclint.suppression import noqa_edit
 from asynclint.version import __version__
 
 DEBOUNCE_SECONDS = 0.3
+SETTINGS_TIMEOUT = 5.0  # seconds the first lint waits for the client's workspace/configuration answer
 SOURCE = "asynclint"
 FIX_ALL_KIND = "source.fixAll.asynclint"
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -93,6 +94,61 @@ class AsyncLintServer(LanguageServer):
         self.uris: dict[str, str] = {}  # open documents: unquoted URI -> the URI as the client spells it
         self.lint_pool = ThreadPoolExecutor(1, thread_name_prefix="asynclint-lint")
         self.index_pool = ThreadPoolExecutor(1, thread_name_prefix="asynclint-index")
+        self.initialization_options: Any = None
+        self.configured: asyncio.Future[None] | None = None  # the settings are being read
+
+    # ------------------------------------------------------------------ settings
+
+    def configure(self, pushed: Any = None) -> None:
+        """Read the editor's settings (``pushed``: what ``workspace/didChangeConfiguration``
+        carried), then lint every open document again; lints wait for them."""
+        if self.configured is not None:
+            self.configured.cancel()  # superseded
+        self.configured = asyncio.ensure_future(self._configure(pushed))
+
+    async def _configure(self, pushed: Any) -> None:
+        try:
+            merged = await self._settings(pushed)
+            root = self.workspace.root_path
+            settings, problems = parse_settings(merged, Path(root) if root else Path.cwd())
+        except Exception:  # noqa: BLE001 - linting goes on with the settings it had
+            self.log(f"could not read the settings: {traceback.format_exc()}", types.MessageType.Error)
+            return
+        for problem in problems:
+            self.warn(f"setting ignored: {problem}")
+        self.projects.forget(settings)
+        self.relint()
+
+    async def _settings(self, pushed: Any) -> dict[str, Any]:
+        """``initializationOptions``, then over it key by key the ``asynclint`` section of
+        ``workspace/configuration`` (or of the notification, from a client that cannot be asked)."""
+        layers = [("initializationOptions", self.initialization_options)]
+        workspace = self.client_capabilities.workspace
+        if workspace and workspace.configuration:
+            try:
+                asked = await self.workspace_configuration_async(
+                    types.ConfigurationParams(items=[types.ConfigurationItem(section=SOURCE)])
+                )
+            except Exception:  # noqa: BLE001 - a client that fails to answer leaves the other settings
+                self.log(f"workspace/configuration failed: {traceback.format_exc()}", types.MessageType.Warning)
+            else:
+                layers.append(("workspace/configuration", asked[0] if asked else None))
+        elif isinstance(pushed, dict):
+            layers.append(("workspace/didChangeConfiguration", pushed.get(SOURCE)))
+        merged: dict[str, Any] = {}
+        for origin, layer in layers:
+            if isinstance(layer, dict):
+                merged.update(layer)
+            elif layer is not None:
+                self.warn(f"{origin}: the asynclint settings must be an object, got {layer!r}")
+        return merged
+
+    async def settled(self) -> None:
+        """Wait (a while at most) for the settings being read, and for those that replaced them."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SETTINGS_TIMEOUT
+        while self.configured is not None and not self.configured.done() and loop.time() < deadline:
+            await asyncio.wait([self.configured], timeout=deadline - loop.time())
 
     # ------------------------------------------------------------------ helpers
 
@@ -103,6 +159,12 @@ class AsyncLintServer(LanguageServer):
 
     def log(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
         self.window_log_message(types.LogMessageParams(type=kind, message=f"asynclint: {message}"))
+
+    def warn(self, message: str) -> None:
+        """Something the user set is wrong: shown, not only logged."""
+        self.log(message, types.MessageType.Warning)
+        shown = types.ShowMessageParams(type=types.MessageType.Warning, message=f"asynclint: {message}")
+        self.window_show_message(shown)
 
     def open_document(self, uri: str) -> Any:
         return self.workspace.text_documents.get(unquote(uri))
@@ -142,6 +204,10 @@ class AsyncLintServer(LanguageServer):
 
     async def lint(self, uri: str) -> Linted | None:
         """Lint the document's current text and publish; None if it changed or closed meanwhile."""
+        document = self.open_document(uri)
+        if document is None:
+            return None
+        await self.settled()
         document = self.open_document(uri)
         if document is None:
             return None
@@ -451,10 +517,15 @@ def create_server() -> AsyncLintServer:
     """A server with every feature registered (one per process or test)."""
     server = AsyncLintServer()
 
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: AsyncLintServer, params: types.InitializeParams) -> None:
+        ls.initialization_options = params.initialization_options
+
     @server.feature(types.INITIALIZED)
     @_guarded(None)
     async def initialized(ls: AsyncLintServer, params: types.InitializedParams) -> None:
         _split_lines_as_python_does(ls.workspace)
+        ls.configure()
         workspace = ls.client_capabilities.workspace
         watched = workspace and workspace.did_change_watched_files
         if watched and watched.dynamic_registration:
@@ -495,6 +566,11 @@ def create_server() -> AsyncLintServer:
     async def did_close(ls: AsyncLintServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.uris.pop(unquote(params.text_document.uri), None)
         ls.clear(params.text_document.uri)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    @_guarded(None)
+    async def did_change_configuration(ls: AsyncLintServer, params: types.DidChangeConfigurationParams) -> None:
+        ls.configure(params.settings)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     @_guarded(None)

@@ -29,7 +29,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from asynclint.catalog import docs_url, load_catalog
 from asynclint.codegen import split_lines
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
-from asynclint.documents import Outcome, Projects
+from asynclint.documents import Outcome, Projects, Settings, parse_settings
 from asynclint.edits import (
     client_position,
     compatible_edits,
@@ -69,7 +69,14 @@ class History(dict):
         super().__setitem__(uri, diagnostics)
 
 
-async def start(lsp_client: LanguageClient, workspace: Path) -> None:
+async def start(
+    lsp_client: LanguageClient,
+    workspace: Path,
+    options: object = None,
+    capabilities: types.ClientCapabilities | None = None,
+) -> None:
+    """Initialize as VS Code 1.65 does (push diagnostics, workspace/configuration), unless
+    told other ``capabilities``; ``options``: the initializationOptions."""
     lsp_client.registrations = []  # type: ignore[attr-defined]
     lsp_client.diagnostics = History()
 
@@ -78,7 +85,11 @@ async def start(lsp_client: LanguageClient, workspace: Path) -> None:
         lsp_client.registrations.extend(params.registrations)  # type: ignore[attr-defined]
 
     await lsp_client.initialize_session(
-        types.InitializeParams(capabilities=client_capabilities("visual-studio-code"), root_uri=workspace.as_uri())
+        types.InitializeParams(
+            capabilities=capabilities or client_capabilities("visual-studio-code"),
+            root_uri=workspace.as_uri(),
+            initialization_options=options,
+        )
     )
 
 
@@ -95,6 +106,21 @@ async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFa
 async def hooked(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):
     """The real server with a check that crashes on demand."""
     await start(lsp_client, tmp_path_factory.mktemp("workspace"))
+    yield
+    await lsp_client.shutdown_session()
+
+
+SETTINGS = {"select": ["AIO200", "AIO999"], "testPaths": "tests", "extend-select": ["AIO201"]}
+
+
+@pytest_lsp.fixture(
+    scope="module", config=ClientServerConfig(server_command=[sys.executable, "-m", "asynclint", "server"])
+)
+async def configured(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):
+    """A server started with editor settings: initializationOptions, and a section for
+    workspace/configuration."""
+    lsp_client.set_configuration({"extendSelect": ["AIO101"]}, section="asynclint")
+    await start(lsp_client, tmp_path_factory.mktemp("workspace"), SETTINGS)
     yield
     await lsp_client.shutdown_session()
 
@@ -370,6 +396,25 @@ async def test_syntax_error_is_aio001(client, tmp_path):
     assert "could not be parsed" in problem.message
 
 
+@e2e
+async def test_editor_settings_override_the_project_config_and_bad_ones_are_shown(configured, tmp_path):
+    source = (
+        'import time\n\n\nasync def main():\n    time.sleep(1)\n    open("x")\n\n\nasync def idle():\n    return 1\n'
+    )
+    (tmp_path / "pyproject.toml").write_text('[tool.asynclint]\nselect = ["AIO201"]\n', encoding="utf-8")
+    uri = open_document(configured, tmp_path / "app.py", source)
+    # select (initializationOptions) replaces the project's, extendSelect (workspace/configuration) adds
+    await published(configured, uri, lambda d: codes(d) == ["AIO101", "AIO101", "AIO200"])
+    shown = [m.message for m in configured.messages if m.type == types.MessageType.Warning]
+    assert any("AIO999" in m for m in shown)
+    assert any("testPaths: expected a list of strings" in m for m in shown)
+    assert any("unknown setting 'extend-select'" in m for m in shown)
+
+    configured.set_configuration({"ignore": ["AIO200"], "extendSelect": ["AIO201"]}, section="asynclint")
+    configured.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await published(configured, uri, lambda d: codes(d) == ["AIO201"])
+
+
 # ---------------------------------------------------------------------------- units
 
 
@@ -563,6 +608,27 @@ def test_project_index_with_the_unsaved_text_laid_over_it(tmp_path):
     assert "AIO100" in lint(user, "user.py")  # fetch is a coroutine function in pkg.net
     assert "AIO101" not in lint(saved, "net.py")  # fetch is used as a value (HANDLERS)
     assert "AIO101" in lint(saved.split("\n\n\n")[0] + "\n", "net.py")  # not any more, in the editor
+
+
+def test_settings_name_a_config_file_and_test_paths_and_odd_values_are_only_warnings(tmp_path):
+    (tmp_path / "lint.toml").write_text('ignore = ["AIO200"]\n', encoding="utf-8")
+    raw = {"configuration": "lint.toml", "testPaths": ["checks"], "ignore": ["AIO1", 3], "select": None}
+    settings, problems = parse_settings(raw, tmp_path)
+    assert settings == Settings(test_paths=("checks",), configuration=tmp_path / "lint.toml")
+    assert [p.split(":")[0] for p in problems] == ["ignore", "select"]
+    odd = {"configuration": "missing.toml", "extendSelect": {"a": 1}, "select": ["", "\x00"], "x": []}
+    assert parse_settings(odd, tmp_path)[0] == Settings()
+    assert len(parse_settings(odd, tmp_path)[1]) == 5
+
+    projects = Projects()
+    projects.forget(settings)
+    checks = tmp_path / "checks"
+    checks.mkdir()
+    source = "import time\nasync def main():\n    time.sleep(1)\n    open('x')\n"
+    assert [d.code for d in projects.lint(source, str(tmp_path / "app.py"), tmp_path).diagnostics] == ["AIO201"]
+    assert projects.lint(source, str(checks / "app.py"), checks).diagnostics == ()  # test code now
+    (tmp_path / "lint.toml").write_text('ignore = ["AIO201", "AIO202"]\n', encoding="utf-8")  # noticed unwatched
+    assert [d.code for d in projects.lint(source, str(tmp_path / "app.py"), tmp_path).diagnostics] == ["AIO200"]
 
 
 def test_server_command_without_pygls_explains_how_to_install(monkeypatch):
