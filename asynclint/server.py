@@ -1,11 +1,14 @@
 """``asynclint server``: the language server editors talk to (pygls, ``asynclint[server]``).
 
 Diagnostics are published on open, on save and shortly after the typing stops, for the
-text as the editor holds it. Code actions offer each diagnostic's fix, "fix all safe
-asynclint problems" (``source.fixAll.asynclint``, what ``asynclint fix`` makes of the text)
-and "ignore AIOnnn on this line"; hover on a diagnostic shows its rule's docs. Edited
-``pyproject.toml`` files are noticed (watched or not); watched ``.py`` changes and saves
-refresh the project index; deleted files lose their diagnostics.
+text as the editor holds it; a client that can pull them (``textDocument/diagnostic``) and
+be told to pull again (``workspace/diagnostic/refresh``) asks for them instead. Code actions
+offer each diagnostic's fix, "fix all safe asynclint problems" (``source.fixAll.asynclint``,
+what ``asynclint fix`` makes of the text) and "ignore AIOnnn on this line"; hover on a
+diagnostic shows its rule's docs. Editor settings (``initializationOptions``,
+``workspace/configuration``) are laid over each project's config. Edited ``pyproject.toml``
+files are noticed (watched or not); watched ``.py`` changes and saves refresh the project
+index; deleted files lose their diagnostics.
 
 The CPU-bound linting runs on one worker thread (in document order, newest text wins), so
 the event loop keeps answering. This module only adapts :mod:`asynclint.documents` (what
@@ -17,12 +20,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import itertools
 import logging
 import os
 import traceback
 from collections.abc import Awaitable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import (
     Any,
@@ -82,6 +86,7 @@ class Linted:
     # the text with every safe fix applied, once a "fix all" was computed for this version:
     # editors ask for code actions on every cursor move
     fixed_all: list[str | None] = field(default_factory=list, compare=False)
+    result_id: str = ""  # the pull model's name for these diagnostics
 
 
 class AsyncLintServer(LanguageServer):
@@ -95,6 +100,7 @@ class AsyncLintServer(LanguageServer):
         self.lint_pool = ThreadPoolExecutor(1, thread_name_prefix="asynclint-lint")
         self.index_pool = ThreadPoolExecutor(1, thread_name_prefix="asynclint-index")
         self.initialization_options: Any = None
+        self.lints = itertools.count(1)
         self.configured: asyncio.Future[None] | None = None  # the settings are being read
 
     # ------------------------------------------------------------------ settings
@@ -177,6 +183,14 @@ class AsyncLintServer(LanguageServer):
         root = self.workspace.root_path
         return "<untitled>", Path(root) if root else Path.cwd()
 
+    @property
+    def pulls(self) -> bool:
+        """Whether the client asks for diagnostics instead of being sent them. Only a client
+        that can be told to ask again: a document's diagnostics change when other files do."""
+        text_document, workspace = self.client_capabilities.text_document, self.client_capabilities.workspace
+        refresh = workspace and workspace.diagnostics and workspace.diagnostics.refresh_support
+        return bool(text_document and text_document.diagnostic and refresh)
+
     def is_python(self, uri: str) -> bool:
         document = self.open_document(uri)
         return (document is not None and document.language_id == "python") or unquote(uri).endswith(PYTHON_SUFFIXES)
@@ -188,7 +202,7 @@ class AsyncLintServer(LanguageServer):
         waiting = self.pending.pop(uri, None)
         if waiting is not None:
             waiting.cancel()
-        if self.open_document(uri) is not None and self.is_python(uri):
+        if not self.pulls and self.open_document(uri) is not None and self.is_python(uri):
             self.pending[uri] = asyncio.ensure_future(self._lint_later(uri, delay))
 
     async def _lint_later(self, uri: str, delay: float) -> None:
@@ -203,7 +217,8 @@ class AsyncLintServer(LanguageServer):
                 del self.pending[uri]
 
     async def lint(self, uri: str) -> Linted | None:
-        """Lint the document's current text and publish; None if it changed or closed meanwhile."""
+        """Lint the document's current text and publish (unless the client pulls); None if it
+        changed or closed meanwhile."""
         document = self.open_document(uri)
         if document is None:
             return None
@@ -224,10 +239,12 @@ class AsyncLintServer(LanguageServer):
         current = self.open_document(uri)
         if current is None or current.version != version:
             return None
+        linted = replace(linted, result_id=str(next(self.lints)))
         self.linted[uri] = linted
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=[sent for sent, _ in linted.published], version=version)
-        )
+        if not self.pulls:
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=self.sent(linted), version=version)
+            )
         self._report(uri, path, outcome)
         job = self.projects.claim_index_build(directory)
         if job is not None:
@@ -235,14 +252,20 @@ class AsyncLintServer(LanguageServer):
         return linted
 
     async def current(self, uri: str) -> Linted | None:
-        """The lint of the document's text as it is now (linting it if needed)."""
-        document = self.open_document(uri)
-        if document is None or not self.is_python(uri):
-            return None
-        linted = self.linted.get(uri)
-        if linted is not None and linted.version == document.version and linted.source == document.source:
-            return linted
-        return await self.lint(uri)
+        """The lint of the document's text as it is now (linting it if needed, again if it
+        changed meanwhile); None once it is closed, or not Python."""
+        while (document := self.open_document(uri)) is not None and self.is_python(uri):
+            linted = self.linted.get(uri)
+            if linted is not None and linted.version == document.version and linted.source == document.source:
+                return linted
+            linted = await self.lint(uri)
+            if linted is not None:
+                return linted
+        return None
+
+    @staticmethod
+    def sent(linted: Linted) -> list[types.Diagnostic]:
+        return [sent for sent, _ in linted.published]
 
     def convert(self, source: str, version: int | None, outcome: Outcome) -> Linted:
         lines = split_lines(source)
@@ -299,7 +322,8 @@ class AsyncLintServer(LanguageServer):
             waiting.cancel()
         self.linted.pop(uri, None)
         self.logged.pop(uri, None)
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        if not self.pulls:
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     # ------------------------------------------------------------------ project index
 
@@ -322,10 +346,15 @@ class AsyncLintServer(LanguageServer):
             asyncio.ensure_future(self._build_index(*job))
 
     def relint(self, under: Path | None = None) -> None:
-        for uri in list(self.uris.values()):
-            path, _ = self.location(uri)
-            if under is None or _is_within(path, under):
-                self.schedule(uri)
+        """The open documents' diagnostics may have changed: lint them again, or forget their
+        lints and have the client pull again."""
+        stale = [uri for uri in self.uris.values() if under is None or _is_within(self.location(uri)[0], under)]
+        for uri in stale:
+            self.schedule(uri)
+            if self.pulls:
+                self.linted.pop(uri, None)
+        if self.pulls and stale:
+            self.workspace_diagnostic_refresh(None).add_done_callback(_log_failure)
 
     def files_changed(self, changes: Iterable[types.FileEvent]) -> None:
         config_changed = False
@@ -448,6 +477,12 @@ class AsyncLintServer(LanguageServer):
         return types.Hover(contents=types.MarkupContent(kind=kind, value=value), range=hits[0][0].range)
 
 
+def _log_failure(done: Future[Any]) -> None:
+    """For a request to the client whose answer is not needed."""
+    if not done.cancelled() and done.exception():
+        logger.warning("the client failed a request: %s", done.exception())
+
+
 def _wanted(params: types.CodeActionParams, kind: str) -> bool:
     """Whether the client asks for code actions of ``kind`` (``only`` lists kind prefixes)."""
     only = [str(getattr(asked, "value", asked)) for asked in params.context.only or ()]
@@ -534,13 +569,9 @@ def create_server() -> AsyncLintServer:
                 method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
                 register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=_WATCHERS),
             )
-            future = ls.client_register_capability(types.RegistrationParams(registrations=[registration]))
-
-            def log_failure(done: Future[None]) -> None:
-                if done.exception():
-                    logger.warning("watchers: %s", done.exception())
-
-            future.add_done_callback(log_failure)
+            ls.client_register_capability(types.RegistrationParams(registrations=[registration])).add_done_callback(
+                _log_failure
+            )
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     @_guarded(None)
@@ -589,6 +620,19 @@ def create_server() -> AsyncLintServer:
             return None
         fixed = await ls.fixed_text(uri, linted, params)
         return ls.code_actions(uri, linted, params, fixed) or None
+
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=True, workspace_diagnostics=False),
+    )
+    @_guarded(types.RelatedFullDocumentDiagnosticReport(items=[]))
+    async def diagnostic(ls: AsyncLintServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+        linted = await ls.current(params.text_document.uri)
+        if linted is None:
+            return types.RelatedFullDocumentDiagnosticReport(items=[])
+        if params.previous_result_id == linted.result_id:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=linted.result_id)
+        return types.RelatedFullDocumentDiagnosticReport(items=ls.sent(linted), result_id=linted.result_id)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     @_guarded(None)

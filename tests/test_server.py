@@ -35,7 +35,7 @@ from asynclint.edits import (
     compatible_edits,
     replacement_edit,
 )
-from asynclint.server import FIX_ALL_KIND
+from asynclint.server import DEBOUNCE_SECONDS, FIX_ALL_KIND
 from asynclint.suppression import is_suppressed, noqa_edit
 
 # A finding after a non-BMP character: LSP columns count UTF-16 units, asynclint's code points.
@@ -84,13 +84,22 @@ async def start(
     def register(params: types.RegistrationParams) -> None:
         lsp_client.registrations.extend(params.registrations)  # type: ignore[attr-defined]
 
-    await lsp_client.initialize_session(
+    result = await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=capabilities or client_capabilities("visual-studio-code"),
             root_uri=workspace.as_uri(),
             initialization_options=options,
         )
     )
+    lsp_client.server_capabilities = result.capabilities  # type: ignore[attr-defined]
+
+
+def pulling_capabilities() -> types.ClientCapabilities:
+    """VS Code's, able to pull diagnostics and to be told to pull again (as VS Code is since 1.67)."""
+    capabilities = client_capabilities("visual-studio-code")
+    capabilities.text_document.diagnostic = types.DiagnosticClientCapabilities()
+    capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+    return capabilities
 
 
 @pytest_lsp.fixture(
@@ -106,6 +115,16 @@ async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFa
 async def hooked(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):
     """The real server with a check that crashes on demand."""
     await start(lsp_client, tmp_path_factory.mktemp("workspace"))
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(
+    scope="module", config=ClientServerConfig(server_command=[sys.executable, "-m", "asynclint", "server"])
+)
+async def puller(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):
+    """A client that pulls diagnostics."""
+    await start(lsp_client, tmp_path_factory.mktemp("workspace"), capabilities=pulling_capabilities())
     yield
     await lsp_client.shutdown_session()
 
@@ -415,6 +434,49 @@ async def test_editor_settings_override_the_project_config_and_bad_ones_are_show
     await published(configured, uri, lambda d: codes(d) == ["AIO201"])
 
 
+async def pull(client: LanguageClient, uri: str, previous: str | None = None) -> types.DocumentDiagnosticReport:
+    params = types.DocumentDiagnosticParams(
+        types.TextDocumentIdentifier(uri), identifier="asynclint", previous_result_id=previous
+    )
+    return await client.text_document_diagnostic_async(params)
+
+
+@e2e
+async def test_a_client_that_pulls_is_answered_and_sent_nothing(puller, tmp_path):
+    provider = puller.server_capabilities.diagnostic_provider
+    assert (provider.identifier, provider.inter_file_dependencies, provider.workspace_diagnostics) == (
+        "asynclint",
+        True,
+        False,
+    )
+    uri = open_document(puller, tmp_path / "bad.py", BAD)
+    report = await pull(puller, uri)
+    assert report.kind == "full" and codes(report.items) == ["AIO200"] and report.result_id
+    assert (await pull(puller, uri, report.result_id)).kind == "unchanged"
+    change(puller, uri, 2, BAD.replace("    label = ", "    # label = "))
+    changed = await pull(puller, uri, report.result_id)
+    assert changed.kind == "full" and codes(changed.items) == [] and changed.result_id != report.result_id
+
+    refreshes = puller.diagnostic_refresh_count
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.asynclint]\nselect = ["AIO999"]\n', encoding="utf-8")
+    puller.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(pyproject.as_uri(), types.FileChangeType.Changed)])
+    )
+    await eventually(lambda: puller.diagnostic_refresh_count > refreshes)  # the config changed: pull again
+    (broken,) = (await pull(puller, uri, changed.result_id)).items
+    assert "AIO999" in broken.message
+    await asyncio.sleep(DEBOUNCE_SECONDS * 2)
+    assert uri not in puller.diagnostics  # nothing was published
+
+
+def test_pull_only_with_a_client_that_can_be_told_to_pull_again(tmp_path):
+    assert _server(tmp_path, pulling_capabilities()).pulls
+    assert not _server(tmp_path).pulls  # VS Code 1.65: no pull diagnostics
+    neovim = client_capabilities("neovim")  # pulls, but has no workspace/diagnostic/refresh
+    assert neovim.text_document.diagnostic is not None and not _server(tmp_path, neovim).pulls
+
+
 # ---------------------------------------------------------------------------- units
 
 
@@ -432,12 +494,14 @@ def _finding(
     )
 
 
-def _server(tmp_path: Path):
+def _server(tmp_path: Path, capabilities: types.ClientCapabilities | None = None):
     """An initialized server object in this process (nothing is sent anywhere)."""
     from asynclint.server import create_server
 
     server = create_server()
-    params = types.InitializeParams(capabilities=client_capabilities("visual-studio-code"), root_uri=tmp_path.as_uri())
+    params = types.InitializeParams(
+        capabilities=capabilities or client_capabilities("visual-studio-code"), root_uri=tmp_path.as_uri()
+    )
     for _ in server.protocol.lsp_initialize(params):
         pass
     return server
