@@ -101,6 +101,7 @@ class AsyncLintServer(LanguageServer):
         self.index_pool = ThreadPoolExecutor(1, thread_name_prefix="asynclint-index")
         self.initialization_options: Any = None
         self.lints = itertools.count(1)
+        self.first_builds: dict[Path, asyncio.Future[None]] = {}  # project root -> its first index build
         self.configured: asyncio.Future[None] | None = None  # the settings are being read
 
     # ------------------------------------------------------------------ settings
@@ -222,12 +223,13 @@ class AsyncLintServer(LanguageServer):
         document = self.open_document(uri)
         if document is None:
             return None
+        path, directory = self.location(uri)
         await self.settled()
+        await self.indexed(directory)
         document = self.open_document(uri)
         if document is None:
             return None
         source, version = document.source, document.version
-        path, directory = self.location(uri)
         loop = asyncio.get_running_loop()
         try:
             outcome = await loop.run_in_executor(self.lint_pool, self.projects.lint, source, path, directory)
@@ -246,9 +248,6 @@ class AsyncLintServer(LanguageServer):
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=self.sent(linted), version=version)
             )
         self._report(uri, path, outcome)
-        job = self.projects.claim_index_build(directory)
-        if job is not None:
-            asyncio.ensure_future(self._build_index(*job))
         return linted
 
     async def current(self, uri: str) -> Linted | None:
@@ -327,7 +326,22 @@ class AsyncLintServer(LanguageServer):
 
     # ------------------------------------------------------------------ project index
 
-    async def _build_index(self, root: Path, config: Any, generation: int) -> None:
+    async def indexed(self, directory: Path) -> None:
+        """Wait for the first index of the directory's project (starting its build): a
+        document's first diagnostics already use it, and are published once."""
+        while True:
+            job = self.projects.claim_index_build(directory)
+            if job is not None:
+                self.first_builds[job[0]] = asyncio.ensure_future(self._build_index(*job))
+            root = self.projects.root_for(directory)
+            build = self.first_builds.get(root) if root is not None else None
+            if build is None or build.done():
+                return
+            await asyncio.wait([build])  # not cancelled with a lint that a newer text replaces
+
+    async def _build_index(self, root: Path, config: Any, generation: int, refresh: bool = False) -> None:
+        """Build the project's index; after a refresh, the open documents under it are linted
+        again (lints wait for the first build)."""
         loop = asyncio.get_running_loop()
         try:
             again = await loop.run_in_executor(self.index_pool, self.projects.build_index, root, config, generation)
@@ -335,15 +349,14 @@ class AsyncLintServer(LanguageServer):
             self.log(f"could not index the project {root}: {traceback.format_exc()}", types.MessageType.Warning)
             return
         if again:
-            job = self.projects.claim_index_build(root, refresh=True)
-            if job is not None:
-                asyncio.ensure_future(self._build_index(*job))
-        self.relint(under=root)
+            self.refresh_index(root)
+        if refresh:
+            self.relint(under=root)
 
     def refresh_index(self, directory: Path) -> None:
         job = self.projects.claim_index_build(directory, refresh=True)
         if job is not None:
-            asyncio.ensure_future(self._build_index(*job))
+            asyncio.ensure_future(self._build_index(*job, refresh=True))
 
     def relint(self, under: Path | None = None) -> None:
         """The open documents' diagnostics may have changed: lint them again, or forget their

@@ -316,6 +316,19 @@ async def test_save_and_file_changes_refresh_the_project_index(client, tmp_path)
 
 
 @e2e
+async def test_opening_a_file_publishes_once_and_with_the_project_index(client, tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'pkg'\n", encoding="utf-8")
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "net.py").write_text("async def fetch():\n    return 1\n", encoding="utf-8")
+    uri = open_document(client, package / "user.py", "from pkg.net import fetch\n\n\nasync def main():\n    fetch()\n")
+    assert codes(await published(client, uri)) == ["AIO100"]  # fetch() is a coroutine: the index knows
+    await asyncio.sleep(1)
+    assert len(client.diagnostics.published[uri]) == 1
+
+
+@e2e
 async def test_quick_fix_applied_and_the_diagnostic_is_gone(client, tmp_path):
     uri = open_document(client, tmp_path / "bad.py", BAD)
     (sleep,) = [d for d in await published(client, uri, lambda d: "AIO200" in codes(d)) if d.code == "AIO200"]
