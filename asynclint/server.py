@@ -64,6 +64,7 @@ _SEVERITY = {
     Severity.WARNING: types.DiagnosticSeverity.Warning,
     Severity.INFO: types.DiagnosticSeverity.Information,
 }
+_PULL_OPTIONS = types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=True, workspace_diagnostics=False)
 _WATCHERS = [
     types.FileSystemWatcher(glob_pattern=f"**/{CONFIG_FILE}"),
     types.FileSystemWatcher(glob_pattern="**/*.{py,pyi}"),
@@ -565,9 +566,21 @@ def create_server() -> AsyncLintServer:
     """A server with every feature registered (one per process or test)."""
     server = AsyncLintServer()
 
+    @_guarded(types.RelatedFullDocumentDiagnosticReport(items=[]))
+    async def diagnostic(ls: AsyncLintServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+        """Pulled diagnostics (a feature only for a client that pulls, see ``initialize``)."""
+        linted = await ls.current(params.text_document.uri)
+        if linted is None:
+            return types.RelatedFullDocumentDiagnosticReport(items=[])
+        if params.previous_result_id == linted.result_id:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=linted.result_id)
+        return types.RelatedFullDocumentDiagnosticReport(items=ls.sent(linted), result_id=linted.result_id)
+
     @server.feature(types.INITIALIZE)
     def initialize(ls: AsyncLintServer, params: types.InitializeParams) -> None:
         ls.initialization_options = params.initialization_options
+        if ls.pulls:  # advertised to no other client: one that pulls anyway would show everything twice
+            ls.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, _PULL_OPTIONS)(diagnostic)
 
     @server.feature(types.INITIALIZED)
     @_guarded(None)
@@ -633,19 +646,6 @@ def create_server() -> AsyncLintServer:
             return None
         fixed = await ls.fixed_text(uri, linted, params)
         return ls.code_actions(uri, linted, params, fixed) or None
-
-    @server.feature(
-        types.TEXT_DOCUMENT_DIAGNOSTIC,
-        types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=True, workspace_diagnostics=False),
-    )
-    @_guarded(types.RelatedFullDocumentDiagnosticReport(items=[]))
-    async def diagnostic(ls: AsyncLintServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
-        linted = await ls.current(params.text_document.uri)
-        if linted is None:
-            return types.RelatedFullDocumentDiagnosticReport(items=[])
-        if params.previous_result_id == linted.result_id:
-            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=linted.result_id)
-        return types.RelatedFullDocumentDiagnosticReport(items=ls.sent(linted), result_id=linted.result_id)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     @_guarded(None)

@@ -1,6 +1,7 @@
 """The Neovim set-up of docs/editors.md, run in a real headless Neovim (skipped without an
-``nvim`` of 0.11 or newer on the PATH): the configuration starts ``asynclint server`` and the
-fix-on-save autocommand writes the fixed file, not the unfixed one."""
+``nvim`` of 0.11 or newer on the PATH): the configuration starts ``asynclint server``, its
+settings reach the server, and the fix-on-save autocommand writes the fixed file, not the
+unfixed one."""
 
 from __future__ import annotations
 
@@ -41,32 +42,56 @@ vim.cmd("qall!")
 """
 
 
-def _recipe() -> str:
-    """The 0.11 configuration and the fix-on-save autocommand, as the page gives them."""
+# waits for asynclint's diagnostics and writes their codes to codes.txt
+_DIAGNOSTICS = """
+local found = vim.wait(30000, function() return #vim.diagnostic.get(0) > 0 end, 50)
+local codes = {}
+for _, diagnostic in ipairs(vim.diagnostic.get(0)) do
+  table.insert(codes, diagnostic.code)
+end
+table.sort(codes)
+vim.fn.writefile({ table.concat(codes, " ") }, "codes.txt")
+vim.cmd(found and "qall!" or "cquit 3")
+"""
+SOURCE = "import time\nasync def f():\n    time.sleep(1)\n"
+
+
+def _blocks(*marks: str) -> str:
+    """The Lua blocks of the page's Neovim section that contain each of ``marks``."""
     page = (REPO / "docs" / "editors.md").read_text(encoding="utf-8")
     section = page.split("## Neovim", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```lua\n(.*?)```", section, re.DOTALL)
-    configuration = next(block for block in blocks if "vim.lsp.enable" in block)
-    on_save = next(block for block in blocks if "BufWritePre" in block)
-    return configuration + on_save
+    return "".join(next(block for block in blocks if mark in block) for mark in marks)
 
 
-def test_the_fix_on_save_recipe_writes_the_fixed_file(tmp_path):
+def _nvim(directory: Path, init: str, script: str) -> None:
+    """Edit app.py in a headless Neovim started with ``init``, then run ``script``."""
     assert NVIM is not None
-    (tmp_path / "init.lua").write_text(_recipe(), encoding="utf-8")
-    (tmp_path / "save.lua").write_text(_SAVE, encoding="utf-8")
-    app = tmp_path / "app.py"
-    app.write_text("import time\nasync def f():\n    time.sleep(1)\n", encoding="utf-8")
-    fixed = "import time\nimport asyncio\nasync def f():\n    await asyncio.sleep(1)\n"
+    (directory / "init.lua").write_text(init, encoding="utf-8")
+    (directory / "script.lua").write_text(script, encoding="utf-8")
     scripts = str(Path(sys.executable).parent)  # where `asynclint` is installed
-    env = dict(os.environ, PATH=scripts + os.pathsep + os.environ.get("PATH", ""), XDG_STATE_HOME=str(tmp_path))
+    env = dict(os.environ, PATH=scripts + os.pathsep + os.environ.get("PATH", ""), XDG_STATE_HOME=str(directory))
     result = subprocess.run(
-        [NVIM, "--headless", "-n", "-i", "NONE", "-u", "init.lua", "app.py", "-c", "luafile save.lua"],
-        cwd=tmp_path,
+        [NVIM, "--headless", "-n", "-i", "NONE", "-u", "init.lua", "app.py", "-c", "luafile script.lua"],
+        cwd=directory,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert app.read_text(encoding="utf-8") == fixed
+
+
+def test_the_fix_on_save_recipe_writes_the_fixed_file(tmp_path):
+    app = tmp_path / "app.py"
+    app.write_text(SOURCE, encoding="utf-8")
+    _nvim(tmp_path, _blocks("vim.lsp.enable", "BufWritePre"), _SAVE)
+    assert (
+        app.read_text(encoding="utf-8") == "import time\nimport asyncio\nasync def f():\n    await asyncio.sleep(1)\n"
+    )
+
+
+def test_settings_and_pushed_diagnostics_reach_neovim(tmp_path):
+    (tmp_path / "app.py").write_text(SOURCE, encoding="utf-8")
+    _nvim(tmp_path, _blocks("vim.lsp.enable", "settings = { asynclint"), _DIAGNOSTICS)
+    assert (tmp_path / "codes.txt").read_text(encoding="utf-8").split() == ["AIO101", "AIO200"]  # AIO101: the setting

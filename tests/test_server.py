@@ -235,6 +235,7 @@ async def test_bad_document_gets_diagnostics_with_code_docs_link_and_utf16_range
     watched = [r for r in client.registrations if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES]
     patterns = {w["globPattern"] for r in watched for w in r.register_options["watchers"]}
     assert "**/pyproject.toml" in patterns
+    assert client.server_capabilities.diagnostic_provider is None  # this client is sent diagnostics
 
 
 @e2e
