@@ -1,10 +1,11 @@
 """Linting documents as an editor holds them (the language server's engine room).
 
-A document is linted with the config of its nearest ``pyproject.toml`` and with its
-project's index, over which the unsaved text's own summary is laid: the index describes
-the saved files, the user is looking at the buffer. Nothing here raises: a bad config, a
-crash inside a check (the engine turns it into AIO001) or inside asynclint itself all
-become part of the :class:`Outcome`, so one odd file never takes the server down.
+A document is linted with the config of its nearest ``pyproject.toml`` (under the editor's
+:class:`Settings`) and with its project's index, over which the unsaved text's own summary
+is laid: the index describes the saved files, the user is looking at the buffer. Nothing
+here raises: a bad config, a crash inside a check (the engine turns it into AIO001) or
+inside asynclint itself all become part of the :class:`Outcome`, so one odd file never
+takes the server down.
 No LSP library is involved; :mod:`asynclint.server` adapts this to the protocol.
 """
 
