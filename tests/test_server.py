@@ -447,6 +447,11 @@ async def test_editor_settings_override_the_project_config_and_bad_ones_are_show
     configured.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
     await published(configured, uri, lambda d: codes(d) == ["AIO201"])
 
+    configured.set_configuration(["AIO201"], section="asynclint")  # not an object: only initializationOptions
+    configured.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await published(configured, uri, lambda d: codes(d) == ["AIO200"])
+    assert any("must be an object" in m.message for m in configured.messages)
+
 
 async def pull(client: LanguageClient, uri: str, previous: str | None = None) -> types.DocumentDiagnosticReport:
     params = types.DocumentDiagnosticParams(
