@@ -55,6 +55,7 @@ from asynclint.version import __version__
 
 DEBOUNCE_SECONDS = 0.3
 SETTINGS_TIMEOUT = 5.0  # seconds the first lint waits for the client's workspace/configuration answer
+INDEX_TIMEOUT = 5.0  # seconds a lint waits for the first index of its project (a large one, cold)
 SOURCE = "asynclint"
 FIX_ALL_KIND = "source.fixAll.asynclint"
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -103,6 +104,7 @@ class AsyncLintServer(LanguageServer):
         self.initialization_options: Any = None
         self.lints = itertools.count(1)
         self.first_builds: dict[Path, asyncio.Future[None]] = {}  # project root -> its first index build
+        self.unindexed: set[Path] = set()  # project roots whose documents were linted before the first build ended
         self.configured: asyncio.Future[None] | None = None  # the settings are being read
 
     # ------------------------------------------------------------------ settings
@@ -328,21 +330,26 @@ class AsyncLintServer(LanguageServer):
     # ------------------------------------------------------------------ project index
 
     async def indexed(self, directory: Path) -> None:
-        """Wait for the first index of the directory's project (starting its build): a
-        document's first diagnostics already use it, and are published once."""
+        """Wait (a while at most) for the first index of the directory's project, starting
+        its build: a document's first diagnostics already use it, and are published once."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + INDEX_TIMEOUT
         while True:
             job = self.projects.claim_index_build(directory)
             if job is not None:
                 self.first_builds[job[0]] = asyncio.ensure_future(self._build_index(*job))
             root = self.projects.root_for(directory)
             build = self.first_builds.get(root) if root is not None else None
-            if build is None or build.done():
+            if root is None or build is None or build.done():
                 return
-            await asyncio.wait([build])  # not cancelled with a lint that a newer text replaces
+            if loop.time() >= deadline:
+                self.unindexed.add(root)  # linted without it: again once it is built
+                return
+            await asyncio.wait([build], timeout=deadline - loop.time())  # a replaced lint leaves the build be
 
     async def _build_index(self, root: Path, config: Any, generation: int, refresh: bool = False) -> None:
-        """Build the project's index; after a refresh, the open documents under it are linted
-        again (lints wait for the first build)."""
+        """Build the project's index; after a refresh, or a first build that some lint did
+        not wait for, the open documents under it are linted again."""
         loop = asyncio.get_running_loop()
         try:
             again = await loop.run_in_executor(self.index_pool, self.projects.build_index, root, config, generation)
@@ -351,7 +358,8 @@ class AsyncLintServer(LanguageServer):
             return
         if again:
             self.refresh_index(root)
-        if refresh:
+        if refresh or root in self.unindexed:
+            self.unindexed.discard(root)
             self.relint(under=root)
 
     def refresh_index(self, directory: Path) -> None:

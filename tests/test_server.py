@@ -867,6 +867,32 @@ def test_fix_all_is_computed_once_per_document_version(tmp_path):
     assert len(calls) == 1
 
 
+def test_a_slow_first_index_is_waited_for_a_while_only(tmp_path, monkeypatch):
+    """A lint waits for its project's first index at most INDEX_TIMEOUT; the documents linted
+    without it are linted again once it is built."""
+    from asynclint import server as module
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'pkg'\n", encoding="utf-8")
+    monkeypatch.setattr(module, "INDEX_TIMEOUT", 0.1)
+    server = module.create_server()
+    build = server.projects.build_index
+    server.projects.build_index = lambda *job: time.sleep(0.5) or build(*job)  # type: ignore[method-assign]
+    relinted = []
+    server.relint = lambda under=None: relinted.append(under)  # type: ignore[method-assign]
+
+    async def lint_early() -> tuple[float, bool]:
+        started = time.monotonic()
+        await server.indexed(tmp_path)
+        waited, marked = time.monotonic() - started, tmp_path in server.unindexed
+        await server.first_builds[tmp_path]
+        return waited, marked
+
+    waited, marked = asyncio.run(lint_early())
+    assert waited < 0.4 and marked
+    assert relinted == [tmp_path] and not server.unindexed
+    assert server.projects.index_for(tmp_path) is not None
+
+
 def _rss_kb(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
