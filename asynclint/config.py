@@ -98,13 +98,16 @@ class Config:
         select: Sequence[str] = (),
         extend_select: Sequence[str] = (),
         ignore: Sequence[str] = (),
+        test_paths: Sequence[str] | None = None,
     ) -> Config:
-        """Command-line options: --select replaces, --extend-select and --ignore add."""
+        """Command-line options and editor settings: --select and test paths replace,
+        --extend-select and --ignore add."""
         return replace(
             self,
             select=tuple(select) if select else self.select,
             extend_select=self.extend_select + tuple(extend_select),
             ignore=self.ignore + tuple(ignore),
+            test_paths=tuple(test_paths) if test_paths is not None else self.test_paths,
         )
 
     def is_excluded(self, path: str, walked_from: str = ".") -> bool:

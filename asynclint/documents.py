@@ -1,10 +1,11 @@
 """Linting documents as an editor holds them (the language server's engine room).
 
-A document is linted with the config of its nearest ``pyproject.toml`` and with its
-project's index, over which the unsaved text's own summary is laid: the index describes
-the saved files, the user is looking at the buffer. Nothing here raises: a bad config, a
-crash inside a check (the engine turns it into AIO001) or inside asynclint itself all
-become part of the :class:`Outcome`, so one odd file never takes the server down.
+A document is linted with the config of its nearest ``pyproject.toml`` (under the editor's
+:class:`Settings`) and with its project's index, over which the unsaved text's own summary
+is laid: the index describes the saved files, the user is looking at the buffer. Nothing
+here raises: a bad config, a crash inside a check (the engine turns it into AIO001) or
+inside asynclint itself all become part of the :class:`Outcome`, so one odd file never
+takes the server down.
 No LSP library is involved; :mod:`asynclint.server` adapts this to the protocol.
 """
 
@@ -13,9 +14,10 @@ from __future__ import annotations
 import os
 import threading
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from asynclint.analysis.project.build import find_project_root
 from asynclint.analysis.project.index import ProjectIndex
@@ -24,6 +26,7 @@ from asynclint.api import Project, resolve_config
 from asynclint.catalog import load_catalog
 from asynclint.config import Config, ConfigError, declared_target
 from asynclint.diagnostics import PARSE_ERROR, Diagnostic
+from asynclint.registry import expand_codes
 
 _INTERNAL = "internal"  # AIO001's variant for "asynclint failed on this file"
 CONFIG_FILE = "pyproject.toml"
@@ -35,6 +38,64 @@ class Outcome:
     diagnostics: tuple[Diagnostic, ...] = ()
     config_error: str | None = None  # the config is invalid: nothing was checked
     internal_error: str | None = None  # a check or asynclint failed: worth a log message
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the editor sets, laid over each project's config as the command-line options are
+    (:meth:`Config.with_overrides`); ``configuration`` replaces the nearest ``pyproject.toml``."""
+
+    select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    test_paths: tuple[str, ...] | None = None
+    configuration: Path | None = None
+
+    def apply(self, config: Config) -> Config:
+        return config.with_overrides(self.select, self.extend_select, self.ignore, self.test_paths)
+
+
+# editor setting -> Settings field; the rule selectors are checked against the catalog
+_SETTINGS = {
+    "select": "select",
+    "extendSelect": "extend_select",
+    "ignore": "ignore",
+    "testPaths": "test_paths",
+    "configuration": "configuration",
+}
+_SELECTORS = ("select", "extendSelect", "ignore")
+
+
+def parse_settings(raw: Mapping[str, Any], base: Path) -> tuple[Settings, list[str]]:
+    """The valid part of the editor's settings, and a warning for each invalid one (an
+    unknown key, a wrong type, a selector that names no rule, a missing config file);
+    ``configuration`` is relative to ``base``."""
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for key, value in raw.items():
+        if key not in _SETTINGS:
+            problems.append(f"unknown setting {key!r} (known: {', '.join(_SETTINGS)})")
+        elif key == "configuration":
+            path = base / Path(value).expanduser() if isinstance(value, str) and value else None
+            if path is None or not path.is_file():
+                problems.append(f"configuration: expected the path of a config file, got {value!r}")
+            else:
+                values["configuration"] = path
+        elif not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            problems.append(f"{key}: expected a list of strings, got {value!r}")
+        elif key in _SELECTORS:
+            valid = []
+            for selector in value:
+                try:
+                    expand_codes([selector], load_catalog(), key)
+                except ConfigError as error:
+                    problems.append(str(error))
+                else:
+                    valid.append(selector)
+            values[_SETTINGS[key]] = tuple(valid)
+        else:
+            values[_SETTINGS[key]] = tuple(value)
+    return Settings(**values), problems
 
 
 class Projects:
@@ -50,11 +111,15 @@ class Projects:
         self._roots: dict[Path, Path | None] = {}
         self._indexes: dict[Path, ProjectIndex | None] = {}  # None: the build failed
         self._building: dict[Path, bool] = {}  # root -> rebuild again when done
+        self.settings = Settings()
 
-    def forget(self) -> None:
-        """A config file changed: re-read configs, re-resolve roots, rebuild indexes."""
+    def forget(self, settings: Settings | None = None) -> None:
+        """A config file (or the editor's ``settings``) changed: re-read configs, re-resolve
+        roots, rebuild indexes."""
         declared_target.cache_clear()  # ``requires-python`` may have changed too
         with self._lock:
+            if settings is not None:
+                self.settings = settings
             self._generation += 1
             self._configs.clear()
             self._roots.clear()
@@ -62,23 +127,28 @@ class Projects:
             self._building.clear()
 
     def config_for(self, directory: Path) -> Config:
-        """The config of the nearest ``pyproject.toml`` with ``[tool.asynclint]``; raises
-        the (cached) ConfigError when that file is invalid. A ``pyproject.toml`` edited,
-        created or deleted above ``directory`` is noticed here even when the editor sends
-        no file-change notifications: everything is then forgotten and read again."""
-        stamp = config_stamp(directory)
+        """The config of the nearest ``pyproject.toml`` with ``[tool.asynclint]`` (or of the
+        ``configuration`` setting) under the editor's settings; raises the (cached) ConfigError
+        when that file is invalid. A config file edited, created or deleted above ``directory``
+        is noticed here even when the editor sends no file-change notifications: everything is
+        then forgotten and read again."""
         with self._lock:
-            cached = self._configs.get(directory)
+            settings, generation, cached = self.settings, self._generation, self._configs.get(directory)
+        explicit = settings.configuration
+        stamp = config_stamp(directory) + ((file_stamp(explicit),) if explicit else ())
         known = cached[1] if cached is not None and cached[0] == stamp else None
         if cached is not None and known is None:
             self.forget()
+            with self._lock:
+                settings, generation = self.settings, self._generation
         if known is None:
             try:
-                known = resolve_config(start=directory)
+                known = settings.apply(resolve_config(explicit, start=directory))
             except ConfigError as error:
                 known = error
             with self._lock:
-                self._configs[directory] = (stamp, known)
+                if generation == self._generation:  # not read under settings replaced meanwhile
+                    self._configs[directory] = (stamp, known)
         if isinstance(known, ConfigError):
             raise known
         return known
@@ -176,15 +246,15 @@ class Projects:
 def config_stamp(directory: Path) -> Stamp:
     """Size and modification time of each ``pyproject.toml`` from ``directory`` up to the
     filesystem root (None where there is none): which config applies depends on them all."""
-    stamp: list[tuple[int, int] | None] = []
-    for folder in (directory, *directory.parents):
-        try:
-            status = (folder / CONFIG_FILE).stat()
-        except OSError:
-            stamp.append(None)
-        else:
-            stamp.append((status.st_mtime_ns, status.st_size))
-    return tuple(stamp)
+    return tuple(file_stamp(folder / CONFIG_FILE) for folder in (directory, *directory.parents))
+
+
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size
 
 
 def with_buffer(index: ProjectIndex, path: str, source: str) -> ProjectIndex:

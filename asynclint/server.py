@@ -1,11 +1,14 @@
 """``asynclint server``: the language server editors talk to (pygls, ``asynclint[server]``).
 
 Diagnostics are published on open, on save and shortly after the typing stops, for the
-text as the editor holds it. Code actions offer each diagnostic's fix, "fix all safe
-asynclint problems" (``source.fixAll.asynclint``, what ``asynclint fix`` makes of the text)
-and "ignore AIOnnn on this line"; hover on a diagnostic shows its rule's docs. Edited
-``pyproject.toml`` files are noticed (watched or not); watched ``.py`` changes and saves
-refresh the project index; deleted files lose their diagnostics.
+text as the editor holds it; a client that can pull them (``textDocument/diagnostic``) and
+be told to pull again (``workspace/diagnostic/refresh``) asks for them instead. Code actions
+offer each diagnostic's fix, "fix all safe asynclint problems" (``source.fixAll.asynclint``,
+what ``asynclint fix`` makes of the text) and "ignore AIOnnn on this line"; hover on a
+diagnostic shows its rule's docs. Editor settings (``initializationOptions``,
+``workspace/configuration``) are laid over each project's config. Edited ``pyproject.toml``
+files are noticed (watched or not); watched ``.py`` changes and saves refresh the project
+index; deleted files lose their diagnostics.
 
 The CPU-bound linting runs on one worker thread (in document order, newest text wins), so
 the event loop keeps answering. This module only adapts :mod:`asynclint.documents` (what
@@ -17,12 +20,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import itertools
 import logging
 import os
 import traceback
 from collections.abc import Awaitable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import (
     Any,
@@ -39,7 +43,7 @@ from pygls.workspace import TextDocument, Workspace
 from asynclint.catalog import docs_url, load_catalog, render_hover
 from asynclint.codegen import lines_with_breaks, split_lines
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Severity
-from asynclint.documents import CONFIG_FILE, Outcome, Projects, internal_diagnostic
+from asynclint.documents import CONFIG_FILE, Outcome, Projects, internal_diagnostic, parse_settings
 from asynclint.edits import (
     client_position,
     code_units,
@@ -50,6 +54,8 @@ from asynclint.suppression import noqa_edit
 from asynclint.version import __version__
 
 DEBOUNCE_SECONDS = 0.3
+SETTINGS_TIMEOUT = 5.0  # seconds the first lint waits for the client's workspace/configuration answer
+INDEX_TIMEOUT = 5.0  # seconds a lint waits for the first index of its project (a large one, cold)
 SOURCE = "asynclint"
 FIX_ALL_KIND = "source.fixAll.asynclint"
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -59,6 +65,7 @@ _SEVERITY = {
     Severity.WARNING: types.DiagnosticSeverity.Warning,
     Severity.INFO: types.DiagnosticSeverity.Information,
 }
+_PULL_OPTIONS = types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=True, workspace_diagnostics=False)
 _WATCHERS = [
     types.FileSystemWatcher(glob_pattern=f"**/{CONFIG_FILE}"),
     types.FileSystemWatcher(glob_pattern="**/*.{py,pyi}"),
@@ -81,6 +88,7 @@ class Linted:
     # the text with every safe fix applied, once a "fix all" was computed for this version:
     # editors ask for code actions on every cursor move
     fixed_all: list[str | None] = field(default_factory=list, compare=False)
+    result_id: str = ""  # the pull model's name for these diagnostics
 
 
 class AsyncLintServer(LanguageServer):
@@ -93,6 +101,64 @@ class AsyncLintServer(LanguageServer):
         self.uris: dict[str, str] = {}  # open documents: unquoted URI -> the URI as the client spells it
         self.lint_pool = ThreadPoolExecutor(1, thread_name_prefix="asynclint-lint")
         self.index_pool = ThreadPoolExecutor(1, thread_name_prefix="asynclint-index")
+        self.initialization_options: Any = None
+        self.lints = itertools.count(1)
+        self.first_builds: dict[Path, asyncio.Future[None]] = {}  # project root -> its first index build
+        self.unindexed: set[Path] = set()  # project roots whose documents were linted before the first build ended
+        self.configured: asyncio.Future[None] | None = None  # the settings are being read
+
+    # ------------------------------------------------------------------ settings
+
+    def configure(self, pushed: Any = None) -> None:
+        """Read the editor's settings (``pushed``: what ``workspace/didChangeConfiguration``
+        carried), then lint every open document again; lints wait for them."""
+        if self.configured is not None:
+            self.configured.cancel()  # superseded
+        self.configured = asyncio.ensure_future(self._configure(pushed))
+
+    async def _configure(self, pushed: Any) -> None:
+        try:
+            merged = await self._settings(pushed)
+            root = self.workspace.root_path
+            settings, problems = parse_settings(merged, Path(root) if root else Path.cwd())
+        except Exception:  # noqa: BLE001 - linting goes on with the settings it had
+            self.log(f"could not read the settings: {traceback.format_exc()}", types.MessageType.Error)
+            return
+        for problem in problems:
+            self.warn(f"setting ignored: {problem}")
+        self.projects.forget(settings)
+        self.relint()
+
+    async def _settings(self, pushed: Any) -> dict[str, Any]:
+        """``initializationOptions``, then over it key by key the ``asynclint`` section of
+        ``workspace/configuration`` (or of the notification, from a client that cannot be asked)."""
+        layers = [("initializationOptions", self.initialization_options)]
+        workspace = self.client_capabilities.workspace
+        if workspace and workspace.configuration:
+            try:
+                asked = await self.workspace_configuration_async(
+                    types.ConfigurationParams(items=[types.ConfigurationItem(section=SOURCE)])
+                )
+            except Exception:  # noqa: BLE001 - a client that fails to answer leaves the other settings
+                self.log(f"workspace/configuration failed: {traceback.format_exc()}", types.MessageType.Warning)
+            else:
+                layers.append(("workspace/configuration", asked[0] if asked else None))
+        elif isinstance(pushed, dict):
+            layers.append(("workspace/didChangeConfiguration", pushed.get(SOURCE)))
+        merged: dict[str, Any] = {}
+        for origin, layer in layers:
+            if isinstance(layer, dict):
+                merged.update(layer)
+            elif layer is not None:
+                self.warn(f"{origin}: the asynclint settings must be an object, got {layer!r}")
+        return merged
+
+    async def settled(self) -> None:
+        """Wait (a while at most) for the settings being read, and for those that replaced them."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SETTINGS_TIMEOUT
+        while self.configured is not None and not self.configured.done() and loop.time() < deadline:
+            await asyncio.wait([self.configured], timeout=deadline - loop.time())
 
     # ------------------------------------------------------------------ helpers
 
@@ -103,6 +169,12 @@ class AsyncLintServer(LanguageServer):
 
     def log(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
         self.window_log_message(types.LogMessageParams(type=kind, message=f"asynclint: {message}"))
+
+    def warn(self, message: str) -> None:
+        """Something the user set is wrong: shown, not only logged."""
+        self.log(message, types.MessageType.Warning)
+        shown = types.ShowMessageParams(type=types.MessageType.Warning, message=f"asynclint: {message}")
+        self.window_show_message(shown)
 
     def open_document(self, uri: str) -> Any:
         return self.workspace.text_documents.get(unquote(uri))
@@ -115,6 +187,14 @@ class AsyncLintServer(LanguageServer):
         root = self.workspace.root_path
         return "<untitled>", Path(root) if root else Path.cwd()
 
+    @property
+    def pulls(self) -> bool:
+        """Whether the client asks for diagnostics instead of being sent them. Only a client
+        that can be told to ask again: a document's diagnostics change when other files do."""
+        text_document, workspace = self.client_capabilities.text_document, self.client_capabilities.workspace
+        refresh = workspace and workspace.diagnostics and workspace.diagnostics.refresh_support
+        return bool(text_document and text_document.diagnostic and refresh)
+
     def is_python(self, uri: str) -> bool:
         document = self.open_document(uri)
         return (document is not None and document.language_id == "python") or unquote(uri).endswith(PYTHON_SUFFIXES)
@@ -126,7 +206,7 @@ class AsyncLintServer(LanguageServer):
         waiting = self.pending.pop(uri, None)
         if waiting is not None:
             waiting.cancel()
-        if self.open_document(uri) is not None and self.is_python(uri):
+        if not self.pulls and self.open_document(uri) is not None and self.is_python(uri):
             self.pending[uri] = asyncio.ensure_future(self._lint_later(uri, delay))
 
     async def _lint_later(self, uri: str, delay: float) -> None:
@@ -141,12 +221,18 @@ class AsyncLintServer(LanguageServer):
                 del self.pending[uri]
 
     async def lint(self, uri: str) -> Linted | None:
-        """Lint the document's current text and publish; None if it changed or closed meanwhile."""
+        """Lint the document's current text and publish (unless the client pulls); None if it
+        changed or closed meanwhile."""
+        document = self.open_document(uri)
+        if document is None:
+            return None
+        path, directory = self.location(uri)
+        await self.settled()
+        await self.indexed(directory)
         document = self.open_document(uri)
         if document is None:
             return None
         source, version = document.source, document.version
-        path, directory = self.location(uri)
         loop = asyncio.get_running_loop()
         try:
             outcome = await loop.run_in_executor(self.lint_pool, self.projects.lint, source, path, directory)
@@ -158,25 +244,30 @@ class AsyncLintServer(LanguageServer):
         current = self.open_document(uri)
         if current is None or current.version != version:
             return None
+        linted = replace(linted, result_id=str(next(self.lints)))
         self.linted[uri] = linted
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=[sent for sent, _ in linted.published], version=version)
-        )
+        if not self.pulls:
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=self.sent(linted), version=version)
+            )
         self._report(uri, path, outcome)
-        job = self.projects.claim_index_build(directory)
-        if job is not None:
-            asyncio.ensure_future(self._build_index(*job))
         return linted
 
     async def current(self, uri: str) -> Linted | None:
-        """The lint of the document's text as it is now (linting it if needed)."""
-        document = self.open_document(uri)
-        if document is None or not self.is_python(uri):
-            return None
-        linted = self.linted.get(uri)
-        if linted is not None and linted.version == document.version and linted.source == document.source:
-            return linted
-        return await self.lint(uri)
+        """The lint of the document's text as it is now (linting it if needed, again if it
+        changed meanwhile); None once it is closed, or not Python."""
+        while (document := self.open_document(uri)) is not None and self.is_python(uri):
+            linted = self.linted.get(uri)
+            if linted is not None and linted.version == document.version and linted.source == document.source:
+                return linted
+            linted = await self.lint(uri)
+            if linted is not None:
+                return linted
+        return None
+
+    @staticmethod
+    def sent(linted: Linted) -> list[types.Diagnostic]:
+        return [sent for sent, _ in linted.published]
 
     def convert(self, source: str, version: int | None, outcome: Outcome) -> Linted:
         lines = split_lines(source)
@@ -233,11 +324,32 @@ class AsyncLintServer(LanguageServer):
             waiting.cancel()
         self.linted.pop(uri, None)
         self.logged.pop(uri, None)
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        if not self.pulls:
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     # ------------------------------------------------------------------ project index
 
-    async def _build_index(self, root: Path, config: Any, generation: int) -> None:
+    async def indexed(self, directory: Path) -> None:
+        """Wait (a while at most) for the first index of the directory's project, starting
+        its build: a document's first diagnostics already use it, and are published once."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + INDEX_TIMEOUT
+        while True:
+            job = self.projects.claim_index_build(directory)
+            if job is not None:
+                self.first_builds[job[0]] = asyncio.ensure_future(self._build_index(*job))
+            root = self.projects.root_for(directory)
+            build = self.first_builds.get(root) if root is not None else None
+            if root is None or build is None or build.done():
+                return
+            if loop.time() >= deadline:
+                self.unindexed.add(root)  # linted without it: again once it is built
+                return
+            await asyncio.wait([build], timeout=deadline - loop.time())  # a replaced lint leaves the build be
+
+    async def _build_index(self, root: Path, config: Any, generation: int, refresh: bool = False) -> None:
+        """Build the project's index; after a refresh, or a first build that some lint did
+        not wait for, the open documents under it are linted again."""
         loop = asyncio.get_running_loop()
         try:
             again = await loop.run_in_executor(self.index_pool, self.projects.build_index, root, config, generation)
@@ -245,21 +357,26 @@ class AsyncLintServer(LanguageServer):
             self.log(f"could not index the project {root}: {traceback.format_exc()}", types.MessageType.Warning)
             return
         if again:
-            job = self.projects.claim_index_build(root, refresh=True)
-            if job is not None:
-                asyncio.ensure_future(self._build_index(*job))
-        self.relint(under=root)
+            self.refresh_index(root)
+        if refresh or root in self.unindexed:
+            self.unindexed.discard(root)
+            self.relint(under=root)
 
     def refresh_index(self, directory: Path) -> None:
         job = self.projects.claim_index_build(directory, refresh=True)
         if job is not None:
-            asyncio.ensure_future(self._build_index(*job))
+            asyncio.ensure_future(self._build_index(*job, refresh=True))
 
     def relint(self, under: Path | None = None) -> None:
-        for uri in list(self.uris.values()):
-            path, _ = self.location(uri)
-            if under is None or _is_within(path, under):
-                self.schedule(uri)
+        """The open documents' diagnostics may have changed: lint them again, or forget their
+        lints and have the client pull again."""
+        stale = [uri for uri in self.uris.values() if under is None or _is_within(self.location(uri)[0], under)]
+        for uri in stale:
+            self.schedule(uri)
+            if self.pulls:
+                self.linted.pop(uri, None)
+        if self.pulls and stale:
+            self.workspace_diagnostic_refresh(None).add_done_callback(_log_failure)
 
     def files_changed(self, changes: Iterable[types.FileEvent]) -> None:
         config_changed = False
@@ -382,6 +499,12 @@ class AsyncLintServer(LanguageServer):
         return types.Hover(contents=types.MarkupContent(kind=kind, value=value), range=hits[0][0].range)
 
 
+def _log_failure(done: Future[Any]) -> None:
+    """For a request to the client whose answer is not needed."""
+    if not done.cancelled() and done.exception():
+        logger.warning("the client failed a request: %s", done.exception())
+
+
 def _wanted(params: types.CodeActionParams, kind: str) -> bool:
     """Whether the client asks for code actions of ``kind`` (``only`` lists kind prefixes)."""
     only = [str(getattr(asked, "value", asked)) for asked in params.context.only or ()]
@@ -451,10 +574,27 @@ def create_server() -> AsyncLintServer:
     """A server with every feature registered (one per process or test)."""
     server = AsyncLintServer()
 
+    @_guarded(types.RelatedFullDocumentDiagnosticReport(items=[]))
+    async def diagnostic(ls: AsyncLintServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+        """Pulled diagnostics (a feature only for a client that pulls, see ``initialize``)."""
+        linted = await ls.current(params.text_document.uri)
+        if linted is None:
+            return types.RelatedFullDocumentDiagnosticReport(items=[])
+        if params.previous_result_id == linted.result_id:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=linted.result_id)
+        return types.RelatedFullDocumentDiagnosticReport(items=ls.sent(linted), result_id=linted.result_id)
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: AsyncLintServer, params: types.InitializeParams) -> None:
+        ls.initialization_options = params.initialization_options
+        if ls.pulls:  # advertised to no other client: one that pulls anyway would show everything twice
+            ls.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, _PULL_OPTIONS)(diagnostic)
+
     @server.feature(types.INITIALIZED)
     @_guarded(None)
     async def initialized(ls: AsyncLintServer, params: types.InitializedParams) -> None:
         _split_lines_as_python_does(ls.workspace)
+        ls.configure()
         workspace = ls.client_capabilities.workspace
         watched = workspace and workspace.did_change_watched_files
         if watched and watched.dynamic_registration:
@@ -463,13 +603,9 @@ def create_server() -> AsyncLintServer:
                 method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
                 register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=_WATCHERS),
             )
-            future = ls.client_register_capability(types.RegistrationParams(registrations=[registration]))
-
-            def log_failure(done: Future[None]) -> None:
-                if done.exception():
-                    logger.warning("watchers: %s", done.exception())
-
-            future.add_done_callback(log_failure)
+            ls.client_register_capability(types.RegistrationParams(registrations=[registration])).add_done_callback(
+                _log_failure
+            )
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     @_guarded(None)
@@ -495,6 +631,11 @@ def create_server() -> AsyncLintServer:
     async def did_close(ls: AsyncLintServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.uris.pop(unquote(params.text_document.uri), None)
         ls.clear(params.text_document.uri)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    @_guarded(None)
+    async def did_change_configuration(ls: AsyncLintServer, params: types.DidChangeConfigurationParams) -> None:
+        ls.configure(params.settings)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     @_guarded(None)

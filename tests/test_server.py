@@ -29,13 +29,13 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from asynclint.catalog import HOVER_LINES, docs_url, load_catalog, render_hover
 from asynclint.codegen import split_lines
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
-from asynclint.documents import Outcome, Projects
+from asynclint.documents import Outcome, Projects, Settings, parse_settings
 from asynclint.edits import (
     client_position,
     compatible_edits,
     replacement_edit,
 )
-from asynclint.server import FIX_ALL_KIND
+from asynclint.server import DEBOUNCE_SECONDS, FIX_ALL_KIND
 from asynclint.suppression import is_suppressed, noqa_edit
 
 # A finding after a non-BMP character: LSP columns count UTF-16 units, asynclint's code points.
@@ -69,7 +69,14 @@ class History(dict):
         super().__setitem__(uri, diagnostics)
 
 
-async def start(lsp_client: LanguageClient, workspace: Path) -> None:
+async def start(
+    lsp_client: LanguageClient,
+    workspace: Path,
+    options: object = None,
+    capabilities: types.ClientCapabilities | None = None,
+) -> None:
+    """Initialize as VS Code 1.65 does (push diagnostics, workspace/configuration), unless
+    told other ``capabilities``; ``options``: the initializationOptions."""
     lsp_client.registrations = []  # type: ignore[attr-defined]
     lsp_client.diagnostics = History()
 
@@ -77,9 +84,22 @@ async def start(lsp_client: LanguageClient, workspace: Path) -> None:
     def register(params: types.RegistrationParams) -> None:
         lsp_client.registrations.extend(params.registrations)  # type: ignore[attr-defined]
 
-    await lsp_client.initialize_session(
-        types.InitializeParams(capabilities=client_capabilities("visual-studio-code"), root_uri=workspace.as_uri())
+    result = await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities or client_capabilities("visual-studio-code"),
+            root_uri=workspace.as_uri(),
+            initialization_options=options,
+        )
     )
+    lsp_client.server_capabilities = result.capabilities  # type: ignore[attr-defined]
+
+
+def pulling_capabilities() -> types.ClientCapabilities:
+    """VS Code's, able to pull diagnostics and to be told to pull again (as VS Code is since 1.67)."""
+    capabilities = client_capabilities("visual-studio-code")
+    capabilities.text_document.diagnostic = types.DiagnosticClientCapabilities()
+    capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+    return capabilities
 
 
 @pytest_lsp.fixture(
@@ -95,6 +115,31 @@ async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFa
 async def hooked(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):
     """The real server with a check that crashes on demand."""
     await start(lsp_client, tmp_path_factory.mktemp("workspace"))
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(
+    scope="module", config=ClientServerConfig(server_command=[sys.executable, "-m", "asynclint", "server"])
+)
+async def puller(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):
+    """A client that pulls diagnostics."""
+    await start(lsp_client, tmp_path_factory.mktemp("workspace"), capabilities=pulling_capabilities())
+    yield
+    await lsp_client.shutdown_session()
+
+
+SETTINGS = {"select": ["AIO200", "AIO999"], "testPaths": "tests", "extend-select": ["AIO201"]}
+
+
+@pytest_lsp.fixture(
+    scope="module", config=ClientServerConfig(server_command=[sys.executable, "-m", "asynclint", "server"])
+)
+async def configured(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):
+    """A server started with editor settings: initializationOptions, and a section for
+    workspace/configuration."""
+    lsp_client.set_configuration({"extendSelect": ["AIO101"]}, section="asynclint")
+    await start(lsp_client, tmp_path_factory.mktemp("workspace"), SETTINGS)
     yield
     await lsp_client.shutdown_session()
 
@@ -190,6 +235,7 @@ async def test_bad_document_gets_diagnostics_with_code_docs_link_and_utf16_range
     watched = [r for r in client.registrations if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES]
     patterns = {w["globPattern"] for r in watched for w in r.register_options["watchers"]}
     assert "**/pyproject.toml" in patterns
+    assert client.server_capabilities.diagnostic_provider is None  # this client is sent diagnostics
 
 
 @e2e
@@ -268,6 +314,19 @@ async def test_save_and_file_changes_refresh_the_project_index(client, tmp_path)
         types.DidChangeWatchedFilesParams(changes=[types.FileEvent(net.as_uri(), types.FileChangeType.Changed)])
     )
     await published(client, user, lambda d: "AIO100" not in codes(d))
+
+
+@e2e
+async def test_opening_a_file_publishes_once_and_with_the_project_index(client, tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'pkg'\n", encoding="utf-8")
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "net.py").write_text("async def fetch():\n    return 1\n", encoding="utf-8")
+    uri = open_document(client, package / "user.py", "from pkg.net import fetch\n\n\nasync def main():\n    fetch()\n")
+    assert codes(await published(client, uri)) == ["AIO100"]  # fetch() is a coroutine: the index knows
+    await asyncio.sleep(1)
+    assert len(client.diagnostics.published[uri]) == 1
 
 
 @e2e
@@ -368,6 +427,73 @@ async def test_syntax_error_is_aio001(client, tmp_path):
     assert "could not be parsed" in problem.message
 
 
+@e2e
+async def test_editor_settings_override_the_project_config_and_bad_ones_are_shown(configured, tmp_path):
+    source = (
+        'import time\n\n\nasync def main():\n    time.sleep(1)\n    open("x")\n\n\nasync def idle():\n    return 1\n'
+    )
+    (tmp_path / "pyproject.toml").write_text('[tool.asynclint]\nselect = ["AIO201"]\n', encoding="utf-8")
+    uri = open_document(configured, tmp_path / "app.py", source)
+    # select (initializationOptions) replaces the project's, extendSelect (workspace/configuration) adds
+    await published(configured, uri, lambda d: codes(d) == ["AIO101", "AIO101", "AIO200"])
+    shown = [m.message for m in configured.messages if m.type == types.MessageType.Warning]
+    assert any("AIO999" in m for m in shown)
+    assert any("testPaths: expected a list of strings" in m for m in shown)
+    assert any("unknown setting 'extend-select'" in m for m in shown)
+
+    configured.set_configuration({"ignore": ["AIO200"], "extendSelect": ["AIO201"]}, section="asynclint")
+    configured.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await published(configured, uri, lambda d: codes(d) == ["AIO201"])
+
+    configured.set_configuration(["AIO201"], section="asynclint")  # not an object: only initializationOptions
+    configured.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await published(configured, uri, lambda d: codes(d) == ["AIO200"])
+    assert any("must be an object" in m.message for m in configured.messages)
+
+
+async def pull(client: LanguageClient, uri: str, previous: str | None = None) -> types.DocumentDiagnosticReport:
+    params = types.DocumentDiagnosticParams(
+        types.TextDocumentIdentifier(uri), identifier="asynclint", previous_result_id=previous
+    )
+    return await client.text_document_diagnostic_async(params)
+
+
+@e2e
+async def test_a_client_that_pulls_is_answered_and_sent_nothing(puller, tmp_path):
+    provider = puller.server_capabilities.diagnostic_provider
+    assert (provider.identifier, provider.inter_file_dependencies, provider.workspace_diagnostics) == (
+        "asynclint",
+        True,
+        False,
+    )
+    uri = open_document(puller, tmp_path / "bad.py", BAD)
+    report = await pull(puller, uri)
+    assert report.kind == "full" and codes(report.items) == ["AIO200"] and report.result_id
+    assert (await pull(puller, uri, report.result_id)).kind == "unchanged"
+    change(puller, uri, 2, BAD.replace("    label = ", "    # label = "))
+    changed = await pull(puller, uri, report.result_id)
+    assert changed.kind == "full" and codes(changed.items) == [] and changed.result_id != report.result_id
+
+    refreshes = puller.diagnostic_refresh_count
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.asynclint]\nselect = ["AIO999"]\n', encoding="utf-8")
+    puller.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(pyproject.as_uri(), types.FileChangeType.Changed)])
+    )
+    await eventually(lambda: puller.diagnostic_refresh_count > refreshes)  # the config changed: pull again
+    (broken,) = (await pull(puller, uri, changed.result_id)).items
+    assert "AIO999" in broken.message
+    await asyncio.sleep(DEBOUNCE_SECONDS * 2)
+    assert uri not in puller.diagnostics  # nothing was published
+
+
+def test_pull_only_with_a_client_that_can_be_told_to_pull_again(tmp_path):
+    assert _server(tmp_path, pulling_capabilities()).pulls
+    assert not _server(tmp_path).pulls  # VS Code 1.65: no pull diagnostics
+    neovim = client_capabilities("neovim")  # pulls, but has no workspace/diagnostic/refresh
+    assert neovim.text_document.diagnostic is not None and not _server(tmp_path, neovim).pulls
+
+
 # ---------------------------------------------------------------------------- units
 
 
@@ -385,12 +511,14 @@ def _finding(
     )
 
 
-def _server(tmp_path: Path):
+def _server(tmp_path: Path, capabilities: types.ClientCapabilities | None = None):
     """An initialized server object in this process (nothing is sent anywhere)."""
     from asynclint.server import create_server
 
     server = create_server()
-    params = types.InitializeParams(capabilities=client_capabilities("visual-studio-code"), root_uri=tmp_path.as_uri())
+    params = types.InitializeParams(
+        capabilities=capabilities or client_capabilities("visual-studio-code"), root_uri=tmp_path.as_uri()
+    )
     for _ in server.protocol.lsp_initialize(params):
         pass
     return server
@@ -561,6 +689,27 @@ def test_project_index_with_the_unsaved_text_laid_over_it(tmp_path):
     assert "AIO101" in lint(saved.split("\n\n\n")[0] + "\n", "net.py")  # not any more, in the editor
 
 
+def test_settings_name_a_config_file_and_test_paths_and_odd_values_are_only_warnings(tmp_path):
+    (tmp_path / "lint.toml").write_text('ignore = ["AIO200"]\n', encoding="utf-8")
+    raw = {"configuration": "lint.toml", "testPaths": ["checks"], "ignore": ["AIO1", 3], "select": None}
+    settings, problems = parse_settings(raw, tmp_path)
+    assert settings == Settings(test_paths=("checks",), configuration=tmp_path / "lint.toml")
+    assert [p.split(":")[0] for p in problems] == ["ignore", "select"]
+    odd = {"configuration": "missing.toml", "extendSelect": {"a": 1}, "select": ["", "\x00"], "x": []}
+    assert parse_settings(odd, tmp_path)[0] == Settings()
+    assert len(parse_settings(odd, tmp_path)[1]) == 5
+
+    projects = Projects()
+    projects.forget(settings)
+    checks = tmp_path / "checks"
+    checks.mkdir()
+    source = "import time\nasync def main():\n    time.sleep(1)\n    open('x')\n"
+    assert [d.code for d in projects.lint(source, str(tmp_path / "app.py"), tmp_path).diagnostics] == ["AIO201"]
+    assert projects.lint(source, str(checks / "app.py"), checks).diagnostics == ()  # test code now
+    (tmp_path / "lint.toml").write_text('ignore = ["AIO201", "AIO202"]\n', encoding="utf-8")  # noticed unwatched
+    assert [d.code for d in projects.lint(source, str(tmp_path / "app.py"), tmp_path).diagnostics] == ["AIO200"]
+
+
 def test_server_command_without_pygls_explains_how_to_install(monkeypatch):
     from asynclint.cli import cli
 
@@ -712,6 +861,32 @@ def test_fix_all_is_computed_once_per_document_version(tmp_path):
     first, second = asyncio.run(twice())
     assert first == second and first is not None and "await asyncio.sleep(1)" in first
     assert len(calls) == 1
+
+
+def test_a_slow_first_index_is_waited_for_a_while_only(tmp_path, monkeypatch):
+    """A lint waits for its project's first index at most INDEX_TIMEOUT; the documents linted
+    without it are linted again once it is built."""
+    from asynclint import server as module
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'pkg'\n", encoding="utf-8")
+    monkeypatch.setattr(module, "INDEX_TIMEOUT", 0.1)
+    server = module.create_server()
+    build = server.projects.build_index
+    server.projects.build_index = lambda *job: time.sleep(0.5) or build(*job)  # type: ignore[method-assign]
+    relinted = []
+    server.relint = lambda under=None: relinted.append(under)  # type: ignore[method-assign]
+
+    async def lint_early() -> tuple[float, bool]:
+        started = time.monotonic()
+        await server.indexed(tmp_path)
+        waited, marked = time.monotonic() - started, tmp_path in server.unindexed
+        await server.first_builds[tmp_path]
+        return waited, marked
+
+    waited, marked = asyncio.run(lint_early())
+    assert waited < 0.4 and marked
+    assert relinted == [tmp_path] and not server.unindexed
+    assert server.projects.index_for(tmp_path) is not None
 
 
 def _rss_kb(pid: int) -> int:
