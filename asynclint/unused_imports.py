@@ -42,10 +42,10 @@ def drop_imports_made_unused(original: str, fixed: str) -> str:
     for module, obj, alias in specs:
         RemoveImportsVisitor.remove_unused_import(context, module, obj, alias)
     try:
-        module = cst.parse_module(fixed)
-        if module.code != fixed:  # libcst does not give this text back as it is (CR-only lines)
+        tree = cst.parse_module(fixed)
+        if tree.code != fixed:  # libcst does not give this text back as it is (CR-only lines)
             return fixed
-        pruned = RemoveImportsVisitor(context).transform_module(module).code
+        pruned = RemoveImportsVisitor(context).transform_module(tree).code
     except (cst.ParserSyntaxError, RecursionError):
         return fixed
     if not _LEADING_BLANK_LINES.match(fixed):  # the file's first statement went: no blank top

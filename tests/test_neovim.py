@@ -89,7 +89,7 @@ def _nvim(directory: Path, init: str, script: str) -> None:
 @pytest.mark.parametrize(
     "source, saved",
     [
-        (SOURCE, "import time\nimport asyncio\nasync def f():\n    await asyncio.sleep(1)\n"),
+        (SOURCE, "import asyncio\nasync def f():\n    await asyncio.sleep(1)\n"),
         ("x = 1\n", "x = 1\n"),  # nothing to fix: the server answers null
     ],
 )
