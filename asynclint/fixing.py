@@ -256,15 +256,18 @@ def write_if_unchanged(path: str, expected: bytes, data: bytes, force: bool = Fa
     left alone (:class:`ReadOnlyFile`) unless ``force``.
 
     A plain file (one link, ours, no extended attributes) is replaced atomically by a renamed
-    copy: a crash leaves the old or the new text, never half of one. Any other file is
-    rewritten through its own inode with SIGINT/SIGTERM held off for the few system calls it
-    takes."""
+    copy: a crash leaves the old or the new text, never half of one. Any other file, and one
+    in a directory we may not write to, is rewritten through its own inode with SIGINT/SIGTERM
+    held off for the few system calls it takes."""
     target = os.path.realpath(path)
     status = os.stat(target)
     if not status.st_mode & stat.S_IWUSR and not force:
         raise ReadOnlyFile(f"{path} is read-only; not rewritten (use --force)")
     if _replaceable(target, status):
-        return _replace(target, expected, data, status)
+        try:
+            return _replace(target, expected, data, status)
+        except PermissionError:
+            pass  # a directory we may not add the copy to: the file itself may still be writable
     with _signals_held(), open(target, "r+b") as handle:
         if handle.read() != expected:
             return False

@@ -26,7 +26,7 @@ from asynclint.config import Config
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 from asynclint.edits import apply_edits
 from asynclint.engine import LintOptions, lint_source
-from asynclint.fixing import FileFix, FixOptions, fix_source, write_if_unchanged
+from asynclint.fixing import FileFix, FixOptions, fix_file, fix_source, write_if_unchanged
 
 CATALOG = load_catalog()
 FIXABLE = sorted(code for code, rule in CATALOG.items() if rule.fix is not None)
@@ -326,6 +326,44 @@ def test_a_read_only_file_is_not_rewritten_without_force(tmp_path):
     assert forced.returncode == 0, forced.stderr
     assert path.read_text(encoding="utf-8") == FIXED
     assert stat.S_IMODE(path.stat().st_mode) == 0o444
+
+
+def test_a_file_in_a_read_only_directory_is_rewritten_in_place(tmp_path, monkeypatch):
+    """What a directory without write permission does to the renamed copy (root may write to
+    any directory, so the refusal is made where the copy is created)."""
+    path = tmp_path / "app.py"
+    path.write_text(BAD, encoding="utf-8")
+    inode = path.stat().st_ino
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(tmp_path))
+
+    monkeypatch.setattr("asynclint.fixing.tempfile.mkstemp", refuse)
+    result = fix_file(str(path), options("AIO200"))
+    assert result.failure is None and path.read_text(encoding="utf-8") == FIXED
+    assert path.stat().st_ino == inode and not [p for p in tmp_path.iterdir() if p.name != "app.py"]
+
+
+def test_a_read_only_file_system_leaves_the_file_and_says_so(tmp_path, monkeypatch):
+    path = tmp_path / "app.py"
+    path.write_text(BAD, encoding="utf-8")
+    real_open = open
+
+    def read_only(file, mode="r", *args, **kwargs):
+        if "+" in mode or "w" in mode:
+            raise OSError(30, "Read-only file system", str(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(
+        "asynclint.fixing.tempfile.mkstemp",
+        lambda **kwargs: (_ for _ in ()).throw(OSError(30, "Read-only file system")),
+    )
+    monkeypatch.setattr("builtins.open", read_only)
+    result = fix_file(str(path), options("AIO200"))
+    monkeypatch.undo()
+    assert result.failure is not None and "Read-only file system" in result.failure
+    assert not result.fixed and [d.code for d in result.diagnostics] == ["AIO200"]
+    assert path.read_text(encoding="utf-8") == BAD
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give a file away")
