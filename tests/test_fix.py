@@ -354,10 +354,7 @@ def test_a_read_only_file_system_leaves_the_file_and_says_so(tmp_path, monkeypat
             raise OSError(30, "Read-only file system", str(file))
         return real_open(file, mode, *args, **kwargs)
 
-    monkeypatch.setattr(
-        "asynclint.fixing.tempfile.mkstemp",
-        lambda **kwargs: (_ for _ in ()).throw(OSError(30, "Read-only file system")),
-    )
+    monkeypatch.setattr("asynclint.fixing.tempfile.mkstemp", lambda **kwargs: read_only(tmp_path / "copy", "w"))
     monkeypatch.setattr("builtins.open", read_only)
     result = fix_file(str(path), options("AIO200"))
     monkeypatch.undo()
