@@ -21,6 +21,7 @@ from asynclint.analysis.project.build import (
 from asynclint.analysis.project.index import ProjectIndex
 from asynclint.catalog import Rule, load_catalog
 from asynclint.config import Config, find_config_file, load_config
+from asynclint.deep_stack import run_deep
 from asynclint.diagnostics import Diagnostic
 from asynclint.engine import LintOptions, enabled_for, lint_contents, lint_file, not_analysed
 from asynclint.files import discover
@@ -28,7 +29,7 @@ from asynclint.fixing import FileFix, FixOptions, fix_file, fix_notebook, not_fi
 from asynclint.fixing import fix_source as _fix_source
 from asynclint.notebooks import is_notebook
 from asynclint.registry import validate_selection
-from asynclint.workers import Fallback, Task, run_in_workers
+from asynclint.workers import Fallback, Task, run_in_workers, too_slow
 
 _PER_WORKER = 8  # files: fewer per worker are checked in this process
 _LARGE_FILE = 256 * 1024  # bytes
@@ -154,7 +155,8 @@ class Project:
             files=len(files), indexed_files=len(index.by_path), index_seconds=time.perf_counter() - started
         )
         budget = self.config.file_timeout
-        for file_result in _run(files, self.with_index(index).options(), jobs, lint_file, not_analysed, budget):
+        options = self.with_index(index).options()
+        for file_result in _run(files, options, jobs, lint_file, not_analysed, budget, abandon=True):
             result.diagnostics.extend(file_result.diagnostics)
             result.internal_errors += file_result.internal_error
         result.diagnostics.sort(key=lambda d: d.sort_key)
@@ -207,14 +209,33 @@ def lint_paths(
     return Project(config or Config()).lint_paths(paths, jobs, use_cache)
 
 
-def _run(files: list[str], options: Any, jobs: int | None, task: Task, fallback: Fallback, budget: float) -> list[Any]:
+def _run(
+    files: list[str],
+    options: Any,
+    jobs: int | None,
+    task: Task,
+    fallback: Fallback,
+    budget: float,
+    abandon: bool = False,
+) -> list[Any]:
     """Each file's result, in a worker process under the time ``budget`` when there are enough
     files to share out or a file large enough to take seconds; else in this process.
     ``jobs``: worker processes at most (default: every core)."""
     workers = max(1, min(jobs or os.cpu_count() or 1, (len(files) + _PER_WORKER - 1) // _PER_WORKER))
     if workers == 1 and not any(_large(path) for path in files):
-        return [task(path, options) for path in files]  # a worker costs more than it saves here
+        if not abandon:  # a fix left running could be cut off mid-write when the process ends
+            return [task(path, options) for path in files]
+        return [_in_process(task, path, options, fallback, budget) for path in files]  # a worker costs more here
     return run_in_workers(files, options, workers, task, fallback, budget)
+
+
+def _in_process(task: Task, path: str, options: Any, fallback: Fallback, budget: float) -> Any:
+    """One file in this process, under the same time budget a worker has: past it, the file is
+    left to finish on the abandoned deep-stack thread and reported as not analysed."""
+    try:
+        return run_deep(task, path, options, timeout=budget)
+    except TimeoutError:
+        return fallback(path, options, too_slow(budget))
 
 
 def _large(path: str) -> bool:

@@ -19,6 +19,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -33,13 +34,27 @@ _lock = threading.Lock()
 _deep = threading.local()
 
 
-def run_deep(function: Callable[..., T], *args: object) -> T:
-    """``function(*args)`` on the deep-stack thread (directly when already there)."""
+def run_deep(function: Callable[..., T], *args: object, timeout: float | None = None) -> T:
+    """``function(*args)`` on the deep-stack thread (directly when already there). Past
+    ``timeout`` seconds, raises ``TimeoutError`` and leaves the call to finish on its own: the
+    thread is abandoned (a daemon, it ends with the process) and the next call gets a new one."""
     if getattr(_deep, "inside", False):
         return function(*args)
     done: Future[object] = Future()
-    _queue().put((lambda: function(*args), done))
-    return done.result()  # type: ignore[return-value]
+    jobs = _queue()
+    jobs.put((lambda: function(*args), done))
+    try:
+        return done.result(timeout)  # type: ignore[return-value]
+    except FutureTimeout:
+        _abandon(jobs)
+        raise TimeoutError(f"took longer than {timeout:g} s") from None
+
+
+def _abandon(jobs: queue.SimpleQueue[_Job]) -> None:
+    global _jobs
+    with _lock:
+        if _jobs is jobs:
+            _jobs = None
 
 
 def _queue() -> queue.SimpleQueue[_Job]:

@@ -47,7 +47,7 @@ def run_in_workers(
                         results[index] = fallback(files[index], options, _died(worker))
                         worker = workers[position] = worker.replaced()
                 elif time.monotonic() >= worker.deadline:
-                    results[index] = fallback(files[index], options, f"took longer than {budget:g} s to analyse")
+                    results[index] = fallback(files[index], options, too_slow(budget))
                     worker = workers[position] = worker.replaced()
                 else:
                     continue
@@ -66,6 +66,11 @@ def _assign(worker: _Worker, files: Sequence[str], pending: Any, budget: float) 
             worker.connection.send(files[worker.index])
         except OSError:
             worker.deadline = time.monotonic()  # it died: the loop finds out at once
+
+
+def too_slow(budget: float) -> str:
+    """Why a file past its time budget was not analysed."""
+    return f"took longer than {budget:g} s to analyse"
 
 
 def _died(worker: _Worker) -> str:

@@ -232,3 +232,22 @@ def test_a_cr_only_file_is_fixed_in_place_of_its_own_lines(tmp_path):
     assert result.returncode == 0, result.stderr
     fixed = b"import time\rimport asyncio\rasync def f():\r    await asyncio.sleep(1)\r    await asyncio.sleep(2)\r"
     assert (tmp_path / "cr.py").read_bytes() == fixed
+
+
+def test_a_small_run_in_this_process_has_the_time_budget_too():
+    """A run of a few small files skips the worker pool, not the budget: a file past it is
+    reported as not analysed, and the next file runs on a fresh deep-stack thread."""
+    from asynclint import api
+
+    def task(path, options):
+        if path == "stuck.py":
+            time.sleep(3)
+        return (path, "done")
+
+    def fallback(path, options, reason):
+        return (path, reason)
+
+    started = time.monotonic()
+    results = api._run(["stuck.py", "next.py"], None, 1, task, fallback, 0.5, abandon=True)
+    assert time.monotonic() - started < 2.5
+    assert results == [("stuck.py", "took longer than 0.5 s to analyse"), ("next.py", "done")]
