@@ -29,6 +29,7 @@ from asynclint.fixing import FileFix, FixOptions, fix_file, fix_notebook, not_fi
 from asynclint.fixing import fix_source as _fix_source
 from asynclint.notebooks import is_notebook
 from asynclint.registry import validate_selection
+from asynclint.result_cache import ResultCache, settings_key
 from asynclint.workers import Fallback, Task, run_in_workers, too_slow
 
 _PER_WORKER = 8  # files: fewer per worker are checked in this process
@@ -42,6 +43,7 @@ class LintResult:
     internal_errors: int = 0
     indexed_files: int = 0
     index_seconds: float = 0.0
+    cached_files: int = 0  # files whose findings came from the result cache
 
 
 def resolve_config(config_path: Path | None = None, start: Path | None = None) -> Config:
@@ -155,10 +157,32 @@ class Project:
             files=len(files), indexed_files=len(index.by_path), index_seconds=time.perf_counter() - started
         )
         budget = self.config.file_timeout
-        options = self.with_index(index).options()
-        for file_result in _run(files, options, jobs, lint_file, not_analysed, budget, abandon=True):
+        options = replace(self.with_index(index).options(), record_reads=use_cache)
+        root = self.root_of(paths)
+        cache = ResultCache((root or Path.cwd()) / CACHE_DIR_NAME) if use_cache else None
+        keys: dict[str, str] = {}
+        to_check = []
+        for path in files:
+            entry = index.module_for(os.path.abspath(path))
+            cached = None
+            if cache is not None and entry is not None and entry.digest:
+                keys[path] = settings_key(path, options)
+                cached = cache.findings(path, entry.digest, keys[path], index)
+            if cached is None:
+                to_check.append(path)
+            else:
+                result.diagnostics.extend(cached)
+                result.cached_files += 1
+        for file_result in _run(to_check, options, jobs, lint_file, not_analysed, budget, abandon=True):
             result.diagnostics.extend(file_result.diagnostics)
             result.internal_errors += file_result.internal_error
+            entry = index.by_path.get(os.path.abspath(file_result.path))
+            if cache is not None and entry is not None and file_result.reads is not None:
+                cache.store(
+                    file_result.path, entry.digest, keys[file_result.path], file_result.reads, file_result.diagnostics
+                )
+        if cache is not None:
+            cache.save(index.by_path)
         result.diagnostics.sort(key=lambda d: d.sort_key)
         return result
 

@@ -80,7 +80,9 @@ def cli() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
 @click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the project index cache (.asynclint_cache).")
+@click.option(
+    "--no-cache", is_flag=True, help="Do not read or write the caches of the index and the results (.asynclint_cache)."
+)
 @click.option(
     "--target-version",
     metavar="pyXY",
@@ -371,6 +373,25 @@ def explain(rule: str) -> None:
     if found is None:
         raise _fail(f"unknown rule {rule!r}; `asynclint rules` lists them")
     click.echo(render_markdown(found))
+
+
+@cli.command(short_help="Remove the project's cache directory.")
+def clean() -> None:
+    """Remove the project's `.asynclint_cache` directory (the index and result caches); the next
+    run rebuilds it."""
+    import shutil
+
+    from asynclint.analysis.project.build import CACHE_DIR_NAME
+    from asynclint.api import Project
+
+    try:
+        project = Project.open()
+    except (ConfigError, CatalogError) as error:
+        raise _fail(str(error)) from None
+    target = (project.root_of(["."]) or Path.cwd()) / CACHE_DIR_NAME
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+        click.echo(f"Removed {target}")
 
 
 @cli.command()

@@ -57,6 +57,7 @@ class LintOptions:
     # the options the rules declare, at their configured values or defaults
     rule_options: Mapping[str, Any] = field(default_factory=dict)
     prefilter: bool = True  # skip files of the index no enabled rule can fire on (asynclint.prefilter)
+    record_reads: bool = False  # note what each file read from the index (for the result cache)
 
     @classmethod
     def create(
@@ -76,13 +77,22 @@ class FileResult:
     path: str
     diagnostics: list[Diagnostic]
     internal_error: bool = False
+    # with ``LintOptions.record_reads``: the index facts the checks used (``ProjectIndex.reads``)
+    reads: dict[str, str | None] | None = None
 
 
 def lint_file(path: str, options: LintOptions) -> FileResult:
     data = read_file(path, options)
     if isinstance(data, FileResult):
         return data
-    return FileResult(path, []) if cannot_fire(path, data, options) else lint_contents(data, path, options)
+    if cannot_fire(path, data, options):
+        return FileResult(path, [])
+    if not options.record_reads or options.index is None:
+        return lint_contents(data, path, options)
+    with options.index.reads() as found:
+        result = lint_contents(data, path, options)
+    result.reads = found
+    return result
 
 
 def cannot_fire(path: str, data: bytes, options: LintOptions) -> bool:

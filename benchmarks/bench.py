@@ -20,16 +20,19 @@ import json
 import os
 import platform
 import pstats
+import shutil
 import subprocess
 import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Callable, NamedTuple
 
 import libcst as cst
 
 from asynclint import engine
+from asynclint.analysis.project.build import CACHE_DIR_NAME
 from asynclint.api import Project, lint_paths
 from asynclint.catalog import load_catalog
 from asynclint.config import Config
@@ -254,16 +257,14 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
 
     if not args.no_parallel:
         jobs = args.jobs or os.cpu_count() or 1
-        use_cache = not args.no_cache
-        if use_cache:  # one untimed run so that every timed run sees the same warm index cache
-            lint_paths(args.paths, config, jobs=1, use_cache=True)
-        parallel = best_of(repeat, lambda: lint_paths(args.paths, config, jobs=jobs, use_cache=use_cache))
-        serial = best_of(repeat, lambda: lint_paths(args.paths, config, jobs=1, use_cache=use_cache))
+        # the checking cost: every file checked and indexed, no cache (see cache_runs for those)
+        parallel = best_of(repeat, lambda: lint_paths(args.paths, config, jobs=jobs, use_cache=False))
+        serial = best_of(repeat, lambda: lint_paths(args.paths, config, jobs=1, use_cache=False))
         serial_result, parallel_result = serial.value, parallel.value
         figures.update(
             {
                 "jobs": jobs,
-                "index_cache": use_cache,
+                "index_cache": False,
                 "lint_paths_parallel_seconds": parallel.wall,
                 "lint_paths_serial_seconds": serial.wall,
                 "speedup": serial.wall / parallel.wall if parallel.wall else None,
@@ -274,9 +275,50 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
             }
         )
 
+    if not args.no_parallel and not args.no_cache:
+        figures.update(cache_runs(list(args.paths), config, args.jobs or os.cpu_count() or 1, repeat))
+
     if args.profile:
         figures["profile"] = profile_lint(sources, options, args.profile_top)
     return figures
+
+
+def cache_runs(paths: list[str], config: Config, jobs: int, repeat: int) -> dict[str, object]:
+    """The runs a user makes: cold (no cache), warm (nothing changed), one file changed (a comment
+    added to the largest file, then taken out again), and one file checked in a warm project as
+    a separate process (what pre-commit does), against ``python -c "import libcst"``. Removes the
+    project's ``.asynclint_cache`` first."""
+    project = Project(config)
+    root = project.root_of(paths) or Path.cwd()
+    shutil.rmtree(root / CACHE_DIR_NAME, ignore_errors=True)
+    files, _ = project.discover(paths)
+    cold = best_of(1, lambda: lint_paths(paths, config, jobs=jobs, use_cache=True))
+    warm = best_of(repeat, lambda: lint_paths(paths, config, jobs=jobs, use_cache=True))
+    largest = max(files, key=os.path.getsize)
+    original = Path(largest).read_bytes()
+    try:
+        Path(largest).write_bytes(original + b"\n# changed by benchmarks/bench.py\n")
+        changed = best_of(1, lambda: lint_paths(paths, config, jobs=jobs, use_cache=True))
+    finally:
+        Path(largest).write_bytes(original)
+    lint_paths(paths, config, jobs=jobs, use_cache=True)  # warm again
+    one = best_of(
+        repeat, lambda: subprocess.run([sys.executable, "-m", "asynclint", "check", "-q", largest], capture_output=True)
+    )
+    startup = best_of(repeat, lambda: subprocess.run([sys.executable, "-c", "import libcst"], capture_output=True))
+
+    def found(timing: Timing) -> list[tuple[str, int, int, str]]:
+        return [(d.path, d.line, d.column, d.code) for d in timing.value.diagnostics]  # type: ignore[attr-defined]
+
+    return {
+        "cache_cold_seconds": cold.wall,
+        "cache_warm_seconds": warm.wall,
+        "cache_warm_files_reused": warm.value.cached_files,  # type: ignore[attr-defined]
+        "cache_one_changed_seconds": changed.wall,
+        "cache_one_file_seconds": one.wall,
+        "import_libcst_seconds": startup.wall,
+        "cache_same_findings": found(cold) == found(warm) == found(changed),
+    }
 
 
 def _version(distribution: str) -> str:
@@ -365,6 +407,30 @@ def render(figures: dict[str, object]) -> str:
                 _ms(f["project_index_seconds"]),
                 "",
             ),
+        ]
+    if "cache_cold_seconds" in f:
+        parse = float(f["parse_seconds"])  # type: ignore[arg-type]
+        same = "same findings" if f["cache_same_findings"] else "DIFFERENT FINDINGS (a bug)"
+        rows += [
+            ("", "", ""),
+            (f"runs with the caches (jobs={f['jobs']})", "wall", "x parse"),
+            ("  cold (no cache)", _ms(f["cache_cold_seconds"]), f"{f['cache_cold_seconds'] / parse:.2f}x"),  # type: ignore[operator]
+            (
+                f"  warm ({f['cache_warm_files_reused']} files reused)",
+                _ms(f["cache_warm_seconds"]),
+                f"{f['cache_warm_seconds'] / parse:.2f}x",  # type: ignore[operator]
+            ),
+            (
+                "  one file changed",
+                _ms(f["cache_one_changed_seconds"]),
+                f"{f['cache_one_changed_seconds'] / parse:.2f}x",
+            ),  # type: ignore[operator]
+            (
+                "  one file checked, warm (a process)",
+                _ms(f["cache_one_file_seconds"]),
+                f"{f['cache_one_file_seconds'] / f['import_libcst_seconds']:.2f}x import libcst",  # type: ignore[operator]
+            ),
+            (f"  {same}", "", ""),
         ]
     per_byte = f.get("memory_per_source_byte")
     if per_byte is not None:

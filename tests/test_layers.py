@@ -32,6 +32,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "asynclint.registry",
         "asynclint.files",
         "asynclint.prefilter",
+        "asynclint.result_cache",
         "asynclint.ignore_files",
         "asynclint.deep_stack",
         "asynclint.workers",

@@ -48,10 +48,9 @@ class SummaryCache:
             except (OSError, ValueError, AttributeError):
                 self.entries = {}
 
-    def summary(self, path: str, content: bytes) -> Summary | None:
+    def summary(self, path: str, content: bytes, digest: str) -> Summary | None:
         """The module's summary: the cached one when the content hash matches, else a fresh
         one (None when the file does not parse), cached for :meth:`save`."""
-        digest = hashlib.sha1(content).hexdigest()
         entry = self.entries.get(path)
         if entry is not None and entry.get("hash") == digest:
             return entry.get("summary")  # type: ignore[return-value]
@@ -87,6 +86,7 @@ def index_files(
     cache = SummaryCache(cache_dir)
     root_list = list(roots)
     summaries: dict[str, tuple[list[str], bool, Summary]] = {}
+    digests: dict[str, str] = {}
     for path in paths:
         absolute = os.path.abspath(path)
         try:
@@ -98,12 +98,19 @@ def index_files(
             continue
         if max_bytes is not None and len(content) > max_bytes:
             continue  # the lint step reports it
-        summary = cache.summary(absolute, content)
+        digest = content_digest(content)
+        summary = cache.summary(absolute, content, digest)
         if summary is not None:
             names, is_package = module_names(absolute, root_list)
             summaries[absolute] = (names, is_package, summary)
+            digests[absolute] = digest
     cache.save(summaries)
-    return build_index(summaries)
+    return build_index(summaries, digests)
+
+
+def content_digest(content: bytes) -> str:
+    """What the caches key a file's content by."""
+    return hashlib.sha1(content).hexdigest()
 
 
 def index_source(path: str, source: bytes) -> tuple[ProjectIndex, bool]:

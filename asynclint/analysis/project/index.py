@@ -9,7 +9,9 @@ checked, and shared read-only by every check. Lookups follow imports, re-exports
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +20,7 @@ from asynclint.analysis.project.summary import Summary
 from asynclint.analysis.tables.builtins import TRANSPARENT_DECORATORS
 
 _MAX_HOPS = 12
+Reads = dict[str, "str | None"]  # what :meth:`ProjectIndex.reads` records
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class ModuleEntry:
     is_package: bool
     path: str
     summary: Summary
+    digest: str = ""  # the file's content hash ("" for an in-memory module)
 
     def absolute(self, ref: str) -> str:
         """A summary reference (``:name``, ``..pkg.x``, ``requests.get``) made absolute."""
@@ -59,28 +63,75 @@ class ProjectIndex:
         self.by_path = dict(paths)
         self._values: frozenset[str] | None = None
         self._calls: tuple[frozenset[str], frozenset[str]] | None = None
-        self._chains: dict[str, tuple[ChainLink, ...] | None] = {}
-        self._resolved: dict[tuple[str, int], Target | None] = {}  # checks ask again and again
+        # memoised answers, each with the modules it read (see :meth:`reads`)
+        self._chains: dict[str, tuple[tuple[ChainLink, ...] | None, Reads]] = {}
+        self._resolved: dict[tuple[str, int], tuple[Target | None, Reads]] = {}  # asked again and again
         self._async_modules: tuple[frozenset[str], frozenset[str]] | None = None
+        self._readers: list[dict[str, str | None]] = []
+        self._project_digest: str | None = None
+
+    # ------------------------------------------------------------------ what a file used
+
+    @contextmanager
+    def reads(self) -> Iterator[dict[str, str | None]]:
+        """Record what the index answers in the block depend on: module name -> its content
+        hash (None: no such module, which a new file could change), ``path:<file>`` for
+        :meth:`module_for`, and ``*`` -> the whole project's hash for questions about every
+        module. The per-file result cache reuses a file's findings while these are the same."""
+        found: dict[str, str | None] = {}
+        self._readers.append(found)
+        try:
+            yield found
+        finally:
+            self._readers.pop()
+            self._note(found)
+
+    def current(self, key: str) -> str | None:
+        """What ``key`` of :meth:`reads` stands for in this index now."""
+        if key == "*":
+            return self.project_digest()
+        entry = self.by_path.get(key[5:]) if key.startswith("path:") else self.modules.get(key)
+        return entry.digest if entry is not None else None
+
+    def project_digest(self) -> str:
+        if self._project_digest is None:
+            content = "\n".join(f"{path}\0{entry.digest}" for path, entry in sorted(self.by_path.items()))
+            self._project_digest = hashlib.sha1(content.encode("utf-8", "surrogateescape")).hexdigest()
+        return self._project_digest
+
+    def _note(self, found: Mapping[str, str | None]) -> None:
+        if self._readers and found:
+            self._readers[-1].update(found)
+
+    def _note_key(self, key: str) -> None:
+        if self._readers:
+            self._readers[-1][key] = self.current(key)
 
     # ------------------------------------------------------------------ lookups
 
     def module_for(self, path: str) -> ModuleEntry | None:
+        self._note_key(f"path:{path}")
         return self.by_path.get(path)
 
     def resolve(self, qualname: str, hops: int = 0) -> Target | None:
         key = (qualname, hops)
-        if key in self._resolved:
-            return self._resolved[key]
-        found = self._resolved[key] = self._resolve(qualname, hops)
-        return found
+        cached = self._resolved.get(key)
+        if cached is None:
+            with self.reads() as found:
+                target = self._resolve(qualname, hops)
+            cached = self._resolved[key] = (target, found)
+        else:
+            self._note(cached[1])
+        return cached[0]
 
     def _resolve(self, qualname: str, hops: int) -> Target | None:
         if hops > _MAX_HOPS or not qualname:
             return None
         parts = qualname.split(".")
         for cut in range(len(parts), 0, -1):
-            entry = self.modules.get(".".join(parts[:cut]))
+            name = ".".join(parts[:cut])
+            self._note_key(name)
+            entry = self.modules.get(name)
             if entry is not None:
                 return self._inside(entry, parts[cut:], hops)
         return None
@@ -143,6 +194,7 @@ class ProjectIndex:
 
     def has_subclasses(self, class_qualname: str) -> bool:
         """Whether a class anywhere in the project names ``class_qualname`` as a base."""
+        self._note_key("*")
         for entry in self.modules.values():
             for facts in entry.summary["classes"].values():
                 for base in facts["bases"]:
@@ -164,6 +216,7 @@ class ProjectIndex:
 
     def is_value(self, name: str) -> bool:
         """Whether ``name`` is used as a value (not only called) anywhere in the project."""
+        self._note_key("*")
         if self._values is None:
             self._values = frozenset(n for e in self.modules.values() for n in e.summary["values"])
         return name in self._values
@@ -172,6 +225,7 @@ class ProjectIndex:
         """Whether every call of something named ``name`` anywhere in the project (a function
         or a method of that name, by name only) is a statement outside coroutines whose result
         is dropped, and there is at least one: no caller awaits it or uses what it returns."""
+        self._note_key("*")
         if self._calls is None:
             dropped = frozenset(n for e in self.modules.values() for n in e.summary["dropped_calls"])
             other = frozenset(n for e in self.modules.values() for n in e.summary["other_calls"])
@@ -182,6 +236,7 @@ class ProjectIndex:
         """Whether the module refers (an import, an alias, a star import) to a project module
         that defines coroutine functions, async generators or async methods, or re-exports them:
         through such a name, code without any ``async`` of its own can misuse a coroutine."""
+        self._note_key("*")
         if self._async_modules is None:
             self._async_modules = self._modules_with_async()
         return self._refers_to(entry, *self._async_modules)
@@ -224,8 +279,18 @@ class ProjectIndex:
         self, qualname: str, blocking: Mapping[str, str], depth: int, stack: frozenset[str]
     ) -> tuple[ChainLink, ...] | None:
         key = f"{qualname}@{depth}@{id(blocking)}"  # tables are long-lived (blocking.helper_table)
-        if key in self._chains:
-            return self._chains[key]
+        cached = self._chains.get(key)
+        if cached is not None:
+            self._note(cached[1])
+            return cached[0]
+        with self.reads() as found:
+            result = self._chain_uncached(qualname, blocking, depth, stack)
+        self._chains[key] = (result, found)
+        return result
+
+    def _chain_uncached(
+        self, qualname: str, blocking: Mapping[str, str], depth: int, stack: frozenset[str]
+    ) -> tuple[ChainLink, ...] | None:
         target = self.resolve(qualname)
         result: tuple[ChainLink, ...] | None = None
         if target is not None and target.kind in ("function", "method") and target.facts.get("kind") == "sync":
@@ -246,7 +311,6 @@ class ProjectIndex:
                         display = helper.qualname[len(helper.module.name) + 1 :]
                         result = (ChainLink(target.qualname, callee, target.module.path, line, display), *rest)
                         break
-        self._chains[key] = result
         return result
 
 
@@ -272,15 +336,19 @@ def _transparent(decorator: str) -> bool:
     return decorator.replace("builtins.", "", 1) in TRANSPARENT_DECORATORS
 
 
-def build_index(summaries: Mapping[str, tuple[list[str], bool, Summary]]) -> ProjectIndex:
-    """``path -> (module names, is_package, summary)`` to an index."""
+def build_index(
+    summaries: Mapping[str, tuple[list[str], bool, Summary]], digests: Mapping[str, str] | None = None
+) -> ProjectIndex:
+    """``path -> (module names, is_package, summary)`` (and the files' content hashes) to an index."""
     modules: dict[str, ModuleEntry] = {}
     paths: dict[str, ModuleEntry] = {}
     for path, (names, is_package, summary) in sorted(summaries.items()):
-        primary = ModuleEntry(names[0], is_package, path, summary)
+        digest = (digests or {}).get(path, "")
+        primary = ModuleEntry(names[0], is_package, path, summary, digest)
         paths[path] = primary
         for name in names:
-            modules.setdefault(name, primary if name == names[0] else ModuleEntry(name, is_package, path, summary))
+            alias = primary if name == names[0] else ModuleEntry(name, is_package, path, summary, digest)
+            modules.setdefault(name, alias)
     return ProjectIndex(modules, paths)
 
 

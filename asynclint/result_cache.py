@@ -1,0 +1,132 @@
+"""The per-file result cache: a file's findings are reused while nothing they depend on changed.
+
+A file's entry holds its findings and what produced them: its content hash, the settings it was
+checked with (and asynclint's version, with a fingerprint of the installed checks and catalog),
+and every project-index fact the check read (``ProjectIndex.reads``: the modules it resolved
+names through, with their content hashes; the whole project for project-wide questions). So
+editing a module re-checks exactly the files that looked something up in it.
+
+The cache is one JSON file in ``.asynclint_cache/``, written atomically (a renamed temporary
+file) with the entries of the project's current files only, so it never outgrows the project.
+A cache that is unreadable, truncated, from another version or malformed is ignored and
+rebuilt; two runs at once each write a whole, valid file (the last one wins).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from asynclint.analysis.project.index import ProjectIndex
+from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
+from asynclint.engine import LintOptions, enabled_for
+from asynclint.version import __version__
+
+FILE_NAME = "results-v1.json"
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """asynclint's version and the size and time of every module and catalog file it runs: a
+    checkout being edited (or an upgrade without a version change) invalidates the cache."""
+    package = Path(__file__).resolve().parent
+    files = sorted([*package.rglob("*.py"), *package.parent.glob("rules/*.toml"), *package.glob("_rules/*.toml")])
+    parts = [__version__]
+    for path in files:
+        try:
+            status = path.stat()
+        except OSError:
+            continue
+        parts.append(f"{path}:{status.st_size}:{status.st_mtime_ns}")
+    return hashlib.sha1("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def settings_key(path: str, options: LintOptions) -> str:
+    """Everything besides the file and the index its findings depend on."""
+    parts = (
+        code_fingerprint(),
+        repr(options.config),
+        sorted(enabled_for(path, options)),
+        sorted(options.rule_options.items()),
+        options.honour_noqa,
+    )
+    return hashlib.sha1(repr(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+class ResultCache:
+    def __init__(self, directory: Path) -> None:
+        self.file = directory / FILE_NAME
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.dirty = False
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and data.get("fingerprint") == code_fingerprint():
+                entries = data.get("files")
+                self.entries = entries if isinstance(entries, dict) else {}
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def findings(self, path: str, digest: str, key: str, index: ProjectIndex) -> list[Diagnostic] | None:
+        """The file's cached findings (reported under ``path``), or None when anything they
+        depend on changed."""
+        entry = self.entries.get(os.path.abspath(path))
+        try:
+            if entry is None or entry["digest"] != digest or entry["settings"] != key:
+                return None
+            reads: Mapping[str, str | None] = entry["reads"]
+            if any(index.current(name) != value for name, value in reads.items()):
+                return None
+            return [dataclasses.replace(_diagnostic(item), path=path) for item in entry["diagnostics"]]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None  # an entry in a shape this version does not write
+
+    def store(self, path: str, digest: str, key: str, reads: Mapping[str, str | None], found: list[Diagnostic]) -> None:
+        self.entries[os.path.abspath(path)] = {
+            "digest": digest,
+            "settings": key,
+            "reads": dict(reads),
+            "diagnostics": [_record(d) for d in found],
+        }
+        self.dirty = True
+
+    def save(self, keep: Iterable[str]) -> None:
+        """Write the cache with the entries of ``keep`` (the project's files) only; a failure
+        costs the next run a re-check, nothing else."""
+        if not self.dirty:
+            return
+        kept = set(keep)
+        payload = {
+            "fingerprint": code_fingerprint(),
+            "files": {p: e for p, e in self.entries.items() if p in kept},
+        }
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    json.dump(payload, out, separators=(",", ":"))
+                os.replace(temporary, self.file)
+            except BaseException:
+                os.unlink(temporary)
+                raise
+        except OSError:
+            pass  # a read-only checkout still gets correct results
+
+
+def _record(diagnostic: Diagnostic) -> dict[str, Any]:
+    return dataclasses.asdict(diagnostic)
+
+
+def _diagnostic(item: Mapping[str, Any]) -> Diagnostic:
+    fix = item.get("fix")
+    if fix is not None:
+        edits = tuple(Edit(**edit) for edit in fix["edits"])
+        fix = Fix(fix["title"], Applicability(fix["applicability"]), edits)
+    return Diagnostic(**{**item, "severity": Severity(item["severity"]), "fix": fix})

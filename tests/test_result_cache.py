@@ -1,0 +1,133 @@
+"""The per-file result cache (``asynclint/result_cache.py``): a warm run reports exactly what a
+cold one does; editing a module re-checks the files that read it, and only those; settings
+invalidate; a deleted, truncated, foreign or concurrently written cache never breaks a run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from conftest import run_cli, write_files
+from test_fixtures import FILES
+
+from asynclint.api import LintResult, Project
+from asynclint.config import Config
+from asynclint.result_cache import FILE_NAME
+
+CACHE = Path(".asynclint_cache") / FILE_NAME
+PROJECT = {
+    "pyproject.toml": "[tool.asynclint]\n",
+    "app/__init__.py": "from .net import download\n",
+    "app/net.py": "import asyncio\n\n\nasync def download(url):\n    await asyncio.sleep(0)\n    return url\n",
+    "jobs/nightly.py": "import app\n\n\ndef run(urls):\n    for url in urls:\n        app.download(url)\n",
+    "jobs/later.py": "from helpers import fetch\n\n\ndef run():\n    fetch()\n",
+    "jobs/alone.py": "import time\n\n\nasync def tick():\n    time.sleep(1)\n",
+}
+
+
+def _lint(root: Path, config: Config | None = None, use_cache: bool = True) -> LintResult:
+    project = Project(replace(config or Config(), root=root))
+    return project.lint_paths([str(root)], jobs=1, use_cache=use_cache)
+
+
+def _found(result: LintResult, root: Path) -> list[tuple[str, int, str, str]]:
+    return [(os.path.relpath(d.path, root), d.line, d.code, d.message) for d in result.diagnostics]
+
+
+def test_a_warm_run_reports_what_a_cold_one_does_without_checking_again(tmp_path):
+    for path in FILES:
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    config = Config(select=("AIO",), include_tests=True)
+    cold = _lint(tmp_path, config, use_cache=False)
+    first, warm = _lint(tmp_path, config), _lint(tmp_path, config)
+    assert len(cold.diagnostics) > 500
+    assert _found(first, tmp_path) == _found(warm, tmp_path) == _found(cold, tmp_path)
+    assert [d.fix for d in warm.diagnostics] == [d.fix for d in cold.diagnostics]  # fixes survive too
+    assert first.cached_files == 0 and warm.cached_files == warm.files == len(FILES)
+
+
+def test_editing_a_module_rechecks_the_files_that_read_it(tmp_path):
+    write_files(tmp_path, PROJECT)
+    first = _lint(tmp_path)
+    assert [(path, code) for path, _, code, _ in _found(first, tmp_path)] == [
+        ("jobs/alone.py", "AIO200"),
+        ("jobs/nightly.py", "AIO100"),
+    ]
+    # download is no coroutine any more: the file that called it through the package changes
+    (tmp_path / "app" / "net.py").write_text("def download(url):\n    return url\n", encoding="utf-8")
+    second = _lint(tmp_path)
+    assert [(path, code) for path, _, code, _ in _found(second, tmp_path)] == [("jobs/alone.py", "AIO200")]
+    assert second.cached_files == 2  # jobs/alone.py and jobs/later.py read nothing that changed
+    # a module that did not exist appears: the file that looked it up is checked again
+    (tmp_path / "helpers.py").write_text("async def fetch():\n    return 1\n", encoding="utf-8")
+    third = _lint(tmp_path)
+    assert ("jobs/later.py", "AIO100") in [(path, code) for path, _, code, _ in _found(third, tmp_path)]
+    assert _found(third, tmp_path) == _found(_lint(tmp_path, use_cache=False), tmp_path)
+
+
+def test_other_settings_check_again(tmp_path):
+    write_files(tmp_path, PROJECT)
+    _lint(tmp_path)
+    ignored = _lint(tmp_path, Config(ignore=("AIO200",)))
+    assert ignored.cached_files == 0 and "AIO200" not in {d.code for d in ignored.diagnostics}
+
+
+def test_a_broken_or_foreign_cache_is_ignored_and_rebuilt(tmp_path):
+    write_files(tmp_path, PROJECT)
+    expected = _found(_lint(tmp_path, use_cache=False), tmp_path)
+    cache = tmp_path / CACHE
+    good = None
+    for damage in ("truncated", "garbage", "old", "shapes", "deleted"):
+        _lint(tmp_path)
+        good = cache.read_text(encoding="utf-8")
+        data = json.loads(good)
+        if damage == "truncated":
+            cache.write_text(good[: len(good) // 2], encoding="utf-8")
+        elif damage == "garbage":
+            cache.write_bytes(b"\x00\xff not json")
+        elif damage == "old":
+            cache.write_text(json.dumps({**data, "fingerprint": "written by another version"}), encoding="utf-8")
+        elif damage == "shapes":
+            files = {
+                path: {"digest": entry["digest"], "settings": entry["settings"], "reads": 7}
+                for path, entry in data["files"].items()
+            }
+            cache.write_text(json.dumps({**data, "files": files}), encoding="utf-8")
+        else:
+            cache.unlink()
+        result = _lint(tmp_path)
+        assert _found(result, tmp_path) == expected, damage
+        assert result.cached_files == 0, damage
+        assert json.loads(cache.read_text(encoding="utf-8"))["files"], damage  # rebuilt
+    assert good is not None
+
+
+def test_two_runs_at_once_leave_a_valid_cache(tmp_path):
+    write_files(tmp_path, {**PROJECT, **{f"many/m{i}.py": PROJECT["jobs/alone.py"] for i in range(30)}})
+    command = [sys.executable, "-m", "asynclint", "check", "--format", "json", "-j", "2", "."]
+    runs = [
+        subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [1, 1], [err for _, err in outputs]
+    assert outputs[0][0] == outputs[1][0]
+    json.loads((tmp_path / CACHE).read_text(encoding="utf-8"))
+    again = run_cli("check", "--format", "json", ".", cwd=tmp_path)
+    assert again.stdout == outputs[0][0]
+
+
+def test_no_cache_and_clean(tmp_path):
+    write_files(tmp_path, PROJECT)
+    assert run_cli("check", "--no-cache", ".", cwd=tmp_path).returncode == 1
+    assert not (tmp_path / ".asynclint_cache").exists()
+    assert run_cli("check", ".", cwd=tmp_path).returncode == 1
+    assert (tmp_path / CACHE).is_file()
+    cleaned = run_cli("clean", cwd=tmp_path / "jobs")  # from anywhere in the project
+    assert cleaned.returncode == 0 and "Removed" in cleaned.stdout
+    assert not (tmp_path / ".asynclint_cache").exists()
+    assert run_cli("clean", cwd=tmp_path).stdout == ""  # nothing to remove
