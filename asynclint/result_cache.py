@@ -53,6 +53,7 @@ def settings_key(path: str, options: LintOptions) -> str:
     parts = (
         code_fingerprint(),
         repr(options.config),
+        options.config.target_for(path),  # read from the nearest requires-python, not in the config
         sorted(enabled_for(path, options)),
         sorted(options.rule_options.items()),
         options.honour_noqa,

@@ -76,6 +76,19 @@ def test_other_settings_check_again(tmp_path):
     assert ignored.cached_files == 0 and "AIO200" not in {d.code for d in ignored.diagnostics}
 
 
+def test_a_new_requires_python_checks_again(tmp_path):
+    """The target version is read from pyproject.toml, not set in [tool.asynclint]."""
+    source = "import asyncio\n\n\nasync def main(job):\n    try:\n        return await asyncio.wait_for(job, 5)\n    except TimeoutError:\n        return None\n"
+    write_files(tmp_path, {"app.py": source})
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "x"\nrequires-python = ">=3.9"\n', encoding="utf-8")
+    old = run_cli("check", "--format", "json", "--select", "AIO404", ".", cwd=tmp_path)
+    assert [d["code"] for d in json.loads(old.stdout)["diagnostics"]] == ["AIO404"]
+    pyproject.write_text('[project]\nname = "x"\nrequires-python = ">=3.11"\n', encoding="utf-8")
+    new = run_cli("check", "--format", "json", "--select", "AIO404", ".", cwd=tmp_path)
+    assert json.loads(new.stdout)["diagnostics"] == []
+
+
 def test_a_broken_or_foreign_cache_is_ignored_and_rebuilt(tmp_path):
     write_files(tmp_path, PROJECT)
     expected = _found(_lint(tmp_path, use_cache=False), tmp_path)
