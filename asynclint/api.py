@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from asynclint.catalog import Rule, load_catalog
 from asynclint.config import Config, find_config_file, load_config
 from asynclint.deep_stack import run_deep
 from asynclint.diagnostics import Diagnostic
-from asynclint.engine import LintOptions, enabled_for, lint_contents, lint_file, not_analysed
+from asynclint.engine import FileResult, LintOptions, enabled_for, lint_contents, lint_file, not_analysed
 from asynclint.files import discover
 from asynclint.fixing import FileFix, FixOptions, fix_file, fix_notebook, not_fixed
 from asynclint.fixing import fix_source as _fix_source
@@ -32,6 +32,7 @@ from asynclint.registry import validate_selection
 from asynclint.result_cache import ResultCache, settings_key
 from asynclint.workers import Fallback, Task, run_in_workers, too_slow
 
+Progress = Callable[[int, int, int], None]  # (files done, files, findings so far)
 _PER_WORKER = 8  # files: fewer per worker are checked in this process
 _LARGE_FILE = 256 * 1024  # bytes
 
@@ -145,10 +146,17 @@ class Project:
         fix = fix_notebook if is_notebook(path) else _fix_source
         return fix(source, path, FixOptions(self.options(), unsafe, write=False))
 
-    def lint_paths(self, paths: Iterable[str], jobs: int | None = None, use_cache: bool = True) -> LintResult:
+    def lint_paths(
+        self,
+        paths: Iterable[str],
+        jobs: int | None = None,
+        use_cache: bool = True,
+        progress: Progress | None = None,
+    ) -> LintResult:
         """Lint files and directories. Only they are reported on, but the project index covers
         the whole project they belong to, so that cross-module facts hold when pre-commit
-        passes just the changed files."""
+        passes just the changed files. ``progress`` is told (files done, files, findings so
+        far) as files finish."""
         paths = list(paths)
         started = time.perf_counter()
         files, project = self.discover(paths)
@@ -173,7 +181,15 @@ class Project:
             else:
                 result.diagnostics.extend(cached)
                 result.cached_files += 1
-        for file_result in _run(to_check, options, jobs, lint_file, not_analysed, budget, abandon=True):
+        counted = [result.cached_files, len(result.diagnostics)]
+
+        def done(file_result: FileResult) -> None:
+            counted[0] += 1
+            counted[1] += len(file_result.diagnostics)
+            if progress is not None:
+                progress(counted[0], len(files), counted[1])
+
+        for file_result in _run(to_check, options, jobs, lint_file, not_analysed, budget, abandon=True, done=done):
             result.diagnostics.extend(file_result.diagnostics)
             result.internal_errors += file_result.internal_error
             entry = index.by_path.get(os.path.abspath(file_result.path))
@@ -241,16 +257,25 @@ def _run(
     fallback: Fallback,
     budget: float,
     abandon: bool = False,
+    done: Callable[[Any], None] | None = None,
 ) -> list[Any]:
     """Each file's result, in a worker process under the time ``budget`` when there are enough
     files to share out or a file large enough to take seconds; else in this process.
     ``jobs``: worker processes at most (default: every core)."""
     workers = max(1, min(jobs or os.cpu_count() or 1, (len(files) + _PER_WORKER - 1) // _PER_WORKER))
     if workers == 1 and not any(_large(path) for path in files):
-        if not abandon:  # a fix left running could be cut off mid-write when the process ends
-            return [task(path, options) for path in files]
-        return [_in_process(task, path, options, fallback, budget) for path in files]  # a worker costs more here
-    return run_in_workers(files, options, workers, task, fallback, budget)
+        run = _in_process if abandon else _untimed  # a fix left running could be cut off mid-write
+        results = []
+        for path in files:  # in this process: a worker costs more than it saves here
+            results.append(run(task, path, options, fallback, budget))
+            if done is not None:
+                done(results[-1])
+        return results
+    return run_in_workers(files, options, workers, task, fallback, budget, done)
+
+
+def _untimed(task: Task, path: str, options: Any, fallback: Fallback, budget: float) -> Any:
+    return task(path, options)
 
 
 def _in_process(task: Task, path: str, options: Any, fallback: Fallback, budget: float) -> Any:

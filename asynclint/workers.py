@@ -23,9 +23,16 @@ Fallback = Callable[[str, Any, str], Any]  # (path, options, why it was not anal
 
 
 def run_in_workers(
-    files: Sequence[str], options: Any, jobs: int, task: Task, fallback: Fallback, budget: float
+    files: Sequence[str],
+    options: Any,
+    jobs: int,
+    task: Task,
+    fallback: Fallback,
+    budget: float,
+    done: Callable[[Any], None] | None = None,
 ) -> list[Any]:
-    """``[task(path, options) for path in files]`` on ``jobs`` worker processes."""
+    """``[task(path, options) for path in files]`` on ``jobs`` worker processes; ``done`` is
+    called with each result as it arrives (a progress line)."""
     results: list[Any] = [None] * len(files)
     pending = iter(range(len(files)))
     workers = [_Worker(task, options) for _ in range(min(jobs, len(files)))]
@@ -51,6 +58,8 @@ def run_in_workers(
                     worker = workers[position] = worker.replaced()
                 else:
                     continue
+                if done is not None:
+                    done(results[index])
                 _assign(worker, files, pending, budget)
     finally:
         for worker in workers:

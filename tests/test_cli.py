@@ -361,3 +361,41 @@ def test_help_summaries_are_whole_sentences():
     listing = run_cli("--help").stdout.split("Commands:")[1]
     summaries = [line.split(None, 1)[1] for line in listing.strip().splitlines()]
     assert summaries and all(summary.endswith(".") and "..." not in summary for summary in summaries), summaries
+
+
+def test_progress_shows_on_a_terminal_only(tmp_path):
+    """A run longer than a second draws ``N/M files checked`` on a terminal's stderr and erases
+    it; in a pipe, with -q or a CI format, nothing."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    slow = "".join(f"async def f{i}(x):\n    return [y async for y in x if y > {i}]\n\n\n" for i in range(400))
+    _project(tmp_path, {f"m{i:02}.py": slow for i in range(12)})
+
+    def stderr_on_a_terminal(*args: str) -> str:
+        leader, follower = pty.openpty()
+        command = [sys.executable, "-m", "asynclint", "check", "--no-cache", "-j", "1", *args, "."]
+        run = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=follower)
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the run ended and closed its end
+                break
+            if not chunk:
+                break
+            seen += chunk
+        run.wait(timeout=300)
+        os.close(leader)
+        return seen.decode()
+
+    drawn = stderr_on_a_terminal()
+    assert "asynclint: 12/12 files checked, 0 findings" in drawn
+    last = "asynclint: 12/12 files checked, 0 findings"
+    assert drawn.endswith(last + "\r" + " " * len(last) + "\r")  # erased at the end
+    assert stderr_on_a_terminal("-q") == stderr_on_a_terminal("--format", "json") == ""
+    piped = run_cli("check", "--no-cache", "-j", "1", ".", cwd=tmp_path)
+    assert "files checked," not in piped.stderr
