@@ -14,6 +14,7 @@ first is what keeps libcst from spending minutes on it.
 
 from __future__ import annotations
 
+import os
 import queue
 import sys
 import threading
@@ -82,6 +83,17 @@ def _serve(jobs: queue.SimpleQueue[_Job]) -> None:
             done.set_result(job())
         except BaseException as error:  # noqa: BLE001 - handed to the caller, who re-raises it
             done.set_exception(error)
+
+
+def _forget_thread() -> None:
+    """In a forked child (a worker process) the deep thread does not exist, only its queue:
+    forget both, so that the child starts its own thread instead of waiting forever."""
+    global _jobs, _lock
+    _jobs, _lock = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_thread)
 
 
 @contextmanager

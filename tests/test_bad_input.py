@@ -251,3 +251,24 @@ def test_a_small_run_in_this_process_has_the_time_budget_too():
     results = api._run(["stuck.py", "next.py"], None, 1, task, fallback, 0.5, abandon=True)
     assert time.monotonic() - started < 2.5
     assert results == [("stuck.py", "took longer than 0.5 s to analyse"), ("next.py", "done")]
+
+
+def test_workers_forked_after_an_in_process_lint_start_their_own_deep_thread(tmp_path):
+    """The deep-stack thread is not copied into a forked worker, only its queue: a worker that
+    waited on that queue would hang the run."""
+    script = (
+        "import sys\n"
+        "from asynclint.api import Project\n"
+        "project = Project()\n"
+        "project.lint_source('import time\\nasync def f():\\n    time.sleep(1)\\n', 'first.py')\n"
+        "result = project.lint_paths([sys.argv[1]], jobs=2, use_cache=False)\n"
+        "print(len(result.diagnostics))\n"
+    )
+    for index in range(20):
+        (tmp_path / f"m{index:02}.py").write_text(BAD, encoding="utf-8")
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert int(run.stdout) >= 20
