@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 import pytest
 from click.testing import CliRunner
 from conftest import REPO
+from test_output_formats import diagnostic
 
 from asynclint.catalog import HOVER_LINES, Rule, docs_url, load_catalog, render_hover, render_markdown
 from asynclint.cli import cli
-from asynclint.diagnostics import Diagnostic
 from asynclint.output.sarif import sarif_log
 
 
@@ -65,18 +65,7 @@ def assert_for_users(text: str, where: str) -> None:
 
 def user_texts(rule: Rule) -> dict[str, str]:
     """Every text a user can see of the rule, by where it shows."""
-    finding = Diagnostic(
-        code=rule.code,
-        name=rule.name,
-        severity=rule.severity,
-        message="m",
-        suggestion="s",
-        path="a.py",
-        line=1,
-        column=1,
-        end_line=1,
-        end_column=2,
-    )
+    finding = diagnostic(code=rule.code, name=rule.name, severity=rule.severity)
     sarif = sarif_log([finding], CATALOG)
     explain = CliRunner().invoke(cli, ["explain", rule.code])
     assert explain.exit_code == 0, explain.output
