@@ -175,7 +175,5 @@ def test_fix_hook_rewrites_the_file_and_fails_the_commit(hook_repo, pre_commit_h
     assert "error has occurred" not in output, f"pre-commit itself failed:\n{output}"
     assert "hook id: asynclint-fix" in output and "files were modified by this hook" in output, output
     assert result.returncode != 0, f"a hook that rewrote a file must fail the commit:\n{output}"
-    fixed = BAD.replace("import time\n", "import time\nimport asyncio\n").replace(
-        "time.sleep(2)", "await asyncio.sleep(2)"
-    )
+    fixed = BAD.replace("import time\n", "import asyncio\n").replace("time.sleep(2)", "await asyncio.sleep(2)")
     assert (tmp_path / "bad.py").read_text(encoding="utf-8") == fixed, "the blocking sleep was not fixed"
