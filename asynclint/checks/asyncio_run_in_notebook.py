@@ -1,5 +1,6 @@
 """AIO508 asyncio-run-in-notebook: ``asyncio.run(...)`` (or ``uvloop.run(...)``), or
-``run_until_complete(...)`` on an event loop, at a notebook cell's level (outside any function):
+``run_until_complete(...)``/``run_forever()`` on an event loop, at a notebook cell's level
+(outside any function):
 the kernel runs every cell while its own event loop is running, so the call raises
 ``RuntimeError``. Top-level ``await`` is what the kernel offers instead.
 
@@ -19,7 +20,7 @@ from asynclint.analysis.python.guards import ExceptionGuardTracker
 from asynclint.check import Check, FileContext
 from asynclint.fixes import NodeFix, replace
 
-_RUN_UNTIL_COMPLETE = "run_until_complete"
+_RUN_FOREVER = "run_forever"
 
 
 class AsyncioRunInNotebook(Check):
@@ -44,18 +45,15 @@ class AsyncioRunInNotebook(Check):
         if not self._notebook:
             return
         self._objects.add(id(node.func))
-        if self.scope.function is not None or not node.args:
+        kind = loop_run_kind(node, self.scope) if self.scope.function is None else None
+        if kind not in (RUN, LOOP) or self.exception_guards.guarded or self._reentrant_loops():
             return
-        if not self._runs_a_loop(node) or self.exception_guards.guarded or self._reentrant_loops():
-            return
-        coro = node.args[0].value
-        self.report(node, call=self.context.code(node.func), coro=self.context.short_code(coro), fix=self._fix(node))
-
-    def _runs_a_loop(self, node: cst.Call) -> bool:
-        kind = loop_run_kind(node, self.scope)
-        if kind == LOOP:
-            return isinstance(node.func, cst.Attribute) and node.func.attr.value == _RUN_UNTIL_COMPLETE
-        return kind == RUN
+        call = self.context.code(node.func)
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value == _RUN_FOREVER:
+            self.report(node, "run_forever", call=call)
+        elif node.args:
+            coro = self.context.short_code(node.args[0].value)
+            self.report(node, call=call, coro=coro, fix=self._fix(node))
 
     def _fix(self, node: cst.Call) -> NodeFix | None:
         """``await <the call>`` for a lone positional argument that is a call, outside class bodies."""
