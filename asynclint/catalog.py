@@ -481,8 +481,11 @@ def render_hover(rule: Rule) -> str:
 
 
 def first_paragraph(text: str) -> str:
-    """The first paragraph of Markdown text, prose on one line (its wrapping only fits the TOML)."""
-    return _unwrap(_blocks(text)[0])
+    """The first paragraph of Markdown text, prose on one line (its wrapping only fits the TOML),
+    and the block it introduces when it ends with a colon (a list), as written."""
+    blocks = _blocks(text)
+    first = _unwrap(blocks[0])
+    return f"{first}\n{blocks[1]}" if first.endswith(":") and len(blocks) > 1 else first
 
 
 def _fix_leads(rule: Rule) -> Iterable[list[str]]:

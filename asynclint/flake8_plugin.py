@@ -16,6 +16,7 @@ from typing import Any
 from asynclint.analysis.project.build import find_project_root
 from asynclint.api import Project
 from asynclint.config import ConfigError
+from asynclint.notebooks import is_notebook
 from asynclint.version import __version__
 
 
@@ -40,6 +41,8 @@ class AsyncLintFlake8:
         self.filename = filename
 
     def run(self) -> Iterator[tuple[int, int, str, Any]]:
+        if is_notebook(self.filename):
+            return  # flake8 can only point at lines of the file, not of a cell: `asynclint check` can
         directory = str(Path(self.filename).resolve().parent) if self.filename not in ("stdin", "-") else "."
         source = "".join(self.lines)
         for diagnostic in _project_for(directory).lint_source(source, self.filename, honour_noqa=False):

@@ -213,3 +213,13 @@ def test_flake8_uses_the_project_index(tmp_path):
         timeout=120,
     )
     assert "demo/app.py:5:5: AIO100" in result.stdout, result.stdout + result.stderr
+
+
+def test_a_notebook_named_to_flake8_is_left_to_asynclint_check(tmp_path):
+    """flake8 can only point at lines of the file, and a notebook's findings are in its cells."""
+    cell = {"cell_type": "code", "execution_count": None, "id": "c1", "metadata": {}, "outputs": []}
+    source = "import asyncio\n\n\nasync def main():\n    await asyncio.sleep(0)\n\n\nasyncio.run(main())\n"
+    notebook = {"cells": [{**cell, "source": source}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = _write(tmp_path / "nb.ipynb", json.dumps(notebook))
+    assert [d["code"] for d in cli_findings(path)] == ["AIO508"]
+    assert flake8_findings(path) == []
