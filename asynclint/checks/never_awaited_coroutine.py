@@ -2,7 +2,8 @@
 
 Flagged: the call as an expression statement, bound to a local that is never used again,
 tested for truth, or iterated with a sync ``for``. Any other use (awaited, returned,
-passed to a call, stored) counts as handing it on.
+passed to a call, stored) counts as handing it on. At a notebook cell's level the fix is the
+same as in a coroutine: the kernel allows top-level ``await``.
 """
 
 from __future__ import annotations
@@ -37,10 +38,18 @@ class NeverAwaitedCoroutine(Check):
             # awaiting a dropped future makes the coroutine wait for work that ran on its own
             fix = replace(call, awaited(call), unsafe=True) if self.scope.in_coroutine else None
             self._report(call, "future", fix)
-        elif kind == COROUTINE and self.scope.in_coroutine:
+        elif kind == COROUTINE and (self.scope.in_coroutine or self._at_cell_level()):
             self._report(call, None, fix=replace(call, awaited(call)))
         elif kind == COROUTINE:
             self._report(call, "sync_caller")
+
+    def _at_cell_level(self) -> bool:
+        """A notebook cell's own statements, where the kernel allows top-level ``await``."""
+        return (
+            self.context.notebook
+            and self.scope.function is None
+            and not any(f.kind == "class" for f in self.scope.frames)
+        )
 
     def visit_Assign(self, node: cst.Assign) -> None:
         name = assigned_name(node)
