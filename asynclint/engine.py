@@ -170,8 +170,32 @@ def _lint_source(source: str | bytes, path: str, options: LintOptions) -> FileRe
     index, too_deep = _file_index(source, path, options)
     if too_deep:  # Python's own parser gives up: libcst would take minutes or crash
         return _file_problem(path, options, "limit", TOO_DEEP)
+    dense = _too_dense(source, options.config.max_file_size)
+    if dense is not None:
+        return _file_problem(path, options, "limit", dense)
     with deep_recursion():
         return _parse_and_check(source, path, index, options)
+
+
+# libcst's tree costs about 2 KB per token; hand-written code has about one token per 5 bytes, so
+# `max-file-size` bytes of it make at most this many tokens per byte of the limit. Generated
+# code (long literals, one-line functions) can have a token per 2 bytes: counted by its tokens,
+# it is held to the same memory as hand-written code of `max-file-size`.
+TOKENS_PER_BYTE = 0.2
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_TOKEN_BYTES = re.compile(rb"\w+|[^\w\s]")
+
+
+def _too_dense(source: str | bytes, max_file_size: int) -> str | None:
+    """Why a file with more tokens than ``max-file-size`` of hand-written code is not analysed."""
+    limit = int(max_file_size * TOKENS_PER_BYTE)
+    if len(source) <= limit:  # fewer characters than the limit has tokens: nothing to count
+        return None
+    if isinstance(source, bytes):
+        tokens = sum(1 for _ in _TOKEN_BYTES.finditer(source))
+    else:
+        tokens = sum(1 for _ in _TOKEN.finditer(source))
+    return f"{tokens:,} tokens, more than `max-file-size` allows ({limit:,})" if tokens > limit else None
 
 
 def _parse_and_check(source: str | bytes, path: str, index: ProjectIndex, options: LintOptions) -> FileResult:

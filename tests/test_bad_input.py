@@ -272,3 +272,20 @@ def test_workers_forked_after_an_in_process_lint_start_their_own_deep_thread(tmp
     run = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert int(run.stdout) >= 20
+
+
+def test_dense_generated_code_is_held_to_the_memory_of_max_file_size(tmp_path):
+    """libcst's tree grows with tokens, not bytes: 0.6 MB of one-line async functions has as many
+    tokens as 2 MB of hand-written code, so with `max-file-size = 1` it is not parsed."""
+    (tmp_path / "pyproject.toml").write_text("[tool.asynclint]\nmax-file-size = 1\n", encoding="utf-8")
+    dense = "".join(f"async def f{i}(a, b): return [a+{i}, b*{i}, (a, b)]\n" for i in range(13_000))
+    (tmp_path / "dense.py").write_text(dense, encoding="utf-8")
+    (tmp_path / "bad.py").write_text(BAD, encoding="utf-8")
+    result = run_cli("check", "--format", "json", "--no-cache", ".", cwd=tmp_path)
+    found = {(d["path"], d["code"], d["message"].split(":")[0]) for d in _json(result)}
+    assert found == {
+        ("bad.py", "AIO200", "`time.sleep()` blocks the event loop in coroutine `poll`"),
+        ("dense.py", "AIO001", "file was not analysed"),
+    }
+    (message,) = [d["message"] for d in _json(result) if d["path"] == "dense.py"]
+    assert message.endswith("tokens, more than `max-file-size` allows (209,715)")
