@@ -20,7 +20,7 @@ from asynclint.analysis.project.build import (
 )
 from asynclint.analysis.project.index import ProjectIndex
 from asynclint.catalog import Rule, load_catalog
-from asynclint.config import Config, find_config_file, load_config
+from asynclint.config import Config, ConfigError, find_config_file, load_config, placed
 from asynclint.deep_stack import run_deep
 from asynclint.diagnostics import Diagnostic
 from asynclint.engine import FileResult, LintOptions, enabled_for, lint_contents, lint_file, not_analysed
@@ -51,8 +51,11 @@ def resolve_config(config_path: Path | None = None, start: Path | None = None) -
     """An explicit config file, or the nearest ``pyproject.toml`` with ``[tool.asynclint]``,
     its rule codes validated against the catalog."""
     path = config_path or find_config_file((start or Path.cwd()).resolve())
-    config = load_config(path)
-    validate_selection(config, load_catalog())
+    try:
+        config = load_config(path)
+        validate_selection(config, load_catalog())
+    except ConfigError as error:
+        raise placed(error, path) from None
     return config
 
 

@@ -221,6 +221,47 @@ def _read_toml(path: Path, text: str | None = None) -> dict[str, Any]:
         raise ConfigError(_toml_error(path, error)) from None
 
 
+# the key a validation message is about: ``[tool.asynclint] ignore: ...``, ``[tool.asynclint]:
+# unknown key 'x'``, or a bare ``select: ...``
+_MESSAGE_KEY = re.compile(
+    r"(?:\[tool\.asynclint\](?:: unknown key '(?P<unknown>[^']+)'| (?P<named>[\w-]+)\b)|(?P<bare>[\w-]+):)"
+)
+
+
+def placed(error: ConfigError, path: Path | None) -> ConfigError:
+    """The error with the line and column of the key it names in ``path``, as editors and CI
+    read them (``pyproject.toml:7:1: [tool.asynclint] ignore: ...``), when the key is found."""
+    message = str(error)
+    prefix = f"{path}: "
+    if path is None or not message.startswith(prefix):
+        return error
+    rest = message[len(prefix) :]
+    found = _MESSAGE_KEY.match(rest)
+    key = found and (found.group("unknown") or found.group("named") or found.group("bare"))
+    position = _key_position(path, key) if key else None
+    return ConfigError(f"{path}:{position[0]}:{position[1]}: {rest}") if position else error
+
+
+def _key_position(path: Path, key: str) -> tuple[int, int] | None:
+    """Where ``key`` is set in the asynclint table of ``path`` (its own subtable header too)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    section = "" if path.name != "pyproject.toml" else None  # a standalone file: keys at top level
+    assignment = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=")
+    for number, line in enumerate(lines, 1):
+        header = re.match(r"^\s*\[\s*([^\]]+?)\s*\]", line)
+        if header:
+            section = header.group(1)
+            if section == f"tool.asynclint.{key}" or (path.name != "pyproject.toml" and section == key):
+                return number, line.index("[") + 1
+            continue
+        if section in ("tool.asynclint", "") and assignment.match(line):
+            return number, len(line) - len(line.lstrip()) + 1
+    return None
+
+
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 

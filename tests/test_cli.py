@@ -123,6 +123,15 @@ def test_bad_config_is_a_clear_error(tmp_path):
         ('[tool.asynclint]\ntarget-version = "py399"\n', "target-version"),
         ("[tool.asynclint\n", "invalid TOML"),
         ('[tool.asynclint]\nselect = ["AIO2"\nignore = 3\n', "pyproject.toml:3:1: invalid TOML: Unclosed array\n"),
+        (
+            '[tool.asynclint]\nselect = ["AIO2"]\n\nignore = 3\n',
+            "pyproject.toml:4:1: [tool.asynclint] ignore: expected",
+        ),
+        (
+            '[project]\nname = "x"\n\n[tool.asynclint]\n  selct = []\n',
+            "pyproject.toml:5:3: [tool.asynclint]: unknown key",
+        ),
+        ('[tool.asynclint]\nextend-select = ["AIO999"]\n', "pyproject.toml:2:1: extend-select: 'AIO999' is not a rule"),
     ]
     for text, expected in cases:
         (tmp_path / "pyproject.toml").write_text(text, encoding="utf-8")
