@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import queue
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -90,6 +91,8 @@ def _forget_thread() -> None:
     forget both, so that the child starts its own thread instead of waiting forever."""
     global _jobs, _lock
     _jobs, _lock = None, threading.Lock()
+    if threading.current_thread() is threading.main_thread():  # the parent's SIGTERM handler
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # raises mid-fork: the worker sets its own
 
 
 if hasattr(os, "register_at_fork"):
