@@ -19,11 +19,11 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from asynclint.analysis.project.build import save_cache_file
 from asynclint.analysis.project.index import ProjectIndex
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 from asynclint.engine import LintOptions, enabled_for
@@ -103,22 +103,10 @@ class ResultCache:
         if not self.dirty:
             return
         kept = set(keep)
-        payload = {
-            "fingerprint": code_fingerprint(),
-            "files": {p: e for p, e in self.entries.items() if p in kept},
-        }
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump(payload, out, separators=(",", ":"))
-                os.replace(temporary, self.file)
-            except BaseException:
-                os.unlink(temporary)
-                raise
-        except OSError:
-            pass  # a read-only checkout still gets correct results
+        save_cache_file(
+            self.file,
+            {"fingerprint": code_fingerprint(), "files": {p: e for p, e in self.entries.items() if p in kept}},
+        )
 
 
 def _record(diagnostic: Diagnostic) -> dict[str, Any]:

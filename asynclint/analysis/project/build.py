@@ -65,18 +65,29 @@ class SummaryCache:
         if self.file is None or not self.dirty:
             return
         kept = set(keep)
-        payload = {"asynclint": __version__, "files": {p: e for p, e in self.entries.items() if p in kept}}
+        save_cache_file(
+            self.file, {"asynclint": __version__, "files": {p: e for p, e in self.entries.items() if p in kept}}
+        )
+
+
+def save_cache_file(file: Path, payload: object) -> None:
+    """Write one of ``.asynclint_cache``'s JSON files atomically (a renamed temporary file; the
+    directory git-ignored); a failure only costs the next run its cache, never its results."""
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        ignore = file.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# created by asynclint\n*\n", encoding="utf-8")
+        handle, temporary = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
         try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            ignore = self.file.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# created by asynclint\n*\n", encoding="utf-8")
-            handle, temporary = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 json.dump(payload, out, separators=(",", ":"))
-            os.replace(temporary, self.file)
-        except OSError:
-            pass  # a read-only checkout still gets correct results, just no cache
+            os.replace(temporary, file)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError:
+        pass  # a read-only checkout still gets correct results
 
 
 def index_files(
