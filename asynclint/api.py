@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asynclint.analysis.project.build import (
     CACHE_DIR_NAME,
@@ -23,14 +23,18 @@ from asynclint.catalog import Rule, load_catalog
 from asynclint.config import Config, ConfigError, find_config_file, load_config, placed
 from asynclint.deep_stack import run_deep
 from asynclint.diagnostics import Diagnostic
-from asynclint.engine import FileResult, LintOptions, enabled_for, lint_contents, lint_file, not_analysed
 from asynclint.files import discover
-from asynclint.fixing import FileFix, FixOptions, fix_file, fix_notebook, not_fixed
-from asynclint.fixing import fix_source as _fix_source
+from asynclint.lint_options import FileResult, LintOptions, enabled_for
 from asynclint.notebooks import is_notebook
 from asynclint.registry import validate_selection
 from asynclint.result_cache import ResultCache, settings_key
 from asynclint.workers import Fallback, Task, run_in_workers, too_slow
+
+if TYPE_CHECKING:
+    from asynclint.fixing import FileFix
+
+# The engine and the fixer (libcst, the checks) are imported where a file is parsed, so that a
+# run whose findings all come from the result cache starts as fast as the CLI itself.
 
 Progress = Callable[[int, int, int], None]  # (files done, files, findings so far)
 _PER_WORKER = 8  # files: fewer per worker are checked in this process
@@ -142,11 +146,15 @@ class Project:
     def lint_source(self, source: str | bytes, path: str = "<string>", honour_noqa: bool = True) -> list[Diagnostic]:
         """Lint one in-memory source (a notebook's JSON when ``path`` ends in ``.ipynb``). Without
         an index (or one that does not cover ``path``), only same-module facts are used."""
+        from asynclint.engine import lint_contents
+
         return lint_contents(source, path, self.options(honour_noqa)).diagnostics
 
     def fix_source(self, source: str, path: str, unsafe: bool = False) -> FileFix:
         """The source with the selected fixes applied in rounds (nothing is written)."""
-        fix = fix_notebook if is_notebook(path) else _fix_source
+        from asynclint.fixing import FixOptions, fix_notebook, fix_source
+
+        fix = fix_notebook if is_notebook(path) else fix_source
         return fix(source, path, FixOptions(self.options(), unsafe, write=False))
 
     def lint_paths(
@@ -192,7 +200,7 @@ class Project:
             if progress is not None:
                 progress(counted[0], len(files), counted[1])
 
-        for file_result in _run(to_check, options, jobs, lint_file, not_analysed, budget, abandon=True, done=done):
+        for file_result in _lint_files(to_check, options, jobs, budget, done):
             result.diagnostics.extend(file_result.diagnostics)
             result.internal_errors += file_result.internal_error
             entry = index.by_path.get(os.path.abspath(file_result.path))
@@ -217,6 +225,8 @@ class Project:
     ) -> FixResult:
         """Fix files and directories (``write=False``: compute the fixed text only; ``force``:
         rewrite read-only files too; ``add_noqa``: silence the findings instead)."""
+        from asynclint.fixing import FixOptions, fix_file, not_fixed
+
         paths = list(paths)
         files, project = self.discover(paths)
         lint_options = self.with_index(self.build_index(paths, files, use_cache, project)).options()
@@ -250,6 +260,17 @@ def lint_paths(
 ) -> LintResult:
     """Lint files and directories (the package-level API; see :meth:`Project.lint_paths`)."""
     return Project(config or Config()).lint_paths(paths, jobs, use_cache)
+
+
+def _lint_files(
+    files: list[str], options: LintOptions, jobs: int | None, budget: float, done: Callable[[Any], None]
+) -> list[FileResult]:
+    """Lint the files the result cache could not answer for (the engine imported only then)."""
+    if not files:
+        return []
+    from asynclint.engine import lint_file, not_analysed
+
+    return _run(files, options, jobs, lint_file, not_analysed, budget, abandon=True, done=done)
 
 
 def _run(

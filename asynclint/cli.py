@@ -160,7 +160,6 @@ def check(
 ) -> None:
     """Check PATHS (files or directories, default: .; `-` reads the standard input) for asyncio misuse."""
     from asynclint.api import LintResult, Project, settings_report
-    from asynclint.fixing import summary as fix_summary
 
     _warnings_to_stderr()
     stdin = paths == ("-",)
@@ -237,6 +236,8 @@ def check(
             click.echo(RENDERERS[output_format](diagnostics, colour), nl=False, color=colour)
         if not quiet and not machine_format:
             if fix or add_noqa:
+                from asynclint.fixing import summary as fix_summary
+
                 click.echo(fix_summary(fixed.files, done="silenced" if add_noqa else "fixed"))
             else:
                 click.echo(_summary(diagnostics, result.files))

@@ -26,7 +26,7 @@ from typing import Any
 from asynclint.analysis.project.build import save_cache_file
 from asynclint.analysis.project.index import ProjectIndex
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
-from asynclint.engine import LintOptions, enabled_for
+from asynclint.lint_options import LintOptions, enabled_for
 from asynclint.version import __version__
 
 FILE_NAME = "results-v1.json"

@@ -366,6 +366,29 @@ def test_version_rules_and_explain_start_without_the_linting_machinery():
     assert result.stdout == "[]\n"
 
 
+def test_a_check_answered_by_the_result_cache_never_imports_the_parser(tmp_path):
+    """What pre-commit does on every commit: one unchanged file in a warm project. Its findings
+    come from the cache, so the run must not pay libcst's import (several times its own cost)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "pyproject.toml").write_text("[tool.asynclint]\n")
+    (tmp_path / "app.py").write_text("import time\n\nasync def main():\n    time.sleep(1)\n")
+    probe = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from asynclint.cli import cli\n"
+        "result = CliRunner().invoke(cli, ['check', 'app.py', '--format', 'concise'])\n"
+        "print(result.exit_code, result.output.splitlines()[0])\n"
+        "print(sorted(m for m in ('libcst', 'asynclint.engine', 'asynclint.checks') if m in sys.modules))\n"
+    )
+    cold = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path)
+    warm = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path)
+    finding = "1 app.py:4:5: AIO200 [*] `time.sleep()` blocks the event loop in coroutine `main`"
+    assert cold.stdout.splitlines() == [finding, "['asynclint.checks', 'asynclint.engine', 'libcst']"]
+    assert warm.stdout.splitlines() == [finding, "[]"]
+
+
 def test_help_summaries_are_whole_sentences():
     listing = run_cli("--help").stdout.split("Commands:")[1]
     summaries = [line.split(None, 1)[1] for line in listing.strip().splitlines()]

@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("asynclint.api",),
     (
         "asynclint.engine",
+        "asynclint.lint_options",
         "asynclint.fixing",
         "asynclint.registry",
         "asynclint.files",
