@@ -15,10 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from asynclint.analysis.project.build import (
     CACHE_DIR_NAME,
+    SummarizeAll,
     find_project_root,
     index_files,
+    summarize_serially,
 )
 from asynclint.analysis.project.index import ProjectIndex
+from asynclint.analysis.project.summary import Summary, summarize
 from asynclint.catalog import Rule, load_catalog
 from asynclint.config import Config, ConfigError, find_config_file, load_config, placed
 from asynclint.deep_stack import run_deep
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int, int], None]  # (files done, files, findings so far)
 _PER_WORKER = 8  # files: fewer per worker are checked in this process
 _LARGE_FILE = 256 * 1024  # bytes
+_PARALLEL_INDEX = 512 * 1024  # bytes to summarise: less is summarised in this process
 
 
 @dataclass
@@ -125,12 +129,18 @@ class Project:
         return True
 
     def build_index(
-        self, paths: list[str], files: Sequence[str] = (), use_cache: bool = True, project: Sequence[str] | None = None
+        self,
+        paths: list[str],
+        files: Sequence[str] = (),
+        use_cache: bool = True,
+        project: Sequence[str] | None = None,
+        jobs: int | None = 1,
     ) -> ProjectIndex:
         """The index of the whole project ``paths`` belong to (plus ``files``), read from and
         written to the on-disk summary cache unless ``use_cache`` is false. ``project``: the
-        project's files when the caller has walked the root already. Notebooks are left out:
-        no module imports one (each is indexed on its own when it is linted)."""
+        project's files when the caller has walked the root already; ``jobs``: worker
+        processes for the modules the cache cannot answer for (None: every core). Notebooks
+        are left out: no module imports one (each is indexed on its own when it is linted)."""
         config = self.config
         root = self.root_of(paths)
         if root is None:
@@ -141,7 +151,8 @@ class Project:
         roots = [str(base / src) for src in config.src] + [p for p in paths if os.path.isdir(p)]
         cache_dir = (root or Path.cwd()) / CACHE_DIR_NAME if use_cache else None
         modules = (path for path in to_index if not is_notebook(path))
-        return index_files(dict.fromkeys(modules), roots, cache_dir, config.max_file_size)
+        summarize_all = _summarizer(jobs, config.file_timeout)
+        return index_files(dict.fromkeys(modules), roots, cache_dir, config.max_file_size, summarize_all)
 
     def lint_source(self, source: str | bytes, path: str = "<string>", honour_noqa: bool = True) -> list[Diagnostic]:
         """Lint one in-memory source (a notebook's JSON when ``path`` ends in ``.ipynb``). Without
@@ -171,7 +182,7 @@ class Project:
         paths = list(paths)
         started = time.perf_counter()
         files, project = self.discover(paths)
-        index = self.build_index(paths, files, use_cache, project)
+        index = self.build_index(paths, files, use_cache, project, jobs)
         result = LintResult(
             files=len(files), indexed_files=len(index.by_path), index_seconds=time.perf_counter() - started
         )
@@ -229,7 +240,7 @@ class Project:
 
         paths = list(paths)
         files, project = self.discover(paths)
-        lint_options = self.with_index(self.build_index(paths, files, use_cache, project)).options()
+        lint_options = self.with_index(self.build_index(paths, files, use_cache, project, jobs)).options()
         options = FixOptions(lint_options, unsafe, write, force, add_noqa)
         result = FixResult()
         for file_fix in _run(files, options, jobs, fix_file, not_fixed, self.config.file_timeout):
@@ -260,6 +271,29 @@ def lint_paths(
 ) -> LintResult:
     """Lint files and directories (the package-level API; see :meth:`Project.lint_paths`)."""
     return Project(config or Config()).lint_paths(paths, jobs, use_cache)
+
+
+def _summarizer(jobs: int | None, budget: float) -> SummarizeAll:
+    """How the index summarises a cold project: on ``jobs`` worker processes (None: every
+    core) when there is enough to share out, each module under the time budget a lint has."""
+
+    def summarize_all(modules: list[tuple[str, bytes]]) -> list[Summary | None]:
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(modules)))
+        if workers == 1 or sum(len(content) for _, content in modules) < _PARALLEL_INDEX:
+            return summarize_serially(modules)
+        return run_in_workers(modules, None, workers, _summarize_module, _not_summarized, budget)
+
+    return summarize_all
+
+
+def _summarize_module(module: tuple[str, bytes], options: None) -> Summary | None:
+    return summarize(module[1])
+
+
+def _not_summarized(module: tuple[str, bytes], options: None, reason: str) -> None:
+    """A module past the budget (or whose worker died) stays out of the index; linting it
+    reports why."""
+    return None
 
 
 def _lint_files(
