@@ -48,10 +48,14 @@ def lint_file(path: str, options: LintOptions) -> FileResult:
     data = read_file(path, options)
     if isinstance(data, FileResult):
         return data
-    if cannot_fire(path, data, options):
-        return FileResult(path, [])
     if not options.record_reads or options.index is None:
-        return lint_contents(data, path, options)
+        return FileResult(path, []) if cannot_fire(path, data, options) else lint_contents(data, path, options)
+    # A skip holds while what the prefilter asked the index holds; a file it lets through gets
+    # the findings of a full check, which depend only on what the checks read.
+    with options.index.reads() as asked:
+        skipped = cannot_fire(path, data, options)
+    if skipped:
+        return FileResult(path, [], reads=asked)
     with options.index.reads() as found:
         result = lint_contents(data, path, options)
     result.reads = found

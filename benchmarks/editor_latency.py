@@ -55,7 +55,9 @@ class Client:
                 length = int(value)
         message: dict[str, Any] = json.loads(self.stdout.read(length))
         if "method" in message and "id" in message:  # a server request (configuration, registration)
-            result: Any = [None] * len(message["params"]["items"]) if message["method"] == "workspace/configuration" else None
+            result: Any = (
+                [None] * len(message["params"]["items"]) if message["method"] == "workspace/configuration" else None
+            )
             self.send({"id": message["id"], "result": result})
         return message
 
@@ -86,7 +88,9 @@ def measure(path: Path, lines: int = 1000, edits: int = 30, python: str = sys.ex
     """Latencies in seconds (``edit_p50``/``edit_p95``: didChange to that version's diagnostics)."""
     text = "".join(path.read_text(encoding="utf-8").splitlines(keepends=True)[:lines])
     root = path.resolve().parent
-    while root.parent != root and not any((root / marker).exists() for marker in ("pyproject.toml", "setup.py", ".git")):
+    while root.parent != root and not any(
+        (root / marker).exists() for marker in ("pyproject.toml", "setup.py", ".git")
+    ):
         root = root.parent
     uri = path.resolve().as_uri()
     started = time.perf_counter()
