@@ -30,7 +30,7 @@ from asynclint.files import discover
 from asynclint.lint_options import FileResult, LintOptions, enabled_for
 from asynclint.notebooks import is_notebook
 from asynclint.registry import validate_selection
-from asynclint.result_cache import ResultCache, settings_key
+from asynclint.result_cache import ResultCache, SettingsKeys
 from asynclint.workers import Fallback, Task, run_in_workers, too_slow
 
 if TYPE_CHECKING:
@@ -191,12 +191,13 @@ class Project:
         root = self.root_of(paths)
         cache = ResultCache((root or Path.cwd()) / CACHE_DIR_NAME) if use_cache else None
         keys: dict[str, str] = {}
+        settings = SettingsKeys(options)
         to_check = []
         for path in files:
             entry = index.module_for(os.path.abspath(path))
             cached = None
             if cache is not None and entry is not None and entry.digest:
-                keys[path] = settings_key(path, options)
+                keys[path] = settings.of(path)
                 cached = cache.findings(path, entry.digest, keys[path], index)
             if cached is None:
                 to_check.append(path)
