@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 # run whose findings all come from the result cache starts as fast as the CLI itself.
 
 Progress = Callable[[int, int, int], None]  # (files done, files, findings so far)
+Stream = Callable[[list[Diagnostic]], None]  # one file's findings, in the run's final order
 _PER_WORKER = 8  # files: fewer per worker are checked in this process
 _LARGE_FILE = 256 * 1024  # bytes
 _PARALLEL_INDEX = 512 * 1024  # bytes to summarise: less is summarised in this process
@@ -174,11 +175,13 @@ class Project:
         jobs: int | None = None,
         use_cache: bool = True,
         progress: Progress | None = None,
+        stream: Stream | None = None,
     ) -> LintResult:
         """Lint files and directories. Only they are reported on, but the project index covers
         the whole project they belong to, so that cross-module facts hold when pre-commit
         passes just the changed files. ``progress`` is told (files done, files, findings so
-        far) as files finish."""
+        far) as files finish; ``stream`` gets each file's findings as soon as it and every file
+        before it (in the order of the result) are done."""
         paths = list(paths)
         started = time.perf_counter()
         files, project = self.discover(paths)
@@ -192,8 +195,9 @@ class Project:
         cache = ResultCache((root or Path.cwd()) / CACHE_DIR_NAME) if use_cache else None
         keys: dict[str, str] = {}
         settings = SettingsKeys(options)
+        in_order = _InOrder(files, stream)
         to_check = []
-        for path in files:
+        for path in in_order.files:
             entry = index.module_for(os.path.abspath(path))
             cached = None
             if cache is not None and entry is not None and entry.digest:
@@ -204,11 +208,13 @@ class Project:
             else:
                 result.diagnostics.extend(cached)
                 result.cached_files += 1
+                in_order.done(path, cached)
         counted = [result.cached_files, len(result.diagnostics)]
 
         def done(file_result: FileResult) -> None:
             counted[0] += 1
             counted[1] += len(file_result.diagnostics)
+            in_order.done(file_result.path, file_result.diagnostics)
             if progress is not None:
                 progress(counted[0], len(files), counted[1])
 
@@ -248,6 +254,28 @@ class Project:
             result.files.append(file_fix)
             result.internal_errors += file_fix.internal_error
         return result
+
+
+class _InOrder:
+    """Hands each file's findings to a stream in the order of the final result (files by
+    path), each as soon as it and the files before it are done: output flows while the run
+    goes on, and reads the same as when it is printed at the end."""
+
+    def __init__(self, files: Sequence[str], stream: Stream | None) -> None:
+        self.files = sorted(files)  # checked in this order too, so little waits for a slow file
+        self.stream = stream
+        self.next = 0
+        self.finished: dict[str, list[Diagnostic]] = {}
+
+    def done(self, path: str, diagnostics: list[Diagnostic]) -> None:
+        if self.stream is None:
+            return
+        self.finished[path] = diagnostics
+        while self.next < len(self.files) and self.files[self.next] in self.finished:
+            found = self.finished.pop(self.files[self.next])
+            self.next += 1
+            if found:
+                self.stream(sorted(found, key=lambda d: d.sort_key))
 
 
 @dataclass

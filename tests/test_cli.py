@@ -431,3 +431,29 @@ def test_progress_shows_on_a_terminal_only(tmp_path):
     assert stderr_on_a_terminal("-q") == stderr_on_a_terminal("--format", "json") == ""
     piped = run_cli("check", "--no-cache", "-j", "1", ".", cwd=tmp_path)
     assert "files checked," not in piped.stderr
+
+
+def test_findings_stream_out_in_the_final_order_as_files_finish(tmp_path):
+    """Each file's findings reach the renderer once it and the files before it are done (the
+    output grows while a long run goes on) and in the order of the whole result."""
+    from pathlib import Path
+
+    from asynclint.api import Project
+    from asynclint.config import Config
+
+    for name in ("b.py", "a.py", "c/d.py", "c.py"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("import time\n\nasync def main():\n    time.sleep(1)\n    time.sleep(2)\n")
+    (tmp_path / "clean.py").write_text("x = 1\n")
+    events: list[tuple[str, object]] = []
+    result = Project(Config(root=tmp_path)).lint_paths(
+        [str(tmp_path)],
+        jobs=1,
+        use_cache=False,
+        progress=lambda done, total, found: events.append(("progress", done)),
+        stream=lambda found: events.append(("stream", [(Path(d.path).name, d.line) for d in found])),
+    )
+    streamed = [item for kind, item in events if kind == "stream"]
+    assert streamed == [[(name, 4), (name, 5)] for name in ("a.py", "b.py", "c.py", "d.py")]
+    assert sum(streamed, []) == [(Path(d.path).name, d.line) for d in result.diagnostics]
+    assert events.index(("stream", streamed[0])) < events.index(("progress", 5))  # before the run ends
