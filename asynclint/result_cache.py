@@ -23,8 +23,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from asynclint.analysis.project.build import save_cache_file
 from asynclint.analysis.project.index import ProjectIndex
+from asynclint.cache_files import save_cache_file
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 from asynclint.lint_options import LintOptions, enabled_for
 from asynclint.version import __version__

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Optional
@@ -19,6 +18,7 @@ from typing import Optional
 from asynclint.analysis.project.index import ProjectIndex, build_index
 from asynclint.analysis.project.modules import module_names
 from asynclint.analysis.project.summary import SUMMARY_FORMAT, Summary, summarize, summarize_checked
+from asynclint.cache_files import save_cache_file
 from asynclint.version import __version__
 
 CACHE_DIR_NAME = ".asynclint_cache"
@@ -71,26 +71,6 @@ class SummaryCache:
         save_cache_file(
             self.file, {"asynclint": __version__, "files": {p: e for p, e in self.entries.items() if p in kept}}
         )
-
-
-def save_cache_file(file: Path, payload: object) -> None:
-    """Write one of ``.asynclint_cache``'s JSON files atomically (a renamed temporary file; the
-    directory git-ignored); a failure only costs the next run its cache, never its results."""
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        ignore = file.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# created by asynclint\n*\n", encoding="utf-8")
-        handle, temporary = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(payload, out, separators=(",", ":"))
-            os.replace(temporary, file)
-        except BaseException:
-            os.unlink(temporary)
-            raise
-    except OSError:
-        pass  # a read-only checkout still gets correct results
 
 
 # Summarises the modules the cache has no summary for: ``(path, content)`` in, in order, each
