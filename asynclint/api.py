@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from asynclint.analysis.project.build import (
     CACHE_DIR_NAME,
     SummarizeAll,
+    content_digest,
     find_project_root,
     index_files,
     summarize_serially,
@@ -193,16 +194,16 @@ class Project:
         options = replace(self.with_index(index).options(), record_reads=use_cache)
         root = self.root_of(paths)
         cache = ResultCache((root or Path.cwd()) / CACHE_DIR_NAME) if use_cache else None
-        keys: dict[str, str] = {}
+        keys: dict[str, tuple[str, str]] = {}  # path -> (content hash, settings key)
         settings = SettingsKeys(options)
         in_order = _InOrder(files, stream)
         to_check = []
         for path in in_order.files:
-            entry = index.module_for(os.path.abspath(path))
             cached = None
-            if cache is not None and entry is not None and entry.digest:
-                keys[path] = settings.of(path)
-                cached = cache.findings(path, entry.digest, keys[path], index)
+            digest = _digest(path, index, self.config.max_file_size) if cache is not None else None
+            if cache is not None and digest is not None:
+                keys[path] = (digest, settings.of(path))
+                cached = cache.findings(path, *keys[path], index)
             if cached is None:
                 to_check.append(path)
             else:
@@ -221,13 +222,10 @@ class Project:
         for file_result in _lint_files(to_check, options, jobs, budget, done):
             result.diagnostics.extend(file_result.diagnostics)
             result.internal_errors += file_result.internal_error
-            entry = index.by_path.get(os.path.abspath(file_result.path))
-            if cache is not None and entry is not None and file_result.reads is not None:
-                cache.store(
-                    file_result.path, entry.digest, keys[file_result.path], file_result.reads, file_result.diagnostics
-                )
+            if cache is not None and file_result.path in keys and file_result.reads is not None:
+                cache.store(file_result.path, *keys[file_result.path], file_result.reads, file_result.diagnostics)
         if cache is not None:
-            cache.save(index.by_path)
+            cache.save([*index.by_path, *(os.path.abspath(path) for path in keys)])
         result.diagnostics.sort(key=lambda d: d.sort_key)
         return result
 
@@ -300,6 +298,21 @@ def lint_paths(
 ) -> LintResult:
     """Lint files and directories (the package-level API; see :meth:`Project.lint_paths`)."""
     return Project(config or Config()).lint_paths(paths, jobs, use_cache)
+
+
+def _digest(path: str, index: ProjectIndex, limit: int) -> str | None:
+    """The content hash the result cache keys a file by: the index's, or for a file Python
+    cannot parse (newer syntax, a syntax error) its own, so that its findings are kept too."""
+    entry = index.module_for(os.path.abspath(path))
+    if entry is not None:
+        return entry.digest or None
+    try:
+        if not os.path.isfile(path) or os.path.getsize(path) > limit:
+            return None  # a FIFO would block the read; a file too large is reported as such, unread
+        with open(path, "rb") as handle:
+            return content_digest(handle.read())
+    except OSError:
+        return None
 
 
 def _summarizer(jobs: int | None, budget: float) -> SummarizeAll:
