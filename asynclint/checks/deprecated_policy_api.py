@@ -5,7 +5,8 @@ deprecated in Python 3.14 (the policies are removed in 3.16).
 Reported where they are used: a call, a class's base, a reference passed as an argument
 (``isinstance(p, asyncio.DefaultEventLoopPolicy)``, ``filter(asyncio.iscoroutinefunction,
 ...)``); an import alone is not a use. A policy built inside ``set_event_loop_policy(...)`` is
-part of that one finding. Code that runs only before 3.14 is left alone. ``loop_factory=``
+part of that one finding. Code that runs only before 3.14 is left alone, and so is code under
+``with warnings.catch_warnings():``, where the author manages the warning on purpose. ``loop_factory=``
 needs 3.12, so below that target the suggestion says to keep the policy for older Pythons.
 The ``inspect.iscoroutinefunction`` rewrite is exact from 3.12; before, a function carrying
 asyncio's legacy ``_is_coroutine`` marker is recognised only by asyncio's, so it is unsafe there.
@@ -29,6 +30,7 @@ from asynclint.check import Check, FileContext
 from asynclint.fixes import NodeFix, module_ref, replace
 
 _DEPRECATED = POLICY_API | {ISCOROUTINEFUNCTION}
+_CATCH_WARNINGS = "warnings.catch_warnings"
 
 
 class DeprecatedPolicyApi(Check):
@@ -38,6 +40,18 @@ class DeprecatedPolicyApi(Check):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._reported: list[cst.Call] = []  # reported calls being visited: their arguments are covered
+        self._silenced: list[cst.With] = []  # the ``with warnings.catch_warnings():`` blocks around
+
+    def visit_With(self, node: cst.With) -> None:
+        if any(
+            isinstance(item.item, cst.Call) and self.scope.qualified_name(item.item.func) == _CATCH_WARNINGS
+            for item in node.items
+        ):
+            self._silenced.append(node)
+
+    def leave_With(self, original_node: cst.With) -> None:
+        if self._silenced and self._silenced[-1] is original_node:
+            self._silenced.pop()
 
     def visit_Call(self, node: cst.Call) -> None:
         if self._reported:
@@ -63,8 +77,9 @@ class DeprecatedPolicyApi(Check):
                 self._report(base.value, name, None)
 
     def _deprecated(self, expr: cst.BaseExpression) -> str | None:
-        """The deprecated API ``expr`` names, unless the code runs only before 3.14."""
-        if not isinstance(expr, (cst.Name, cst.Attribute)):
+        """The deprecated API ``expr`` names, unless the code runs only before 3.14 or with
+        warnings managed."""
+        if self._silenced or not isinstance(expr, (cst.Name, cst.Attribute)):
             return None
         name = self.scope.qualified_name(expr)
         if name not in _DEPRECATED:
