@@ -74,7 +74,9 @@ class ConditionWithoutLock(Check):
         if not isinstance(function, cst.FunctionDef):
             return True
         frames = self.scope.frames
-        position = next(i for i in range(len(frames) - 1, 0, -1) if frames[i].node is function)
+        position = next((i for i in range(len(frames) - 1, 0, -1) if frames[i].node is function), 0)
+        if position == 0:
+            return True
         parent = frames[position - 1]
         name = function.name.value
         if parent.kind == "class":
