@@ -62,6 +62,7 @@ def test_editing_a_module_rechecks_the_files_that_read_it(tmp_path):
     second = _lint(tmp_path)
     assert [(path, code) for path, _, code, _ in _found(second, tmp_path)] == [("jobs/alone.py", "AIO200")]
     assert second.cached_files == 2  # jobs/alone.py and jobs/later.py read nothing that changed
+    assert _lint(tmp_path).cached_files == second.files  # the files the prefilter skipped as well
     # a module that did not exist appears: the file that looked it up is checked again
     (tmp_path / "helpers.py").write_text("async def fetch():\n    return 1\n", encoding="utf-8")
     third = _lint(tmp_path)
