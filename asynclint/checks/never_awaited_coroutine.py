@@ -1,8 +1,10 @@
 """AIO100 never-awaited-coroutine: a coroutine (or asyncio future) created and dropped.
 
 Flagged: the call as an expression statement, bound to a local that is never used again,
-tested for truth, or iterated with a sync ``for``. Any other use (awaited, returned,
-passed to a call, stored) counts as handing it on. At a notebook cell's level the fix is the
+tested for truth (``if``, ``while``, ``not``, ``assert``), iterated with a sync ``for``, or
+used as its result (``fetch()["x"]``, ``connect().execute()``: an error at run time) when the
+callee is certainly a coroutine function. Any other use (awaited, returned, passed to a call,
+stored) counts as handing it on. At a notebook cell's level the fix is the
 same as in a coroutine: the kernel allows top-level ``await``.
 """
 
@@ -10,10 +12,20 @@ from __future__ import annotations
 
 import libcst as cst
 
-from asynclint.analysis.asyncio.awaitables import COROUTINE, FUTURE, awaitable_kind
+from asynclint.analysis.asyncio.awaitables import (
+    COROUTINE,
+    FUTURE,
+    KNOWN_AWAITABLE_FUNCTIONS,
+    awaitable_kind,
+    is_coroutine_function_ref,
+)
 from asynclint.analysis.python.nodes import assigned_name
 from asynclint.check import Check, FileContext, LocalBindings
 from asynclint.fixes import NodeFix, awaited, replace
+
+# What a coroutine object itself has: driving it by hand (``coro.send(None)``, ``coro.close()``)
+# and introspection are not mistakes.
+_COROUTINE_ATTRIBUTES = frozenset({"send", "throw", "close"})
 
 
 class NeverAwaitedCoroutine(Check):
@@ -60,9 +72,32 @@ class NeverAwaitedCoroutine(Check):
         for name, call in self._bound.unused(original_node):
             self._report(call, "unused_name", name=name)
 
-    def _truth_test(self, expr: cst.BaseExpression) -> None:
+    def _truth_test(self, expr: cst.BaseExpression, variant: str = "truth") -> None:
         if isinstance(expr, cst.Call) and self._kind(expr) == COROUTINE:
-            self._report(expr, "truth")
+            self._report(expr, variant)
+
+    def visit_Assert(self, node: cst.Assert) -> None:
+        self._truth_test(node.test, "asserted")
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        name = node.attr.value
+        if name in _COROUTINE_ATTRIBUTES or name.startswith(("cr_", "__")):
+            return
+        if isinstance(node.value, cst.Call) and self._certainly_coroutine(node.value):
+            self._report(node.value, "attribute", attribute=name)
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if isinstance(node.value, cst.Call) and self._certainly_coroutine(node.value):
+            self._report(node.value, "subscript")
+
+    def _certainly_coroutine(self, call: cst.Call) -> bool:
+        """An ``async def`` of the project or a coroutine of the asyncio and library tables: not
+        a method of a library object, whose result may be awaitable and more (a response
+        context manager), so its attributes may exist."""
+        name = self.scope.qualified_name(call.func)
+        if name is not None and name in KNOWN_AWAITABLE_FUNCTIONS:
+            return KNOWN_AWAITABLE_FUNCTIONS[name] == COROUTINE
+        return is_coroutine_function_ref(call.func, self.scope, self.context.index)
 
     def visit_If(self, node: cst.If) -> None:
         self._truth_test(node.test)

@@ -1,7 +1,7 @@
 """AIO400 swallowed-cancellation: a coroutine catches its own cancellation and carries on.
 
-A bare ``except:``, ``except BaseException`` or ``except asyncio.CancelledError`` around code
-that suspends, in a coroutine, whose handler never re-raises. Not flagged: handlers of a
+A bare ``except:``, ``except BaseException`` or ``except asyncio.CancelledError`` (or their
+``except*`` forms) around code that suspends, in a coroutine, whose handler never re-raises. Not flagged: handlers of a
 ``try`` that awaits an existing task or future (``task.cancel(); await task``: the
 ``CancelledError`` is that task's), handlers that ask ``cancelling()``/``uncancel()``, and
 ``try`` bodies that never suspend (cancellation is delivered only at ``await``), bodies that
@@ -21,6 +21,7 @@ from asynclint.analysis.asyncio.tasks import awaits_existing_future
 from asynclint.analysis.python.exceptions import (
     CANCELLED_ERRORS,
     RAISING_CALLS,
+    Handler,
     catches_any,
     catches_cancellation,
 )
@@ -42,11 +43,20 @@ class SwallowedCancellation(Check):
         self._asyncio = not runs_on_other_loop_library(context.symbols)
 
     def visit_Try(self, node: cst.Try) -> None:
+        self._check(node)
+
+    def visit_TryStar(self, node: cst.TryStar) -> None:
+        # ``except* CancelledError:`` takes the cancellation out of the group (a bare one is
+        # wrapped in a group first); a handler that does not re-raise lets the code carry on
+        self._check(node)
+
+    def _check(self, node: cst.Try | cst.TryStar) -> None:
         if not self._asyncio or not self.scope.in_coroutine:
             return
         # only the first handler that catches the cancellation ever sees it: a bare ``except:``
         # after ``except BaseException:`` (or after ``except CancelledError: raise``) cannot
-        handler = next((h for h in node.handlers if catches_cancellation(h, self.scope)), None)
+        handlers: tuple[Handler, ...] = tuple(node.handlers)
+        handler = next((h for h in handlers if catches_cancellation(h, self.scope)), None)
         if (
             handler is None
             or not suspends(node.body)
@@ -64,10 +74,14 @@ class SwallowedCancellation(Check):
             return
         if handler.type is None:
             self.report(handler, "bare")
-        elif catches_any(handler, CANCELLED_ERRORS, self.scope):
-            self.report(handler.type, caught=self.context.code(handler.type))
+            return
+        clause = ("except* " if isinstance(handler, cst.ExceptStarHandler) else "except ") + self.context.code(
+            handler.type
+        )
+        if catches_any(handler, CANCELLED_ERRORS, self.scope):
+            self.report(handler.type, clause=clause)
         else:
-            self.report(handler.type, "base_exception", caught=self.context.code(handler.type))
+            self.report(handler.type, "base_exception", clause=clause)
 
     def _calls_raising(self, body: cst.CSTNode) -> bool:
         """``pytest.fail(...)``, ``sys.exit(...)``, unittest's ``self.fail(...)``: the handler
@@ -96,7 +110,7 @@ def _throws_in(body: cst.CSTNode) -> bool:
     )
 
 
-def _task_exit_point(node: cst.Try, function: cst.CSTNode | None) -> str | None:
+def _task_exit_point(node: cst.Try | cst.TryStar, function: cst.CSTNode | None) -> str | None:
     """Where the ``try`` sits when its handler can end the whole coroutine: ``"body"`` when it is
     the coroutine's last statement, ``"loop"`` when it is inside the coroutine's own main
     ``while`` loop (a worker's ``while True: try: await queue.get() ...``, through ``if``/``try``/
@@ -123,11 +137,11 @@ def _within_loop_body(node: cst.CSTNode, block: cst.BaseSuite) -> bool:
     for statement in block.body:
         if statement is node:
             return True
-        if isinstance(statement, (cst.If, cst.Try, cst.With)):
+        if isinstance(statement, (cst.If, cst.Try, cst.TryStar, cst.With)):
             blocks: list[cst.BaseSuite] = [statement.body]
             if isinstance(statement, cst.If) and statement.orelse is not None:
                 blocks.append(statement.orelse.body)
-            if isinstance(statement, cst.Try):
+            if isinstance(statement, (cst.Try, cst.TryStar)):
                 blocks += [handler.body for handler in statement.handlers]
                 blocks += [part.body for part in (statement.orelse, statement.finalbody) if part is not None]
             if any(_within_loop_body(node, inner) for inner in blocks):
@@ -135,7 +149,7 @@ def _within_loop_body(node: cst.CSTNode, block: cst.BaseSuite) -> bool:
     return False
 
 
-def _ends_task(handler: cst.ExceptHandler, where: str) -> bool:
+def _ends_task(handler: Handler, where: str) -> bool:
     """The handler's last statement ends the coroutine: a ``return``, a ``break`` out of its main
     loop, or ``pass`` in its last statement."""
     body = handler.body
@@ -159,7 +173,7 @@ def _inspects_cancellation(body: cst.CSTNode) -> bool:
     )
 
 
-def _hands_on(handler: cst.ExceptHandler) -> bool:
+def _hands_on(handler: Handler) -> bool:
     """``except BaseException as exc: errors.append(exc)``: the exception is kept (stored,
     or passed to a call other than a log or ``print``), typically to be raised later."""
     if handler.name is None or not isinstance(handler.name.name, cst.Name):

@@ -1,5 +1,7 @@
 """AIO301 wait-pending-not-cancelled: ``asyncio.wait`` with a timeout or an early
-``return_when`` whose pending tasks are dropped or never handled.
+``return_when`` whose pending tasks are dropped or never handled: awaited, or run by a loop's
+``run_until_complete`` in sync code, then the pending set unpacked into ``_``, indexed away
+(``[0]``, anywhere), dropped with the result or bound to a name only counted or tested.
 
 ``wait()`` does not cancel what is still pending when it returns; those tasks keep running.
 """
@@ -10,6 +12,7 @@ from typing import cast
 
 import libcst as cst
 
+from asynclint.analysis.asyncio.awaitables import is_event_loop
 from asynclint.analysis.python.usage import LEN, STORE, TRUTH, Usage
 from asynclint.analysis.tables.asyncio_api import ALL_COMPLETED, WAIT
 from asynclint.check import Check, Collected, FileContext
@@ -31,11 +34,10 @@ class WaitPendingNotCancelled(Check):
         self._lines: dict[cst.Call, tuple[cst.SimpleStatementLine, cst.Expr | cst.Assign]] = {}
 
     def _early_wait(self, expr: cst.BaseExpression | None) -> tuple[cst.Call, str] | None:
-        """The ``asyncio.wait(...)`` call awaited by ``expr`` and why it can leave tasks pending."""
-        if not isinstance(expr, cst.Await) or not isinstance(expr.expression, cst.Call):
-            return None
-        call = expr.expression
-        if self.scope.qualified_name(call.func) != WAIT:
+        """The ``asyncio.wait(...)`` call awaited by ``expr`` (or run by
+        ``loop.run_until_complete``) and why it can leave tasks pending."""
+        call = self._run_call(expr)
+        if call is None or self.scope.qualified_name(call.func) != WAIT:
             return None
         for arg in call.args:
             keyword = arg.keyword.value if arg.keyword else None
@@ -44,6 +46,18 @@ class WaitPendingNotCancelled(Check):
             if keyword == "timeout" and not (isinstance(arg.value, cst.Name) and arg.value.value == "None"):
                 return call, "a `timeout`"
         return None
+
+    def _run_call(self, expr: cst.BaseExpression | None) -> cst.Call | None:
+        """The call ``expr`` awaits, or hands to ``loop.run_until_complete``: the result is
+        what that call returns."""
+        if isinstance(expr, cst.Await):
+            return expr.expression if isinstance(expr.expression, cst.Call) else None
+        if not isinstance(expr, cst.Call) or not isinstance(expr.func, cst.Attribute) or len(expr.args) != 1:
+            return None
+        if expr.func.attr.value != "run_until_complete" or not is_event_loop(expr.func.value, self.scope):
+            return None
+        run = expr.args[0].value
+        return run if isinstance(run, cst.Call) else None
 
     def _is_all_completed(self, value: cst.BaseExpression) -> bool:
         if isinstance(value, cst.SimpleString):
@@ -75,11 +89,6 @@ class WaitPendingNotCancelled(Check):
         if len(node.targets) != 1:
             return
         target, value = node.targets[0].target, node.value
-        if isinstance(value, cst.Subscript):
-            found = self._early_wait(value.value)
-            if found and _literal_index(value) == 0:
-                self._remember(None, found)
-            return
         found = self._early_wait(value)
         if not found:
             return
@@ -90,6 +99,11 @@ class WaitPendingNotCancelled(Check):
                 self._remember(None if pending.value == "_" else pending.value, found)
         elif isinstance(target, cst.Name):
             self._remember(None if target.value == "_" else target.value, found)
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        found = self._early_wait(node.value)  # ``(await asyncio.wait(...))[0]``: only the done set
+        if found and _literal_index(node) == 0:
+            self._remember(None, found)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         candidates = self._candidates.take(original_node)

@@ -185,6 +185,32 @@ class ProjectIndex:
                     return found
         return None
 
+    def async_only_class(self, class_qualname: str) -> bool:
+        """Whether instances of the project class speak only the asynchronous context-manager
+        protocol: ``__aenter__`` found and no ``__enter__`` anywhere in its bases, every base a
+        project class (or ``object``), none decorated (a decorator may add methods)."""
+        target = self.resolve(class_qualname)
+        if target is None or target.kind != "class":
+            return False
+        return self.method(target.qualname, "__aenter__") is not None and self._lacks(target, "__enter__", set())
+
+    def _lacks(self, target: Target, name: str, seen: set[str]) -> bool:
+        """No class of ``target``'s hierarchy defines ``name``, and the whole hierarchy is known."""
+        facts = target.facts
+        if target.qualname in seen:
+            return True
+        seen.add(target.qualname)
+        if facts["decorators"] or name in facts["methods"] or name in facts["assigned"]:
+            return False
+        for base in facts["bases"]:
+            absolute = target.module.absolute(base) if base != "?" else "?"
+            if absolute == "builtins.object":
+                continue
+            found = self.resolve(absolute) if absolute != "?" else None
+            if found is None or found.kind != "class" or not self._lacks(found, name, seen):
+                return False
+        return True
+
     def attribute_type(self, class_qualname: str, attribute: str) -> str | None:
         """The constructor assigned to ``self.<attribute>`` in the class (or a project base),
         prefixed ``await `` when its result was awaited (``self.conn = await connect()``)."""

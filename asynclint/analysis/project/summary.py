@@ -20,7 +20,7 @@ from asynclint.analysis.tables.nonblocking import (
     says_non_blocking,
 )
 
-SUMMARY_FORMAT = 7
+SUMMARY_FORMAT = 8
 # Syntax that only parses on newer Pythons: a file using it cannot target an older one.
 _SYNTAX_ADDED: dict[type, tuple[int, int]] = {
     getattr(ast, name): version
@@ -191,7 +191,11 @@ class _ModuleSummarizer:
     def _class(self, node: ast.ClassDef) -> dict[str, Any]:
         methods: dict[str, Any] = {}
         attributes: dict[str, str] = {}
+        assigned: list[str] = []  # names bound in the class body otherwise (``__enter__ = _enter``)
         for item in node.body:
+            if isinstance(item, (ast.Assign, ast.AnnAssign)):
+                targets = item.targets if isinstance(item, ast.Assign) else [item.target]
+                assigned += [name.id for target in targets for name in ast.walk(target) if isinstance(name, ast.Name)]
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 methods[item.name], own = self._function(item)
                 for n in own:
@@ -209,6 +213,8 @@ class _ModuleSummarizer:
             "bases": [self.ref(b, set()) or "?" for b in node.bases],
             "methods": methods,
             "attributes": attributes,
+            "assigned": sorted(set(assigned)),
+            "decorators": [self.ref(d, set()) or "?" for d in node.decorator_list],
             "line": node.lineno,
         }
 

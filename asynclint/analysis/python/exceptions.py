@@ -6,6 +6,8 @@ asyncio as aio`` too, ``CancelledError`` after ``from asyncio import CancelledEr
 
 from __future__ import annotations
 
+from typing import Union
+
 import libcst as cst
 
 from asynclint.analysis.python.scope import ScopeTracker
@@ -47,13 +49,16 @@ TASK_GROUP_ESCAPES: frozenset[str] = (
 )
 
 
+# ``except`` and ``except*`` clauses: both name what they catch in ``type``.
+Handler = Union[cst.ExceptHandler, cst.ExceptStarHandler]
+
 # Calls that never return: they raise (or end the process), like a ``raise`` statement.
 RAISING_CALLS: frozenset[str] = frozenset(
     {"pytest.fail", "pytest.skip", "pytest.xfail", "pytest.exit", "sys.exit", "os._exit", "os.abort"}
 )
 
 
-def handler_types(handler: cst.ExceptHandler, scope: ScopeTracker) -> tuple[str | None, ...] | None:
+def handler_types(handler: Handler, scope: ScopeTracker) -> tuple[str | None, ...] | None:
     """The qualified names a handler catches (None for a bare ``except:``; an element is None
     when it cannot be resolved, such as a variable holding a tuple of types)."""
     if handler.type is None:
@@ -63,18 +68,18 @@ def handler_types(handler: cst.ExceptHandler, scope: ScopeTracker) -> tuple[str 
     return tuple(scope.qualified_name(element) for element in elements)
 
 
-def catches_any(handler: cst.ExceptHandler, names: frozenset[str], scope: ScopeTracker) -> bool:
+def catches_any(handler: Handler, names: frozenset[str], scope: ScopeTracker) -> bool:
     """The handler names one of ``names`` explicitly (a bare ``except:`` does not count)."""
     types = handler_types(handler, scope)
     return types is not None and any(name in names for name in types)
 
 
-def catches_cancellation(handler: cst.ExceptHandler, scope: ScopeTracker) -> bool:
+def catches_cancellation(handler: Handler, scope: ScopeTracker) -> bool:
     """A bare ``except:``, ``except BaseException`` or ``except asyncio.CancelledError``:
     the handlers that stop a task's cancellation (``except Exception`` does not, since 3.8)."""
     return handler.type is None or catches_any(handler, CANCELLED_ERRORS | {BASE_EXCEPTION}, scope)
 
 
-def catches_timeout(handler: cst.ExceptHandler, scope: ScopeTracker) -> bool:
+def catches_timeout(handler: Handler, scope: ScopeTracker) -> bool:
     """The handler names a timeout error (any spelling); broader handlers do not count."""
     return catches_any(handler, TIMEOUT_ERRORS, scope)
