@@ -146,6 +146,14 @@ class ScopeTracker:
         self._names[id(expr)] = (expr, name)
         return name
 
+    def written_name(self, expr: cst.BaseExpression) -> str | None:
+        """The qualified name as the file imports it, before one spelling per API is applied
+        (``httpx2.AsyncClient`` where :meth:`qualified_name` says ``httpx.AsyncClient``): for messages."""
+        if type(expr) is cst.Attribute:
+            base = self.written_name(expr.value)
+            return f"{base}.{expr.attr.value}" if base else None
+        return self._resolve(expr)
+
     def _qualified_name(self, expr: cst.BaseExpression) -> str | None:
         name = self._resolve(expr)
         # one spelling per API: ``asyncio.tasks.wait`` is ``asyncio.wait``, ``httpx2.get`` is ``httpx.get``
