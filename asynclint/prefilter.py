@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 
 from asynclint.analysis.project.index import ModuleEntry, ProjectIndex
 from asynclint.analysis.tables import asyncio_api, library_apis
+from asynclint.analysis.tables.asyncio_names import RENAMED_MODULES
 from asynclint.catalog import Rule
 
 PROJECT_ASYNC = "project-async"
@@ -40,7 +41,8 @@ def _library_modules() -> tuple[str, ...]:
     names |= (
         asyncio_api.ASYNC_ONLY_CONTEXT_MANAGERS | asyncio_api.LOOP_RUNNER_FUNCTIONS | asyncio_api.NEW_LOOP_FACTORIES
     )
-    return tuple(sorted({name.split(".")[0] for name in names if "." in name}))  # values may be kinds
+    modules = {name.split(".")[0] for name in names if "." in name}  # values may be kinds
+    return tuple(sorted(modules | {old for old, new in RENAMED_MODULES.items() if new in modules}))
 
 
 _KIND_WORDS = {

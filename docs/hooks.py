@@ -5,7 +5,9 @@
   :func:`asynclint.catalog.render_markdown`, the same text ``asynclint explain`` prints;
 - ``rules/index.md``: the table of every rule;
 - ``cli.md``: the command-line reference, read from the click commands themselves;
-- ``changelog.md``: the repository's ``CHANGELOG.md`` (the package's ``Changelog`` URL).
+- ``changelog.md``: the repository's ``CHANGELOG.md`` (the package's ``Changelog`` URL);
+- in ``blocking-calls.md``, the ``{{ blocking-calls }}`` line: every call of the blocking table
+  with its rule, and the argument forms that do not block, read from the tables themselves.
 
 The rule pages are added to the navigation under "Rules".
 """
@@ -18,11 +20,15 @@ from typing import Any
 import click
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
+from asynclint.analysis.tables import blocking_calls, nonblocking
 from asynclint.catalog import Rule, load_catalog, render_markdown
 from asynclint.cli import cli
 
 RULES_SECTION = "Rules"
+BLOCKING_CALLS_PAGE = "blocking-calls.md"
+BLOCKING_CALLS_MARKER = "{{ blocking-calls }}"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -41,6 +47,51 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for path, content in generated.items():
         files.append(File.generated(config, path, content=content))
     return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if page.file.src_uri == BLOCKING_CALLS_PAGE:
+        return markdown.replace(BLOCKING_CALLS_MARKER, blocking_calls_tables())
+    return markdown
+
+
+def blocking_calls_tables() -> str:
+    """The blocking table by rule and by module or receiver type, then the forms that do not block."""
+    catalog = load_catalog()
+    groups: dict[tuple[str, str], list[str]] = {}
+    for name, code in blocking_calls.BLOCKING_CALLS.items():
+        owner, _, call = name.rpartition(".")
+        groups.setdefault((code, owner), []).append(call)
+    lines = ["| Rule | Module or receiver type | Calls |", "|---|---|---|"]
+    for (code, owner), calls in sorted(groups.items(), key=lambda item: item[0][0]):
+        rule = catalog[code]
+        calls_text = ", ".join(f"`{call}`" for call in sorted(calls, key=str.lower))
+        lines.append(f"| [{code}](rules/{code}.md) {rule.name} | `{owner}` | {calls_text} |")
+    lines += ["", "Forms that return without waiting (not reported):", ""]
+    lines += ["| Call | Not reported when |", "|---|---|"]
+    for name, where in sorted(_non_blocking_forms().items()):
+        lines.append(f"| `{name}` | {'; '.join(where)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _non_blocking_forms() -> dict[str, list[str]]:
+    forms: dict[str, list[str]] = {}
+    for name, arguments in nonblocking.NON_BLOCKING_WHEN.items():
+        for argument in arguments:
+            told = f"mentions `{argument.flag}`" if argument.flag else "is `False` or `0`"
+            forms.setdefault(name, []).append(f"`{argument.keyword}` {told}")
+    for name, arguments in nonblocking.BLOCKS_ONLY_WITH.items():
+        given = " or ".join(f"`{argument.keyword}`" for argument in arguments)
+        forms.setdefault(name, []).append(f"called without {given} (or with `None`)")
+    for name, (argument, literal) in nonblocking.NON_BLOCKING_LITERAL.items():
+        forms.setdefault(name, []).append(f"`{argument.keyword}` is `{literal!r}`")
+    for name, argument in blocking_calls.BLOCKS_WHEN_BUILT_WITH.items():
+        forms.setdefault(name, []).append(f"the receiver is built without `{argument.keyword}` (or with `0`)")
+    for type_name, switch in blocking_calls.NON_BLOCKING_MODE.items():
+        forms.setdefault(f"{type_name}.*", []).append(
+            f"`.{switch}(...)` is called in the function (in the class, for a `self.` attribute)"
+        )
+    return forms
 
 
 def changelog() -> str:

@@ -14,6 +14,7 @@ import click
 import pytest
 from conftest import REPO
 
+from asynclint.analysis.tables.blocking_calls import BLOCKING_CALLS
 from asynclint.catalog import DOCS_URL, docs_url, load_catalog
 from asynclint.cli import cli
 
@@ -73,9 +74,27 @@ def test_cli_reference_covers_every_command_and_option(site):
 
 
 def test_the_pages_of_the_nav_are_built(site):
-    for page in ("getting-started", "configuration", "editors", "integrations", "contributing"):
+    for page in ("getting-started", "configuration", "editors", "integrations", "contributing", "blocking-calls"):
         assert (site / page / "index.html").is_file(), page
     assert not (site / "hooks.py").exists()
+
+
+def test_the_blocking_calls_page_lists_the_whole_table(site):
+    html = (site / "blocking-calls" / "index.html").read_text(encoding="utf-8")
+    assert "{{ blocking-calls }}" not in html
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", html, re.S):
+        cells = [text_of(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        if len(cells) == 3:
+            rows[(cells[0].split()[0], cells[1])] = set(cells[2].replace(",", " ").split())
+    for name, code in BLOCKING_CALLS.items():
+        owner, _, call = name.rpartition(".")
+        assert call in rows.get((code, owner), set()), name
+    assert "fcntl.flock operation mentions LOCK_NB" in text(site / "blocking-calls" / "index.html")
+
+
+def text_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
 def test_nothing_generated_is_committed():

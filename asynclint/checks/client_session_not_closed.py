@@ -20,6 +20,7 @@ from asynclint.analysis.asyncio.sessions import (
     CLOSE_METHODS,
     SESSION_BORROWERS,
     class_releases_attribute,
+    close_method,
     session_type,
 )
 from asynclint.analysis.python.class_family import has_project_relatives
@@ -73,7 +74,7 @@ class ClientSessionNotClosed(Check):
             if fate.handed_on or fate.closed_on_every_path:
                 continue
             variant = "closed_outside_finally" if fate.closed_elsewhere or fate.closed_in_handler else None
-            self.report(call, variant, session=name, kind=kind, close=_close_method(kind))
+            self.report(call, variant, session=name, kind=kind, close=close_method(kind))
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         created = self._attributes.take(original_node)
@@ -90,10 +91,6 @@ class ClientSessionNotClosed(Check):
                     "attribute",
                     session=f"self.{attribute}",
                     kind=kind,
-                    close=_close_method(kind),
+                    close=close_method(kind),
                     owner=original_node.name.value,
                 )
-
-
-def _close_method(kind: str) -> str:
-    return "aclose" if kind == "httpx.AsyncClient" else "close"

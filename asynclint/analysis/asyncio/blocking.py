@@ -121,6 +121,7 @@ def call_args(call: cst.Call) -> tuple[Arg, ...]:
             _is_zero(arg.value),
             _names(arg.value),
             _text(arg.value),
+            isinstance(arg.value, cst.Name) and arg.value.value == "None",
         )
         for arg in call.args
     )

@@ -16,6 +16,7 @@ from asynclint.analysis.asyncio.library_types import receiver_type
 from asynclint.analysis.project.index import ProjectIndex
 from asynclint.analysis.python.nodes import children, descendants
 from asynclint.analysis.python.scope import ScopeTracker
+from asynclint.analysis.tables.asyncio_names import renamed
 
 SESSION_TYPES = frozenset({"aiohttp.ClientSession", "httpx.AsyncClient"})
 CLOSE_METHODS = frozenset({"close", "aclose", "__aexit__"})  # ``__aexit__``: entered and exited by hand
@@ -24,11 +25,20 @@ SESSION_BORROWERS: frozenset[str] = frozenset()
 
 
 def session_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> str | None:
-    """``aiohttp.ClientSession`` or ``httpx.AsyncClient`` when ``expr`` is a call that makes one."""
+    """``aiohttp.ClientSession`` or ``httpx.AsyncClient`` when ``expr`` is a call that makes one,
+    named as the file names a renamed library (``httpx2.AsyncClient``)."""
     if not isinstance(expr, cst.Call):
         return None
     found = receiver_type(expr, scope, index)
-    return found if found in SESSION_TYPES else None
+    if found not in SESSION_TYPES:
+        return None
+    written = scope.written_name(expr.func)
+    return written if written is not None and renamed(written) == found else found
+
+
+def close_method(kind: str) -> str:
+    """The method that closes a session of this type (as :func:`session_type` names it)."""
+    return "aclose" if renamed(kind) == "httpx.AsyncClient" else "close"
 
 
 def class_releases_attribute(class_node: cst.ClassDef, attribute: str) -> bool:

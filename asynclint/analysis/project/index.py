@@ -16,6 +16,7 @@ from typing import Any
 
 from asynclint.analysis.project.modules import absolute_name
 from asynclint.analysis.project.summary import Summary
+from asynclint.analysis.tables.asyncio_names import renamed
 from asynclint.analysis.tables.builtins import TRANSPARENT_DECORATORS
 
 _MAX_HOPS = 12
@@ -348,7 +349,7 @@ class ProjectIndex:
         if target is not None and target.kind in ("function", "method") and target.facts.get("kind") == "sync":
             calls = [(target.module.absolute(ref), line) for ref, line in target.facts.get("calls", ())]
             for callee, line in calls:
-                if callee in blocking:
+                if callee in blocking or renamed(callee) in blocking:  # ``httpx2.get`` is ``httpx.get``
                     display = callee[len("builtins.") :] if callee.startswith("builtins.") else callee
                     result = (ChainLink(target.qualname, callee, target.module.path, line, display),)
                     break

@@ -276,15 +276,22 @@ def _argument_kind_dependent(function: ast.FunctionDef | ast.AsyncFunctionDef) -
 def _call_args(call: ast.Call) -> tuple[Arg, ...]:
     """The facts :mod:`~asynclint.analysis.tables.nonblocking` needs about a call's arguments
     (``os.waitpid(pid, os.WNOHANG)`` waits for nothing, so a helper making it does not block)."""
-    positional = [Arg(None, isinstance(a, ast.Starred), _is_zero(a), _flag_names(a), _text(a)) for a in call.args]
+    positional = [
+        Arg(None, isinstance(a, ast.Starred), _is_zero(a), _flag_names(a), _text(a), _is_none(a)) for a in call.args
+    ]
     keywords = [
-        Arg(k.arg, k.arg is None, _is_zero(k.value), _flag_names(k.value), _text(k.value)) for k in call.keywords
+        Arg(k.arg, k.arg is None, _is_zero(k.value), _flag_names(k.value), _text(k.value), _is_none(k.value))
+        for k in call.keywords
     ]
     return tuple(positional + keywords)
 
 
 def _text(node: ast.AST) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _is_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _is_zero(node: ast.AST) -> bool:

@@ -24,7 +24,7 @@ from asynclint.analysis.python.names import (
     import_bindings,
     target_names,
 )
-from asynclint.analysis.tables.asyncio_names import canonical
+from asynclint.analysis.tables.asyncio_names import canonical, renamed
 from asynclint.analysis.tables.builtins import BUILTINS
 
 ScopeNode = Union[cst.Module, cst.FunctionDef, cst.Lambda, cst.ClassDef]
@@ -146,10 +146,20 @@ class ScopeTracker:
         self._names[id(expr)] = (expr, name)
         return name
 
+    def written_name(self, expr: cst.BaseExpression) -> str | None:
+        """The qualified name as the file imports it, before one spelling per API is applied
+        (``httpx2.AsyncClient`` where :meth:`qualified_name` says ``httpx.AsyncClient``): for messages."""
+        if type(expr) is cst.Attribute:
+            base = self.written_name(expr.value)
+            return f"{base}.{expr.attr.value}" if base else None
+        return self._resolve(expr)
+
     def _qualified_name(self, expr: cst.BaseExpression) -> str | None:
         name = self._resolve(expr)
-        # one spelling per asyncio API: ``asyncio.tasks.wait`` is ``asyncio.wait``
-        return canonical(name) if name is not None and name.startswith("asyncio.") else name
+        # one spelling per API: ``asyncio.tasks.wait`` is ``asyncio.wait``, ``httpx2.get`` is ``httpx.get``
+        if name is None:
+            return None
+        return canonical(name) if name.startswith("asyncio.") else renamed(name)
 
     def _resolve(self, expr: cst.BaseExpression) -> str | None:
         # ``type is`` rather than isinstance: a hot path, and libcst's ABC instance checks are slow

@@ -1,4 +1,5 @@
-"""One spelling per asyncio API: ``asyncio.tasks.wait`` *is* ``asyncio.wait``.
+"""One spelling per asyncio API: ``asyncio.tasks.wait`` *is* ``asyncio.wait``; and one per
+renamed library: ``httpx2.AsyncClient`` *is* ``httpx.AsyncClient``.
 
 ``from asyncio.tasks import wait`` and ``asyncio.locks.Lock`` name the same objects as the
 public ``asyncio.wait`` and ``asyncio.Lock``; name resolution maps them to the public name once
@@ -49,13 +50,24 @@ def _exports() -> dict[str, frozenset[str]]:
 
 SUBMODULE_EXPORTS: dict[str, frozenset[str]] = _exports()
 
+# Libraries continued under a new name with the same API -> the name the tables list: httpx2
+# is the maintained continuation of httpx (flake8-async recommends it since 26.6.1).
+RENAMED_MODULES: dict[str, str] = {"httpx2": "httpx"}
+
+
+def renamed(name: str) -> str:
+    """A renamed library's name as the tables spell it (``httpx2.get`` -> ``httpx.get``)."""
+    head, dot, rest = name.partition(".")
+    new = RENAMED_MODULES.get(head)
+    return name if new is None else new + dot + rest
+
 
 @lru_cache(maxsize=4096)
 def canonical(name: str) -> str:
-    """The public spelling of an asyncio name (``asyncio.tasks.wait`` -> ``asyncio.wait``);
-    any other name unchanged."""
+    """The public spelling of an asyncio name (``asyncio.tasks.wait`` -> ``asyncio.wait``),
+    the tables' spelling of a renamed library's (:func:`renamed`); any other name unchanged."""
     if not name.startswith("asyncio."):
-        return name
+        return renamed(name)
     parts = name.split(".")
     if len(parts) >= 3 and parts[2] in SUBMODULE_EXPORTS.get(parts[1], ()):
         return ".".join(["asyncio", *parts[2:]])

@@ -17,6 +17,9 @@ def _methods(code: str, prefix: str, names: str) -> dict[str, str]:
 
 
 _HTTP_VERBS = "get options head post put patch delete request"
+_CERTIFICATE_LOADERS = "load_cert_chain load_verify_locations load_dh_params"
+_TEMP_FILES = "TemporaryFile NamedTemporaryFile"  # opened files: AIO201
+_TEMP_PATHS = "mkstemp mkdtemp TemporaryDirectory"  # a file or directory made: AIO202
 _POOL_REQUESTS = "request urlopen request_encode_url request_encode_body"
 
 # Sync clients (AIO207): constructor -> the asyncio replacement named in the message.
@@ -56,6 +59,14 @@ SYNC_CLIENTS: dict[str, str] = {
     **dict.fromkeys(
         ("paramiko.SSHClient", "paramiko.client.SSHClient"), "asyncssh (`async with asyncssh.connect(host) as conn:`)"
     ),
+    **dict.fromkeys(
+        ("imaplib.IMAP4", "imaplib.IMAP4_SSL", "imaplib.IMAP4_stream"),
+        "aioimaplib (`aioimaplib.IMAP4_SSL(host)`, then `await client.wait_hello_from_server()`)",
+    ),
+    **dict.fromkeys(
+        ("poplib.POP3", "poplib.POP3_SSL", "nntplib.NNTP", "nntplib.NNTP_SSL"),
+        "`await asyncio.to_thread(...)` for the whole session (no asyncio API in the stdlib)",
+    ),
 }
 
 # Clients whose constructor does no I/O (a connection pool or background threads connect
@@ -82,6 +93,12 @@ BLOCKING_CALLS: dict[str, str] = {
     "builtins.open": "AIO201",
     "io.open": "AIO201",
     "codecs.open": "AIO201",
+    "io.open_code": "AIO201",
+    # ``SpooledTemporaryFile`` stays in memory until it rolls over: not listed
+    **_methods("AIO201", "tempfile", _TEMP_FILES),
+    # reading certificates and keys from files (``load_verify_locations(cadata=...)`` reads none)
+    **_methods("AIO201", "ssl.SSLContext", _CERTIFICATE_LOADERS),
+    "ssl.create_default_context": "AIO201",
     **_methods("AIO201", "pathlib.Path", "open read_text read_bytes write_text write_bytes"),
     # AIO202 blocking-filesystem: calls that touch the disk (not path string functions)
     **_methods(
@@ -102,6 +119,9 @@ BLOCKING_CALLS: dict[str, str] = {
         "copyfile copy copy2 copytree copymode copystat move rmtree make_archive unpack_archive disk_usage chown",
     ),
     **_methods("AIO202", "glob", "glob iglob"),
+    **_methods("AIO202", "tempfile", _TEMP_PATHS),
+    # waits for another process to release the lock (unless ``LOCK_NB``)
+    **_methods("AIO202", "fcntl", "flock lockf"),
     **_methods(
         "AIO202",
         "pathlib.Path",
@@ -119,8 +139,9 @@ BLOCKING_CALLS: dict[str, str] = {
     **_methods("AIO203", "urllib3.PoolManager", _POOL_REQUESTS),
     **_methods("AIO203", "urllib3.HTTPConnectionPool", _POOL_REQUESTS),
     **_methods("AIO203", "http.client.HTTPConnection", "connect request getresponse endheaders send"),
+    # ``httpx2`` (the maintained continuation) resolves to ``httpx``: see ``RENAMED_MODULES``
     **_methods("AIO203", "httpx", _HTTP_VERBS + " stream"),
-    **_methods("AIO203", "httpx.Client", _HTTP_VERBS + " send stream"),
+    **_methods("AIO203", "httpx.Client", _HTTP_VERBS + " send stream close"),
     # AIO204 blocking-subprocess
     **_methods("AIO204", "subprocess", "run call check_call check_output getoutput getstatusoutput"),
     # ``Popen(...)`` itself only starts the child (its pipes may go to async readers); waiting blocks
@@ -202,6 +223,12 @@ VARIANTS: dict[str, str] = {
     ),
     "concurrent.futures.ThreadPoolExecutor.shutdown": "shutdown",
     "concurrent.futures.ProcessPoolExecutor.shutdown": "shutdown",
+    **dict.fromkeys(
+        ("ssl.create_default_context", *_methods("", "ssl.SSLContext", _CERTIFICATE_LOADERS)), "certificates"
+    ),
+    **dict.fromkeys(_methods("", "tempfile", f"{_TEMP_FILES} {_TEMP_PATHS}"), "tempfile"),
+    **dict.fromkeys(("fcntl.flock", "fcntl.lockf"), "lock"),
+    "httpx.Client.close": "close",
 }
 
 # Types whose sync ``with obj:`` blocks on enter or exit -> (rule, message variant).

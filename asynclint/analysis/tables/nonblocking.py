@@ -30,6 +30,7 @@ class Arg:
     zero: bool = False  # the literal ``False``, ``0`` or ``0.0``
     names: frozenset[str] = frozenset()  # names and attribute names an ``|`` of flags mentions
     text: str | None = None  # the value of a string literal
+    none: bool = False  # the literal ``None``
 
 
 _BLOCKING_ARG = Argument("blocking", 0)
@@ -63,6 +64,9 @@ NON_BLOCKING_WHEN: dict[str, tuple[Argument, ...]] = {
     "concurrent.futures.ProcessPoolExecutor.shutdown": (Argument("wait", 0),),
     "concurrent.futures.Future.result": _TIMEOUT_FIRST,
     "concurrent.futures.Future.exception": _TIMEOUT_FIRST,
+    # a lock taken with ``LOCK_NB`` raises instead of waiting; unlocking never waits
+    "fcntl.flock": (Argument("operation", 1, "LOCK_NB"), Argument("operation", 1, "LOCK_UN")),
+    "fcntl.lockf": (Argument("cmd", 1, "LOCK_NB"), Argument("cmd", 1, "LOCK_UN")),
 }
 
 
@@ -82,20 +86,28 @@ def find(args: Sequence[Arg], where: Argument) -> Arg | None:
     return None
 
 
-# Clients whose constructor connects only when given the server: ``smtplib.SMTP()`` waits for
-# nothing until ``connect()``.
-CONNECTS_ONLY_WITH: dict[str, Argument] = {
-    name: Argument("host", 0)
-    for name in ("smtplib.SMTP", "smtplib.SMTP_SSL", "smtplib.LMTP", "ftplib.FTP", "ftplib.FTP_TLS")
+_KEYWORD_ONLY = -1  # the position of an argument that can only be passed by keyword
+
+# Calls that wait only when given one of these arguments: a client whose constructor connects
+# only when given the server (``smtplib.SMTP()`` waits for nothing until ``connect()``), an SSL
+# context that reads certificate files only when named (``cadata=`` is in memory).
+BLOCKS_ONLY_WITH: dict[str, tuple[Argument, ...]] = {
+    **{
+        name: (Argument("host", 0),)
+        for name in ("smtplib.SMTP", "smtplib.SMTP_SSL", "smtplib.LMTP", "ftplib.FTP", "ftplib.FTP_TLS")
+    },
+    "ssl.create_default_context": (Argument("cafile", _KEYWORD_ONLY), Argument("capath", _KEYWORD_ONLY)),
+    "ssl.SSLContext.load_verify_locations": (Argument("cafile", 0), Argument("capath", 1)),
 }
 # Calls that touch nothing for this literal argument: an in-memory SQLite database.
 NON_BLOCKING_LITERAL: dict[str, tuple[Argument, str]] = {"sqlite3.connect": (Argument("database", 0), ":memory:")}
-NON_BLOCKING_NAMES = frozenset(NON_BLOCKING_WHEN) | frozenset(CONNECTS_ONLY_WITH) | frozenset(NON_BLOCKING_LITERAL)
+NON_BLOCKING_NAMES = frozenset(NON_BLOCKING_WHEN) | frozenset(BLOCKS_ONLY_WITH) | frozenset(NON_BLOCKING_LITERAL)
 
 
 def says_non_blocking(name: str, args: Sequence[Arg]) -> bool:
     """Whether a call of ``name`` with these arguments returns without waiting."""
-    if name in CONNECTS_ONLY_WITH and find(args, CONNECTS_ONLY_WITH[name]) is None:
+    needed = BLOCKS_ONLY_WITH.get(name)
+    if needed is not None and not any(given(args, where) for where in needed):
         return True
     literal = NON_BLOCKING_LITERAL.get(name)
     if literal is not None:
@@ -107,6 +119,12 @@ def says_non_blocking(name: str, args: Sequence[Arg]) -> bool:
         if found is not None and (where.flag in found.names if where.flag else found.zero):
             return True
     return False
+
+
+def given(args: Sequence[Arg], where: Argument) -> bool:
+    """Whether the argument at ``where`` is passed and is not the literal ``None``."""
+    found = find(args, where)
+    return found is not None and not found.none
 
 
 def given_nonzero(args: Sequence[Arg], where: Argument) -> bool:
