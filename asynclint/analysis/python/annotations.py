@@ -1,0 +1,57 @@
+"""The one class an annotation names: ``Path``, ``Optional[Path]``, ``Path | None``,
+``Union[Path, None]``, ``"Path"``, ``Annotated[Path, ...]``, ``Queue[int]``.
+
+Only an explicit annotation says what a name holds; its name must resolve through the file's
+imports (a local ``class Path`` is not ``pathlib.Path``). A union of two classes names none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import libcst as cst
+
+from asynclint.analysis.tables.builtins import TYPE_WRAPPERS
+
+_MAX_DEPTH = 6
+
+
+def annotated_class(
+    annotation: cst.BaseExpression | None,
+    qualified_name: Callable[[cst.BaseExpression], str | None],
+    depth: int = 0,
+) -> str | None:
+    """The qualified name of the class ``annotation`` names, None when it names no one class."""
+    if annotation is None or depth > _MAX_DEPTH:
+        return None
+    if isinstance(annotation, cst.SimpleString):
+        text = annotation.evaluated_value
+        try:
+            parsed = cst.parse_expression(text) if isinstance(text, str) else None
+        except cst.ParserSyntaxError:
+            return None
+        return annotated_class(parsed, qualified_name, depth + 1)
+    if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+        return _one_of([annotation.left, annotation.right], qualified_name, depth)
+    if isinstance(annotation, cst.Subscript):
+        name = qualified_name(annotation.value)
+        if name is None:
+            return None
+        arguments = [element.slice.value for element in annotation.slice if isinstance(element.slice, cst.Index)]
+        if name not in TYPE_WRAPPERS:
+            return name  # a generic class: ``asyncio.Queue[int]``
+        if name.endswith(".Union") or name.endswith(".Optional"):
+            return _one_of(arguments, qualified_name, depth)
+        return annotated_class(arguments[0], qualified_name, depth + 1) if arguments else None
+    if isinstance(annotation, (cst.Name, cst.Attribute)):
+        name = qualified_name(annotation)
+        return None if name is None or name in TYPE_WRAPPERS else name
+    return None
+
+
+def _one_of(
+    options: list[cst.BaseExpression], qualified_name: Callable[[cst.BaseExpression], str | None], depth: int
+) -> str | None:
+    """The class of a union whose other members are all ``None``."""
+    named = [option for option in options if not (isinstance(option, cst.Name) and option.value == "None")]
+    return annotated_class(named[0], qualified_name, depth + 1) if len(named) == 1 else None
