@@ -349,7 +349,9 @@ def _constructor(summarizer: _ModuleSummarizer, value: ast.AST) -> str | None:
     if not isinstance(call, ast.Call):
         return None
     ref = summarizer.ref(call.func, set())
-    return None if ref is None else ("await " + ref if awaited else ref)
+    if ref is None or (ref in NON_BLOCKING_NAMES and says_non_blocking(ref, _call_args(call))):
+        return None  # ``sqlite3.connect(":memory:")``: an object whose use touches nothing
+    return "await " + ref if awaited else ref
 
 
 def _uses(tree: ast.Module) -> tuple[set[str], set[str], set[str], tuple[int, int] | None]:

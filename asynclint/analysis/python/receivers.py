@@ -57,6 +57,7 @@ FACTORIES: dict[str, str] = {
     "requests.sessions.Session": "requests.Session",
     "requests.sessions.session": "requests.Session",
     "httpx.Client": "httpx.Client",
+    "httpx2.Client": "httpx.Client",
     "urllib.request.build_opener": "urllib.request.OpenerDirector",
     "urllib.request.OpenerDirector": "urllib.request.OpenerDirector",
     "urllib3.PoolManager": "urllib3.PoolManager",
@@ -101,7 +102,6 @@ _FILE_CLASSES = ("io.BufferedReader", "io.BufferedWriter", "io.BufferedRandom", 
 # Annotation (qualified name) -> the type of the value, where that is not the class itself.
 ANNOTATION_TYPES: dict[str, str] = {
     **{f"typing.{name}": "io.TextIOWrapper" for name in ("IO", "TextIO", "BinaryIO")},
-    "httpx2.Client": "httpx.Client",
     "httpx2.AsyncClient": "httpx.AsyncClient",
 }
 
