@@ -8,6 +8,7 @@ imports (a local ``class Path`` is not ``pathlib.Path``). A union of two classes
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import libcst as cst
 
@@ -26,11 +27,7 @@ def annotated_class(
         return None
     if isinstance(annotation, cst.SimpleString):
         text = annotation.evaluated_value
-        try:
-            parsed = cst.parse_expression(text) if isinstance(text, str) else None
-        except cst.ParserSyntaxError:
-            return None
-        return annotated_class(parsed, qualified_name, depth + 1)
+        return annotated_class(_parsed(text.strip()), qualified_name, depth + 1) if isinstance(text, str) else None
     if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
         return _one_of([annotation.left, annotation.right], qualified_name, depth)
     if isinstance(annotation, cst.Subscript):
@@ -47,6 +44,14 @@ def annotated_class(
         name = qualified_name(annotation)
         return None if name is None or name in TYPE_WRAPPERS else name
     return None
+
+
+@lru_cache(maxsize=512)  # a parameter's annotation is read at every call on it
+def _parsed(text: str) -> cst.BaseExpression | None:
+    try:
+        return cst.parse_expression(text)
+    except cst.ParserSyntaxError:
+        return None
 
 
 def _one_of(
