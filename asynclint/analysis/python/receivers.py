@@ -171,6 +171,9 @@ def built(
                 return Built(produced, expr)
         return None
     if isinstance(expr, cst.Name):
+        own = scope.self_class(expr)  # ``self``: its methods' return annotations type their calls
+        if own is not None:
+            return Built(scope.symbols.qualify(own.name))
         found = built(scope.local_value(expr.value), scope, index, depth + 1)
         if found is not None:
             return found
