@@ -221,10 +221,10 @@ class _ModuleSummarizer:
         return self.annotation(named[0], depth + 1) if len(named) == 1 else None
 
     def _annotated(self, found: dict[str, str], name: str, node: ast.AnnAssign) -> None:
-        """Record ``name: T`` unless the value given is a standard stream (``sys.stdout``)."""
+        """Record ``name: T`` unless the value given may be a standard stream (``sys.stdout``)."""
         ref = self.annotation(node.annotation)
-        given = self.ref(node.value, set()) if node.value is not None else None
-        if ref is not None and given not in STANDARD_STREAMS:
+        given = ast.walk(node.value) if node.value is not None else ()
+        if ref is not None and not any(self.ref(n, set()) in STANDARD_STREAMS for n in given):
             found[name] = ref
 
     def _class(self, node: ast.ClassDef) -> dict[str, Any]:

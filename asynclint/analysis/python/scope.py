@@ -25,6 +25,7 @@ from asynclint.analysis.python.names import (
     import_bindings,
     target_names,
 )
+from asynclint.analysis.python.nodes import descendants
 from asynclint.analysis.tables.asyncio_names import canonical
 from asynclint.analysis.tables.builtins import BUILTINS, STANDARD_STREAMS
 
@@ -143,14 +144,17 @@ class ScopeTracker:
     def annotated_class(self, name: str) -> str | None:
         """The class an explicit annotation gives the binding of ``name`` in force (a
         parameter, an annotated local or module-level name), resolved through the imports.
-        None when the value given is a standard stream (``out: TextIO = sys.stdout``)."""
+        None when the value given may be a standard stream (``out: TextIO = sys.stdout``)."""
         frame = self._lookup(name)
         found = frame.annotations.get(name) if frame is not None else self.symbols.annotations.get(name)
         if found is None:
             return None
         annotation, given = found
-        if given is not None and self.qualified_name(given) in STANDARD_STREAMS:
-            return None
+        if given is not None and any(
+            isinstance(node, cst.Attribute) and self.qualified_name(node) in STANDARD_STREAMS
+            for node in (given, *descendants(given))
+        ):
+            return None  # ``out: TextIO = stream or sys.stdout``
         return annotated_class(annotation, self.qualified_name)
 
     def unpacked_value(self, name: str) -> tuple[cst.BaseExpression, int] | None:
