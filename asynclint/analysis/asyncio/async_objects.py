@@ -40,6 +40,8 @@ def async_only_context_manager(
             name = scope.qualified_name(value.func)
             if name in ASYNC_ONLY_CONTEXT_MANAGERS and bound_once(expr.value):
                 return name
+        elif value is None and bound_once(expr.value):  # ``lock: asyncio.Lock``, a parameter
+            return ASYNC_ONLY_CONTEXT_MANAGER_TYPES.get(receiver_type(expr, scope, index) or "")
         return None
     if isinstance(expr, cst.Attribute) and scope.self_class(expr.value) is not None:
         return ASYNC_ONLY_CONTEXT_MANAGER_TYPES.get(receiver_type(expr, scope, index) or "")
