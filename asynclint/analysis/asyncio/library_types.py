@@ -23,8 +23,12 @@ from asynclint.analysis.tables.library_apis import (
 )
 
 
-def receiver_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex, depth: int = 0) -> str | None:
-    """The library type or project class (qualified name) of a receiver known by construction."""
+def receiver_type(
+    expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex, depth: int = 0, declared: bool = True
+) -> str | None:
+    """The library type or project class (qualified name) of a receiver known by construction
+    or, when ``declared``, by an explicit annotation (rules about who owns an object, such as
+    "nothing here calls ``task_done()``", pass False: an annotated parameter comes from elsewhere)."""
     if depth > 4:
         return None
     own = scope.self_class(expr)
@@ -40,7 +44,7 @@ def receiver_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectI
             return None
         local = scope.local_value(expr.value)
         found = _value_type(local, scope, index, depth) if local is not None else None
-        annotated = scope.annotated_class(expr.value) if found is None else None
+        annotated = scope.annotated_class(expr.value) if found is None and declared else None
         return _annotated_type(annotated, index) if annotated else found
     if isinstance(expr, (cst.Call, cst.Await)):
         return _value_type(expr, scope, index, depth)
@@ -49,7 +53,7 @@ def receiver_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectI
         if owner is not None:
             constructor = index.attribute_type(scope.symbols.qualify(owner.name), expr.attr.value)
             if constructor is not None and constructor.startswith(ANNOTATED):
-                return _annotated_type(constructor[len(ANNOTATED) :], index)
+                return _annotated_type(constructor[len(ANNOTATED) :], index) if declared else None
             if constructor is not None:
                 awaited = constructor.startswith("await ")
                 name = constructor[len("await ") :] if awaited else constructor
