@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from asynclint.analysis.project.modules import absolute_name
@@ -70,6 +70,17 @@ class ProjectIndex:
         self._async_modules: tuple[frozenset[str], frozenset[str]] | None = None
         self._readers: list[dict[str, str | None]] = []
         self._project_digest: str | None = None
+
+    def with_module(self, path: str, summary: Summary, digest: str) -> ProjectIndex:
+        """This index with the module at ``path`` (already in it) described by ``summary``: an
+        editor buffer, or a file just saved, without rebuilding the rest."""
+        modules = {
+            name: replace(entry, summary=summary, digest=digest) if entry.path == path else entry
+            for name, entry in self.modules.items()
+        }
+        paths = dict(self.by_path)
+        paths[path] = replace(paths[path], summary=summary, digest=digest)
+        return ProjectIndex(modules, paths)
 
     # ------------------------------------------------------------------ what a file used
 
