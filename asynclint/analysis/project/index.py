@@ -9,8 +9,7 @@ checked, and shared read-only by every check. Lookups follow imports, re-exports
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -68,8 +67,8 @@ class ProjectIndex:
         self._chains: dict[str, tuple[tuple[ChainLink, ...] | None, Reads]] = {}
         self._resolved: dict[tuple[str, int], tuple[Target | None, Reads]] = {}  # asked again and again
         self._async_modules: tuple[frozenset[str], frozenset[str]] | None = None
+        self._subclassed: dict[str, bool] = {}
         self._readers: list[dict[str, str | None]] = []
-        self._project_digest: str | None = None
 
     def with_module(self, path: str, summary: Summary, digest: str) -> ProjectIndex:
         """This index with the module at ``path`` (already in it) described by ``summary``: an
@@ -88,8 +87,8 @@ class ProjectIndex:
     def reads(self) -> Iterator[dict[str, str | None]]:
         """Record what the index answers in the block depend on: module name -> its content
         hash (None: no such module, which a new file could change), ``path:<file>`` for
-        :meth:`module_for`, and ``*`` -> the whole project's hash for questions about every
-        module. The per-file result cache reuses a file's findings while these are the same."""
+        :meth:`module_for`, and the answers to project-wide questions (see :meth:`current`).
+        The per-file result cache reuses a file's findings while these are the same."""
         found: dict[str, str | None] = {}
         self._readers.append(found)
         try:
@@ -99,17 +98,18 @@ class ProjectIndex:
             self._note(found)
 
     def current(self, key: str) -> str | None:
-        """What ``key`` of :meth:`reads` stands for in this index now."""
-        if key == "*":
-            return self.project_digest()
-        entry = self.by_path.get(key[5:]) if key.startswith("path:") else self.modules.get(key)
+        """What ``key`` of :meth:`reads` stands for in this index now: a module's content hash,
+        or the answer to a project-wide question (``value:<name>``, ``dropped:<name>``,
+        ``subclasses:<class>``, ``async-imports:<path>``), so that a change elsewhere in the
+        project re-checks only the files whose answers it changes."""
+        kind, _, argument = key.partition(":")
+        if kind == "path":
+            entry = self.by_path.get(argument)
+            return entry.digest if entry is not None else None
+        if kind in _QUESTIONS:
+            return "1" if _QUESTIONS[kind](self, argument) else "0"
+        entry = self.modules.get(key)  # a module name: it has no colon
         return entry.digest if entry is not None else None
-
-    def project_digest(self) -> str:
-        if self._project_digest is None:
-            content = "\n".join(f"{path}\0{entry.digest}" for path, entry in sorted(self.by_path.items()))
-            self._project_digest = hashlib.sha1(content.encode("utf-8", "surrogateescape")).hexdigest()
-        return self._project_digest
 
     def _note(self, found: Mapping[str, str | None]) -> None:
         if self._readers and found:
@@ -206,13 +206,19 @@ class ProjectIndex:
 
     def has_subclasses(self, class_qualname: str) -> bool:
         """Whether a class anywhere in the project names ``class_qualname`` as a base."""
-        self._note_key("*")
-        for entry in self.modules.values():
-            for facts in entry.summary["classes"].values():
-                for base in facts["bases"]:
-                    if base != "?" and self._same_class(entry.absolute(base), class_qualname):
-                        return True
-        return False
+        self._note_key(f"subclasses:{class_qualname}")
+        return self._has_subclasses(class_qualname)
+
+    def _has_subclasses(self, class_qualname: str) -> bool:
+        known = self._subclassed.get(class_qualname)
+        if known is None:
+            known = self._subclassed[class_qualname] = any(
+                base != "?" and self._same_class(entry.absolute(base), class_qualname)
+                for entry in self.modules.values()
+                for facts in entry.summary["classes"].values()
+                for base in facts["bases"]
+            )
+        return known
 
     def _same_class(self, name: str, class_qualname: str) -> bool:
         if name == class_qualname:
@@ -228,7 +234,10 @@ class ProjectIndex:
 
     def is_value(self, name: str) -> bool:
         """Whether ``name`` is used as a value (not only called) anywhere in the project."""
-        self._note_key("*")
+        self._note_key(f"value:{name}")
+        return self._is_value(name)
+
+    def _is_value(self, name: str) -> bool:
         if self._values is None:
             self._values = frozenset(n for e in self.modules.values() for n in e.summary["values"])
         return name in self._values
@@ -237,7 +246,10 @@ class ProjectIndex:
         """Whether every call of something named ``name`` anywhere in the project (a function
         or a method of that name, by name only) is a statement outside coroutines whose result
         is dropped, and there is at least one: no caller awaits it or uses what it returns."""
-        self._note_key("*")
+        self._note_key(f"dropped:{name}")
+        return self._only_dropped_calls(name)
+
+    def _only_dropped_calls(self, name: str) -> bool:
         if self._calls is None:
             dropped = frozenset(n for e in self.modules.values() for n in e.summary["dropped_calls"])
             other = frozenset(n for e in self.modules.values() for n in e.summary["other_calls"])
@@ -248,7 +260,10 @@ class ProjectIndex:
         """Whether the module refers (an import, an alias, a star import) to a project module
         that defines coroutine functions, async generators or async methods, or re-exports them:
         through such a name, code without any ``async`` of its own can misuse a coroutine."""
-        self._note_key("*")
+        self._note_key(f"async-imports:{entry.path}")
+        return self._imports_async(entry)
+
+    def _imports_async(self, entry: ModuleEntry) -> bool:
         if self._async_modules is None:
             self._async_modules = self._modules_with_async()
         return self._refers_to(entry, *self._async_modules)
@@ -363,5 +378,19 @@ def build_index(
             modules.setdefault(name, alias)
     return ProjectIndex(modules, paths)
 
+
+def _imports_async_at(index: ProjectIndex, path: str) -> bool:
+    entry = index.by_path.get(path)
+    return entry is not None and index._imports_async(entry)
+
+
+# The project-wide questions a file's check may ask, by their key in ``ProjectIndex.reads``:
+# asked again when a cached file's findings are checked for reuse.
+_QUESTIONS: dict[str, Callable[[ProjectIndex, str], bool]] = {
+    "value": ProjectIndex._is_value,
+    "dropped": ProjectIndex._only_dropped_calls,
+    "subclasses": ProjectIndex._has_subclasses,
+    "async-imports": _imports_async_at,
+}
 
 EMPTY_INDEX = ProjectIndex({}, {})
