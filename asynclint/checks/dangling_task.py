@@ -1,7 +1,8 @@
 """AIO300 dangling-task: a task created and not referenced, so it may be collected.
 
 The event loop keeps only weak references to tasks. Flagged: the result discarded,
-assigned to ``_``, or bound to a local that is never used again.
+assigned to ``_``, bound to a local (annotated or not) that is never used again, or added to
+a local list or set that nothing reads (only ``append``/``add`` ever touch it).
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from __future__ import annotations
 import libcst as cst
 
 from asynclint.analysis.asyncio.awaitables import creates_task
-from asynclint.analysis.python.nodes import assigned_name
+from asynclint.analysis.python.nodes import assigned_name, descendants
+from asynclint.analysis.python.scope import ScopeTracker
 from asynclint.analysis.python.usage import STORE
-from asynclint.check import Check, FileContext, LocalBindings
+from asynclint.check import Check, Collected, FileContext, LocalBindings
 from asynclint.fixes import (
     NodeFix,
     StatementLineTracker,
@@ -25,6 +27,9 @@ from asynclint.fixes import (
 # The fix keeps tasks in a module-level set until they are done (the asyncio docs' recipe),
 # typed so that mypy --strict accepts it (``Task`` is covariant: any task fits).
 TASKS = "_background_tasks"
+# Methods that add a task to a local collection: ``tasks.append(task)``, ``tasks.add(task)``.
+_COLLECT = frozenset({"append", "add"})
+_EMPTY_FACTORIES = frozenset({"builtins.list", "builtins.set"})
 _KEEP = f"{TASKS}.add({{task}})\n{{task}}.add_done_callback({TASKS}.discard)\n"
 
 
@@ -36,6 +41,7 @@ class DanglingTask(Check):
         super().__init__(context)
         self._bound = LocalBindings(context)
         self._lines: dict[cst.Call, cst.SimpleStatementLine] = {}  # bound calls alone on their line
+        self._collected: Collected[cst.FunctionDef, tuple[str, cst.Call]] = Collected()
 
     def _is_task(self, call: cst.Call) -> bool:
         return creates_task(call, self.scope)
@@ -46,8 +52,31 @@ class DanglingTask(Check):
             self.report(call, fix=self._kept(node), call=self.context.code(call.func))
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        name = assigned_name(node)
-        call = node.value
+        self._bound_task(node, assigned_name(node), node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        """``task: asyncio.Task = asyncio.create_task(...)``."""
+        name = node.target.value if isinstance(node.target, cst.Name) else None
+        self._bound_task(node, name, node.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        """``tasks.append(asyncio.create_task(...))``: judged when the function ends."""
+        func = node.func
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in _COLLECT
+            and isinstance(func.value, cst.Name)
+            and len(node.args) == 1
+            and not node.args[0].keyword
+            and not node.args[0].star
+        ):
+            task = node.args[0].value
+            function = self.scope.function
+            if isinstance(task, cst.Call) and function is not None and self._is_task(task):
+                if isinstance(function.node, cst.FunctionDef):
+                    self._collected.add(function.node, (func.value.value, task))
+
+    def _bound_task(self, node: cst.Assign | cst.AnnAssign, name: str | None, call: cst.BaseExpression | None) -> None:
         if name is None or not isinstance(call, cst.Call) or not self._is_task(call):
             return
         if name == "_":
@@ -63,6 +92,12 @@ class DanglingTask(Check):
             line = self._lines.pop(call, None)
             fix = self._keep_after(line, name, original_node) if line is not None else None
             self.report(call, "unused_name", fix=fix, call=self.context.code(call.func), name=name)
+        collected = self._collected.take(original_node)
+        for name in dict.fromkeys(name for name, _ in collected):
+            tasks = [call for other, call in collected if other == name]
+            if _write_only_collection(original_node, name, len(tasks), self.scope):
+                for call in tasks:
+                    self.report(call, "collection", call=self.context.code(call.func), name=name)
 
     def _header(self) -> tuple[str, ...] | None:
         """The module-level declaration the fix needs: () when the module declares the set
@@ -103,6 +138,32 @@ class DanglingTask(Check):
         reach the module's set."""
         scopes = [function, *(frame.node for frame in self.scope.frames[1:] if frame.kind in ("function", "lambda"))]
         return any(STORE in self.context.usage(scope).kinds(TASKS) for scope in scopes)
+
+
+def _write_only_collection(function: cst.FunctionDef, name: str, added: int, scope: ScopeTracker) -> bool:
+    """Whether ``name`` is bound once in the function, to an empty list or set, and every other
+    mention of it (nested functions included) is one of the ``added`` ``name.append(task)``
+    calls: the collection dies with the function, and its tasks with it."""
+    bound = 0
+    mentions = 0
+    for node in descendants(function.body):
+        if isinstance(node, cst.Assign) and assigned_name(node) == name:
+            bound += 1 if _empty_collection(node.value, scope) else 2
+        elif isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name) and node.target.value == name:
+            bound += 1 if node.value is not None and _empty_collection(node.value, scope) else 2
+        elif isinstance(node, (cst.Global, cst.Nonlocal)):
+            if any(item.name.value == name for item in node.names):
+                return False
+        elif isinstance(node, cst.Name) and node.value == name:
+            mentions += 1
+    return bound == 1 and mentions == added + 1
+
+
+def _empty_collection(value: cst.BaseExpression, scope: ScopeTracker) -> bool:
+    """``[]``, ``set()``, ``list()``."""
+    if isinstance(value, cst.List):
+        return not value.elements
+    return isinstance(value, cst.Call) and not value.args and scope.qualified_name(value.func) in _EMPTY_FACTORIES
 
 
 def _declares_set(statement: cst.BaseSmallStatement) -> bool:

@@ -46,6 +46,8 @@ def async_only_context_manager(
         value = scope.local_value(expr.value)
         if isinstance(value, cst.Call) and bound_once(expr.value):
             return async_only_context_manager(value, scope, index, bound_once)
+        if value is None and bound_once(expr.value):  # ``lock: asyncio.Lock``, a parameter
+            return ASYNC_ONLY_CONTEXT_MANAGER_TYPES.get(receiver_type(expr, scope, index) or "")
         return None
     if isinstance(expr, cst.Attribute) and scope.self_class(expr.value) is not None:
         return ASYNC_ONLY_CONTEXT_MANAGER_TYPES.get(receiver_type(expr, scope, index) or "")

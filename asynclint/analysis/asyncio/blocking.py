@@ -18,6 +18,7 @@ from asynclint.analysis.tables.blocking_calls import (
     BLOCKING_CALLS,
     BLOCKING_WITH,
     BLOCKS_WHEN_BUILT_WITH,
+    DATABASE_TYPES,
     NON_BLOCKING_MODE,
     SYNC_CLIENTS,
     VARIANTS,
@@ -45,7 +46,8 @@ class BlockingCall:
     @property
     def replacement(self) -> str:
         """The asyncio client to use: of the constructor, or of the client a command is sent on."""
-        return SYNC_CLIENTS.get(self.name) or SYNC_CLIENTS.get(self.name.rsplit(".", 1)[0], "")
+        owner = self.name.rsplit(".", 1)[0]
+        return SYNC_CLIENTS.get(self.name) or SYNC_CLIENTS.get(DATABASE_TYPES.get(owner, owner), "")
 
 
 def blocking_call(call: cst.Call, scope: ScopeTracker, index: ProjectIndex = EMPTY_INDEX) -> BlockingCall | None:

@@ -1,10 +1,11 @@
 """Async library APIs beyond asyncio's functions, as data, and receiver types by construction.
 
-A receiver's type is known only from how it was built in view: ``q = asyncio.Queue()``,
+A receiver's type is known from how it was built in view: ``q = asyncio.Queue()``,
 ``conn = await asyncpg.connect(...)``, ``async with aiohttp.ClientSession() as session``,
 ``reader, writer = await asyncio.open_connection(...)``, or ``self.session =
-aiohttp.ClientSession()`` anywhere in the class (through the project index). Never from a
-variable's name.
+aiohttp.ClientSession()`` anywhere in the class (through the project index); or from an
+explicit annotation (``queue: asyncio.Queue``, ``self.session: aiohttp.ClientSession``, a
+project function's return annotation). Never from a variable's name.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import libcst as cst
 
 from asynclint.analysis.project.index import ProjectIndex
+from asynclint.analysis.project.summary import ANNOTATED
+from asynclint.analysis.python.receivers import ANNOTATION_TYPES
 from asynclint.analysis.python.scope import ScopeTracker
 from asynclint.analysis.tables.library_apis import (
     AWAIT_RESULTS,
@@ -20,8 +23,12 @@ from asynclint.analysis.tables.library_apis import (
 )
 
 
-def receiver_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex, depth: int = 0) -> str | None:
-    """The library type or project class (qualified name) of a receiver known by construction."""
+def receiver_type(
+    expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex, depth: int = 0, declared: bool = True
+) -> str | None:
+    """The library type or project class (qualified name) of a receiver known by construction
+    or, when ``declared``, by an explicit annotation (rules about who owns an object, such as
+    "nothing here calls ``task_done()``", pass False: an annotated parameter comes from elsewhere)."""
     if depth > 4:
         return None
     own = scope.self_class(expr)
@@ -36,13 +43,17 @@ def receiver_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectI
                 return types[position] if position < len(types) else None
             return None
         local = scope.local_value(expr.value)
-        return _value_type(local, scope, index, depth) if local is not None else None
+        found = _value_type(local, scope, index, depth) if local is not None else None
+        annotated = scope.annotated_class(expr.value) if found is None and declared else None
+        return _annotated_type(annotated, index) if annotated else found
     if isinstance(expr, (cst.Call, cst.Await)):
         return _value_type(expr, scope, index, depth)
     if isinstance(expr, cst.Attribute):
         owner = scope.self_class(expr.value)
         if owner is not None:
             constructor = index.attribute_type(scope.symbols.qualify(owner.name), expr.attr.value)
+            if constructor is not None and constructor.startswith(ANNOTATED):
+                return _annotated_type(constructor[len(ANNOTATED) :], index) if declared else None
             if constructor is not None:
                 awaited = constructor.startswith("await ")
                 name = constructor[len("await ") :] if awaited else constructor
@@ -70,4 +81,18 @@ def _named_type(name: str, awaited: bool, index: ProjectIndex) -> str | None:
     if name in CALL_RESULTS:
         return CALL_RESULTS[name]
     target = index.resolve(name)
-    return target.qualname if target is not None and target.kind == "class" else None
+    if target is None:
+        return None
+    if target.kind == "class":
+        return target.qualname
+    returns = target.facts.get("returns") if target.kind in ("function", "method") else None
+    return _annotated_type(target.module.absolute(returns), index) if returns else None
+
+
+def _annotated_type(name: str, index: ProjectIndex) -> str | None:
+    """The type of a value annotated with the class ``name``: a project class, or the library
+    class itself (``asyncio.Queue``, ``aiohttp.ClientSession``)."""
+    target = index.resolve(name)
+    if target is not None:
+        return target.qualname if target.kind == "class" else None
+    return ANNOTATION_TYPES.get(name, name)

@@ -25,8 +25,9 @@ Matcher = Callable[[cst.CSTNode], bool]
 
 
 def queue_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> str | None:
-    """``asyncio.Queue`` (or a subclass of the standard library) when ``expr`` is one by construction."""
-    found = receiver_type(expr, scope, index)
+    """``asyncio.Queue`` (or a subclass of the standard library) when ``expr`` is one by
+    construction (not by annotation: a queue handed in may have its consumer elsewhere)."""
+    found = receiver_type(expr, scope, index, declared=False)
     return found if found in QUEUE_TYPES else None
 
 

@@ -22,6 +22,7 @@ from asynclint.analysis.asyncio.awaitables import is_event_loop
 from asynclint.analysis.asyncio.library_types import receiver_type
 from asynclint.analysis.asyncio.loop_ownership import drives_event_loop
 from asynclint.analysis.project.index import ProjectIndex
+from asynclint.analysis.project.summary import ANNOTATED
 from asynclint.analysis.python.nodes import slot_arguments
 from asynclint.analysis.python.scope import ScopeNode, ScopeTracker
 from asynclint.analysis.tables.asyncio_api import FUTURE_CLASS, TASK_FACTORIES
@@ -116,7 +117,8 @@ def executor_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectI
     if isinstance(expr, cst.Attribute):
         owner = scope.self_class(expr.value)
         if owner is not None:
-            return index.attribute_type(scope.symbols.qualify(owner.name), expr.attr.value)
+            found = index.attribute_type(scope.symbols.qualify(owner.name), expr.attr.value)
+            return found[len(ANNOTATED) :] if found and found.startswith(ANNOTATED) else found
     return None
 
 

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from asynclint.analysis.project.modules import absolute_name
-from asynclint.analysis.project.summary import Summary
+from asynclint.analysis.project.summary import ANNOTATED, Summary
 from asynclint.analysis.tables.asyncio_names import renamed
 from asynclint.analysis.tables.builtins import TRANSPARENT_DECORATORS
 
 _MAX_HOPS = 12
+_PREFIXES = ("await ", ANNOTATED)
 Reads = dict[str, "str | None"]  # what :meth:`ProjectIndex.reads` records
 
 
@@ -214,15 +215,15 @@ class ProjectIndex:
 
     def attribute_type(self, class_qualname: str, attribute: str) -> str | None:
         """The constructor assigned to ``self.<attribute>`` in the class (or a project base),
-        prefixed ``await `` when its result was awaited (``self.conn = await connect()``)."""
+        prefixed ``await `` when its result was awaited (``self.conn = await connect()``), or
+        the class its annotation names prefixed :data:`ANNOTATED` (``self.fh: TextIO``)."""
         target = self.resolve(class_qualname)
         if target is None or target.kind != "class":
             return None
         constructor = target.facts["attributes"].get(attribute)
         if constructor is not None:
-            awaited = constructor.startswith("await ")
-            name = target.module.absolute(constructor[len("await ") :] if awaited else constructor)
-            return "await " + name if awaited else name
+            prefix = next((p for p in _PREFIXES if constructor.startswith(p)), "")
+            return prefix + target.module.absolute(constructor[len(prefix) :])
         for base in target.facts["bases"]:
             if base != "?":
                 found = self.attribute_type(target.module.absolute(base), attribute)

@@ -13,14 +13,16 @@ import ast
 from collections.abc import Iterator
 from typing import Any
 
-from asynclint.analysis.tables.builtins import BUILTINS
+from asynclint.analysis.tables.builtins import BUILTINS, STANDARD_STREAMS, TYPE_WRAPPERS
 from asynclint.analysis.tables.nonblocking import (
     NON_BLOCKING_NAMES,
     Arg,
     says_non_blocking,
 )
 
-SUMMARY_FORMAT = 8
+SUMMARY_FORMAT = 9
+# Marks an attribute's type known from an annotation (``self.fh: TextIO``), not a constructor.
+ANNOTATED = "type "
 # Syntax that only parses on newer Pythons: a file using it cannot target an older one.
 _SYNTAX_ADDED: dict[type, tuple[int, int]] = {
     getattr(ast, name): version
@@ -171,6 +173,9 @@ class _ModuleSummarizer:
             "line": node.lineno,
             "decorators": [self.ref(d, set()) or "?" for d in node.decorator_list],
         }
+        returns = self.annotation(node.returns)
+        if returns is not None:
+            facts["returns"] = returns
         if kind == "sync":
             locals_, local_imports = _local_bindings(node, own)
             depends = _argument_kind_dependent(node)
@@ -188,27 +193,69 @@ class _ModuleSummarizer:
             facts["calls"] = [[target, line] for _, target, line in calls]
         return facts, own
 
+    def annotation(self, node: ast.AST | None, depth: int = 0) -> str | None:
+        """The reference of the one class an annotation names (``Optional[T]``, ``T | None``,
+        ``"T"`` unwrapped), or None (see :mod:`asynclint.analysis.python.annotations`)."""
+        if node is None or depth > 6:
+            return None
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            try:
+                return self.annotation(ast.parse(node.value.strip(), mode="eval").body, depth + 1)
+            except SyntaxError:
+                return None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            return self._one_of([node.left, node.right], depth)
+        if isinstance(node, ast.Subscript):
+            name = self.ref(node.value, set())
+            if name is None or name not in TYPE_WRAPPERS:
+                return name
+            arguments: list[ast.AST] = list(node.slice.elts) if isinstance(node.slice, ast.Tuple) else [node.slice]
+            if name.endswith((".Union", ".Optional")):
+                return self._one_of(arguments, depth)
+            return self.annotation(arguments[0], depth + 1)
+        name = self.ref(node, set())
+        return None if name is None or name in TYPE_WRAPPERS else name
+
+    def _one_of(self, options: list[ast.AST], depth: int) -> str | None:
+        named = [o for o in options if not (isinstance(o, ast.Constant) and o.value is None)]
+        return self.annotation(named[0], depth + 1) if len(named) == 1 else None
+
+    def _annotated(self, found: dict[str, str], name: str, node: ast.AnnAssign) -> None:
+        """Record ``name: T`` unless the value given may be a standard stream (``sys.stdout``)."""
+        ref = self.annotation(node.annotation)
+        given = ast.walk(node.value) if node.value is not None else ()
+        if ref is not None and not any(self.ref(n, set()) in STANDARD_STREAMS for n in given):
+            found[name] = ref
+
     def _class(self, node: ast.ClassDef) -> dict[str, Any]:
         methods: dict[str, Any] = {}
         attributes: dict[str, str] = {}
         assigned: list[str] = []  # names bound in the class body otherwise (``__enter__ = _enter``)
+        annotated: dict[str, str] = {}  # ``self.x: T`` in a method, ``x: T`` in the class body
         for item in node.body:
             if isinstance(item, (ast.Assign, ast.AnnAssign)):
                 targets = item.targets if isinstance(item, ast.Assign) else [item.target]
                 assigned += [name.id for target in targets for name in ast.walk(target) if isinstance(name, ast.Name)]
+            if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+                self._annotated(annotated, item.target.id, item)
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 methods[item.name], own = self._function(item)
                 for n in own:
-                    if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None:
-                        constructor = _constructor(self, n.value)
-                        for target in n.targets if isinstance(n, ast.Assign) else [n.target]:
-                            if (
-                                isinstance(target, ast.Attribute)
-                                and isinstance(target.value, ast.Name)
-                                and target.value.id == "self"
-                            ):
-                                if constructor is not None:
-                                    attributes[target.attr] = constructor
+                    if not isinstance(n, (ast.Assign, ast.AnnAssign)):
+                        continue
+                    constructor = _constructor(self, n.value) if n.value is not None else None
+                    for target in n.targets if isinstance(n, ast.Assign) else [n.target]:
+                        if (
+                            isinstance(target, ast.Attribute)
+                            and isinstance(target.value, ast.Name)
+                            and target.value.id == "self"
+                        ):
+                            if constructor is not None:
+                                attributes[target.attr] = constructor
+                            if isinstance(n, ast.AnnAssign):
+                                self._annotated(annotated, target.attr, n)
+        for name, ref in annotated.items():
+            attributes.setdefault(name, ANNOTATED + ref)  # a constructor in view says more
         return {
             "bases": [self.ref(b, set()) or "?" for b in node.bases],
             "methods": methods,
@@ -315,7 +362,9 @@ def _constructor(summarizer: _ModuleSummarizer, value: ast.AST) -> str | None:
     if not isinstance(call, ast.Call):
         return None
     ref = summarizer.ref(call.func, set())
-    return None if ref is None else ("await " + ref if awaited else ref)
+    if ref is None or (ref in NON_BLOCKING_NAMES and says_non_blocking(ref, _call_args(call))):
+        return None  # ``sqlite3.connect(":memory:")``: an object whose use touches nothing
+    return "await " + ref if awaited else ref
 
 
 def _uses(tree: ast.Module) -> tuple[set[str], set[str], set[str], tuple[int, int] | None]:

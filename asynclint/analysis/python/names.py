@@ -66,6 +66,8 @@ class ModuleSymbols:
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
     classes: dict[str, ClassInfo] = field(default_factory=dict)
     star_imports: list[str] = field(default_factory=list)
+    # module-level ``name: T`` or ``name: T = value`` -> (annotation, value)
+    annotations: dict[str, tuple[cst.BaseExpression, cst.BaseExpression | None]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, module: cst.Module, name: str = "", is_package: bool = False) -> ModuleSymbols:
@@ -115,6 +117,8 @@ class ModuleSymbols:
         else:
             for name in _bound_names(statement):
                 self._bind(name, Binding("value"))
+            if isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name):
+                self.annotations[statement.target.value] = (statement.annotation.annotation, statement.value)
 
 
 def import_bindings(statement: cst.Import | cst.ImportFrom) -> Iterator[tuple[str, str]]:

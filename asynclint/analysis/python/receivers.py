@@ -9,12 +9,17 @@ A method call is attributed to a type only when the receiver's origin is in view
 - operations that return an object of a known type: ``Path(x) / "y"``, ``.parent``,
   ``Path(x).resolve()``, ``ssl_context.wrap_socket(sock)``, ``socket.create_connection()``.
 
-Module-level names are not followed: other modules and tests may rebind them, and a
-module-level constant used from a coroutine is left alone (as AIO201 documents).
+- an explicit annotation of the binding in force: a parameter (``path: Path``), an annotated
+  local or module-level name (``client: httpx.Client = make()``), ``self.attr: T`` or a
+  class-level ``attr: T`` (the project index), a project function's return annotation;
+  ``Optional[T]``, ``T | None`` and ``"T"`` included (:mod:`annotations`).
+
+Unannotated module-level names are not followed: other modules and tests may rebind them, and
+a module-level constant used from a coroutine is left alone (as AIO201 documents).
 
 A call names a type when :data:`FACTORIES` says what it returns, or when it names a class:
 a project class in the index, or a name whose last part is CapWords (PEP 8 class naming,
-``mylib.Client``). Parameters, annotations and variable names never give a type.
+``mylib.Client``). Variable names never give a type.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from asynclint.analysis.project.index import EMPTY_INDEX, ProjectIndex
+from asynclint.analysis.project.summary import ANNOTATED
 from asynclint.analysis.python.scope import ScopeTracker
 
 _MAX_DEPTH = 8  # ``p = p / "x"`` refers to itself
@@ -44,11 +50,14 @@ FACTORIES: dict[str, str] = {
     "ssl.create_default_context": "ssl.SSLContext",
     "ssl.wrap_socket": "ssl.SSLSocket",
     "ssl.SSLContext.wrap_socket": "ssl.SSLSocket",
+    "sqlite3.Connection.cursor": "sqlite3.Cursor",
+    "sqlite3.Connection.execute": "sqlite3.Cursor",
     "requests.Session": "requests.Session",
     "requests.session": "requests.Session",
     "requests.sessions.Session": "requests.Session",
     "requests.sessions.session": "requests.Session",
     "httpx.Client": "httpx.Client",
+    "httpx2.Client": "httpx.Client",
     "urllib.request.build_opener": "urllib.request.OpenerDirector",
     "urllib.request.OpenerDirector": "urllib.request.OpenerDirector",
     "urllib3.PoolManager": "urllib3.PoolManager",
@@ -88,8 +97,23 @@ FACTORIES: dict[str, str] = {
     "asyncio.run_coroutine_threadsafe": "concurrent.futures.Future",
 }
 
+# Calls whose result is typed only when stored on ``self`` (for the class's other methods):
+# in the function that makes the call, the call itself is the finding (``open()`` is AIO201).
+STORED_FACTORIES: dict[str, str] = {
+    **dict.fromkeys(("builtins.open", "io.open", "codecs.open"), "io.TextIOWrapper"),
+    "sqlite3.connect": "sqlite3.Connection",
+}
+_FILE_CLASSES = ("io.BufferedReader", "io.BufferedWriter", "io.BufferedRandom", "io.FileIO")
+# Annotation (qualified name) -> the type of the value, where that is not the class itself.
+ANNOTATION_TYPES: dict[str, str] = {
+    **{f"typing.{name}": "io.TextIOWrapper" for name in ("IO", "TextIO", "BinaryIO")},
+    "httpx2.AsyncClient": "httpx.AsyncClient",
+}
+
 # Type -> the type whose methods it shares (a subclass, or the same interface).
 TYPE_BASES: dict[str, str] = {
+    **dict.fromkeys(_FILE_CLASSES, "io.TextIOWrapper"),
+    "sqlite3.Cursor": "sqlite3.Connection",
     "ssl.SSLSocket": "socket.socket",
     "threading.BoundedSemaphore": "threading.Semaphore",
     "threading.Timer": "threading.Thread",
@@ -152,7 +176,15 @@ def built(
                 return Built(produced, expr)
         return None
     if isinstance(expr, cst.Name):
-        return built(scope.local_value(expr.value), scope, index, depth + 1)
+        own = scope.self_class(expr)  # ``self``: its methods' return annotations type their calls
+        if own is not None:
+            return Built(scope.symbols.qualify(own.name))
+        found = built(scope.local_value(expr.value), scope, index, depth + 1)
+        if found is not None:
+            return found
+        annotated = scope.annotated_class(expr.value)
+        produced = annotated_type(annotated, index) if annotated else None
+        return Built(produced) if produced is not None else None
     if isinstance(expr, cst.Attribute):
         return _attribute(expr, scope, index, depth)
     if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Divide):
@@ -165,7 +197,7 @@ def _attribute(expr: cst.Attribute, scope: ScopeTracker, index: ProjectIndex, de
     owner = scope.self_class(expr.value)
     if owner is not None:  # ``self.attr`` assigned ``X(...)`` somewhere in the class
         constructor = index.attribute_type(scope.symbols.qualify(owner.name), expr.attr.value)
-        produced = result_type(constructor, index) if constructor else None
+        produced = _stored_type(constructor, index) if constructor else None
         return Built(produced) if produced is not None else None
     base = built(expr.value, scope, index, depth + 1)
     if base is None:
@@ -177,14 +209,30 @@ def _attribute(expr: cst.Attribute, scope: ScopeTracker, index: ProjectIndex, de
     return None
 
 
-def result_type(name: str, index: ProjectIndex = EMPTY_INDEX) -> str | None:
-    """The type a call named ``name`` returns: from :data:`FACTORIES`, or ``name`` itself
-    when it names a class (a project class, or CapWords and not a project function)."""
+def _stored_type(constructor: str, index: ProjectIndex) -> str | None:
+    """The type of ``self.attr`` from what :meth:`ProjectIndex.attribute_type` says."""
+    if constructor.startswith(ANNOTATED):
+        return annotated_type(constructor[len(ANNOTATED) :], index)
+    return STORED_FACTORIES.get(constructor) or result_type(constructor, index)
+
+
+def annotated_type(name: str, index: ProjectIndex = EMPTY_INDEX) -> str | None:
+    """The type of a value annotated with the class ``name`` (a qualified name)."""
+    return ANNOTATION_TYPES.get(name) or result_type(name, index, returned=False)
+
+
+def result_type(name: str, index: ProjectIndex = EMPTY_INDEX, returned: bool = True) -> str | None:
+    """The type a call named ``name`` returns: from :data:`FACTORIES`, ``name`` itself when it
+    names a class (a project class, or CapWords and not a project function), or a project
+    function's return annotation (when ``returned``)."""
     known = FACTORIES.get(name)
     if known is not None:
         return known
     target = index.resolve(name)
     if target is not None:
-        return name if target.kind == "class" else None
+        if target.kind == "class":
+            return name
+        annotation = target.facts.get("returns") if returned and target.kind in ("function", "method") else None
+        return annotated_type(target.module.absolute(annotation), index) if annotation else None
     last = name.rsplit(".", 1)[-1]
     return name if last[:1].isupper() else None

@@ -17,6 +17,7 @@ from typing import Union
 
 import libcst as cst
 
+from asynclint.analysis.python.annotations import annotated_class
 from asynclint.analysis.python.names import (
     ClassInfo,
     ModuleSymbols,
@@ -24,10 +25,13 @@ from asynclint.analysis.python.names import (
     import_bindings,
     target_names,
 )
+from asynclint.analysis.python.nodes import descendants
 from asynclint.analysis.tables.asyncio_names import canonical, renamed
-from asynclint.analysis.tables.builtins import BUILTINS
+from asynclint.analysis.tables.builtins import BUILTINS, STANDARD_STREAMS
 
 ScopeNode = Union[cst.Module, cst.FunctionDef, cst.Lambda, cst.ClassDef]
+# An annotated binding: (the annotation, the value or default given with it)
+AnnotatedBinding = tuple[cst.BaseExpression, Union[cst.BaseExpression, None]]
 
 
 @dataclass
@@ -41,17 +45,26 @@ class Frame:
     global_names: set[str] = field(default_factory=set)
     # ``reader, writer = await open_connection()``: name -> (value, position in the tuple)
     unpacked: dict[str, tuple[cst.BaseExpression, int]] = field(default_factory=dict)
+    # ``p: Path`` (a parameter, ``x: T = v``, a bare ``x: T``): name -> (annotation, the value
+    # or default given), for the binding in force; any other binding drops it
+    annotations: dict[str, AnnotatedBinding] = field(default_factory=dict)
     has_await: bool = False
     class_info: ClassInfo | None = None
     # False while a ``def``'s decorators, defaults and annotations are visited: they run
     # in the enclosing scope, before the body
     in_body: bool = True
 
-    def bind(self, name: str, value: cst.BaseExpression | None = None) -> None:
+    def bind(
+        self, name: str, value: cst.BaseExpression | None = None, annotation: AnnotatedBinding | None = None
+    ) -> None:
         if name not in self.global_names:
             self.values[name] = value
             self.imports.pop(name, None)
             self.unpacked.pop(name, None)
+            if annotation is None:
+                self.annotations.pop(name, None)
+            else:
+                self.annotations[name] = annotation
 
     @property
     def function_name(self) -> str:
@@ -127,6 +140,22 @@ class ScopeTracker:
         """The expression last assigned to a function-local name, if any."""
         frame = self._lookup(name)
         return frame.values.get(name) if frame is not None else None
+
+    def annotated_class(self, name: str) -> str | None:
+        """The class an explicit annotation gives the binding of ``name`` in force (a
+        parameter, an annotated local or module-level name), resolved through the imports.
+        None when the value given may be a standard stream (``out: TextIO = sys.stdout``)."""
+        frame = self._lookup(name)
+        found = frame.annotations.get(name) if frame is not None else self.symbols.annotations.get(name)
+        if found is None:
+            return None
+        annotation, given = found
+        if given is not None and any(
+            isinstance(node, cst.Attribute) and self.qualified_name(node) in STANDARD_STREAMS
+            for node in (given, *descendants(given))
+        ):
+            return None  # ``out: TextIO = stream or sys.stdout``
+        return annotated_class(annotation, self.qualified_name)
 
     def unpacked_value(self, name: str) -> tuple[cst.BaseExpression, int] | None:
         """``(value, position)`` when a local was bound by tuple unpacking of ``value``."""
@@ -232,14 +261,21 @@ class ScopeTracker:
         self._names.clear()
         self._function_known = False
 
-    def bind(self, target: cst.BaseExpression, value: cst.BaseExpression | None = None) -> None:
+    def bind(
+        self,
+        target: cst.BaseExpression,
+        value: cst.BaseExpression | None = None,
+        annotation: cst.BaseExpression | None = None,
+    ) -> None:
         frame = self.frame
         if frame.kind == "module":
             return  # module-level bindings come from ModuleSymbols
         self._names.clear()
         names = list(target_names(target))
+        single = len(names) == 1 and type(target) is cst.Name
         for name in names:
-            frame.bind(name, value if len(names) == 1 and type(target) is cst.Name else None)
+            annotated = (annotation, value) if single and annotation is not None else None
+            frame.bind(name, value if single else None, annotated)
         if value is not None and (type(target) is cst.Tuple or type(target) is cst.List):
             if not any(isinstance(element, cst.StarredElement) for element in target.elements):
                 for position, element in enumerate(target.elements):
@@ -286,6 +322,9 @@ class _Enter(cst.BatchableCSTVisitor):
         frame = Frame(node, "function", is_async=node.asynchronous is not None, in_body=False)
         for name in _param_names(node.params):
             frame.bind(name)
+        for param in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params):
+            if param.annotation is not None:  # not ``*args: T``: that annotates each element
+                frame.annotations[param.name.value] = (param.annotation.annotation, param.default)
         tracker.push(frame)
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
@@ -314,7 +353,7 @@ class _Enter(cst.BatchableCSTVisitor):
             self.tracker.bind(target.target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.tracker.bind(node.target, node.value)
+        self.tracker.bind(node.target, node.value, node.annotation.annotation)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self.tracker.bind(node.target)

@@ -84,6 +84,9 @@ LAZY_CLIENTS: dict[str, str] = {
     ),
     **dict.fromkeys(("paramiko.SSHClient", "paramiko.client.SSHClient"), "connect exec_command open_sftp"),
 }
+_SQLITE_QUERIES = "execute executemany executescript"
+# Database types whose queries block: type -> the constructor whose replacement the message names.
+DATABASE_TYPES: dict[str, str] = dict.fromkeys(("sqlite3.Connection", "sqlite3.Cursor"), "sqlite3.connect")
 _LAZY_CALLS = {f"{client}.{method}" for client, methods in LAZY_CLIENTS.items() for method in methods.split()}
 
 # Name of a call (see the module docstring) -> the rule that reports it.
@@ -100,6 +103,8 @@ BLOCKING_CALLS: dict[str, str] = {
     **_methods("AIO201", "ssl.SSLContext", _CERTIFICATE_LOADERS),
     "ssl.create_default_context": "AIO201",
     **_methods("AIO201", "pathlib.Path", "open read_text read_bytes write_text write_bytes"),
+    # a file object known by annotation or stored on ``self`` (``open()`` in ``__init__``)
+    **_methods("AIO201", "io.TextIOWrapper", "read read1 readinto readline readlines write writelines flush truncate"),
     # AIO202 blocking-filesystem: calls that touch the disk (not path string functions)
     **_methods(
         "AIO202",
@@ -173,6 +178,8 @@ BLOCKING_CALLS: dict[str, str] = {
     # AIO207 blocking-sync-client
     **dict.fromkeys((client for client in SYNC_CLIENTS if client not in LAZY_CLIENTS), "AIO207"),
     **dict.fromkeys(_LAZY_CALLS, "AIO207"),
+    **_methods("AIO207", "sqlite3.Connection", _SQLITE_QUERIES + " commit rollback backup"),
+    **_methods("AIO207", "sqlite3.Cursor", _SQLITE_QUERIES + " fetchone fetchmany fetchall"),
     # AIO208 threading-primitive-in-async
     **_methods("AIO208", "threading.Lock", "acquire"),
     **_methods("AIO208", "threading.RLock", "acquire"),
@@ -192,6 +199,7 @@ BLOCKING_CALLS: dict[str, str] = {
 
 # Calls reported with a message variant of their rule.
 VARIANTS: dict[str, str] = {
+    **{name: "query" for name in BLOCKING_CALLS if name.rsplit(".", 1)[0] in DATABASE_TYPES},
     **dict.fromkeys(_LAZY_CALLS, "command"),
     **dict.fromkeys(
         (
