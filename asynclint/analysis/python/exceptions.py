@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from asynclint.analysis.python.functions import own_nodes
 from asynclint.analysis.python.scope import ScopeTracker
 
 BUILTIN_TIMEOUT_ERROR = "builtins.TimeoutError"
@@ -78,3 +79,13 @@ def catches_cancellation(handler: cst.ExceptHandler, scope: ScopeTracker) -> boo
 def catches_timeout(handler: cst.ExceptHandler, scope: ScopeTracker) -> bool:
     """The handler names a timeout error (any spelling); broader handlers do not count."""
     return catches_any(handler, TIMEOUT_ERRORS, scope)
+
+
+def has_catch_all(node: cst.CSTNode, scope: ScopeTracker) -> bool:
+    """Code in ``node`` (same scope) has a ``try`` whose handler catches every ``Exception``
+    (bare ``except:``, ``except Exception``, ``except BaseException``): its failures are
+    handled there, whatever the handler does with them."""
+    return any(
+        isinstance(child, cst.ExceptHandler) and (child.type is None or catches_any(child, CATCH_ALL, scope))
+        for child in own_nodes(node)
+    )
