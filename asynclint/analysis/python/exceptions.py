@@ -82,10 +82,12 @@ def catches_timeout(handler: cst.ExceptHandler, scope: ScopeTracker) -> bool:
 
 
 def has_catch_all(node: cst.CSTNode, scope: ScopeTracker) -> bool:
-    """Code in ``node`` (same scope) has a ``try`` whose handler catches every ``Exception``
-    (bare ``except:``, ``except Exception``, ``except BaseException``): its failures are
-    handled there, whatever the handler does with them."""
-    return any(
-        isinstance(child, cst.ExceptHandler) and (child.type is None or catches_any(child, CATCH_ALL, scope))
-        for child in own_nodes(node)
-    )
+    """Code in ``node`` (same scope) has a ``try`` whose handler may catch every ``Exception``
+    (bare ``except:``, ``except Exception``, ``except BaseException``, or a type that cannot be
+    resolved, such as a name a star import may define): its failures may be handled there."""
+    for child in own_nodes(node):
+        if isinstance(child, cst.ExceptHandler):
+            types = handler_types(child, scope)
+            if types is None or any(name is None or name in CATCH_ALL for name in types):
+                return True
+    return False
