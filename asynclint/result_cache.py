@@ -25,6 +25,7 @@ from typing import Any
 
 from asynclint.analysis.project.build import save_cache_file
 from asynclint.analysis.project.index import ProjectIndex
+from asynclint.analysis.project.pytest_config import pytest_asyncio_for
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 from asynclint.engine import LintOptions, enabled_for
 from asynclint.version import __version__
@@ -50,10 +51,12 @@ def code_fingerprint() -> str:
 
 def settings_key(path: str, options: LintOptions) -> str:
     """Everything besides the file and the index its findings depend on."""
+    root = str(options.config.root) if options.config.root else None
     parts = (
         code_fingerprint(),
         repr(options.config),
         options.config.target_for(path),  # read from the nearest requires-python, not in the config
+        pytest_asyncio_for(path, root),  # and from pytest's configuration (AIO800)
         sorted(enabled_for(path, options)),
         sorted(options.rule_options.items()),
         options.honour_noqa,

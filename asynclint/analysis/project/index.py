@@ -10,7 +10,7 @@ checked, and shared read-only by every check. Lookups follow imports, re-exports
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,6 +67,7 @@ class ProjectIndex:
         self._chains: dict[str, tuple[tuple[ChainLink, ...] | None, Reads]] = {}
         self._resolved: dict[tuple[str, int], tuple[Target | None, Reads]] = {}  # asked again and again
         self._async_modules: tuple[frozenset[str], frozenset[str]] | None = None
+        self._mentioned: frozenset[str] | None = None
         self._readers: list[dict[str, str | None]] = []
         self._project_digest: str | None = None
 
@@ -232,6 +233,25 @@ class ProjectIndex:
             self._calls = dropped, other
         return name in self._calls[0] and name not in self._calls[1]
 
+    def mentions(self, name: str) -> bool:
+        """Whether any module imports ``name`` (or something inside it), decorates a function
+        or method with it, or binds a module-level alias to it (``pytestmark = pytest.mark.asyncio``)."""
+        self._note_key("*")
+        if self._mentioned is None:
+            self._mentioned = frozenset(_mentioned_names(self.modules.values()))
+        prefix = name + "."
+        return name in self._mentioned or any(found.startswith(prefix) for found in self._mentioned)
+
+    def conftest_functions(self) -> frozenset[str]:
+        """The module-level functions of every ``conftest`` module (pytest's hooks among them)."""
+        self._note_key("*")
+        return frozenset(
+            function
+            for entry in self.modules.values()
+            if entry.name.rpartition(".")[2] == "conftest"
+            for function in entry.summary["functions"]
+        )
+
     def imports_async(self, entry: ModuleEntry) -> bool:
         """Whether the module refers (an import, an alias, a star import) to a project module
         that defines coroutine functions, async generators or async methods, or re-exports them:
@@ -312,6 +332,18 @@ class ProjectIndex:
                         result = (ChainLink(target.qualname, callee, target.module.path, line, display), *rest)
                         break
         return result
+
+
+def _mentioned_names(entries: Iterable[ModuleEntry]) -> Iterator[str]:
+    """Import targets, decorators of functions and methods, and alias values, made absolute."""
+    for entry in entries:
+        summary = entry.summary
+        functions = [*summary["functions"].values()]
+        functions += [m for c in summary["classes"].values() for m in c.get("methods", {}).values()]
+        refs = [*summary["imports"].values(), *summary["aliases"].values()]
+        refs += [d for f in functions for d in f.get("decorators", ()) if d != "?"]
+        for ref in refs:
+            yield entry.absolute(ref)
 
 
 def _defines_async(summary: Summary) -> bool:
