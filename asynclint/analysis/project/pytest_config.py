@@ -11,9 +11,11 @@ when it is empty). pytest-asyncio's mode is ``--asyncio-mode`` in ``addopts``, e
 from __future__ import annotations
 
 import configparser
+import dataclasses
 import os
 import re
 import shlex
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +35,19 @@ _CANDIDATES: tuple[tuple[str, str | None], ...] = (
 # settings that change which files, classes and functions pytest collects
 _COLLECTION_KEYS = frozenset({"python_files", "python_classes", "python_functions"})
 _PLUGIN_NAME = re.compile(r"pytest[-_]asyncio", re.IGNORECASE)
+# where a project declares its (test) dependencies
+_DEPENDENCY_FILES = (
+    "pyproject.toml",
+    "setup.cfg",
+    "setup.py",
+    "tox.ini",
+    "requirements.txt",
+    "requirements-dev.txt",
+    "requirements-test.txt",
+    "requirements_test.txt",
+    "test-requirements.txt",
+    "noxfile.py",
+)
 
 
 @dataclass(frozen=True)
@@ -40,7 +55,8 @@ class PytestAsyncio:
     """What the configuration says about pytest-asyncio for the tests below it."""
 
     mode: str | None  # "strict", "auto", or another value (None: the plugin is disabled)
-    configured: bool  # an ``asyncio_*`` setting, ``--asyncio-mode``, or pytest-asyncio named
+    configured: bool  # an ``asyncio_*`` setting, ``--asyncio-mode``, or pytest-asyncio named in
+    # the configuration or a dependency list at or above the tests
     default_collection: bool  # pytest's default ``test_*`` file, class and function patterns
     path: str | None  # the file read (None: no configuration found, pytest's defaults)
 
@@ -56,20 +72,38 @@ def pytest_asyncio_for(path: str, root: str | None) -> PytestAsyncio:
 @lru_cache(maxsize=256)
 def pytest_asyncio(directory: str, root: str | None) -> PytestAsyncio:
     """The settings for tests in ``directory``: from the nearest pytest configuration at or
-    above it, up to ``root`` (without one, up to the repository's top: ``.git``/``.hg``)."""
-    current = Path(directory)
-    stop = Path(root) if root else None
-    while True:
+    above it, up to ``root`` (without one, up to the repository's top: ``.git``/``.hg``);
+    the plugin counts as configured when a dependency list on the way names it too."""
+    found: PytestAsyncio | None = None
+    declared = False
+    for current in _directories(Path(directory), Path(root) if root else None):
         for name, section in _CANDIDATES:
-            found = _read(current / name, section)
-            if found is not None:
-                return found
+            if found is None:
+                found = _read(current / name, section)
+        declared = declared or any(_names_plugin(current / name) for name in _DEPENDENCY_FILES)
+    found = found or DEFAULTS
+    return dataclasses.replace(found, configured=True) if declared else found
+
+
+def _directories(current: Path, stop: Path | None) -> Iterator[Path]:
+    """``current`` and the directories above it, up to ``stop`` (without one, up to the
+    repository's top: ``.git``/``.hg``)."""
+    while True:
+        yield current
         at_top = current == stop or (stop is not None and stop not in current.parents)
         if stop is None:
             at_top = any((current / marker).exists() for marker in (".git", ".hg"))
         if at_top or current.parent == current:
-            return DEFAULTS
+            return
         current = current.parent
+
+
+def _names_plugin(path: Path) -> bool:
+    """The file (a dependency list) names pytest-asyncio."""
+    try:
+        return _PLUGIN_NAME.search(path.read_text(encoding="utf-8")) is not None
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _read(path: Path, section: str | None) -> PytestAsyncio | None:
