@@ -115,8 +115,8 @@ class UnmarkedAsyncTest(Check):
 
     def leave_Module(self, original_node: cst.Module) -> None:
         marks = self._levels[0]
-        if marks.kind is not None or not self._strict():
-            return
+        if marks.kind is not None or not (marks.tests or self._fixtures) or not self._strict():
+            return  # asks the project index only for a file with candidates: it depends on every module
         for test, fix in marks.tests:
             self.report(test.name, fix=fix, function=test.name.value)
         if not any(self.context.index.mentions(name) for name in OTHER_ASYNC_PLUGINS):
