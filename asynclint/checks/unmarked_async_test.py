@@ -65,7 +65,15 @@ class UnmarkedAsyncTest(Check):
         self._uses_plugin = False  # this file imports pytest_asyncio or uses its mark
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        collected = node.name.value.startswith(TEST_CLASS_PREFIX) and not node.bases and not node.keywords
+        collected = (
+            node.name.value.startswith(TEST_CLASS_PREFIX)
+            and not node.bases
+            and not node.keywords
+            and not any(  # pytest does not collect a class with its own constructor
+                isinstance(statement, cst.FunctionDef) and statement.name.value == "__init__"
+                for statement in node.body.body
+            )
+        )
         marks = _Marks(None if collected and self._levels[-1].kind != OTHER else OTHER)
         for decorator in node.decorators:
             marks.add(self._mark(decorator.decorator))
