@@ -61,7 +61,7 @@ class UnmarkedAsyncTest(Check):
         self._tests = name.startswith(TEST_FILE_PREFIX) or name.endswith(TEST_FILE_SUFFIX)
         self._collected = self._tests or name == CONFTEST
         self._levels: list[_Marks] = [_Marks()]  # the module, then each enclosing test class
-        self._fixtures: list[cst.FunctionDef] = []
+        self._fixtures: list[tuple[cst.FunctionDef, NodeFix | None]] = []
         self._uses_plugin = False  # this file imports pytest_asyncio or uses its mark
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -115,7 +115,7 @@ class UnmarkedAsyncTest(Check):
         self._uses_plugin |= ASYNCIO in kinds
         if any(self._qualified(d.decorator) == PYTEST_FIXTURE for d in node.decorators):
             if len(kinds) == 1:
-                self._fixtures.append(node)
+                self._fixtures.append((node, self._fixture_fix(node)))
             return
         if not self._tests or not node.name.value.startswith(TEST_FUNCTION_PREFIX) or any(kinds):
             return
@@ -128,8 +128,8 @@ class UnmarkedAsyncTest(Check):
         for test, fix in marks.tests:
             self.report(test.name, fix=fix, function=test.name.value)
         if not any(self.context.index.mentions(name) for name in OTHER_ASYNC_PLUGINS):
-            for fixture in self._fixtures:
-                self.report(fixture.name, "fixture", function=fixture.name.value)
+            for fixture, fix in self._fixtures:
+                self.report(fixture.name, "fixture", fix=fix, function=fixture.name.value)
 
     def _strict(self) -> bool:
         """Strict mode is in force for this file and the project uses pytest-asyncio."""
@@ -166,3 +166,14 @@ class UnmarkedAsyncTest(Check):
         mark = cst.parse_expression(f"{pytest.name}.mark.asyncio")
         decorators = [cst.Decorator(mark), *node.decorators]
         return replace(node, node.with_changes(decorators=decorators), pytest.header)
+
+    def _fixture_fix(self, node: cst.FunctionDef) -> NodeFix | None:
+        """``@pytest.fixture(...)`` -> ``@pytest_asyncio.fixture(...)``, the same arguments."""
+        plugin = module_ref(self.scope, PYTEST_ASYNCIO)
+        if plugin is None:
+            return None
+        decorator = node.decorators[0]
+        fixture = cst.Attribute(cst.Name(plugin.name), cst.Name("fixture"))
+        expr = decorator.decorator
+        new = expr.with_changes(func=fixture) if isinstance(expr, cst.Call) else fixture
+        return replace(node, node.with_changes(decorators=[decorator.with_changes(decorator=new)]), plugin.header)
