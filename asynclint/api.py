@@ -11,30 +11,40 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asynclint.analysis.project.build import (
     CACHE_DIR_NAME,
+    SummarizeAll,
+    content_digest,
     find_project_root,
     index_files,
+    summarize_serially,
 )
 from asynclint.analysis.project.index import ProjectIndex
+from asynclint.analysis.project.summary import Summary, summarize
 from asynclint.catalog import Rule, load_catalog
 from asynclint.config import Config, ConfigError, find_config_file, load_config, placed
 from asynclint.deep_stack import run_deep
 from asynclint.diagnostics import Diagnostic
-from asynclint.engine import FileResult, LintOptions, enabled_for, lint_contents, lint_file, not_analysed
 from asynclint.files import discover
-from asynclint.fixing import FileFix, FixOptions, fix_file, fix_notebook, not_fixed
-from asynclint.fixing import fix_source as _fix_source
+from asynclint.lint_options import FileResult, LintOptions, enabled_for
 from asynclint.notebooks import is_notebook
 from asynclint.registry import validate_selection
-from asynclint.result_cache import ResultCache, settings_key
+from asynclint.result_cache import ResultCache, SettingsKeys
 from asynclint.workers import Fallback, Task, run_in_workers, too_slow
 
+if TYPE_CHECKING:
+    from asynclint.fixing import FileFix
+
+# The engine and the fixer (libcst, the checks) are imported where a file is parsed, so that a
+# run whose findings all come from the result cache starts as fast as the CLI itself.
+
 Progress = Callable[[int, int, int], None]  # (files done, files, findings so far)
+Stream = Callable[[list[Diagnostic]], None]  # one file's findings, in the run's final order
 _PER_WORKER = 8  # files: fewer per worker are checked in this process
 _LARGE_FILE = 256 * 1024  # bytes
+_PARALLEL_INDEX = 512 * 1024  # bytes to summarise: less is summarised in this process
 
 
 @dataclass
@@ -121,12 +131,18 @@ class Project:
         return True
 
     def build_index(
-        self, paths: list[str], files: Sequence[str] = (), use_cache: bool = True, project: Sequence[str] | None = None
+        self,
+        paths: list[str],
+        files: Sequence[str] = (),
+        use_cache: bool = True,
+        project: Sequence[str] | None = None,
+        jobs: int | None = 1,
     ) -> ProjectIndex:
         """The index of the whole project ``paths`` belong to (plus ``files``), read from and
         written to the on-disk summary cache unless ``use_cache`` is false. ``project``: the
-        project's files when the caller has walked the root already. Notebooks are left out:
-        no module imports one (each is indexed on its own when it is linted)."""
+        project's files when the caller has walked the root already; ``jobs``: worker
+        processes for the modules the cache cannot answer for (None: every core). Notebooks
+        are left out: no module imports one (each is indexed on its own when it is linted)."""
         config = self.config
         root = self.root_of(paths)
         if root is None:
@@ -137,16 +153,21 @@ class Project:
         roots = [str(base / src) for src in config.src] + [p for p in paths if os.path.isdir(p)]
         cache_dir = (root or Path.cwd()) / CACHE_DIR_NAME if use_cache else None
         modules = (path for path in to_index if not is_notebook(path))
-        return index_files(dict.fromkeys(modules), roots, cache_dir, config.max_file_size)
+        summarize_all = _summarizer(jobs, config.file_timeout)
+        return index_files(dict.fromkeys(modules), roots, cache_dir, config.max_file_size, summarize_all)
 
     def lint_source(self, source: str | bytes, path: str = "<string>", honour_noqa: bool = True) -> list[Diagnostic]:
         """Lint one in-memory source (a notebook's JSON when ``path`` ends in ``.ipynb``). Without
         an index (or one that does not cover ``path``), only same-module facts are used."""
+        from asynclint.engine import lint_contents
+
         return lint_contents(source, path, self.options(honour_noqa)).diagnostics
 
     def fix_source(self, source: str, path: str, unsafe: bool = False) -> FileFix:
         """The source with the selected fixes applied in rounds (nothing is written)."""
-        fix = fix_notebook if is_notebook(path) else _fix_source
+        from asynclint.fixing import FixOptions, fix_notebook, fix_source
+
+        fix = fix_notebook if is_notebook(path) else fix_source
         return fix(source, path, FixOptions(self.options(), unsafe, write=False))
 
     def lint_paths(
@@ -155,15 +176,17 @@ class Project:
         jobs: int | None = None,
         use_cache: bool = True,
         progress: Progress | None = None,
+        stream: Stream | None = None,
     ) -> LintResult:
         """Lint files and directories. Only they are reported on, but the project index covers
         the whole project they belong to, so that cross-module facts hold when pre-commit
         passes just the changed files. ``progress`` is told (files done, files, findings so
-        far) as files finish."""
+        far) as files finish; ``stream`` gets each file's findings as soon as it and every file
+        before it (in the order of the result) are done."""
         paths = list(paths)
         started = time.perf_counter()
         files, project = self.discover(paths)
-        index = self.build_index(paths, files, use_cache, project)
+        index = self.build_index(paths, files, use_cache, project, jobs)
         result = LintResult(
             files=len(files), indexed_files=len(index.by_path), index_seconds=time.perf_counter() - started
         )
@@ -171,37 +194,38 @@ class Project:
         options = replace(self.with_index(index).options(), record_reads=use_cache)
         root = self.root_of(paths)
         cache = ResultCache((root or Path.cwd()) / CACHE_DIR_NAME) if use_cache else None
-        keys: dict[str, str] = {}
+        keys: dict[str, tuple[str, str]] = {}  # path -> (content hash, settings key)
+        settings = SettingsKeys(options)
+        in_order = _InOrder(files, stream)
         to_check = []
-        for path in files:
-            entry = index.module_for(os.path.abspath(path))
+        for path in in_order.files:
             cached = None
-            if cache is not None and entry is not None and entry.digest:
-                keys[path] = settings_key(path, options)
-                cached = cache.findings(path, entry.digest, keys[path], index)
+            digest = _digest(path, index, self.config.max_file_size) if cache is not None else None
+            if cache is not None and digest is not None:
+                keys[path] = (digest, settings.of(path))
+                cached = cache.findings(path, *keys[path], index)
             if cached is None:
                 to_check.append(path)
             else:
                 result.diagnostics.extend(cached)
                 result.cached_files += 1
+                in_order.done(path, cached)
         counted = [result.cached_files, len(result.diagnostics)]
 
         def done(file_result: FileResult) -> None:
             counted[0] += 1
             counted[1] += len(file_result.diagnostics)
+            in_order.done(file_result.path, file_result.diagnostics)
             if progress is not None:
                 progress(counted[0], len(files), counted[1])
 
-        for file_result in _run(to_check, options, jobs, lint_file, not_analysed, budget, abandon=True, done=done):
+        for file_result in _lint_files(to_check, options, jobs, budget, done):
             result.diagnostics.extend(file_result.diagnostics)
             result.internal_errors += file_result.internal_error
-            entry = index.by_path.get(os.path.abspath(file_result.path))
-            if cache is not None and entry is not None and file_result.reads is not None:
-                cache.store(
-                    file_result.path, entry.digest, keys[file_result.path], file_result.reads, file_result.diagnostics
-                )
+            if cache is not None and file_result.path in keys and file_result.reads is not None:
+                cache.store(file_result.path, *keys[file_result.path], file_result.reads, file_result.diagnostics)
         if cache is not None:
-            cache.save(index.by_path)
+            cache.save([*index.by_path, *(os.path.abspath(path) for path in keys)])
         result.diagnostics.sort(key=lambda d: d.sort_key)
         return result
 
@@ -217,15 +241,39 @@ class Project:
     ) -> FixResult:
         """Fix files and directories (``write=False``: compute the fixed text only; ``force``:
         rewrite read-only files too; ``add_noqa``: silence the findings instead)."""
+        from asynclint.fixing import FixOptions, fix_file, not_fixed
+
         paths = list(paths)
         files, project = self.discover(paths)
-        lint_options = self.with_index(self.build_index(paths, files, use_cache, project)).options()
+        lint_options = self.with_index(self.build_index(paths, files, use_cache, project, jobs)).options()
         options = FixOptions(lint_options, unsafe, write, force, add_noqa)
         result = FixResult()
         for file_fix in _run(files, options, jobs, fix_file, not_fixed, self.config.file_timeout):
             result.files.append(file_fix)
             result.internal_errors += file_fix.internal_error
         return result
+
+
+class _InOrder:
+    """Hands each file's findings to a stream in the order of the final result (files by
+    path), each as soon as it and the files before it are done: output flows while the run
+    goes on, and reads the same as when it is printed at the end."""
+
+    def __init__(self, files: Sequence[str], stream: Stream | None) -> None:
+        self.files = sorted(files)  # checked in this order too, so little waits for a slow file
+        self.stream = stream
+        self.next = 0
+        self.finished: dict[str, list[Diagnostic]] = {}
+
+    def done(self, path: str, diagnostics: list[Diagnostic]) -> None:
+        if self.stream is None:
+            return
+        self.finished[path] = diagnostics
+        while self.next < len(self.files) and self.files[self.next] in self.finished:
+            found = self.finished.pop(self.files[self.next])
+            self.next += 1
+            if found:
+                self.stream(sorted(found, key=lambda d: d.sort_key))
 
 
 @dataclass
@@ -250,6 +298,55 @@ def lint_paths(
 ) -> LintResult:
     """Lint files and directories (the package-level API; see :meth:`Project.lint_paths`)."""
     return Project(config or Config()).lint_paths(paths, jobs, use_cache)
+
+
+def _digest(path: str, index: ProjectIndex, limit: int) -> str | None:
+    """The content hash the result cache keys a file by: the index's, or for a file Python
+    cannot parse (newer syntax, a syntax error) its own, so that its findings are kept too."""
+    entry = index.module_for(os.path.abspath(path))
+    if entry is not None:
+        return entry.digest or None
+    try:
+        if not os.path.isfile(path) or os.path.getsize(path) > limit:
+            return None  # a FIFO would block the read; a file too large is reported as such, unread
+        with open(path, "rb") as handle:
+            return content_digest(handle.read())
+    except OSError:
+        return None
+
+
+def _summarizer(jobs: int | None, budget: float) -> SummarizeAll:
+    """How the index summarises a cold project: on ``jobs`` worker processes (None: every
+    core) when there is enough to share out, each module under the time budget a lint has."""
+
+    def summarize_all(modules: list[tuple[str, bytes]]) -> list[Summary | None]:
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(modules)))
+        if workers == 1 or sum(len(content) for _, content in modules) < _PARALLEL_INDEX:
+            return summarize_serially(modules)
+        return run_in_workers(modules, None, workers, _summarize_module, _not_summarized, budget)
+
+    return summarize_all
+
+
+def _summarize_module(module: tuple[str, bytes], options: None) -> Summary | None:
+    return summarize(module[1])
+
+
+def _not_summarized(module: tuple[str, bytes], options: None, reason: str) -> None:
+    """A module past the budget (or whose worker died) stays out of the index; linting it
+    reports why."""
+    return None
+
+
+def _lint_files(
+    files: list[str], options: LintOptions, jobs: int | None, budget: float, done: Callable[[Any], None]
+) -> list[FileResult]:
+    """Lint the files the result cache could not answer for (the engine imported only then)."""
+    if not files:
+        return []
+    from asynclint.engine import lint_file, not_analysed
+
+    return _run(files, options, jobs, lint_file, not_analysed, budget, abandon=True, done=done)
 
 
 def _run(

@@ -16,9 +16,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from asynclint import _toml
 from asynclint.config import CORE_KEYS, Config, ConfigError, parse_table
 from asynclint.diagnostics import Applicability, Severity
+from asynclint.rule_files import read_table, read_tables
 
 CODE_RE = re.compile(r"^AIO\d{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -182,8 +182,9 @@ def load_catalog(directory: Path | None = None) -> dict[str, Rule]:
         raise CatalogError(f"rule catalog directory not found: {directory}")
     rules: dict[str, Rule] = {}
     names: dict[str, str] = {}
-    for path in sorted(directory.glob("*.toml")):
-        rule = load_rule(path)
+    paths = sorted(directory.glob("*.toml"))
+    for path, parsed in zip(paths, read_tables(paths)):
+        rule = load_rule(path, parsed)
         if rule.code in rules:
             raise CatalogError(f"{path.name}: duplicate code {rule.code}")
         if rule.name in names:
@@ -215,15 +216,16 @@ def check_rule_options(values: Iterable[tuple[str, Any]], rules: Iterable[Rule],
             raise ConfigError(f"{where}[tool.asynclint] {name}: expected {option.expected()}, got {value!r}")
 
 
-def load_rule(path: Path) -> Rule:
+def load_rule(path: Path, parsed: dict[str, Any] | Exception | None = None) -> Rule:
+    """The rule of one file (``parsed``: its TOML table, or the error reading it raised, when
+    :func:`asynclint.rule_files.read_tables` has read it already)."""
     where = path.name
     match = FILE_RE.match(path.name)
     if not match:
         raise CatalogError(f"{where}: file name must look like AIO200-blocking-sleep.toml")
-    try:
-        data = _toml.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, _toml.TOMLDecodeError) as error:
-        raise CatalogError(f"{where}: cannot read rule: {error}") from None
+    data = read_table(path) if parsed is None else parsed
+    if isinstance(data, Exception):
+        raise CatalogError(f"{where}: cannot read rule: {data}")
     _check_keys(where, data, _TOP_KEYS, _REQUIRED)
     code, name = data["code"], data["name"]
     if not CODE_RE.match(code):

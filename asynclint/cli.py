@@ -29,7 +29,7 @@ from asynclint.catalog import CatalogError, find_rule, load_catalog, render_mark
 from asynclint.config import ConfigError, parse_target_version
 from asynclint.diagnostics import Diagnostic
 from asynclint.output import RENDERERS
-from asynclint.output.text import fixable_line, fixed_enumeration, render_concise
+from asynclint.output.text import Streamed, fixable_line, fixed_enumeration, render_concise
 from asynclint.version import __version__
 
 if TYPE_CHECKING:
@@ -160,13 +160,14 @@ def check(
 ) -> None:
     """Check PATHS (files or directories, default: .; `-` reads the standard input) for asyncio misuse."""
     from asynclint.api import LintResult, Project, settings_report
-    from asynclint.fixing import summary as fix_summary
 
     _warnings_to_stderr()
     stdin = paths == ("-",)
     # Machine formats are always rendered (a clean run is still a valid document), never
     # followed by the human summary line, which would corrupt them, nor preceded by progress.
     machine_format = output_format in {"json", "sarif", "github"}
+    colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty() and output_file is None
+    streamed: Streamed | None = None  # the text formats of a check, printed as files finish
     missing = [] if stdin else [path for path in paths if not os.path.lexists(path)]
     if paths and len(missing) == len(paths):  # a typo, not a run: the usage error exit
         raise _fail(f"{', '.join(missing)}: no such file or directory")
@@ -208,8 +209,12 @@ def check(
             )
         else:
             progress = ProgressLine() if sys.stderr.isatty() and not quiet and not machine_format else None
+            if not machine_format and not statistics and output_file is None:
+                streamed = Streamed(output_format, colour, progress.clear if progress is not None else lambda: None)
             try:
-                result = project.lint_paths(list(paths) or ["."], jobs, use_cache=not no_cache, progress=progress)
+                result = project.lint_paths(
+                    list(paths) or ["."], jobs, use_cache=not no_cache, progress=progress, stream=streamed
+                )
             finally:
                 if progress is not None:
                     progress.clear()
@@ -228,15 +233,16 @@ def check(
     diagnostics = result.diagnostics
     if not result.files:
         click.echo("asynclint: warning: no Python files found under the given paths", err=True)
-    colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty() and output_file is None
     report = io.StringIO()
     with contextlib.redirect_stdout(report) if output_file is not None else contextlib.nullcontext():
         if statistics:
             click.echo(_statistics(diagnostics, output_format), nl=False)
-        elif diagnostics or machine_format:
+        elif (diagnostics or machine_format) and streamed is None:
             click.echo(RENDERERS[output_format](diagnostics, colour), nl=False, color=colour)
         if not quiet and not machine_format:
             if fix or add_noqa:
+                from asynclint.fixing import summary as fix_summary
+
                 click.echo(fix_summary(fixed.files, done="silenced" if add_noqa else "fixed"))
             else:
                 click.echo(_summary(diagnostics, result.files))
@@ -276,6 +282,7 @@ class ProgressLine:
         if self.width:
             sys.stderr.write("\r" + " " * self.width + "\r")
             sys.stderr.flush()
+            self.width = 0
 
 
 def _warnings_to_stderr() -> None:

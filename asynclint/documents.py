@@ -15,11 +15,11 @@ import os
 import threading
 import traceback
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-from asynclint.analysis.project.build import find_project_root
+from asynclint.analysis.project.build import content_digest, find_project_root
 from asynclint.analysis.project.index import ProjectIndex
 from asynclint.analysis.project.summary import summarize
 from asynclint.api import Project, resolve_config
@@ -198,6 +198,31 @@ class Projects:
                     self._indexes[root] = index
         return again
 
+    def saved(self, directory: Path, path: str) -> bool:
+        """Put the saved file's new facts in its project's index: that one file read and
+        summarised, the rest kept. False when this cannot be done (no index yet, one being
+        built, or a file the index does not cover): the caller rebuilds it."""
+        root = self.root_for(directory)
+        with self._lock:
+            index = self._indexes.get(root) if root is not None and root not in self._building else None
+        absolute = os.path.abspath(path)
+        if index is None or index.module_for(absolute) is None:
+            return False
+        try:
+            with open(absolute, "rb") as handle:
+                content = handle.read()
+        except OSError:
+            return False
+        summary = summarize(content)
+        if summary is None:
+            return False  # no longer parses: the rebuild leaves it out
+        updated = index.with_module(absolute, summary, content_digest(content))
+        with self._lock:
+            if root is None or self._indexes.get(root) is not index:
+                return False  # replaced meanwhile
+            self._indexes[root] = updated
+        return True
+
     def indexes(self, directory: Path) -> bool:
         """Whether the directory's project has an index, built or being built."""
         root = self.root_for(directory)
@@ -268,13 +293,7 @@ def with_buffer(index: ProjectIndex, path: str, source: str) -> ProjectIndex:
     summary = summarize(source.encode("utf-8", "surrogatepass"))
     if summary is None or summary == saved.summary:
         return index  # unchanged (or unparsable: the engine reports AIO001 anyway)
-    modules = {
-        name: replace(entry, summary=summary) if entry.path == absolute else entry
-        for name, entry in index.modules.items()
-    }
-    paths = dict(index.by_path)
-    paths[absolute] = replace(saved, summary=summary)
-    return ProjectIndex(modules, paths)
+    return index.with_module(absolute, summary, saved.digest)
 
 
 def internal_diagnostic(path: str, error: str) -> Diagnostic:

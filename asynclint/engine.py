@@ -13,8 +13,6 @@ import os
 import re
 import traceback
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 import libcst as cst
 
@@ -31,9 +29,10 @@ from asynclint.codegen import FixRenderer, Span, header_targets, locate_all, spl
 from asynclint.config import MEGABYTE, Config
 from asynclint.deep_stack import deep_recursion, run_deep
 from asynclint.diagnostics import PARSE_ERROR, UNUSED_SUPPRESSION, Diagnostic, Fix
+from asynclint.lint_options import FileResult, LintOptions, enabled_for
 from asynclint.notebooks import Notebook, NotebookError, is_notebook
 from asynclint.prefilter import could_fire
-from asynclint.registry import discover_checks, enabled_codes, ignored_for, rule_options
+from asynclint.registry import discover_checks
 from asynclint.suppression import is_suppressed, skips_file, stale_suppressions
 
 # Codes the engine reports itself (no check module): the file could not be read or parsed.
@@ -45,50 +44,18 @@ _BOM = "\ufeff"
 _SKIP_FILE_BYTES = re.compile(rb"^[ \t]*#[ \t]*asynclint:[ \t]*skip-file[ \t]*\r?$", re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class LintOptions:
-    """Per-run settings every file is linted with (picklable, sent to worker processes)."""
-
-    catalog: Mapping[str, Rule]
-    config: Config = field(default_factory=Config)
-    enabled: frozenset[str] = frozenset()
-    honour_noqa: bool = True
-    index: ProjectIndex | None = None  # None: index each file on its own
-    # the options the rules declare, at their configured values or defaults
-    rule_options: Mapping[str, Any] = field(default_factory=dict)
-    prefilter: bool = True  # skip files of the index no enabled rule can fire on (asynclint.prefilter)
-    record_reads: bool = False  # note what each file read from the index (for the result cache)
-
-    @classmethod
-    def create(
-        cls,
-        catalog: Mapping[str, Rule],
-        config: Config,
-        honour_noqa: bool = True,
-        index: ProjectIndex | None = None,
-        prefilter: bool = True,
-    ) -> LintOptions:
-        enabled = enabled_codes(config, catalog)
-        return cls(catalog, config, enabled, honour_noqa, index, rule_options(config, catalog), prefilter)
-
-
-@dataclass
-class FileResult:
-    path: str
-    diagnostics: list[Diagnostic]
-    internal_error: bool = False
-    # with ``LintOptions.record_reads``: the index facts the checks used (``ProjectIndex.reads``)
-    reads: dict[str, str | None] | None = None
-
-
 def lint_file(path: str, options: LintOptions) -> FileResult:
     data = read_file(path, options)
     if isinstance(data, FileResult):
         return data
-    if cannot_fire(path, data, options):
-        return FileResult(path, [])
     if not options.record_reads or options.index is None:
-        return lint_contents(data, path, options)
+        return FileResult(path, []) if cannot_fire(path, data, options) else lint_contents(data, path, options)
+    # A skip holds while what the prefilter asked the index holds; a file it lets through gets
+    # the findings of a full check, which depend only on what the checks read.
+    with options.index.reads() as asked:
+        skipped = cannot_fire(path, data, options)
+    if skipped:
+        return FileResult(path, [], reads=asked)
     with options.index.reads() as found:
         result = lint_contents(data, path, options)
     result.reads = found
@@ -279,22 +246,6 @@ def file_target(config: Config, path: str, syntax: Sequence[int] | None) -> tupl
     what its own syntax needs (a file with ``except*`` never runs on 3.10)."""
     target = config.target_for(path)
     return max(target, (syntax[0], syntax[1])) if syntax else target
-
-
-def enabled_for(path: str, options: LintOptions) -> frozenset[str]:
-    """The rules that run on one file: the run's selection less ``per-file-ignores`` and, in
-    test or example code, the rules that do not report there (unless ``include-tests``)."""
-    config = options.config
-    enabled = options.enabled
-    if config.per_file_ignores:
-        enabled = enabled - ignored_for(config, path, options.catalog)
-    if not config.include_tests:
-        kind = config.code_kind(path)
-        if kind == "test":
-            enabled = frozenset(code for code in enabled if options.catalog[code].tests)
-        elif kind == "example":
-            enabled = frozenset(code for code in enabled if options.catalog[code].examples)
-    return enabled
 
 
 def _run_checks(module: cst.Module, path: str, index: ProjectIndex, options: LintOptions) -> list[Finding]:

@@ -12,16 +12,20 @@ import importlib
 import pkgutil
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asynclint import checks as checks_package
 from asynclint.catalog import Rule, check_rule_options
-from asynclint.check import Check
 from asynclint.config import Config, ConfigError, path_matches
+
+if TYPE_CHECKING:
+    from asynclint.check import Check
 
 
 @cache
 def discover_checks() -> dict[str, type[Check]]:
+    from asynclint import checks as checks_package
+    from asynclint.check import Check  # libcst: only a run that parses needs it
+
     found: dict[str, type[Check]] = {}
     for info in pkgutil.iter_modules(checks_package.__path__):
         module = importlib.import_module(f"{checks_package.__name__}.{info.name}")

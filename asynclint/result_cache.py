@@ -23,11 +23,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from asynclint.analysis.project.build import save_cache_file
 from asynclint.analysis.project.index import ProjectIndex
 from asynclint.analysis.project.pytest_config import pytest_asyncio_for
+from asynclint.cache_files import save_cache_file
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
-from asynclint.engine import LintOptions, enabled_for
+from asynclint.lint_options import LintOptions, enabled_for
 from asynclint.version import __version__
 
 FILE_NAME = "results-v1.json"
@@ -49,19 +49,23 @@ def code_fingerprint() -> str:
     return hashlib.sha1("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def settings_key(path: str, options: LintOptions) -> str:
-    """Everything besides the file and the index its findings depend on."""
-    root = str(options.config.root) if options.config.root else None
-    parts = (
-        code_fingerprint(),
-        repr(options.config),
-        options.config.target_for(path),  # read from the nearest requires-python, not in the config
-        pytest_asyncio_for(path, root),  # and from pytest's configuration (AIO800)
-        sorted(enabled_for(path, options)),
-        sorted(options.rule_options.items()),
-        options.honour_noqa,
-    )
-    return hashlib.sha1(repr(parts).encode("utf-8", "surrogateescape")).hexdigest()
+class SettingsKeys:
+    """Everything besides a file and the index its findings depend on, as one key per file:
+    the run's part (asynclint itself, the config, rule options) hashed once, then each file's
+    target version and the rules enabled for it."""
+
+    def __init__(self, options: LintOptions) -> None:
+        self.options = options
+        run = (code_fingerprint(), repr(options.config), sorted(options.rule_options.items()), options.honour_noqa)
+        self.run = hashlib.sha1(repr(run).encode("utf-8", "surrogateescape")).hexdigest()
+
+    def of(self, path: str) -> str:
+        # the target is read from the nearest requires-python, not from the config, and
+        # pytest-asyncio's mode from the nearest pytest configuration (AIO800)
+        root = str(self.options.config.root) if self.options.config.root else None
+        target, pytest = self.options.config.target_for(path), pytest_asyncio_for(path, root)
+        parts = (self.run, target, pytest, sorted(enabled_for(path, self.options)))
+        return hashlib.sha1(repr(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 class ResultCache:

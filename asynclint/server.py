@@ -53,7 +53,7 @@ from asynclint.edits import (
 from asynclint.suppression import noqa_edit
 from asynclint.version import __version__
 
-DEBOUNCE_SECONDS = 0.3
+DEBOUNCE_SECONDS = 0.025  # coalesces a burst of changes (one keystroke, an auto-pair); no more
 SETTINGS_TIMEOUT = 5.0  # seconds the first lint waits for the client's workspace/configuration answer
 INDEX_TIMEOUT = 5.0  # seconds a lint waits for the first index of its project (a large one, cold)
 SOURCE = "asynclint"
@@ -623,8 +623,13 @@ def create_server() -> AsyncLintServer:
     async def did_save(ls: AsyncLintServer, params: types.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
         ls.schedule(uri)
-        if ls.is_python(uri) and ls.projects.indexes(ls.location(uri)[1]):
-            ls.refresh_index(ls.location(uri)[1])  # the saved module's facts changed for its importers
+        path, directory = ls.location(uri)
+        if not ls.is_python(uri) or not ls.projects.indexes(directory):
+            return
+        if ls.projects.saved(directory, path):  # the saved module's facts changed for its importers
+            ls.relint(under=ls.projects.root_for(directory))
+        else:
+            ls.refresh_index(directory)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     @_guarded(None)

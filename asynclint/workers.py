@@ -18,12 +18,13 @@ from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-Task = Callable[[str, Any], Any]  # lint_file or fix_file: (path, options) -> result
-Fallback = Callable[[str, Any, str], Any]  # (path, options, why it was not analysed) -> result
+# lint_file or fix_file: (path, options) -> result; or an index summary: ((path, content), None)
+Task = Callable[[Any, Any], Any]
+Fallback = Callable[[Any, Any, str], Any]  # (item, options, why it was not analysed) -> result
 
 
 def run_in_workers(
-    files: Sequence[str],
+    files: Sequence[Any],
     options: Any,
     jobs: int,
     task: Task,
@@ -67,7 +68,7 @@ def run_in_workers(
     return results
 
 
-def _assign(worker: _Worker, files: Sequence[str], pending: Any, budget: float) -> None:
+def _assign(worker: _Worker, files: Sequence[Any], pending: Any, budget: float) -> None:
     worker.index = next(pending, None)
     if worker.index is not None:
         worker.deadline = time.monotonic() + budget

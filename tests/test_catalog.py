@@ -230,3 +230,39 @@ def test_example_config_is_validated_like_the_configuration(tmp_path, config, ex
     _write(tmp_path, "AIO999-demo-rule.toml", text)
     with pytest.raises(CatalogError, match=expected):
         load_catalog(tmp_path)  # settings no rule declares are caught once every rule is known
+
+
+def test_the_catalog_is_read_through_a_json_copy_that_follows_the_files(tmp_path, monkeypatch):
+    """asynclint.rule_files: the parsed TOML of the catalog is kept as JSON in the user's cache
+    directory; an edited rule, a damaged copy or an unwritable directory never show a stale rule."""
+    import json
+    import os
+
+    from asynclint import rule_files
+    from asynclint.catalog import load_catalog
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    rule = _write(rules, "AIO999-demo-rule.toml", VALID)
+    load = load_catalog.__wrapped__  # not memoised: each call reads the files again
+    assert load(rules)["AIO999"].summary == "demo"
+    copy = rule_files.cache_file()
+    assert copy == tmp_path / "cache" / "asynclint" / "catalog.json"
+    assert json.loads(copy.read_text(encoding="utf-8"))["tables"][0]["summary"] == "demo"
+
+    monkeypatch.setattr(rule_files._toml, "loads", lambda text: pytest.fail("parsed again"))
+    assert load(rules)["AIO999"].summary == "demo"  # from the copy
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+    rule.write_text(VALID.replace('summary = "demo"', 'summary = "edited"'), encoding="utf-8")
+    os.utime(rule, ns=(1, 1))  # even with an old modification time: the size changed
+    assert load(rules)["AIO999"].summary == "edited"
+    copy.write_text('{"key": 1, "tables": [', encoding="utf-8")  # damaged
+    assert load(rules)["AIO999"].summary == "edited"
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))  # nothing can be written under it, even by root
+    rule.write_text(VALID.replace('summary = "demo"', 'summary = "again"'), encoding="utf-8")
+    assert load(rules)["AIO999"].summary == "again"

@@ -366,6 +366,29 @@ def test_version_rules_and_explain_start_without_the_linting_machinery():
     assert result.stdout == "[]\n"
 
 
+def test_a_check_answered_by_the_result_cache_never_imports_the_parser(tmp_path):
+    """What pre-commit does on every commit: one unchanged file in a warm project. Its findings
+    come from the cache, so the run must not pay libcst's import (several times its own cost)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "pyproject.toml").write_text("[tool.asynclint]\n")
+    (tmp_path / "app.py").write_text("import time\n\nasync def main():\n    time.sleep(1)\n")
+    probe = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from asynclint.cli import cli\n"
+        "result = CliRunner().invoke(cli, ['check', 'app.py', '--format', 'concise'])\n"
+        "print(result.exit_code, result.output.splitlines()[0])\n"
+        "print(sorted(m for m in ('libcst', 'asynclint.engine', 'asynclint.checks') if m in sys.modules))\n"
+    )
+    cold = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path)
+    warm = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path)
+    finding = "1 app.py:4:5: AIO200 [*] `time.sleep()` blocks the event loop in coroutine `main`"
+    assert cold.stdout.splitlines() == [finding, "['asynclint.checks', 'asynclint.engine', 'libcst']"]
+    assert warm.stdout.splitlines() == [finding, "[]"]
+
+
 def test_help_summaries_are_whole_sentences():
     listing = run_cli("--help").stdout.split("Commands:")[1]
     summaries = [line.split(None, 1)[1] for line in listing.strip().splitlines()]
@@ -408,3 +431,29 @@ def test_progress_shows_on_a_terminal_only(tmp_path):
     assert stderr_on_a_terminal("-q") == stderr_on_a_terminal("--format", "json") == ""
     piped = run_cli("check", "--no-cache", "-j", "1", ".", cwd=tmp_path)
     assert "files checked," not in piped.stderr
+
+
+def test_findings_stream_out_in_the_final_order_as_files_finish(tmp_path):
+    """Each file's findings reach the renderer once it and the files before it are done (the
+    output grows while a long run goes on) and in the order of the whole result."""
+    from pathlib import Path
+
+    from asynclint.api import Project
+    from asynclint.config import Config
+
+    for name in ("b.py", "a.py", "c/d.py", "c.py"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("import time\n\nasync def main():\n    time.sleep(1)\n    time.sleep(2)\n")
+    (tmp_path / "clean.py").write_text("x = 1\n")
+    events: list[tuple[str, object]] = []
+    result = Project(Config(root=tmp_path)).lint_paths(
+        [str(tmp_path)],
+        jobs=1,
+        use_cache=False,
+        progress=lambda done, total, found: events.append(("progress", done)),
+        stream=lambda found: events.append(("stream", [(Path(d.path).name, d.line) for d in found])),
+    )
+    streamed = [item for kind, item in events if kind == "stream"]
+    assert streamed == [[(name, 4), (name, 5)] for name in ("a.py", "b.py", "c.py", "d.py")]
+    assert sum(streamed, []) == [(Path(d.path).name, d.line) for d in result.diagnostics]
+    assert events.index(("stream", streamed[0])) < events.index(("progress", 5))  # before the run ends

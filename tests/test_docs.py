@@ -25,6 +25,18 @@ def test_readme_describes_every_rule_family_and_lists_no_rule():
     assert not re.search(r"^\| AIO\d{3} \|", readme, re.MULTILINE), "the README must not list rules one by one"
 
 
+def test_the_rule_code_map_in_contributing_is_the_catalog():
+    """Other tools rely on the codes: docs/contributing.md maps every one, with its name, and
+    says which are opt-in; it cannot drift from the catalog."""
+    text = (REPO / "docs" / "contributing.md").read_text(encoding="utf-8")
+    section = text.split("## Rule codes", 1)[1].split("\n## ", 1)[0]
+    mapped = {code: (name, bool(opt_in)) for code, name, opt_in in CODE_ENTRY.findall(section)}
+    assert mapped == {code: (rule.name, not rule.default) for code, rule in load_catalog().items()}
+
+
+CODE_ENTRY = re.compile(r"(AIO\d{3}) ([a-z0-9-]+)( \(opt-in\))?")
+
+
 def test_ci_runs_exactly_the_readme_test_command():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     command = next(line for line in readme.splitlines() if "pip install -e '.[test,docs]'" in line)

@@ -111,6 +111,20 @@ DRIVERS: dict[str, tuple[str, object]] = {
         """,
         None,
     ),
+    "AIO507": (
+        """
+        import asyncio
+        import functools
+        async def work(x):
+            return x
+        def plain(x):
+            return x
+        async def main():
+            checks = (work, functools.partial(work, 1), plain, lambda: work(1), asyncio.sleep)
+            return [asyncio.iscoroutinefunction(f) for f in checks]
+        """,
+        None,
+    ),
     "AIO600": (
         """
         import asyncio

@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("asynclint.api",),
     (
         "asynclint.engine",
+        "asynclint.lint_options",
         "asynclint.fixing",
         "asynclint.registry",
         "asynclint.files",
@@ -47,13 +48,14 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "asynclint.suppression",
         "asynclint.notebooks",
         "asynclint.catalog",
+        "asynclint.rule_files",
         "asynclint.config",
     ),
     ("asynclint.analysis.asyncio",),
     ("asynclint.analysis.python",),
     ("asynclint.analysis.project",),
     ("asynclint.analysis.tables",),
-    ("asynclint.version", "asynclint.diagnostics", "asynclint._toml", "asynclint.analysis"),
+    ("asynclint.version", "asynclint.diagnostics", "asynclint._toml", "asynclint.cache_files", "asynclint.analysis"),
 )
 
 

@@ -69,3 +69,39 @@ def test_explicit_files_still_use_the_whole_project(tmp_path):
     lines = result.stdout.splitlines()
     assert lines and all(line.startswith("shop/handlers.py:") for line in lines)
     assert any(line.startswith("shop/handlers.py:21:5: AIO100") for line in lines)
+
+
+def test_a_cold_index_summarised_in_worker_processes_equals_the_serial_one(tmp_path, monkeypatch):
+    """Past ``_PARALLEL_INDEX`` bytes to summarise, the index of a cold project is built on the
+    worker processes: each module parsed once, in some process, with the same summary."""
+    from asynclint import api
+    from asynclint.api import Project
+
+    project = tmp_path / "shop"
+    shutil.copytree(FIXTURES / "projects" / "shop", project)
+    filler = "".join(f"def helper_{n}(value):\n    return value + {n}\n\n" for n in range(3000))
+    for number in range(5):  # enough bytes that the workers take the summaries
+        (project / f"generated_{number}.py").write_text(filler)
+    (project / "broken.py").write_text("def broken(:\n")  # no summary, either way
+    sizes = sum(path.stat().st_size for path in project.rglob("*.py"))
+    assert sizes > api._PARALLEL_INDEX
+    session = Project(Config(select=CROSS_MODULE))
+    serial = session.build_index([str(project)], use_cache=False, jobs=1)
+    shared_out = []
+    run_in_workers = api.run_in_workers
+
+    def spy(items, *args):
+        shared_out.append(len(items))
+        return run_in_workers(items, *args)
+
+    monkeypatch.setattr(api, "run_in_workers", spy)
+    parallel = session.build_index([str(project)], use_cache=False, jobs=2)
+    assert shared_out == [len(serial.by_path) + 1]  # every module, the broken one too
+    assert {p: (e.name, e.digest, e.summary) for p, e in parallel.by_path.items()} == {
+        p: (e.name, e.digest, e.summary) for p, e in serial.by_path.items()
+    }
+    assert str(project / "broken.py") not in parallel.by_path
+    assert findings_in(project) == Counter(
+        (str(Path(d.path).relative_to(project)), d.line, d.code)
+        for d in session.lint_paths([str(project)], jobs=2, use_cache=False).diagnostics
+    )

@@ -61,7 +61,8 @@ def test_editing_a_module_rechecks_the_files_that_read_it(tmp_path):
     (tmp_path / "app" / "net.py").write_text("def download(url):\n    return url\n", encoding="utf-8")
     second = _lint(tmp_path)
     assert [(path, code) for path, _, code, _ in _found(second, tmp_path)] == [("jobs/alone.py", "AIO200")]
-    assert second.cached_files == 2  # jobs/alone.py and jobs/later.py read nothing that changed
+    assert second.cached_files == 3  # jobs/alone.py, jobs/later.py, app/__init__.py read nothing that changed
+    assert _lint(tmp_path).cached_files == second.files  # the files the prefilter skipped as well
     # a module that did not exist appears: the file that looked it up is checked again
     (tmp_path / "helpers.py").write_text("async def fetch():\n    return 1\n", encoding="utf-8")
     third = _lint(tmp_path)
@@ -144,3 +145,34 @@ def test_no_cache_and_clean(tmp_path):
     assert cleaned.returncode == 0 and "Removed" in cleaned.stdout
     assert not (tmp_path / ".asynclint_cache").exists()
     assert run_cli("clean", cwd=tmp_path).stdout == ""  # nothing to remove
+
+
+def test_files_python_cannot_parse_are_cached_too(tmp_path):
+    """A file outside the index (a syntax error; newer syntax than this Python reads) keeps its
+    findings under its own content hash."""
+    write_files(
+        tmp_path, {"broken.py": "def broken(:\n", "fine.py": "import time\n\nasync def f():\n    time.sleep(1)\n"}
+    )
+    first, second = _lint(tmp_path), _lint(tmp_path)
+    assert [code for _, _, code, _ in _found(first, tmp_path)] == ["AIO001", "AIO200"]
+    assert _found(second, tmp_path) == _found(first, tmp_path) and second.cached_files == 2
+    (tmp_path / "broken.py").write_text("def mended():\n    pass\n", encoding="utf-8")
+    third = _lint(tmp_path)
+    assert [code for _, _, code, _ in _found(third, tmp_path)] == ["AIO200"] and third.cached_files == 1
+
+
+def test_a_change_elsewhere_keeps_the_files_whose_project_wide_answers_hold(tmp_path):
+    """Project-wide questions (does any module import a coroutine, use a name as a value...)
+    are recorded by their answers, not by the whole project's state: editing one module
+    re-checks the files whose answers it changes, not every file that asked one."""
+    write_files(tmp_path, PROJECT)
+    _lint(tmp_path)
+    (tmp_path / "jobs" / "alone.py").write_text(
+        "import time\n\nasync def tick():\n    time.sleep(2)\n", encoding="utf-8"
+    )
+    again = _lint(tmp_path)
+    assert again.cached_files == again.files - 1  # jobs/nightly.py asked about app's coroutines: still so
+    (tmp_path / "app" / "__init__.py").write_text("", encoding="utf-8")  # app re-exports nothing async now
+    last = _lint(tmp_path)
+    assert ("jobs/nightly.py", "AIO100") not in [(path, code) for path, _, code, _ in _found(last, tmp_path)]
+    assert _found(last, tmp_path) == _found(_lint(tmp_path, use_cache=False), tmp_path)

@@ -688,6 +688,16 @@ def test_project_index_with_the_unsaved_text_laid_over_it(tmp_path):
     assert "AIO101" not in lint(saved, "net.py")  # fetch is used as a value (HANDLERS)
     assert "AIO101" in lint(saved.split("\n\n\n")[0] + "\n", "net.py")  # not any more, in the editor
 
+    # saved: that one module is summarised again, the rest of the index kept
+    (package / "net.py").write_text("def fetch():\n    return 1\n", encoding="utf-8")
+    before = projects.index_for(package)
+    assert projects.saved(package, str(package / "net.py"))
+    after = projects.index_for(package)
+    assert after is not before and after.by_path[str(package / "user.py")] is before.by_path[str(package / "user.py")]
+    assert "AIO100" not in lint(user, "user.py")  # fetch is a plain function now
+    (package / "new.py").write_text("async def later():\n    pass\n", encoding="utf-8")
+    assert not projects.saved(package, str(package / "new.py"))  # not in the index: rebuild it
+
 
 def test_settings_name_a_config_file_and_test_paths_and_odd_values_are_only_warnings(tmp_path):
     (tmp_path / "lint.toml").write_text('ignore = ["AIO200"]\n', encoding="utf-8")

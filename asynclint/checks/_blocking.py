@@ -76,10 +76,14 @@ class BlockingCallCheck(Check):
             node,
             variant=found.variant,
             fix=self._statement_fix(node),
-            call=self.context.code(node.func),
+            call=self.call_text(node),
             function=function.function_name,
             replacement=found.replacement,
         )
+
+    def call_text(self, call: cst.Call) -> str:
+        """How the message names the call."""
+        return self.context.code(call.func)
 
     def _statement_fix(self, call: cst.Call) -> NodeFix | None:
         """The fix, unsafe inside ``with pytest.raises(...)``: the blocking call may be what the

@@ -124,7 +124,7 @@ class UnmarkedAsyncTest(Check):
     def leave_Module(self, original_node: cst.Module) -> None:
         marks = self._levels[0]
         if marks.kind is not None or not (marks.tests or self._fixtures) or not self._strict():
-            return  # asks the project index only for a file with candidates: it depends on every module
+            return  # asks the project index only for a file with candidates
         for test, fix in marks.tests:
             self.report(test.name, fix=fix, function=test.name.value)
         if not any(self.context.index.mentions(name) for name in OTHER_ASYNC_PLUGINS):
@@ -138,7 +138,7 @@ class UnmarkedAsyncTest(Check):
         if settings.mode != STRICT or not settings.default_collection:
             return False
         index = self.context.index
-        if MARKING_HOOKS & index.conftest_functions():
+        if any(index.conftest_defines(hook) for hook in sorted(MARKING_HOOKS)):
             return False
         return (
             settings.configured or self._uses_plugin or index.mentions(PYTEST_ASYNCIO) or index.mentions(ASYNCIO_MARK)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import sys
+from collections.abc import Callable, Mapping, Sequence
 
 import click
 
@@ -75,4 +76,25 @@ def render_full(diagnostics: list[Diagnostic], colour: bool) -> str:
         help_line = f"help: {diagnostic.suggestion}"
         lines.append("  " + (click.style(help_line, fg="cyan") if colour else help_line))
         blocks.append("\n".join(lines) + "\n")
-    return "\n".join(blocks)
+    return BLOCK_SEPARATOR.join(blocks)
+
+
+BLOCK_SEPARATOR = "\n"  # between two findings of the full text output
+
+
+class Streamed:
+    """The text formats printed a file at a time as a run goes on, reading exactly as the
+    whole output would (``before``: called ahead of each write, to erase a progress line)."""
+
+    def __init__(self, output_format: str, colour: bool, before: Callable[[], None] = lambda: None) -> None:
+        self.render = render_full if output_format == "text" else render_concise
+        self.separator = BLOCK_SEPARATOR if output_format == "text" else ""
+        self.colour, self.before = colour, before
+        self.written = False
+
+    def __call__(self, diagnostics: list[Diagnostic]) -> None:
+        self.before()
+        text = (self.separator if self.written else "") + self.render(diagnostics, self.colour)
+        click.echo(text, nl=False, color=self.colour)
+        sys.stdout.flush()
+        self.written = True

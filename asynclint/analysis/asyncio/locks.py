@@ -30,6 +30,9 @@ ACQUIRE = "acquire"
 RELEASE = "release"
 LOCKED = "locked"
 NOTIFY = ("notify", "notify_all")
+CONDITION = "asyncio.Condition"
+# The methods of a condition that raise RuntimeError unless its lock is held.
+NEEDS_LOCK = ("wait", "wait_for", *NOTIFY)
 
 
 def lock_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> str | None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Optional
 
 from asynclint.analysis.project.index import ProjectIndex, build_index
 from asynclint.analysis.project.modules import module_names
 from asynclint.analysis.project.summary import SUMMARY_FORMAT, Summary, summarize, summarize_checked
+from asynclint.cache_files import save_cache_file
 from asynclint.version import __version__
 
 CACHE_DIR_NAME = ".asynclint_cache"
@@ -48,16 +49,18 @@ class SummaryCache:
             except (OSError, ValueError, AttributeError):
                 self.entries = {}
 
-    def summary(self, path: str, content: bytes, digest: str) -> Summary | None:
-        """The module's summary: the cached one when the content hash matches, else a fresh
-        one (None when the file does not parse), cached for :meth:`save`."""
+    def cached(self, path: str, digest: str) -> tuple[bool, Summary | None]:
+        """Whether the cache holds the summary of content with this hash, and that summary
+        (None: the file does not parse, which is remembered too)."""
         entry = self.entries.get(path)
         if entry is not None and entry.get("hash") == digest:
-            return entry.get("summary")  # type: ignore[return-value]
-        summary = summarize(content)
+            return True, entry.get("summary")  # type: ignore[return-value]
+        return False, None
+
+    def store(self, path: str, digest: str, summary: Summary | None) -> None:
+        """Remember a fresh summary (None: the file does not parse) for :meth:`save`."""
         self.entries[path] = {"hash": digest, "summary": summary}
         self.dirty = True
-        return summary
 
     def save(self, keep: Iterable[str]) -> None:
         """Write the cache atomically, with only the entries of ``keep`` (files that vanished
@@ -70,34 +73,29 @@ class SummaryCache:
         )
 
 
-def save_cache_file(file: Path, payload: object) -> None:
-    """Write one of ``.asynclint_cache``'s JSON files atomically (a renamed temporary file; the
-    directory git-ignored); a failure only costs the next run its cache, never its results."""
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        ignore = file.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# created by asynclint\n*\n", encoding="utf-8")
-        handle, temporary = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(payload, out, separators=(",", ":"))
-            os.replace(temporary, file)
-        except BaseException:
-            os.unlink(temporary)
-            raise
-    except OSError:
-        pass  # a read-only checkout still gets correct results
+# Summarises the modules the cache has no summary for: ``(path, content)`` in, in order, each
+# one's summary (None: Python cannot parse it) out. The API layer spreads a cold project over
+# its worker processes; this layer knows no processes.
+SummarizeAll = Callable[[list[tuple[str, bytes]]], list[Optional[Summary]]]
+
+
+def summarize_serially(modules: list[tuple[str, bytes]]) -> list[Summary | None]:
+    return [summarize(content) for _, content in modules]
 
 
 def index_files(
-    paths: Iterable[str], roots: Iterable[str] = (), cache_dir: Path | None = None, max_bytes: int | None = None
+    paths: Iterable[str],
+    roots: Iterable[str] = (),
+    cache_dir: Path | None = None,
+    max_bytes: int | None = None,
+    summarize_all: SummarizeAll = summarize_serially,
 ) -> ProjectIndex:
-    """Summarise every readable, parseable file (of at most ``max_bytes``) and build the index."""
+    """Summarise every readable, parseable file (of at most ``max_bytes``) and build the index:
+    each file read once, and parsed only when the cache has no summary of its content."""
     cache = SummaryCache(cache_dir)
     root_list = list(roots)
-    summaries: dict[str, tuple[list[str], bool, Summary]] = {}
-    digests: dict[str, str] = {}
+    found: dict[str, tuple[str, Summary | None]] = {}  # path -> (content hash, summary)
+    missing: list[tuple[str, bytes]] = []
     for path in paths:
         absolute = os.path.abspath(path)
         try:
@@ -110,7 +108,17 @@ def index_files(
         if max_bytes is not None and len(content) > max_bytes:
             continue  # the lint step reports it
         digest = content_digest(content)
-        summary = cache.summary(absolute, content, digest)
+        hit, summary = cache.cached(absolute, digest)
+        found[absolute] = (digest, summary)
+        if not hit:
+            missing.append((absolute, content))
+    for (absolute, _), summary in zip(missing, summarize_all(missing)):
+        digest = found[absolute][0]
+        cache.store(absolute, digest, summary)
+        found[absolute] = (digest, summary)
+    summaries: dict[str, tuple[list[str], bool, Summary]] = {}
+    digests: dict[str, str] = {}
+    for absolute, (digest, summary) in found.items():
         if summary is not None:
             names, is_package = module_names(absolute, root_list)
             summaries[absolute] = (names, is_package, summary)

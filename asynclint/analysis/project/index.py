@@ -9,10 +9,9 @@ checked, and shared read-only by every check. Lookups follow imports, re-exports
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from asynclint.analysis.project.modules import absolute_name
@@ -67,9 +66,20 @@ class ProjectIndex:
         self._chains: dict[str, tuple[tuple[ChainLink, ...] | None, Reads]] = {}
         self._resolved: dict[tuple[str, int], tuple[Target | None, Reads]] = {}  # asked again and again
         self._async_modules: tuple[frozenset[str], frozenset[str]] | None = None
+        self._subclassed: dict[str, bool] = {}
         self._mentioned: frozenset[str] | None = None
         self._readers: list[dict[str, str | None]] = []
-        self._project_digest: str | None = None
+
+    def with_module(self, path: str, summary: Summary, digest: str) -> ProjectIndex:
+        """This index with the module at ``path`` (already in it) described by ``summary``: an
+        editor buffer, or a file just saved, without rebuilding the rest."""
+        modules = {
+            name: replace(entry, summary=summary, digest=digest) if entry.path == path else entry
+            for name, entry in self.modules.items()
+        }
+        paths = dict(self.by_path)
+        paths[path] = replace(paths[path], summary=summary, digest=digest)
+        return ProjectIndex(modules, paths)
 
     # ------------------------------------------------------------------ what a file used
 
@@ -77,8 +87,8 @@ class ProjectIndex:
     def reads(self) -> Iterator[dict[str, str | None]]:
         """Record what the index answers in the block depend on: module name -> its content
         hash (None: no such module, which a new file could change), ``path:<file>`` for
-        :meth:`module_for`, and ``*`` -> the whole project's hash for questions about every
-        module. The per-file result cache reuses a file's findings while these are the same."""
+        :meth:`module_for`, and the answers to project-wide questions (see :meth:`current`).
+        The per-file result cache reuses a file's findings while these are the same."""
         found: dict[str, str | None] = {}
         self._readers.append(found)
         try:
@@ -88,17 +98,19 @@ class ProjectIndex:
             self._note(found)
 
     def current(self, key: str) -> str | None:
-        """What ``key`` of :meth:`reads` stands for in this index now."""
-        if key == "*":
-            return self.project_digest()
-        entry = self.by_path.get(key[5:]) if key.startswith("path:") else self.modules.get(key)
+        """What ``key`` of :meth:`reads` stands for in this index now: a module's content hash,
+        or the answer to a project-wide question (``value:<name>``, ``dropped:<name>``,
+        ``subclasses:<class>``, ``async-imports:<path>``, ``mentions:<name>``,
+        ``conftest:<hook>``), so that a change elsewhere in the project re-checks only the files
+        whose answers it changes."""
+        kind, _, argument = key.partition(":")
+        if kind == "path":
+            entry = self.by_path.get(argument)
+            return entry.digest if entry is not None else None
+        if kind in _QUESTIONS:
+            return "1" if _QUESTIONS[kind](self, argument) else "0"
+        entry = self.modules.get(key)  # a module name: it has no colon
         return entry.digest if entry is not None else None
-
-    def project_digest(self) -> str:
-        if self._project_digest is None:
-            content = "\n".join(f"{path}\0{entry.digest}" for path, entry in sorted(self.by_path.items()))
-            self._project_digest = hashlib.sha1(content.encode("utf-8", "surrogateescape")).hexdigest()
-        return self._project_digest
 
     def _note(self, found: Mapping[str, str | None]) -> None:
         if self._readers and found:
@@ -195,13 +207,19 @@ class ProjectIndex:
 
     def has_subclasses(self, class_qualname: str) -> bool:
         """Whether a class anywhere in the project names ``class_qualname`` as a base."""
-        self._note_key("*")
-        for entry in self.modules.values():
-            for facts in entry.summary["classes"].values():
-                for base in facts["bases"]:
-                    if base != "?" and self._same_class(entry.absolute(base), class_qualname):
-                        return True
-        return False
+        self._note_key(f"subclasses:{class_qualname}")
+        return self._has_subclasses(class_qualname)
+
+    def _has_subclasses(self, class_qualname: str) -> bool:
+        known = self._subclassed.get(class_qualname)
+        if known is None:
+            known = self._subclassed[class_qualname] = any(
+                base != "?" and self._same_class(entry.absolute(base), class_qualname)
+                for entry in self.modules.values()
+                for facts in entry.summary["classes"].values()
+                for base in facts["bases"]
+            )
+        return known
 
     def _same_class(self, name: str, class_qualname: str) -> bool:
         if name == class_qualname:
@@ -217,7 +235,10 @@ class ProjectIndex:
 
     def is_value(self, name: str) -> bool:
         """Whether ``name`` is used as a value (not only called) anywhere in the project."""
-        self._note_key("*")
+        self._note_key(f"value:{name}")
+        return self._is_value(name)
+
+    def _is_value(self, name: str) -> bool:
         if self._values is None:
             self._values = frozenset(n for e in self.modules.values() for n in e.summary["values"])
         return name in self._values
@@ -226,7 +247,10 @@ class ProjectIndex:
         """Whether every call of something named ``name`` anywhere in the project (a function
         or a method of that name, by name only) is a statement outside coroutines whose result
         is dropped, and there is at least one: no caller awaits it or uses what it returns."""
-        self._note_key("*")
+        self._note_key(f"dropped:{name}")
+        return self._only_dropped_calls(name)
+
+    def _only_dropped_calls(self, name: str) -> bool:
         if self._calls is None:
             dropped = frozenset(n for e in self.modules.values() for n in e.summary["dropped_calls"])
             other = frozenset(n for e in self.modules.values() for n in e.summary["other_calls"])
@@ -236,27 +260,34 @@ class ProjectIndex:
     def mentions(self, name: str) -> bool:
         """Whether any module imports ``name`` (or something inside it), decorates a function
         or method with it, or binds a module-level alias to it (``pytestmark = pytest.mark.asyncio``)."""
-        self._note_key("*")
+        self._note_key(f"mentions:{name}")
+        return self._mentions(name)
+
+    def _mentions(self, name: str) -> bool:
         if self._mentioned is None:
             self._mentioned = frozenset(_mentioned_names(self.modules.values()))
         prefix = name + "."
         return name in self._mentioned or any(found.startswith(prefix) for found in self._mentioned)
 
-    def conftest_functions(self) -> frozenset[str]:
-        """The module-level functions of every ``conftest`` module (pytest's hooks among them)."""
-        self._note_key("*")
-        return frozenset(
-            function
+    def conftest_defines(self, function: str) -> bool:
+        """Whether a ``conftest`` module defines the module-level function (a pytest hook)."""
+        self._note_key(f"conftest:{function}")
+        return self._conftest_defines(function)
+
+    def _conftest_defines(self, function: str) -> bool:
+        return any(
+            entry.name.rpartition(".")[2] == "conftest" and function in entry.summary["functions"]
             for entry in self.modules.values()
-            if entry.name.rpartition(".")[2] == "conftest"
-            for function in entry.summary["functions"]
         )
 
     def imports_async(self, entry: ModuleEntry) -> bool:
         """Whether the module refers (an import, an alias, a star import) to a project module
         that defines coroutine functions, async generators or async methods, or re-exports them:
         through such a name, code without any ``async`` of its own can misuse a coroutine."""
-        self._note_key("*")
+        self._note_key(f"async-imports:{entry.path}")
+        return self._imports_async(entry)
+
+    def _imports_async(self, entry: ModuleEntry) -> bool:
         if self._async_modules is None:
             self._async_modules = self._modules_with_async()
         return self._refers_to(entry, *self._async_modules)
@@ -383,5 +414,21 @@ def build_index(
             modules.setdefault(name, alias)
     return ProjectIndex(modules, paths)
 
+
+def _imports_async_at(index: ProjectIndex, path: str) -> bool:
+    entry = index.by_path.get(path)
+    return entry is not None and index._imports_async(entry)
+
+
+# The project-wide questions a file's check may ask, by their key in ``ProjectIndex.reads``:
+# asked again when a cached file's findings are checked for reuse.
+_QUESTIONS: dict[str, Callable[[ProjectIndex, str], bool]] = {
+    "value": ProjectIndex._is_value,
+    "dropped": ProjectIndex._only_dropped_calls,
+    "subclasses": ProjectIndex._has_subclasses,
+    "async-imports": _imports_async_at,
+    "mentions": ProjectIndex._mentions,
+    "conftest": ProjectIndex._conftest_defines,
+}
 
 EMPTY_INDEX = ProjectIndex({}, {})

@@ -81,6 +81,11 @@ FACTORIES: dict[str, str] = {
     "concurrent.futures.InterpreterPoolExecutor": "concurrent.futures.ThreadPoolExecutor",
     "concurrent.futures.ProcessPoolExecutor": "concurrent.futures.ProcessPoolExecutor",
     "concurrent.futures.process.ProcessPoolExecutor": "concurrent.futures.ProcessPoolExecutor",
+    "concurrent.futures.Future": "concurrent.futures.Future",
+    "concurrent.futures._base.Future": "concurrent.futures.Future",
+    "concurrent.futures.ThreadPoolExecutor.submit": "concurrent.futures.Future",
+    "concurrent.futures.ProcessPoolExecutor.submit": "concurrent.futures.Future",
+    "asyncio.run_coroutine_threadsafe": "concurrent.futures.Future",
 }
 
 # Type -> the type whose methods it shares (a subclass, or the same interface).

@@ -46,3 +46,29 @@ TIMEOUT_ERROR_ALIASED_IN: Version = (3, 11)
 
 # ``asyncio.TaskGroup`` (structured concurrency that cancels siblings on failure) is 3.11+.
 TASKGROUP_ADDED_IN: Version = (3, 11)
+
+# The event loop policy system: deprecated in 3.14, to be removed in 3.16 (gh-127949). Its
+# replacement, ``asyncio.run(..., loop_factory=...)``, is 3.12+ (``asyncio.Runner`` takes
+# ``loop_factory`` from 3.11).
+POLICY_API_DEPRECATED_IN: Version = (3, 14)
+LOOP_FACTORY_ADDED_IN: Version = (3, 12)
+POLICY_API: frozenset[str] = frozenset(
+    f"asyncio.{name}"
+    for name in (
+        "set_event_loop_policy",
+        "get_event_loop_policy",
+        "AbstractEventLoopPolicy",
+        "DefaultEventLoopPolicy",
+        "WindowsSelectorEventLoopPolicy",
+        "WindowsProactorEventLoopPolicy",
+    )
+)
+SET_POLICY = "asyncio.set_event_loop_policy"
+# uvloop's policy, whose replacements are ``uvloop.run`` and ``loop_factory=uvloop.new_event_loop``.
+UVLOOP_POLICY = "uvloop.EventLoopPolicy"
+
+# ``asyncio.iscoroutinefunction``: deprecated in 3.14 for ``inspect.iscoroutinefunction``, which
+# recognises ``inspect.markcoroutinefunction`` (3.12+) but not asyncio's legacy
+# ``_is_coroutine`` marker (set before 3.12 by ``asgiref.sync.markcoroutinefunction``).
+ISCOROUTINEFUNCTION = "asyncio.iscoroutinefunction"
+INSPECT_MARKER_ADDED_IN: Version = (3, 12)

@@ -1,6 +1,6 @@
 """Calls that block the event loop, as data: each mapped to the rule that reports it.
 
-One table for every blocking-call rule (AIO200-AIO208, AIO211) and the helper analysis
+One table for every blocking-call rule (AIO200-AIO208, AIO211, AIO212) and the helper analysis
 (AIO209). Keys are the names :func:`~asynclint.analysis.python.receivers.call_names` gives a
 call: a qualified name (``os.path.exists``, ``builtins.input``) or, for a method,
 ``Type.method`` where the receiver's type is known by construction (``socket.socket.recv``
@@ -165,6 +165,8 @@ BLOCKING_CALLS: dict[str, str] = {
     # AIO211 executor-shutdown-in-async
     **_methods("AIO211", "concurrent.futures.ThreadPoolExecutor", "shutdown"),
     **_methods("AIO211", "concurrent.futures.ProcessPoolExecutor", "shutdown"),
+    # AIO212 blocking-future-result
+    **_methods("AIO212", "concurrent.futures.Future", "result exception"),
 }
 
 # Calls reported with a message variant of their rule.

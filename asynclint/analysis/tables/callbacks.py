@@ -58,3 +58,9 @@ COROUTINE_ARGUMENT_METHODS: dict[str, Slots] = {
 }
 
 PARTIAL = "functools.partial"
+
+# ``add_done_callback(fn)``: ``fn`` is called with the future, which may have been cancelled:
+# its ``result()`` and ``exception()`` then raise ``CancelledError``, ``cancelled()`` tells.
+DONE_CALLBACK = "add_done_callback"
+OUTCOME_METHODS = ("result", "exception")
+CANCELLED_METHOD = "cancelled"

@@ -61,6 +61,8 @@ NON_BLOCKING_WHEN: dict[str, tuple[Argument, ...]] = {
     "ssl.wrap_socket": (Argument("do_handshake_on_connect", 7),),
     "concurrent.futures.ThreadPoolExecutor.shutdown": (Argument("wait", 0),),
     "concurrent.futures.ProcessPoolExecutor.shutdown": (Argument("wait", 0),),
+    "concurrent.futures.Future.result": _TIMEOUT_FIRST,
+    "concurrent.futures.Future.exception": _TIMEOUT_FIRST,
 }
 
 

@@ -1,0 +1,32 @@
+"""Writing asynclint's cache files: the project's ``.asynclint_cache`` and the catalog's copy.
+
+At the bottom of the layers, so that a process that only reads the catalog (``--version``,
+``explain``) imports nothing of the project index to write it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+
+def save_cache_file(file: Path, payload: object) -> None:
+    """Write one of asynclint's JSON caches atomically (a renamed temporary file; the directory
+    git-ignored); a failure only costs the next run its cache, never its results."""
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        ignore = file.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# created by asynclint\n*\n", encoding="utf-8")
+        handle, temporary = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(payload, out, separators=(",", ":"))
+            os.replace(temporary, file)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError:
+        pass  # a read-only checkout still gets correct results

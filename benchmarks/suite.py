@@ -1,0 +1,226 @@
+"""The runs users make, on the real-code review set, in one run, against the libcst parse floor.
+
+    python benchmarks/suite.py [--projects a,b] [--jobs 2] [--editor-file PATH]
+
+For every project of ``benchmarks/realcode/projects.tsv`` found in ``.cache/realcode/`` (see
+benchmarks/realcode/README.md), the real CLI (``python -m asynclint check .``, a fresh process
+each time, the project's own root) is timed:
+
+- **cold**: ``.asynclint_cache`` removed first; **warm**: again, nothing changed; **one file
+  changed**: a comment appended to the project's largest file (taken out again afterwards);
+- **one file checked** in the warm project (what pre-commit does), against the start-up of
+  ``python -c "import libcst"``;
+- the **parse floor**: ``libcst.parse_module`` of every file the projects check, on ``--jobs``
+  processes: what any libcst linter pays. Each run's total is reported as a multiple of it;
+- **peak memory**: the largest resident set of any asynclint process (workers included) in
+  the cold runs;
+- **findings** of the cold, warm, changed and ``--no-prefilter`` runs, which must be identical;
+- **editor latency**: ``benchmarks/editor_latency.py`` on a ~1,000-line file of the set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+
+import editor_latency  # noqa: E402
+
+from asynclint.api import Project  # noqa: E402
+from asynclint.config import load_config  # noqa: E402
+
+SOURCES = REPO / ".cache" / "realcode"
+PROJECTS_TSV = HERE / "realcode" / "projects.tsv"
+TMP_CONFIG_NAME = ".asynclint-suite.toml"
+EDITOR_FILE = SOURCES / "aiomysql" / "aiomysql" / "connection.py"
+# peak resident set of the command run by this wrapper and its descendants, in KB (Linux)
+_PEAK = (
+    "import resource, subprocess, sys\n"
+    "result = subprocess.run(sys.argv[1:], capture_output=True)\n"
+    "sys.stdout.buffer.write(result.stdout)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+)
+
+
+def project_names(wanted: str | None) -> list[str]:
+    rows = [line.split("\t")[0] for line in PROJECTS_TSV.read_text(encoding="utf-8").splitlines()[1:] if line]
+    names = [name for name in rows if (SOURCES / name).is_dir()]
+    return [name for name in names if name in wanted.split(",")] if wanted else names
+
+
+def check(directory: Path, *args: str) -> tuple[float, list[tuple[str, int, int, str]], int]:
+    """One CLI run: (wall seconds, findings, peak KB of its processes)."""
+    command = [sys.executable, "-m", "asynclint", "check", "--format", "json", "--exit-zero", "-q"]
+    command += ["--config", TMP_CONFIG_NAME, *args]
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", _PEAK, *command], cwd=directory, capture_output=True, check=True)
+    seconds = time.perf_counter() - started
+    report = json.loads(done.stdout)
+    findings = sorted((d["path"], d["line"], d["column"], d["code"]) for d in report["diagnostics"])
+    return seconds, findings, int(done.stderr.decode().split()[-1])
+
+
+def _import_libcst(_: object) -> None:
+    import libcst  # noqa: F401
+
+
+def _parse(path: str) -> None:
+    import libcst
+
+    try:
+        with open(path, "rb") as handle:
+            libcst.parse_module(handle.read())
+    except Exception:  # noqa: BLE001 - a file that does not parse still cost its attempt
+        pass
+
+
+def parse_floor(files: list[str], jobs: int) -> float:
+    """Seconds for ``libcst.parse_module`` of every file on ``jobs`` processes (libcst imported
+    in the workers before the clock starts)."""
+    with multiprocessing.Pool(jobs) as pool:
+        pool.map(_import_libcst, range(jobs), chunksize=1)
+        started = time.perf_counter()
+        pool.map(_parse, sorted(files, key=os.path.getsize, reverse=True), chunksize=1)
+        return time.perf_counter() - started
+
+
+def measure(names: list[str], jobs: int, editor_file: Path) -> dict[str, object]:
+    totals = {"cold": 0.0, "warm": 0.0, "changed": 0.0}
+    one_file: list[float] = []
+    peak = 0
+    same = True
+    all_files: list[str] = []
+    lines = 0
+    rows = []
+    for name in names:
+        directory = SOURCES / name
+        (directory / TMP_CONFIG_NAME).write_text("[tool.asynclint]\n", encoding="utf-8")
+        try:
+            project = Project(load_config(directory / TMP_CONFIG_NAME))
+            files, _ = project.discover([str(directory)])
+            all_files += files
+            lines += sum(Path(path).read_bytes().count(b"\n") for path in files)
+            subprocess.run([sys.executable, "-m", "asynclint", "clean"], cwd=directory, capture_output=True)
+            cold, cold_found, cold_peak = check(directory, "-j", str(jobs), ".")
+            warm, warm_found, _ = check(directory, "-j", str(jobs), ".")
+            largest = Path(max(files, key=os.path.getsize))
+            original = largest.read_bytes()
+            try:
+                largest.write_bytes(original + b"\n# changed by benchmarks/suite.py\n")
+                changed, changed_found, _ = check(directory, "-j", str(jobs), ".")
+            finally:
+                largest.write_bytes(original)
+            check(directory, "-j", str(jobs), ".")  # warm again
+            one, _, _ = check(directory, os.path.relpath(largest, directory))
+            _, unfiltered, _ = check(directory, "-j", str(jobs), "--no-cache", "--no-prefilter", ".")
+        finally:
+            (directory / TMP_CONFIG_NAME).unlink(missing_ok=True)
+        totals["cold"] += cold
+        totals["warm"] += warm
+        totals["changed"] += changed
+        one_file.append(one)
+        peak = max(peak, cold_peak)
+        agree = cold_found == warm_found == unfiltered and len(changed_found) == len(cold_found)
+        same = same and agree
+        rows.append((name, len(files), cold, warm, changed, one, len(cold_found), agree))
+        print(f"suite: {name}: {len(files)} files, cold {cold:.2f} s, warm {warm:.2f} s", file=sys.stderr)
+    floor = parse_floor(all_files, jobs)
+    startup = min(timed(lambda: subprocess.run([sys.executable, "-c", "import libcst"], check=True)) for _ in range(5))
+    editor = editor_latency.measure(editor_file) if editor_file.is_file() else {}
+    return {
+        "python": platform.python_version(),
+        "cpu_count": os.cpu_count(),
+        "load_average_1min": os.getloadavg()[0],
+        "jobs": jobs,
+        "projects": len(names),
+        "files": len(all_files),
+        "lines": lines,
+        "parse_floor_seconds": floor,
+        "cold_seconds": totals["cold"],
+        "warm_seconds": totals["warm"],
+        "one_changed_seconds": totals["changed"],
+        "one_file_seconds_median": statistics.median(one_file),
+        "import_libcst_seconds": startup,
+        "peak_memory_mb": peak / 1024,
+        "same_findings": same,
+        "per_project": rows,
+        **editor,
+    }
+
+
+def timed(run: object) -> float:
+    started = time.perf_counter()
+    run()  # type: ignore[operator]
+    return time.perf_counter() - started
+
+
+def render(f: dict[str, object]) -> str:
+    floor = float(f["parse_floor_seconds"])  # type: ignore[arg-type]
+
+    def ratio(key: str) -> str:
+        return f"{float(f[key]) / floor:.2f}×"  # type: ignore[arg-type]
+
+    one, startup = float(f["one_file_seconds_median"]), float(f["import_libcst_seconds"])  # type: ignore[arg-type]
+    out = [
+        f"{f['projects']} projects, {f['files']:,} files, {f['lines']:,} lines; {f['cpu_count']} cores, "
+        f"jobs={f['jobs']}, load average {float(f['load_average_1min']):.2f}; Python {f['python']}",  # type: ignore[arg-type]
+        "",
+        "| run | seconds | × parse floor |",
+        "|---|---:|---:|",
+        f"| libcst parse floor ({f['jobs']} processes) | {floor:.2f} | 1.00× |",
+        f"| cold (no cache) | {float(f['cold_seconds']):.2f} | {ratio('cold_seconds')} |",  # type: ignore[arg-type]
+        f"| warm (nothing changed) | {float(f['warm_seconds']):.2f} | {ratio('warm_seconds')} |",  # type: ignore[arg-type]
+        f"| one file changed | {float(f['one_changed_seconds']):.2f} | {ratio('one_changed_seconds')} |",  # type: ignore[arg-type]
+        "",
+        f"one file checked in a warm project (median): {one:.2f} s = {one / startup:.2f}× "
+        f'`python -c "import libcst"` ({startup:.2f} s)',
+        f"peak memory (any asynclint process, cold runs): {float(f['peak_memory_mb']):.0f} MB",  # type: ignore[arg-type]
+        "findings cold = warm = without the prefilter (and as many after a change): "
+        + ("yes" if f["same_findings"] else "NO (a bug)"),
+    ]
+    if "editor_edit_p50_seconds" in f:
+        out.append(
+            f"editor ({f['editor_lines']} lines): open -> diagnostics {float(f['editor_open_seconds']) * 1000:.0f} ms, "  # type: ignore[arg-type]
+            f"edit -> diagnostics p50 {float(f['editor_edit_p50_seconds']) * 1000:.0f} ms, "  # type: ignore[arg-type]
+            f"p95 {float(f['editor_edit_p95_seconds']) * 1000:.0f} ms"  # type: ignore[arg-type]
+        )
+    out += [
+        "",
+        "| project | files | cold s | warm s | changed s | one file s | findings | same |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, files, cold, warm, changed, one_file, found, agree in f["per_project"]:  # type: ignore[attr-defined]
+        out.append(
+            f"| {name} | {files} | {cold:.2f} | {warm:.2f} | {changed:.2f} | {one_file:.2f} | {found} | {agree} |"
+        )
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--projects", help="comma-separated names (default: every fetched project)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes (default: every core)")
+    parser.add_argument("--editor-file", type=Path, default=EDITOR_FILE, help="the file the editor latency opens")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    names = project_names(args.projects)
+    if not names:
+        raise SystemExit(f"suite: no projects under {SOURCES} (see benchmarks/realcode/README.md)")
+    figures = measure(names, args.jobs, args.editor_file)
+    print(json.dumps(figures, indent=2) if args.json else render(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
