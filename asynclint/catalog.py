@@ -54,7 +54,7 @@ _REQUIRED_DOCS = ("what", "why", "fix")
 _MAINTAINER_KEYS = {"seeds": list}
 # ``config``: the ``[tool.asynclint]`` settings an example needs (AIO210's ``blocking-calls``)
 # ``notebook``: the code is a notebook's code cell (linted as the cells of ``example.ipynb``)
-_EXAMPLE_KEYS = {"title": str, "code": str, "config": dict, "notebook": bool}
+_EXAMPLE_KEYS = {"title": str, "code": str, "config": dict, "notebook": bool, "file": str}
 _VARIANT_KEYS = {"message": str, "suggestion": str}
 # ``expect``: the codes the example fires with the default rules, when not just its own, once
 _BAD_EXAMPLE_KEYS = {**_EXAMPLE_KEYS, "fixed": str, "expect": list}
@@ -74,11 +74,12 @@ class Example:
     fixed: str | None = None  # what ``asynclint fix --unsafe-fixes`` makes of a bad example
     expect: tuple[str, ...] | None = None  # the codes it fires, in order, if not its own once
     notebook: bool = False  # the code is a notebook's code cell
+    file: str | None = None  # the file name it is linted as (``test_example.py`` for a test rule)
 
     @property
     def path(self) -> str:
         """The name the example is linted as: a ``.ipynb`` path makes the code a notebook's cells."""
-        return "example.ipynb" if self.notebook else "example.py"
+        return "example.ipynb" if self.notebook else (self.file or "example.py")
 
 
 @dataclass(frozen=True)
@@ -344,16 +345,27 @@ def _examples(where: str, kind: str, items: list[Any]) -> tuple[Example, ...]:
         if expect is not None and not (expect and all(isinstance(c, str) and CODE_RE.match(c) for c in expect)):
             raise CatalogError(f"{place}: expect must be a list of rule codes")
         expected = tuple(expect) if expect is not None else None
-        notebook = item.get("notebook", False)
+        notebook, file = item.get("notebook", False), item.get("file")
         if "config" not in item:
-            examples.append(Example(item.get("title", ""), code, fixed=fixed, expect=expected, notebook=notebook))
+            examples.append(
+                Example(item.get("title", ""), code, fixed=fixed, expect=expected, notebook=notebook, file=file)
+            )
             continue
         try:
             config = parse_table(item["config"], f"{place} config")
         except ConfigError as error:
             raise CatalogError(str(error)) from None
         examples.append(
-            Example(item.get("title", ""), code, config, _config_toml(item["config"], place), fixed, expected, notebook)
+            Example(
+                item.get("title", ""),
+                code,
+                config,
+                _config_toml(item["config"], place),
+                fixed,
+                expected,
+                notebook,
+                file,
+            )
         )
     return tuple(examples)
 

@@ -254,7 +254,8 @@ class FixRenderer:
         imports = [line for line in missing if line.startswith(("import ", "from "))]
         others = [line for line in missing if line not in imports]
         text = "".join(line + newline for line in imports)
-        text += "".join(newline + line + newline for line in others)  # set off from the imports
+        # set off from the imports; a definition by two blank lines, as PEP 8 asks
+        text += "".join(newline * (2 if "\n" in line else 1) + line.replace("\n", newline) + newline for line in others)
         anchor, after = header_anchor(self.module)
         found = self.generated.get(anchor) if anchor is not None else None
         if found is None:  # no statement at all: append
@@ -324,10 +325,13 @@ def header_targets(fixes: Iterable[NodeFix], module: cst.Module) -> set[cst.CSTN
 
 
 def _header_lines(module: cst.Module) -> set[str]:
-    """Module-level simple statements as written (to add ``import asyncio`` only once)."""
+    """Module-level statements as written, newlines as ``\n`` (to add ``import asyncio`` or a
+    helper ``def`` only once)."""
     lines: set[str] = set()
     for statement in module.body:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
                 lines.add(module.code_for_node(small).strip())
+        else:
+            lines.add(module.code_for_node(statement).strip().replace("\r\n", "\n").replace("\r", "\n"))
     return lines

@@ -28,8 +28,9 @@ Replacement = Union[cst.CSTNode, Sequence[cst.CSTNode]]
 @dataclass(frozen=True)
 class NodeFix:
     """Node replacements (old node, by identity -> new node, or several statements in
-    place of one) and module-level lines the result needs (``import asyncio``), which the
-    engine adds once after the module's leading imports unless they are there already."""
+    place of one) and module-level statements the result needs (``import asyncio``, a helper
+    ``def`` with ``\\n`` newlines), which the engine adds once after the module's leading
+    imports unless they are there already."""
 
     changes: tuple[tuple[cst.CSTNode, Replacement], ...]
     header: tuple[str, ...] = ()

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from asynclint.analysis.project.index import ProjectIndex
+from asynclint.analysis.project.pytest_config import pytest_asyncio_for
 from asynclint.cache_files import save_cache_file
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 from asynclint.lint_options import LintOptions, enabled_for
@@ -59,8 +60,11 @@ class SettingsKeys:
         self.run = hashlib.sha1(repr(run).encode("utf-8", "surrogateescape")).hexdigest()
 
     def of(self, path: str) -> str:
-        # the target is read from the nearest requires-python, not from the config
-        parts = (self.run, self.options.config.target_for(path), sorted(enabled_for(path, self.options)))
+        # the target is read from the nearest requires-python, not from the config, and
+        # pytest-asyncio's mode from the nearest pytest configuration (AIO800)
+        root = str(self.options.config.root) if self.options.config.root else None
+        target, pytest = self.options.config.target_for(path), pytest_asyncio_for(path, root)
+        parts = (self.run, target, pytest, sorted(enabled_for(path, self.options)))
         return hashlib.sha1(repr(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 

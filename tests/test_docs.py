@@ -64,6 +64,7 @@ PUBLIC_HOSTS = {
     "magicstack.github.io",
     "aiosqlite.omnilib.dev",
     "redis.readthedocs.io",
+    "pytest-asyncio.readthedocs.io",
 }
 
 

@@ -76,6 +76,19 @@ def test_fixed_example_is_the_autofix_output(code, example):
     ]
 
 
+@pytest.mark.parametrize("example", [e for e in CATALOG["AIO300"].bad if e.fixed is not None], ids=lambda e: e.title)
+def test_the_dangling_task_fix_retrieves_the_exception(example):
+    """AIO300's fix keeps the task with a callback that also logs its exception: AIO309 (the
+    discard-only recipe) has nothing to say about the fixed code."""
+    recipe = example.fixed.replace(
+        "add_done_callback(_background_task_done)", "add_done_callback(_background_tasks.discard)"
+    )
+    assert recipe != example.fixed
+    lint = options("AIO309").lint
+    assert [d.code for d in lint_source(recipe, example.path, lint).diagnostics] == ["AIO309"]
+    assert lint_source(example.fixed, example.path, lint).diagnostics == []
+
+
 def test_explain_shows_fix_safety_and_the_fixed_example():
     from asynclint.catalog import render_markdown
 

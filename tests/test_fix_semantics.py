@@ -71,15 +71,23 @@ DRIVERS: dict[str, tuple[str, object]] = {
     "AIO300": (
         """
         import asyncio
+        import logging
         log = []
+        class Keep(logging.Handler):
+            def emit(self, record):
+                log.append(record.exc_info[0].__name__)
+        logging.getLogger(__name__).addHandler(Keep())
         async def work():
             log.append("worked")
+        async def fail():
+            raise ValueError("lost")
         async def main():
             asyncio.create_task(work())
+            asyncio.create_task(fail())
             await asyncio.sleep(0.01)
             return log
         """,
-        None,
+        ["worked", "ValueError"],  # the failure is logged when it happens, not at collection
     ),
     "AIO301": (
         """

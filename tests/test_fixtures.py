@@ -27,6 +27,7 @@ ITEM = re.compile(r"(?P<code>AIO\d{3})(?:\[(?P<variant>[a-z_]+)\])?(?:@(?P<colum
 CONFIG_LINE = re.compile(r"^# config: (?P<toml>.*)$", re.MULTILINE)
 # a ``# notebook`` line: the fixture is a notebook's code cells, linted as ``<its name>.ipynb``
 NOTEBOOK_LINE = re.compile(r"^# notebook$", re.MULTILINE)
+FILE_LINE = re.compile(r"^# file: (?P<name>\S+)$", re.MULTILINE)
 # ``*.fixed.py`` beside a fixture is its autofix snapshot (tests/test_fix.py)
 FILES = sorted(p for p in FIXTURES.glob("AIO[0-9][0-9][0-9]_*.py") if not p.name.endswith(".fixed.py"))
 
@@ -67,8 +68,12 @@ def test_there_are_fixtures():
 
 
 def fixture_path(path, text: str) -> str:
-    """The name a fixture is linted as: a notebook's when it has a ``# notebook`` line."""
-    return str(path.with_suffix(".ipynb")) if NOTEBOOK_LINE.search(text) else str(path)
+    """The name a fixture is linted as: a notebook's when it has a ``# notebook`` line, the
+    name a ``# file: test_x.py`` line gives (a rule for pytest's test files), else its own."""
+    if NOTEBOOK_LINE.search(text):
+        return str(path.with_suffix(".ipynb"))
+    named = FILE_LINE.search(text)
+    return str(path.with_name(named.group("name"))) if named else str(path)
 
 
 def lint_fixture(path):

@@ -24,13 +24,20 @@ from asynclint.fixes import (
     statements,
 )
 
-# The fix keeps tasks in a module-level set until they are done (the asyncio docs' recipe),
-# typed so that mypy --strict accepts it (``Task`` is covariant: any task fits).
+# The fix keeps tasks in a module-level set until they are done (the asyncio docs' recipe), with
+# a done callback that also retrieves and logs the exception (``discard`` alone leaves it to
+# "Task exception was never retrieved" at garbage collection: AIO309), typed so that mypy
+# --strict accepts it (``Task`` is covariant: any task fits).
 TASKS = "_background_tasks"
 # Methods that add a task to a local collection: ``tasks.append(task)``, ``tasks.add(task)``.
 _COLLECT = frozenset({"append", "add"})
 _EMPTY_FACTORIES = frozenset({"builtins.list", "builtins.set"})
-_KEEP = f"{TASKS}.add({{task}})\n{{task}}.add_done_callback({TASKS}.discard)\n"
+DONE = "_background_task_done"
+_KEEP = f"{TASKS}.add({{task}})\n{{task}}.add_done_callback({DONE})\n"
+_DONE = f"""def {DONE}(task{{annotation}}){{returns}}:
+    {TASKS}.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        logging.getLogger(__name__).error("background task failed", exc_info=task.exception())"""
 
 
 class DanglingTask(Check):
@@ -100,18 +107,30 @@ class DanglingTask(Check):
                     self.report(call, "collection", call=self.context.code(call.func), name=name)
 
     def _header(self) -> tuple[str, ...] | None:
-        """The module-level declaration the fix needs: () when the module declares the set
-        already, None when the name is taken by something else."""
-        if not self.scope.symbols.is_bound(TASKS):
-            asyncio = module_ref(self.scope, "asyncio")
-            if asyncio is None:
-                return (f"{TASKS} = set()",)
-            return (*asyncio.header, f"{TASKS}: set[{asyncio.name}.Task[object]] = set()")
-        declared = any(
-            isinstance(statement, cst.SimpleStatementLine) and _declares_set(statement.body[0])
-            for statement in self.context.module.body
-        )
-        return () if declared else None
+        """The module-level lines the fix needs (imports, the set, the done callback; those
+        present already are not added again), None when a name it needs is taken."""
+        logging = module_ref(self.scope, "logging")
+        if logging is None:
+            return None
+        asyncio = module_ref(self.scope, "asyncio")
+        if asyncio is None:
+            imports, declaration = logging.header, f"{TASKS} = set()"
+            done = _DONE.format(annotation="", returns="")
+        else:
+            task = f"{asyncio.name}.Task[object]"
+            imports, declaration = (*asyncio.header, *logging.header), f"{TASKS}: set[{task}] = set()"
+            done = _DONE.format(annotation=f": {task}", returns=" -> None")
+        body = self.context.module.body
+        if self.scope.symbols.is_bound(TASKS) and not any(
+            isinstance(statement, cst.SimpleStatementLine) and _declares_set(statement.body[0]) for statement in body
+        ):
+            return None
+        if self.scope.symbols.is_bound(DONE) and not any(
+            isinstance(statement, cst.FunctionDef) and self.context.code(statement).strip() == done
+            for statement in body
+        ):
+            return None
+        return (*imports, declaration, done)
 
     def _kept(self, statement: cst.Expr) -> NodeFix | None:
         """``create_task(c)`` -> ``task = create_task(c)`` kept in the module's set."""
@@ -128,16 +147,16 @@ class DanglingTask(Check):
 
     def _keep_after(self, line: cst.SimpleStatementLine, name: str, function: cst.FunctionDef) -> NodeFix | None:
         header = self._header()
-        if header is None or name == TASKS or self._shadowed(function):
+        if header is None or name in (TASKS, DONE) or self._shadowed(function):
             return None
         return insert_after(line, _KEEP.format(task=name), header)
 
     def _shadowed(self, function: cst.CSTNode) -> bool:
         """Whether the function, or one around it, binds the set's name itself (a parameter,
-        a local, a comprehension variable): the fix's ``_background_tasks.add`` would not
-        reach the module's set."""
+        a local, a comprehension variable), or the callback's: the fix's
+        ``_background_tasks.add`` would not reach the module's set."""
         scopes = [function, *(frame.node for frame in self.scope.frames[1:] if frame.kind in ("function", "lambda"))]
-        return any(STORE in self.context.usage(scope).kinds(TASKS) for scope in scopes)
+        return any(STORE in self.context.usage(scope).kinds(name) for scope in scopes for name in (TASKS, DONE))
 
 
 def _write_only_collection(function: cst.FunctionDef, name: str, added: int, scope: ScopeTracker) -> bool:

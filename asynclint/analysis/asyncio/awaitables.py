@@ -74,13 +74,9 @@ def project_callable(expr: cst.BaseExpression, scope: ScopeTracker, index: Proje
 
 def is_coroutine_function(definition: cst.FunctionDef, scope: ScopeTracker) -> bool:
     """An ``async def`` that is not a generator and whose decorators keep it a coroutine."""
-    if definition.asynchronous is None or has_yield(definition):
-        return False
-    for decorator in definition.decorators:
-        name = scope.qualified_name(decorator.decorator)
-        if name is None or (name.replace("builtins.", "", 1) not in TRANSPARENT_DECORATORS):
-            return False
-    return True
+    return (
+        definition.asynchronous is not None and not has_yield(definition) and transparent_decorators(definition, scope)
+    )
 
 
 def is_event_loop(expr: cst.BaseExpression, scope: ScopeTracker) -> bool:
@@ -112,7 +108,7 @@ def is_async_generator_ref(expr: cst.BaseExpression, scope: ScopeTracker, index:
     definition = scope.module_function(expr) or scope.own_method(expr)
     if definition is not None:
         return (
-            definition.asynchronous is not None and has_yield(definition) and _transparent_decorators(definition, scope)
+            definition.asynchronous is not None and has_yield(definition) and transparent_decorators(definition, scope)
         )
     target = project_callable(expr, scope, index)
     if target is None or target.kind not in ("function", "method") or target.facts.get("kind") != "agen":
@@ -120,7 +116,9 @@ def is_async_generator_ref(expr: cst.BaseExpression, scope: ScopeTracker, index:
     return all(d.replace("builtins.", "", 1) in TRANSPARENT_DECORATORS for d in target.facts.get("decorators", ()))
 
 
-def _transparent_decorators(definition: cst.FunctionDef, scope: ScopeTracker) -> bool:
+def transparent_decorators(definition: cst.FunctionDef, scope: ScopeTracker) -> bool:
+    """Every decorator of ``definition`` returns the function as it is (``staticmethod``...):
+    calling it still gives what the bare ``def`` gives."""
     for decorator in definition.decorators:
         name = scope.qualified_name(decorator.decorator)
         if name is None or name.replace("builtins.", "", 1) not in TRANSPARENT_DECORATORS:

@@ -9,7 +9,7 @@ checked, and shared read-only by every check. Lookups follow imports, re-exports
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -69,6 +69,7 @@ class ProjectIndex:
         self._resolved: dict[tuple[str, int], tuple[Target | None, Reads]] = {}  # asked again and again
         self._async_modules: tuple[frozenset[str], frozenset[str]] | None = None
         self._subclassed: dict[str, bool] = {}
+        self._mentioned: frozenset[str] | None = None
         self._readers: list[dict[str, str | None]] = []
 
     def with_module(self, path: str, summary: Summary, digest: str) -> ProjectIndex:
@@ -101,8 +102,9 @@ class ProjectIndex:
     def current(self, key: str) -> str | None:
         """What ``key`` of :meth:`reads` stands for in this index now: a module's content hash,
         or the answer to a project-wide question (``value:<name>``, ``dropped:<name>``,
-        ``subclasses:<class>``, ``async-imports:<path>``), so that a change elsewhere in the
-        project re-checks only the files whose answers it changes."""
+        ``subclasses:<class>``, ``async-imports:<path>``, ``mentions:<name>``,
+        ``conftest:<hook>``), so that a change elsewhere in the project re-checks only the files
+        whose answers it changes."""
         kind, _, argument = key.partition(":")
         if kind == "path":
             entry = self.by_path.get(argument)
@@ -283,6 +285,29 @@ class ProjectIndex:
             self._calls = dropped, other
         return name in self._calls[0] and name not in self._calls[1]
 
+    def mentions(self, name: str) -> bool:
+        """Whether any module imports ``name`` (or something inside it), decorates a function
+        or method with it, or binds a module-level alias to it (``pytestmark = pytest.mark.asyncio``)."""
+        self._note_key(f"mentions:{name}")
+        return self._mentions(name)
+
+    def _mentions(self, name: str) -> bool:
+        if self._mentioned is None:
+            self._mentioned = frozenset(_mentioned_names(self.modules.values()))
+        prefix = name + "."
+        return name in self._mentioned or any(found.startswith(prefix) for found in self._mentioned)
+
+    def conftest_defines(self, function: str) -> bool:
+        """Whether a ``conftest`` module defines the module-level function (a pytest hook)."""
+        self._note_key(f"conftest:{function}")
+        return self._conftest_defines(function)
+
+    def _conftest_defines(self, function: str) -> bool:
+        return any(
+            entry.name.rpartition(".")[2] == "conftest" and function in entry.summary["functions"]
+            for entry in self.modules.values()
+        )
+
     def imports_async(self, entry: ModuleEntry) -> bool:
         """Whether the module refers (an import, an alias, a star import) to a project module
         that defines coroutine functions, async generators or async methods, or re-exports them:
@@ -368,6 +393,18 @@ class ProjectIndex:
         return result
 
 
+def _mentioned_names(entries: Iterable[ModuleEntry]) -> Iterator[str]:
+    """Import targets, decorators of functions and methods, and alias values, made absolute."""
+    for entry in entries:
+        summary = entry.summary
+        functions = [*summary["functions"].values()]
+        functions += [m for c in summary["classes"].values() for m in c.get("methods", {}).values()]
+        refs = [*summary["imports"].values(), *summary["aliases"].values()]
+        refs += [d for f in functions for d in f.get("decorators", ()) if d != "?"]
+        for ref in refs:
+            yield entry.absolute(ref)
+
+
 def _defines_async(summary: Summary) -> bool:
     kinds = [facts["kind"] for facts in summary["functions"].values()]
     kinds += [m["kind"] for facts in summary["classes"].values() for m in facts["methods"].values()]
@@ -418,6 +455,8 @@ _QUESTIONS: dict[str, Callable[[ProjectIndex, str], bool]] = {
     "dropped": ProjectIndex._only_dropped_calls,
     "subclasses": ProjectIndex._has_subclasses,
     "async-imports": _imports_async_at,
+    "mentions": ProjectIndex._mentions,
+    "conftest": ProjectIndex._conftest_defines,
 }
 
 EMPTY_INDEX = ProjectIndex({}, {})

@@ -10,6 +10,7 @@ from typing import Union
 
 import libcst as cst
 
+from asynclint.analysis.python.functions import own_nodes
 from asynclint.analysis.python.scope import ScopeTracker
 
 BUILTIN_TIMEOUT_ERROR = "builtins.TimeoutError"
@@ -83,3 +84,15 @@ def catches_cancellation(handler: Handler, scope: ScopeTracker) -> bool:
 def catches_timeout(handler: Handler, scope: ScopeTracker) -> bool:
     """The handler names a timeout error (any spelling); broader handlers do not count."""
     return catches_any(handler, TIMEOUT_ERRORS, scope)
+
+
+def has_catch_all(node: cst.CSTNode, scope: ScopeTracker) -> bool:
+    """Code in ``node`` (same scope) has a ``try`` whose handler may catch every ``Exception``
+    (bare ``except:``, ``except Exception``, ``except BaseException``, or a type that cannot be
+    resolved, such as a name a star import may define): its failures may be handled there."""
+    for child in own_nodes(node):
+        if isinstance(child, cst.ExceptHandler):
+            types = handler_types(child, scope)
+            if types is None or any(name is None or name in CATCH_ALL for name in types):
+                return True
+    return False

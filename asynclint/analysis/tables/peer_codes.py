@@ -10,7 +10,9 @@ from __future__ import annotations
 PEER_CODES: dict[str, tuple[str, ...]] = {
     "RUF006": ("AIO300",),  # asyncio-dangling-task
     "RUF029": ("AIO101",),  # unused-async
+    "ASYNC101": ("AIO311",),  # yield-in-cancel-scope
     "ASYNC110": ("AIO902",),  # async-busy-wait
+    "ASYNC119": ("AIO311",),  # yield-in-cm-in-async-gen
     "ASYNC210": ("AIO203",),  # blocking HTTP call
     "ASYNC211": ("AIO203",),  # blocking HTTP call (urllib3)
     "ASYNC212": ("AIO203",),  # blocking HTTP call (httpx)
