@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from asynclint.analysis.project.build import (
     CACHE_DIR_NAME,
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int, int], None]  # (files done, files, findings so far)
 Stream = Callable[[list[Diagnostic]], None]  # one file's findings, in the run's final order
+Item = TypeVar("Item")
 _PER_WORKER = 8  # files: fewer per worker are checked in this process
 _LARGE_FILE = 256 * 1024  # bytes
 _PARALLEL_INDEX = 512 * 1024  # bytes to summarise: less is summarised in this process
@@ -260,7 +261,7 @@ class _InOrder:
     goes on, and reads the same as when it is printed at the end."""
 
     def __init__(self, files: Sequence[str], stream: Stream | None) -> None:
-        self.files = sorted(files)  # checked in this order too, so little waits for a slow file
+        self.files = sorted(files)
         self.stream = stream
         self.next = 0
         self.finished: dict[str, list[Diagnostic]] = {}
@@ -323,7 +324,11 @@ def _summarizer(jobs: int | None, budget: float) -> SummarizeAll:
         workers = max(1, min(jobs or os.cpu_count() or 1, len(modules)))
         if workers == 1 or sum(len(content) for _, content in modules) < _PARALLEL_INDEX:
             return summarize_serially(modules)
-        return run_in_workers(modules, None, workers, _summarize_module, _not_summarized, budget)
+        return _largest_first(
+            modules,
+            lambda module: len(module[1]),
+            lambda batch: run_in_workers(batch, None, workers, _summarize_module, _not_summarized, budget),
+        )
 
     return summarize_all
 
@@ -371,7 +376,22 @@ def _run(
             if done is not None:
                 done(results[-1])
         return results
-    return run_in_workers(files, options, workers, task, fallback, budget, done)
+    return _largest_first(
+        files, _size, lambda batch: run_in_workers(batch, options, workers, task, fallback, budget, done)
+    )
+
+
+def _largest_first(
+    items: Sequence[Item], size: Callable[[Item], int], run: Callable[[list[Item]], list[Any]]
+) -> list[Any]:
+    """``run(items)`` with the items handed to the workers largest first (a long file started
+    last keeps one worker busy while the others wait), the results in the items' order."""
+    order = sorted(range(len(items)), key=lambda position: size(items[position]), reverse=True)
+    results = run([items[position] for position in order])
+    restored: list[Any] = [None] * len(items)
+    for result, position in zip(results, order):
+        restored[position] = result
+    return restored
 
 
 def _untimed(task: Task, path: str, options: Any, fallback: Fallback, budget: float) -> Any:
@@ -389,10 +409,14 @@ def _in_process(task: Task, path: str, options: Any, fallback: Fallback, budget:
 
 def _large(path: str) -> bool:
     """Big enough that libcst may take seconds on it: checked in a worker, under the budget."""
+    return _size(path) > _LARGE_FILE
+
+
+def _size(path: str) -> int:
     try:
-        return os.path.getsize(path) > _LARGE_FILE
+        return os.path.getsize(path)
     except OSError:
-        return False
+        return 0
 
 
 def settings_report(project: Project, path: str) -> str:
