@@ -179,6 +179,13 @@ def built(
         own = scope.self_class(expr)  # ``self``: its methods' return annotations type their calls
         if own is not None:
             return Built(scope.symbols.qualify(own.name))
+        unpacked = scope.unpacked_value(expr.value)
+        if unpacked is not None:  # ``src, dst = Path(a), Path(b)``: the element at its position
+            value, position = unpacked
+            elements = value.elements if isinstance(value, (cst.Tuple, cst.List)) else ()
+            if position < len(elements) and not any(isinstance(e, cst.StarredElement) for e in elements):
+                return built(elements[position].value, scope, index, depth + 1)
+            return None
         found = built(scope.local_value(expr.value), scope, index, depth + 1)
         if found is not None:
             return found
