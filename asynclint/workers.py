@@ -11,10 +11,11 @@ while it rewrites a file in place).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import signal
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
@@ -99,7 +100,10 @@ class _Worker:
         self.task, self.options = task, options
         self.connection, child = multiprocessing.Pipe()
         self.process = multiprocessing.Process(target=_serve, args=(child, task, options), daemon=True)
-        self.process.start()
+        # SIGTERM waits until the worker has its own handler: arriving while the forked child
+        # still runs the parent's (in threading's after-fork hook), it printed a traceback
+        with _sigterm_blocked():
+            self.process.start()
         child.close()
         self.index: int | None = None
         self.deadline = 0.0
@@ -120,10 +124,25 @@ class _Worker:
         self.connection.close()
 
 
+@contextlib.contextmanager
+def _sigterm_blocked() -> Iterator[None]:
+    """SIGTERM held back in this thread (and so in a child forked meanwhile), then let through."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _serve(connection: Connection, task: Task, options: Any) -> None:
     """One worker: a path in, its result out, until the parent closes the pipe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group: the parent stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # blocked since the fork
     while True:
         try:
             path = connection.recv()

@@ -1,6 +1,6 @@
 """The runs users make, on the real-code review set, in one run, against the libcst parse floor.
 
-    python benchmarks/suite.py [--projects a,b] [--jobs 2] [--editor-file PATH]
+    python benchmarks/suite.py [--projects a,b] [--jobs 2] [--editor-file PATH] [--together]
 
 For every project of ``benchmarks/realcode/projects.tsv`` found in ``.cache/realcode/`` (see
 benchmarks/realcode/README.md), the real CLI (``python -m asynclint check .``, a fresh process
@@ -16,6 +16,9 @@ each time, the project's own root) is timed:
   the cold runs;
 - **findings** of the cold, warm, changed and ``--no-prefilter`` runs, which must be identical;
 - **editor latency**: ``benchmarks/editor_latency.py`` on a ~1,000-line file of the set.
+
+``--together`` makes it one run over all the projects (one root, one index, one cache), as a
+monorepo is checked: Python's start-up and the imports are paid once instead of per project.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import json
 import multiprocessing
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -37,6 +41,7 @@ sys.path.insert(0, str(REPO))
 
 import editor_latency  # noqa: E402
 
+from asynclint.analysis.project.build import CACHE_DIR_NAME  # noqa: E402
 from asynclint.api import Project  # noqa: E402
 from asynclint.config import load_config  # noqa: E402
 
@@ -95,7 +100,7 @@ def parse_floor(files: list[str], jobs: int) -> float:
         return time.perf_counter() - started
 
 
-def measure(names: list[str], jobs: int, editor_file: Path) -> dict[str, object]:
+def measure(names: list[str], jobs: int, editor_file: Path, together: bool = False) -> dict[str, object]:
     totals = {"cold": 0.0, "warm": 0.0, "changed": 0.0}
     one_file: list[float] = []
     peak = 0
@@ -103,27 +108,28 @@ def measure(names: list[str], jobs: int, editor_file: Path) -> dict[str, object]
     all_files: list[str] = []
     lines = 0
     rows = []
-    for name in names:
-        directory = SOURCES / name
+    # (label, root, paths): each project in its own root, or (--together) one run over them all
+    units = [(f"{len(names)} projects", SOURCES, names)] if together else [(n, SOURCES / n, ["."]) for n in names]
+    for label, directory, paths in units:
         (directory / TMP_CONFIG_NAME).write_text("[tool.asynclint]\n", encoding="utf-8")
         try:
             project = Project(load_config(directory / TMP_CONFIG_NAME))
-            files, _ = project.discover([str(directory)])
+            files, _ = project.discover([str(directory / path) for path in paths])
             all_files += files
             lines += sum(Path(path).read_bytes().count(b"\n") for path in files)
-            subprocess.run([sys.executable, "-m", "asynclint", "clean"], cwd=directory, capture_output=True)
-            cold, cold_found, cold_peak = check(directory, "-j", str(jobs), ".")
-            warm, warm_found, _ = check(directory, "-j", str(jobs), ".")
+            shutil.rmtree(directory / CACHE_DIR_NAME, ignore_errors=True)
+            cold, cold_found, cold_peak = check(directory, "-j", str(jobs), *paths)
+            warm, warm_found, _ = check(directory, "-j", str(jobs), *paths)
             largest = Path(max(files, key=os.path.getsize))
             original = largest.read_bytes()
             try:
                 largest.write_bytes(original + b"\n# changed by benchmarks/suite.py\n")
-                changed, changed_found, _ = check(directory, "-j", str(jobs), ".")
+                changed, changed_found, _ = check(directory, "-j", str(jobs), *paths)
             finally:
                 largest.write_bytes(original)
-            check(directory, "-j", str(jobs), ".")  # warm again
+            check(directory, "-j", str(jobs), *paths)  # warm again
             one, _, _ = check(directory, os.path.relpath(largest, directory))
-            _, unfiltered, _ = check(directory, "-j", str(jobs), "--no-cache", "--no-prefilter", ".")
+            _, unfiltered, _ = check(directory, "-j", str(jobs), "--no-cache", "--no-prefilter", *paths)
         finally:
             (directory / TMP_CONFIG_NAME).unlink(missing_ok=True)
         totals["cold"] += cold
@@ -133,8 +139,8 @@ def measure(names: list[str], jobs: int, editor_file: Path) -> dict[str, object]
         peak = max(peak, cold_peak)
         agree = cold_found == warm_found == unfiltered and len(changed_found) == len(cold_found)
         same = same and agree
-        rows.append((name, len(files), cold, warm, changed, one, len(cold_found), agree))
-        print(f"suite: {name}: {len(files)} files, cold {cold:.2f} s, warm {warm:.2f} s", file=sys.stderr)
+        rows.append((label, len(files), cold, warm, changed, one, len(cold_found), agree))
+        print(f"suite: {label}: {len(files)} files, cold {cold:.2f} s, warm {warm:.2f} s", file=sys.stderr)
     floor = parse_floor(all_files, jobs)
     startup = min(timed(lambda: subprocess.run([sys.executable, "-c", "import libcst"], check=True)) for _ in range(5))
     editor = editor_latency.measure(editor_file) if editor_file.is_file() else {}
@@ -144,6 +150,7 @@ def measure(names: list[str], jobs: int, editor_file: Path) -> dict[str, object]
         "load_average_1min": os.getloadavg()[0],
         "jobs": jobs,
         "projects": len(names),
+        "together": together,
         "files": len(all_files),
         "lines": lines,
         "parse_floor_seconds": floor,
@@ -173,7 +180,7 @@ def render(f: dict[str, object]) -> str:
 
     one, startup = float(f["one_file_seconds_median"]), float(f["import_libcst_seconds"])  # type: ignore[arg-type]
     out = [
-        f"{f['projects']} projects, {f['files']:,} files, {f['lines']:,} lines; {f['cpu_count']} cores, "
+        f"{f['projects']} projects{' in one run' if f.get('together') else ''}, {f['files']:,} files, {f['lines']:,} lines; {f['cpu_count']} cores, "
         f"jobs={f['jobs']}, load average {float(f['load_average_1min']):.2f}; Python {f['python']}",  # type: ignore[arg-type]
         "",
         "| run | seconds | × parse floor |",
@@ -212,12 +219,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--projects", help="comma-separated names (default: every fetched project)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes (default: every core)")
     parser.add_argument("--editor-file", type=Path, default=EDITOR_FILE, help="the file the editor latency opens")
+    parser.add_argument("--together", action="store_true", help="one run over all the projects (one root, one index)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     names = project_names(args.projects)
     if not names:
         raise SystemExit(f"suite: no projects under {SOURCES} (see benchmarks/realcode/README.md)")
-    figures = measure(names, args.jobs, args.editor_file)
+    figures = measure(names, args.jobs, args.editor_file, args.together)
     print(json.dumps(figures, indent=2) if args.json else render(figures))
     return 0
 

@@ -79,3 +79,32 @@ def test_sigterm_during_fix_leaves_every_file_old_or_new(tmp_path):
     texts = {path.read_text(encoding="utf-8") for path in tmp_path.glob("*.py")}
     assert texts <= {BAD + "\n\n" + FILLER, FIXED + "\n\n" + FILLER}
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".asynclint")]  # no temporary left
+
+
+RACE = """
+import signal
+from asynclint.workers import _Worker
+
+class Stop(Exception):
+    pass
+
+def handler(*args):
+    raise Stop
+
+def task(path, options):
+    return None
+
+signal.signal(signal.SIGTERM, handler)  # as the CLI's: it raises where the main thread is
+for _ in range(150):
+    _Worker(task, None).stop()  # SIGTERM at once: the child may still be inside fork()'s hooks
+print("done")
+"""
+
+
+def test_a_worker_stopped_as_it_starts_dies_quietly():
+    """A worker inherits the parent's SIGTERM handler until it installs its own; SIGTERM in
+    between raised in threading's after-fork hook (a traceback, and a worker that lingered
+    until killed). SIGTERM is held back across the fork and let through once the worker is ready."""
+    result = subprocess.run([sys.executable, "-c", RACE], capture_output=True, text=True, timeout=120)
+    assert result.stdout == "done\n"
+    assert "Exception ignored" not in result.stderr and "Traceback" not in result.stderr, result.stderr
