@@ -375,6 +375,26 @@ def requires_python_minimum(spec: str) -> tuple[int, int] | None:
     return None if found is None or found[0] != 3 else min(found, MAX_TARGET)
 
 
+def _requires_python_in(pyproject: Path) -> tuple[int, int] | None:
+    """The oldest Python a ``pyproject.toml`` declares, parsed once per version of the file
+    (every directory below it asks: 500 parses of the same files on a 3,000-file tree)."""
+    try:
+        status = pyproject.stat()
+    except OSError:
+        return None
+    return _parsed_requires_python(str(pyproject), status.st_mtime_ns, status.st_size)
+
+
+@lru_cache(maxsize=1024)
+def _parsed_requires_python(path: str, mtime_ns: int, size: int) -> tuple[int, int] | None:
+    try:
+        project = _toml.loads(Path(path).read_text(encoding="utf-8")).get("project", {})
+    except (OSError, UnicodeDecodeError, _toml.TOMLDecodeError):
+        project = {}
+    spec = project.get("requires-python") if isinstance(project, dict) else None
+    return requires_python_minimum(spec) if isinstance(spec, str) else None
+
+
 @lru_cache(maxsize=1024)
 def declared_target(directory: str, root: str | None) -> tuple[tuple[int, int], str] | None:
     """(version, the pyproject.toml saying so) for the nearest ``requires-python`` at or above
@@ -385,12 +405,7 @@ def declared_target(directory: str, root: str | None) -> tuple[tuple[int, int], 
     while True:
         pyproject = current / "pyproject.toml"
         if pyproject.is_file():
-            try:
-                project = _toml.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
-            except (OSError, UnicodeDecodeError, _toml.TOMLDecodeError):
-                project = {}
-            spec = project.get("requires-python") if isinstance(project, dict) else None
-            version = requires_python_minimum(spec) if isinstance(spec, str) else None
+            version = _requires_python_in(pyproject)
             if version is not None:
                 return version, str(pyproject)
         at_top = current == stop or (stop is not None and stop not in current.parents)

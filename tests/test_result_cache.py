@@ -156,6 +156,10 @@ def test_files_python_cannot_parse_are_cached_too(tmp_path):
     first, second = _lint(tmp_path), _lint(tmp_path)
     assert [code for _, _, code, _ in _found(first, tmp_path)] == ["AIO001", "AIO200"]
     assert _found(second, tmp_path) == _found(first, tmp_path) and second.cached_files == 2
+    (index,) = (tmp_path / ".asynclint_cache").glob("index-v*.json")
+    written = index.stat().st_mtime_ns
+    _lint(tmp_path)
+    assert index.stat().st_mtime_ns == written  # a warm run writes nothing: "does not parse" is kept too
     (tmp_path / "broken.py").write_text("def mended():\n    pass\n", encoding="utf-8")
     third = _lint(tmp_path)
     assert [code for _, _, code, _ in _found(third, tmp_path)] == ["AIO200"] and third.cached_files == 1

@@ -93,7 +93,7 @@ def index_files(
     """Summarise every readable, parseable file (of at most ``max_bytes``) and build the index:
     each file read once, and parsed only when the cache has no summary of its content."""
     cache = SummaryCache(cache_dir)
-    root_list = list(roots)
+    root_list = [os.path.abspath(root) for root in roots]
     found: dict[str, tuple[str, Summary | None]] = {}  # path -> (content hash, summary)
     missing: list[tuple[str, bytes]] = []
     for path in paths:
@@ -118,12 +118,13 @@ def index_files(
         found[absolute] = (digest, summary)
     summaries: dict[str, tuple[list[str], bool, Summary]] = {}
     digests: dict[str, str] = {}
+    packages: dict[Path, bool] = {}
     for absolute, (digest, summary) in found.items():
         if summary is not None:
-            names, is_package = module_names(absolute, root_list)
+            names, is_package = module_names(absolute, root_list, packages)
             summaries[absolute] = (names, is_package, summary)
             digests[absolute] = digest
-    cache.save(summaries)
+    cache.save(found)  # the files that do not parse too: their None is remembered
     return build_index(summaries, digests)
 
 

@@ -14,25 +14,34 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
-def _is_package(directory: Path) -> bool:
-    return (directory / "__init__.py").is_file() or (directory / "__init__.pyi").is_file()
+def _is_package(directory: Path, known: dict[Path, bool] | None = None) -> bool:
+    if known is not None and directory in known:
+        return known[directory]
+    found = (directory / "__init__.py").is_file() or (directory / "__init__.pyi").is_file()
+    if known is not None:
+        known[directory] = found
+    return found
 
 
-def module_names(path: str, roots: Iterable[str] = ()) -> tuple[list[str], bool]:
+def module_names(
+    path: str, roots: Iterable[str] = (), known_packages: dict[Path, bool] | None = None
+) -> tuple[list[str], bool]:
     """All dotted names a file is importable as (the package-walk name first), and
-    whether it is a package ``__init__``."""
+    whether it is a package ``__init__``. ``known_packages``: which directories are packages,
+    shared by the calls of one index build (the files of a directory ask the same)."""
     file = Path(os.path.abspath(path))
     is_package = file.stem == "__init__"
     directory = file.parent
     top = directory
-    while _is_package(top) and top.parent != top:
+    while _is_package(top, known_packages) and top.parent != top:
         top = top.parent
     tail = [] if is_package else [file.stem]
     package_parts = list(directory.relative_to(top).parts)
     names = [".".join(package_parts + tail)]
+    top_text = str(top)
     for root in roots:
-        base = Path(os.path.abspath(root))
-        if base in top.parents or base == top:
+        base = os.path.abspath(root)
+        if top_text == base or top_text.startswith(base.rstrip(os.sep) + os.sep):
             namespace = list(top.relative_to(base).parts)
             name = ".".join(namespace + package_parts + tail)
             if name and name not in names:

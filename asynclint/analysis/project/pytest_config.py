@@ -69,7 +69,7 @@ def pytest_asyncio_for(path: str, root: str | None) -> PytestAsyncio:
     return pytest_asyncio(os.path.dirname(os.path.abspath(path)), root)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)
 def pytest_asyncio(directory: str, root: str | None) -> PytestAsyncio:
     """The settings for tests in ``directory``: from the nearest pytest configuration at or
     above it, up to ``root`` (without one, up to the repository's top: ``.git``/``.hg``);
@@ -98,6 +98,7 @@ def _directories(current: Path, stop: Path | None) -> Iterator[Path]:
         current = current.parent
 
 
+@lru_cache(maxsize=4096)  # every directory of a project reads the same files above it
 def _names_plugin(path: Path) -> bool:
     """The file (a dependency list) names pytest-asyncio."""
     try:
@@ -106,6 +107,7 @@ def _names_plugin(path: Path) -> bool:
         return False
 
 
+@lru_cache(maxsize=4096)
 def _read(path: Path, section: str | None) -> PytestAsyncio | None:
     """The file's settings, or None when it holds no pytest configuration (or is unreadable)."""
     try:
