@@ -105,3 +105,32 @@ def test_a_cold_index_summarised_in_worker_processes_equals_the_serial_one(tmp_p
         (str(Path(d.path).relative_to(project)), d.line, d.code)
         for d in session.lint_paths([str(project)], jobs=2, use_cache=False).diagnostics
     )
+
+
+def test_an_unchanged_file_is_known_by_its_time_and_size_without_being_read(tmp_path):
+    """A warm index trusts a file whose modification time and size are those it was summarised
+    with (as git and ruff do), once it had been settled for two seconds when it was read; a
+    file written since, or just before that read, is read again."""
+    import os
+
+    from asynclint.api import Project
+
+    project = tmp_path / "pkg"
+    project.mkdir()
+    (project / "__init__.py").write_text("")
+    net = project / "net.py"
+    net.write_text("async def fetch():\n    pass\n")
+    old = 1_600_000_000_000_000_000
+    os.utime(net, ns=(old, old))
+    session = Project(Config(root=tmp_path))
+
+    def coroutine_functions():
+        index = session.build_index([str(tmp_path)])
+        return sorted(index.by_path[str(net)].summary["functions"])
+
+    assert coroutine_functions() == ["fetch"]
+    net.write_text("async def fetcH():\n    pass\n")  # same size, and the old time put back
+    os.utime(net, ns=(old, old))
+    assert coroutine_functions() == ["fetch"]  # not read: its stamp is the one summarised
+    net.write_text("async def fetcH():\n    pass\n")  # written now: a new time
+    assert coroutine_functions() == ["fetcH"]

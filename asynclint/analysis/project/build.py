@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Optional
@@ -22,6 +24,7 @@ from asynclint.cache_files import save_cache_file
 from asynclint.version import __version__
 
 CACHE_DIR_NAME = ".asynclint_cache"
+_SETTLED_NS = 2_000_000_000  # a file unchanged this long before it was read is trusted by its stamp
 _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", ".hg")
 
 
@@ -57,9 +60,30 @@ class SummaryCache:
             return True, entry.get("summary")  # type: ignore[return-value]
         return False, None
 
-    def store(self, path: str, digest: str, summary: Summary | None) -> None:
-        """Remember a fresh summary (None: the file does not parse) for :meth:`save`."""
-        self.entries[path] = {"hash": digest, "summary": summary}
+    def unchanged(self, path: str, stamp: list[int]) -> tuple[str, Summary | None] | None:
+        """(content hash, summary) of a file whose modification time and size are those it had
+        when it was summarised, so it need not be read again, as git and ruff do; only when it
+        had not changed for ``_SETTLED_NS`` before it was read, since a file written within the
+        clock's granularity of that read could have changed without its time changing."""
+        entry = self.entries.get(path)
+        seen = entry.get("stamp") if entry is not None else None
+        if (
+            entry is not None
+            and isinstance(seen, list)
+            and len(seen) == 3
+            and seen[:2] == stamp[:2]
+            and seen[0] < seen[2] - _SETTLED_NS
+        ):
+            return entry["hash"], entry.get("summary")  # type: ignore[return-value]
+        return None
+
+    def store(self, path: str, digest: str, summary: Summary | None, stamp: list[int] | None = None) -> None:
+        """Remember a fresh summary (None: the file does not parse) for :meth:`save`, with the
+        file's modification time and size and when it was read (``stamp``)."""
+        entry = self.entries.get(path)
+        if entry is not None and entry.get("hash") == digest and entry.get("stamp") == stamp:
+            return
+        self.entries[path] = {"hash": digest, "summary": summary, "stamp": stamp}
         self.dirty = True
 
     def save(self, keep: Iterable[str]) -> None:
@@ -96,25 +120,36 @@ def index_files(
     root_list = [os.path.abspath(root) for root in roots]
     found: dict[str, tuple[str, Summary | None]] = {}  # path -> (content hash, summary)
     missing: list[tuple[str, bytes]] = []
+    stamps: dict[str, list[int]] = {}
     for path in paths:
         absolute = os.path.abspath(path)
         try:
-            if not os.path.isfile(absolute):
+            status = os.stat(absolute)
+            if not stat.S_ISREG(status.st_mode):
                 continue  # a FIFO, device or socket named *.py: reading it would block or never end
+            if max_bytes is not None and status.st_size > max_bytes:
+                continue  # the lint step reports it
+            stamps[absolute] = [status.st_mtime_ns, status.st_size, time.time_ns()]
+            unchanged = cache.unchanged(absolute, stamps[absolute])
+            if unchanged is not None:
+                found[absolute] = unchanged
+                continue
             with open(absolute, "rb") as handle:
                 content = handle.read(-1 if max_bytes is None else max_bytes + 1)
         except OSError:
             continue
         if max_bytes is not None and len(content) > max_bytes:
-            continue  # the lint step reports it
+            continue  # grew while it was read: the lint step reports it
         digest = content_digest(content)
         hit, summary = cache.cached(absolute, digest)
         found[absolute] = (digest, summary)
-        if not hit:
+        if hit:
+            cache.store(absolute, digest, summary, stamps[absolute])  # the same content, touched
+        else:
             missing.append((absolute, content))
     for (absolute, _), summary in zip(missing, summarize_all(missing)):
         digest = found[absolute][0]
-        cache.store(absolute, digest, summary)
+        cache.store(absolute, digest, summary, stamps[absolute])
         found[absolute] = (digest, summary)
     summaries: dict[str, tuple[list[str], bool, Summary]] = {}
     digests: dict[str, str] = {}
