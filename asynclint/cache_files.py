@@ -23,7 +23,7 @@ def save_cache_file(file: Path, payload: object) -> None:
         handle, temporary = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(payload, out, separators=(",", ":"))
+                out.write(json.dumps(payload, separators=(",", ":")))  # the C encoder: dump() is pure Python
             os.replace(temporary, file)
         except BaseException:
             os.unlink(temporary)
