@@ -110,13 +110,23 @@ class ProjectIndex:
             entry = self.by_path.get(argument)
             return entry.digest if entry is not None else None
         if kind in _QUESTIONS:
-            return "1" if _QUESTIONS[kind](self, argument) else "0"
+            return self._answered(kind, argument)
         entry = self.modules.get(key)  # a module name: it has no colon
         return entry.digest if entry is not None else None
 
     def _note(self, found: Mapping[str, str | None]) -> None:
         if self._readers and found:
             self._readers[-1].update(found)
+
+    def _ask(self, kind: str, argument: str) -> bool:
+        """The answer to a project-wide question of :data:`_QUESTIONS`, recorded by its key."""
+        said = self._answered(kind, argument)
+        if self._readers:
+            self._readers[-1][f"{kind}:{argument}"] = said
+        return said == "1"
+
+    def _answered(self, kind: str, argument: str) -> str:
+        return "1" if _QUESTIONS[kind](self, argument) else "0"
 
     def _note_key(self, key: str) -> None:
         if self._readers:
@@ -235,8 +245,7 @@ class ProjectIndex:
 
     def has_subclasses(self, class_qualname: str) -> bool:
         """Whether a class anywhere in the project names ``class_qualname`` as a base."""
-        self._note_key(f"subclasses:{class_qualname}")
-        return self._has_subclasses(class_qualname)
+        return self._ask("subclasses", class_qualname)
 
     def _has_subclasses(self, class_qualname: str) -> bool:
         known = self._subclassed.get(class_qualname)
@@ -263,8 +272,7 @@ class ProjectIndex:
 
     def is_value(self, name: str) -> bool:
         """Whether ``name`` is used as a value (not only called) anywhere in the project."""
-        self._note_key(f"value:{name}")
-        return self._is_value(name)
+        return self._ask("value", name)
 
     def _is_value(self, name: str) -> bool:
         if self._values is None:
@@ -275,8 +283,7 @@ class ProjectIndex:
         """Whether every call of something named ``name`` anywhere in the project (a function
         or a method of that name, by name only) is a statement outside coroutines whose result
         is dropped, and there is at least one: no caller awaits it or uses what it returns."""
-        self._note_key(f"dropped:{name}")
-        return self._only_dropped_calls(name)
+        return self._ask("dropped", name)
 
     def _only_dropped_calls(self, name: str) -> bool:
         if self._calls is None:
@@ -288,8 +295,7 @@ class ProjectIndex:
     def mentions(self, name: str) -> bool:
         """Whether any module imports ``name`` (or something inside it), decorates a function
         or method with it, or binds a module-level alias to it (``pytestmark = pytest.mark.asyncio``)."""
-        self._note_key(f"mentions:{name}")
-        return self._mentions(name)
+        return self._ask("mentions", name)
 
     def _mentions(self, name: str) -> bool:
         if self._mentioned is None:
@@ -299,8 +305,7 @@ class ProjectIndex:
 
     def conftest_defines(self, function: str) -> bool:
         """Whether a ``conftest`` module defines the module-level function (a pytest hook)."""
-        self._note_key(f"conftest:{function}")
-        return self._conftest_defines(function)
+        return self._ask("conftest", function)
 
     def _conftest_defines(self, function: str) -> bool:
         return any(
@@ -312,8 +317,7 @@ class ProjectIndex:
         """Whether the module refers (an import, an alias, a star import) to a project module
         that defines coroutine functions, async generators or async methods, or re-exports them:
         through such a name, code without any ``async`` of its own can misuse a coroutine."""
-        self._note_key(f"async-imports:{entry.path}")
-        return self._imports_async(entry)
+        return self._ask("async-imports", entry.path)
 
     def _imports_async(self, entry: ModuleEntry) -> bool:
         if self._async_modules is None:
