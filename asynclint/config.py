@@ -18,6 +18,7 @@ from typing import (
 )
 
 from asynclint import _toml
+from asynclint.analysis.project.ancestors import directories_up
 
 DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".bzr",
@@ -400,17 +401,10 @@ def declared_target(directory: str, root: str | None) -> tuple[tuple[int, int], 
     """(version, the pyproject.toml saying so) for the nearest ``requires-python`` at or above
     ``directory``, up to ``root`` (without one, up to the repository's top: ``.git``/``.hg``);
     None when none declares one."""
-    current = Path(directory)
-    stop = Path(root) if root else None
-    while True:
+    for current in directories_up(Path(directory), Path(root) if root else None):
         pyproject = current / "pyproject.toml"
         if pyproject.is_file():
             version = _requires_python_in(pyproject)
             if version is not None:
                 return version, str(pyproject)
-        at_top = current == stop or (stop is not None and stop not in current.parents)
-        if stop is None:
-            at_top = any((current / marker).exists() for marker in (".git", ".hg"))
-        if at_top or current.parent == current:
-            return None
-        current = current.parent
+    return None

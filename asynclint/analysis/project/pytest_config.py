@@ -15,12 +15,12 @@ import dataclasses
 import os
 import re
 import shlex
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from asynclint import _toml
+from asynclint.analysis.project.ancestors import directories_up
 
 STRICT = "strict"
 AUTO = "auto"
@@ -76,26 +76,13 @@ def pytest_asyncio(directory: str, root: str | None) -> PytestAsyncio:
     the plugin counts as configured when a dependency list on the way names it too."""
     found: PytestAsyncio | None = None
     declared = False
-    for current in _directories(Path(directory), Path(root) if root else None):
+    for current in directories_up(Path(directory), Path(root) if root else None):
         for name, section in _CANDIDATES:
             if found is None:
                 found = _read(current / name, section)
         declared = declared or any(_names_plugin(current / name) for name in _DEPENDENCY_FILES)
     found = found or DEFAULTS
     return dataclasses.replace(found, configured=True) if declared else found
-
-
-def _directories(current: Path, stop: Path | None) -> Iterator[Path]:
-    """``current`` and the directories above it, up to ``stop`` (without one, up to the
-    repository's top: ``.git``/``.hg``)."""
-    while True:
-        yield current
-        at_top = current == stop or (stop is not None and stop not in current.parents)
-        if stop is None:
-            at_top = any((current / marker).exists() for marker in (".git", ".hg"))
-        if at_top or current.parent == current:
-            return
-        current = current.parent
 
 
 @lru_cache(maxsize=4096)  # every directory of a project reads the same files above it

@@ -1,0 +1,20 @@
+"""The directories a per-directory setting is looked up in: pytest's configuration,
+``requires-python``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+
+def directories_up(current: Path, stop: Path | None) -> Iterator[Path]:
+    """``current`` and the directories above it, up to ``stop`` (without one, up to the
+    repository's top: ``.git``/``.hg``)."""
+    while True:
+        yield current
+        at_top = current == stop or (stop is not None and stop not in current.parents)
+        if stop is None:
+            at_top = any((current / marker).exists() for marker in (".git", ".hg"))
+        if at_top or current.parent == current:
+            return
+        current = current.parent
