@@ -6,10 +6,14 @@ At the bottom of the layers, so that a process that only reads the catalog (``--
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+
+from asynclint.version import __version__
 
 
 def save_cache_file(file: Path, payload: object) -> None:
@@ -30,3 +34,16 @@ def save_cache_file(file: Path, payload: object) -> None:
             raise
     except OSError:
         pass  # a read-only checkout still gets correct results
+
+
+def files_fingerprint(paths: Iterable[Path]) -> str:
+    """asynclint's version and each file's absolute path, size and modification time (a file
+    that cannot be read is left out): what a cache of those files' contents is valid for."""
+    parts = [__version__]
+    for path in paths:
+        try:
+            status = path.stat()
+        except OSError:
+            continue
+        parts.append(f"{os.path.abspath(path)}:{status.st_size}:{status.st_mtime_ns}")
+    return hashlib.sha1("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()

@@ -25,10 +25,9 @@ from typing import Any
 
 from asynclint.analysis.project.index import ProjectIndex
 from asynclint.analysis.project.pytest_config import pytest_asyncio_for
-from asynclint.cache_files import save_cache_file
+from asynclint.cache_files import files_fingerprint, save_cache_file
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 from asynclint.lint_options import LintOptions, enabled_for
-from asynclint.version import __version__
 
 FILE_NAME = "results-v1.json"
 
@@ -39,14 +38,7 @@ def code_fingerprint() -> str:
     checkout being edited (or an upgrade without a version change) invalidates the cache."""
     package = Path(__file__).resolve().parent
     files = sorted([*package.rglob("*.py"), *package.parent.glob("rules/*.toml"), *package.glob("_rules/*.toml")])
-    parts = [__version__]
-    for path in files:
-        try:
-            status = path.stat()
-        except OSError:
-            continue
-        parts.append(f"{path}:{status.st_size}:{status.st_mtime_ns}")
-    return hashlib.sha1("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+    return files_fingerprint(files)
 
 
 class SettingsKeys:

@@ -10,15 +10,13 @@ directory only costs the parse.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
 from typing import Any
 
 from asynclint import _toml
-from asynclint.cache_files import save_cache_file
-from asynclint.version import __version__
+from asynclint.cache_files import files_fingerprint, save_cache_file
 
 
 def cache_file() -> Path:
@@ -30,7 +28,7 @@ def cache_file() -> Path:
 def read_tables(paths: list[Path]) -> list[dict[str, Any] | Exception]:
     """Each file's TOML table, in order (or the error reading or parsing it raised: the
     catalog reports it as the file's problem)."""
-    key = _key(paths)
+    key = files_fingerprint(paths)
     copy = cache_file()
     try:
         saved = json.loads(copy.read_text(encoding="utf-8"))
@@ -39,7 +37,7 @@ def read_tables(paths: list[Path]) -> list[dict[str, Any] | Exception]:
     except (OSError, ValueError, RuntimeError):
         pass
     tables = [read_table(path) for path in paths]
-    if key is not None and not any(isinstance(table, Exception) for table in tables):
+    if not any(isinstance(table, Exception) for table in tables):
         save_cache_file(copy, {"key": key, "tables": tables})
     return tables
 
@@ -50,14 +48,3 @@ def read_table(path: Path) -> dict[str, Any] | Exception:
         return _toml.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, _toml.TOMLDecodeError) as error:
         return error
-
-
-def _key(paths: list[Path]) -> str | None:
-    parts = [__version__]
-    try:
-        for path in paths:
-            status = path.stat()
-            parts.append(f"{path.resolve()}:{status.st_size}:{status.st_mtime_ns}")
-    except OSError:
-        return None
-    return hashlib.sha1("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()

@@ -77,12 +77,9 @@ class SummaryCache:
             return entry["hash"], entry.get("summary")  # type: ignore[return-value]
         return None
 
-    def store(self, path: str, digest: str, summary: Summary | None, stamp: list[int] | None = None) -> None:
+    def store(self, path: str, digest: str, summary: Summary | None, stamp: list[int]) -> None:
         """Remember a fresh summary (None: the file does not parse) for :meth:`save`, with the
         file's modification time and size and when it was read (``stamp``)."""
-        entry = self.entries.get(path)
-        if entry is not None and entry.get("hash") == digest and entry.get("stamp") == stamp:
-            return
         self.entries[path] = {"hash": digest, "summary": summary, "stamp": stamp}
         self.dirty = True
 
