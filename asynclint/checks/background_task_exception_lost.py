@@ -19,9 +19,9 @@ import libcst as cst
 from asynclint.analysis.asyncio.awaitables import creates_task
 from asynclint.analysis.python.exceptions import has_catch_all
 from asynclint.analysis.python.nodes import descendants, dotted_key, method_call
+from asynclint.analysis.tables.callbacks import DONE_CALLBACK
 from asynclint.check import Check, FileContext
 
-ADD_DONE_CALLBACK = "add_done_callback"
 _ADD = "add"
 _FORGET = frozenset({"discard", "remove"})
 
@@ -43,7 +43,7 @@ class BackgroundTaskExceptionLost(Check):
 
     def visit_Call(self, node: cst.Call) -> None:
         found = method_call(node)
-        if found is None or found[1] != ADD_DONE_CALLBACK or len(node.args) != 1:
+        if found is None or found[1] != DONE_CALLBACK or len(node.args) != 1:
             return
         receiver, callback = found[0], node.args[0].value
         collection = _forgotten(callback)
@@ -123,7 +123,7 @@ def _task_use(node: cst.CSTNode, task: str, collection: str) -> int:
     argument = node.args[0].value
     if method == _ADD and dotted_key(receiver) == collection and dotted_key(argument) == task:
         return 1
-    return int(method == ADD_DONE_CALLBACK and dotted_key(receiver) == task and _forgotten(argument) == collection)
+    return int(method == DONE_CALLBACK and dotted_key(receiver) == task and _forgotten(argument) == collection)
 
 
 def _collection_use(node: cst.CSTNode, collection: str) -> int:
