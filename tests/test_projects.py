@@ -134,3 +134,24 @@ def test_an_unchanged_file_is_known_by_its_time_and_size_without_being_read(tmp_
     assert coroutine_functions() == ["fetch"]  # not read: its stamp is the one summarised
     net.write_text("async def fetcH():\n    pass\n")  # written now: a new time
     assert coroutine_functions() == ["fetcH"]
+
+
+def test_each_module_is_summarised_once_when_the_paths_are_relative(tmp_path, monkeypatch):
+    """The files to check are spelt as the user gave them (``shop/handlers.py``) and the
+    project's as the walk of its root found them (absolute): the index reads each once."""
+    from asynclint.analysis.project import build
+    from asynclint.api import Project
+
+    shutil.copytree(FIXTURES / "projects" / "shop", tmp_path / "shop")
+    summarised: list[bytes] = []
+    summarize = build.summarize
+
+    def spy(source):
+        summarised.append(source)
+        return summarize(source)
+
+    monkeypatch.setattr(build, "summarize", spy)
+    monkeypatch.chdir(tmp_path)
+    result = Project(Config(root=tmp_path)).lint_paths(["shop"], jobs=1, use_cache=False)
+    assert result.indexed_files == len(list((tmp_path / "shop").rglob("*.py")))
+    assert len(summarised) == result.indexed_files

@@ -120,6 +120,8 @@ def index_files(
     stamps: dict[str, list[int]] = {}
     for path in paths:
         absolute = os.path.abspath(path)
+        if absolute in stamps:
+            continue  # named twice (``./a.py`` and ``/root/a.py``): read and summarised once
         try:
             status = os.stat(absolute)
             if not stat.S_ISREG(status.st_mode):
