@@ -115,12 +115,20 @@ class Config:
         """Whether a path found while walking ``walked_from`` is excluded. Name patterns
         (no ``/``) only look at the components below ``walked_from``, so a directory named
         on the command line is checked even if it is itself excluded."""
+        names, paths = _globs(self.exclude + self.extend_exclude)
         below = os.path.relpath(path, walked_from).replace(os.sep, "/")
-        candidate = self.relative(path)
-        for pattern in self.exclude + self.extend_exclude:
-            if path_matches(candidate if "/" in pattern.rstrip("/") else below, pattern):
-                return True
-        return False
+        if names is not None and any(names.match(part) for part in below.split("/")):
+            return True
+        return paths is not None and paths.match(self.relative(path)) is not None
+
+    def is_excluded_entry(self, name: str, path: str) -> bool:
+        """:meth:`is_excluded` for an entry ``name`` (at ``path``) of a directory the walk
+        entered: the directories above it passed already, so name patterns look at ``name``
+        alone (a walk judges every file and directory: this is its hot path)."""
+        names, paths = _globs(self.exclude + self.extend_exclude)
+        if names is not None and names.match(name):
+            return True
+        return paths is not None and paths.match(self.relative(path)) is not None
 
     def code_kind(self, path: str) -> str:
         """``"test"`` (``test-paths``), ``"example"`` (``example-paths``) or ``"library"``,
@@ -152,6 +160,9 @@ class Config:
     def relative(self, path: str) -> str:
         absolute = os.path.abspath(path)
         base = str(self.root) if self.root else os.getcwd()
+        prefix = base.rstrip(os.sep) + os.sep
+        if absolute.startswith(prefix):  # the usual case, without relpath's normalising
+            return absolute[len(prefix) :].replace(os.sep, "/")
         try:
             rel = os.path.relpath(absolute, base)
         except ValueError:  # another drive on Windows
@@ -161,11 +172,30 @@ class Config:
 
 def path_matches(relative_path: str, pattern: str) -> bool:
     """gitignore-like: a pattern without '/' matches any path component."""
-    pattern = pattern.rstrip("/")
-    if "/" not in pattern:
-        return any(fnmatch.fnmatchcase(part, pattern) for part in relative_path.split("/"))
-    pattern = pattern.lstrip("./")
-    return fnmatch.fnmatchcase(relative_path, pattern) or fnmatch.fnmatchcase(relative_path, pattern + "/*")
+    names, paths = _globs((pattern,))
+    if names is not None:
+        return any(names.match(part) for part in relative_path.split("/"))
+    return paths is not None and paths.match(relative_path) is not None
+
+
+@lru_cache(maxsize=64)
+def _globs(patterns: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """``patterns`` as two regular expressions: the name patterns (no ``/``: matched against
+    each component) and the path patterns (matched against the relative path, or a path
+    below it). One match per path instead of an ``fnmatch`` call per pattern and component."""
+    names: list[str] = []
+    paths: list[str] = []
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if "/" not in pattern:
+            names.append(fnmatch.translate(pattern))
+        else:
+            pattern = pattern.lstrip("./")
+            paths += [fnmatch.translate(pattern), fnmatch.translate(pattern + "/*")]
+    return (
+        re.compile("|".join(names)) if names else None,
+        re.compile("|".join(paths)) if paths else None,
+    )
 
 
 # ---------------------------------------------------------------- reading files

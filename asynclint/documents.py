@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
+from asynclint.analysis.project import pytest_config
 from asynclint.analysis.project.build import content_digest, find_project_root
 from asynclint.analysis.project.index import ProjectIndex
 from asynclint.analysis.project.summary import summarize
@@ -30,6 +31,8 @@ from asynclint.registry import expand_codes
 
 _INTERNAL = "internal"  # AIO001's variant for "asynclint failed on this file"
 CONFIG_FILE = "pyproject.toml"
+# the files whose edit changes how code is checked: the config, pytest's (pytest-asyncio's mode)
+SETTINGS_FILES = tuple(dict.fromkeys((CONFIG_FILE, *pytest_config.CONFIG_FILES)))
 Stamp = tuple[Optional[tuple[int, int]], ...]
 
 
@@ -117,6 +120,7 @@ class Projects:
         """A config file (or the editor's ``settings``) changed: re-read configs, re-resolve
         roots, rebuild indexes."""
         declared_target.cache_clear()  # ``requires-python`` may have changed too
+        pytest_config.forget()
         with self._lock:
             if settings is not None:
                 self.settings = settings

@@ -37,24 +37,51 @@ def _expand(path: str, config: Config) -> Iterator[str]:
         yield path  # a file, or a missing path that will be reported when read
         return
     ignore_files = IgnoreFiles.for_walk(path) if config.respect_gitignore else None
-    for root, dirs, files in os.walk(path, followlinks=False, onerror=None):
+    # os.walk's order (each directory's files, then its subdirectories, both sorted), from
+    # one scandir per directory: its entries know their type without a stat per file
+    stack = [path]
+    while stack:
+        root = stack.pop()
         if ignore_files is not None:
             ignore_files.enter(root)
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if not config.is_excluded(os.path.join(root, d), path)
-            and not (ignore_files is not None and ignore_files.ignored(os.path.join(root, d), is_dir=True))
-        )
-        for name in sorted(files):
-            if name.endswith(LINTED_SUFFIXES):
-                full = os.path.join(root, name)
-                if ignore_files is not None and ignore_files.ignored(full, is_dir=False):
-                    continue
-                # no FIFO, device or socket: reading one would block the run or never end (a
-                # dangling link is kept: it is reported as unreadable)
-                special = os.path.exists(full) and not os.path.isfile(full)
-                if special and not config.is_excluded(full, path):
-                    logger.warning("%s: not a regular file (a FIFO, device or socket); skipped", full)
-                elif not special and not config.is_excluded(full, path):
-                    yield os.path.normpath(full)
+        try:
+            with os.scandir(root) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            continue  # unreadable: os.walk skips it too
+        directories = []
+        for entry in entries:
+            name, full = entry.name, os.path.join(root, entry.name)
+            if _is_dir(entry):
+                if (
+                    not entry.is_symlink()  # not followed: no loops
+                    and not config.is_excluded_entry(name, full)
+                    and not (ignore_files is not None and ignore_files.ignored(full, is_dir=True))
+                ):
+                    directories.append(full)
+                continue
+            if not name.endswith(LINTED_SUFFIXES) or config.is_excluded_entry(name, full):
+                continue
+            if ignore_files is not None and ignore_files.ignored(full, is_dir=False):
+                continue
+            # no FIFO, device or socket: reading one would block the run or never end (a
+            # dangling link is kept: it is reported as unreadable)
+            if not _is_file(entry) and os.path.exists(full):
+                logger.warning("%s: not a regular file (a FIFO, device or socket); skipped", full)
+                continue
+            yield os.path.normpath(full)
+        stack.extend(reversed(directories))
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False

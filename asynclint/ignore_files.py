@@ -62,9 +62,10 @@ class IgnoreFiles:
         """Whether the deepest rule that matches ``path`` ignores it."""
         path = os.path.abspath(path)
         for directory, spec in reversed(self.specs):
-            relative = os.path.relpath(path, directory)
-            if relative in (os.curdir, os.pardir) or relative.startswith(os.pardir + os.sep):
-                continue  # not below this directory
+            prefix = directory.rstrip(os.sep) + os.sep
+            if not path.startswith(prefix):
+                continue  # not below this directory (the walk meets the files of many)
+            relative = path[len(prefix) :]
             result = spec.check_file(relative.replace(os.sep, "/") + ("/" if is_dir else ""))
             if result.include is not None:
                 return result.include

@@ -50,14 +50,20 @@ class SettingsKeys:
         self.options = options
         run = (code_fingerprint(), repr(options.config), sorted(options.rule_options.items()), options.honour_noqa)
         self.run = hashlib.sha1(repr(run).encode("utf-8", "surrogateescape")).hexdigest()
+        self._keys: dict[tuple[object, ...], str] = {}  # most files of a run share a few
 
     def of(self, path: str) -> str:
         # the target is read from the nearest requires-python, not from the config, and
         # pytest-asyncio's mode from the nearest pytest configuration (AIO800)
         root = str(self.options.config.root) if self.options.config.root else None
         target, pytest = self.options.config.target_for(path), pytest_asyncio_for(path, root)
-        parts = (self.run, target, pytest, sorted(enabled_for(path, self.options)))
-        return hashlib.sha1(repr(parts).encode("utf-8", "surrogateescape")).hexdigest()
+        parts = (target, pytest, enabled_for(path, self.options))
+        key = self._keys.get(parts)
+        if key is None:
+            key = self._keys[parts] = hashlib.sha1(
+                repr((self.run, target, pytest, sorted(parts[2]))).encode("utf-8", "surrogateescape")
+            ).hexdigest()
+        return key
 
 
 class ResultCache:

@@ -43,7 +43,7 @@ from pygls.workspace import TextDocument, Workspace
 from asynclint.catalog import docs_url, load_catalog, render_hover
 from asynclint.codegen import lines_with_breaks, split_lines
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Severity
-from asynclint.documents import CONFIG_FILE, Outcome, Projects, internal_diagnostic, parse_settings
+from asynclint.documents import SETTINGS_FILES, Outcome, Projects, internal_diagnostic, parse_settings
 from asynclint.edits import (
     client_position,
     code_units,
@@ -67,7 +67,7 @@ _SEVERITY = {
 }
 _PULL_OPTIONS = types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=True, workspace_diagnostics=False)
 _WATCHERS = [
-    types.FileSystemWatcher(glob_pattern=f"**/{CONFIG_FILE}"),
+    *(types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in SETTINGS_FILES),
     types.FileSystemWatcher(glob_pattern="**/*.{py,pyi}"),
 ]
 
@@ -385,7 +385,7 @@ class AsyncLintServer(LanguageServer):
             path = to_fs_path(change.uri) if change.uri.startswith("file:") else None
             if not path:
                 continue
-            if os.path.basename(path) == CONFIG_FILE:
+            if os.path.basename(path) in SETTINGS_FILES:
                 config_changed = True
                 continue
             if change.type == types.FileChangeType.Deleted:

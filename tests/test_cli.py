@@ -265,6 +265,20 @@ def test_exclude_options_and_show_files(tmp_path):
     assert sorted(d["path"] for d in json.loads(result.stdout)["diagnostics"]) == ["app/a.py", "scripts/c.py"]
 
 
+def test_the_walk_lists_each_directory_s_files_before_its_subdirectories_and_skips_linked_ones(tmp_path):
+    """os.walk's order, name patterns on any component and path patterns on the path below the
+    root; a directory symlink is not entered (no loops), a linked file is a file."""
+    import os
+
+    files = {"b.py": BAD, "a/z.py": BAD, "a/b/c.py": BAD, "a/build/x.py": BAD, "a/gen/y.py": BAD, "a/m.pyi": BAD}
+    _project(tmp_path, files)
+    (tmp_path / "pyproject.toml").write_text('[tool.asynclint]\nextend-exclude = ["a/gen"]\n', encoding="utf-8")
+    os.symlink(tmp_path / "a", tmp_path / "linked")
+    os.symlink(tmp_path / "b.py", tmp_path / "c.py")
+    listed = run_cli("check", "--show-files", ".", cwd=tmp_path)
+    assert listed.stdout.splitlines() == ["b.py", "c.py", "a/m.pyi", "a/z.py", "a/b/c.py"]
+
+
 def test_git_ignored_files_are_skipped_unless_named_or_turned_off(tmp_path):
     repo = tmp_path / "repo"
     files = {name: BAD for name in ("src/app.py", "src/gen/b.py", "src/x_pb2.py", "src/keep_pb2.py", "out/c.py")}

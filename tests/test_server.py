@@ -408,6 +408,22 @@ async def test_config_changes_are_picked_up(client, tmp_path):
 
 
 @e2e
+async def test_a_pytest_configuration_edited_is_read_again(client, tmp_path):
+    """pytest-asyncio's mode comes from pytest's own files, which are watched as the config is."""
+    pytest_ini = tmp_path / "pytest.ini"
+    pytest_ini.write_text("[pytest]\nasyncio_mode = strict\n", encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    unmarked = "import pytest\n\n\nasync def test_fetch():\n    pass\n"
+    uri = open_document(client, tmp_path / "tests" / "test_fetch.py", unmarked)
+    await published(client, uri, lambda d: codes(d) == ["AIO800"])
+    pytest_ini.write_text("[pytest]\nasyncio_mode = auto\n", encoding="utf-8")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(pytest_ini.as_uri(), types.FileChangeType.Changed)])
+    )
+    await published(client, uri, lambda d: codes(d) == [])
+
+
+@e2e
 async def test_deleted_file_loses_its_diagnostics(client, tmp_path):
     path = tmp_path / "bad.py"
     uri = open_document(client, path, BAD)

@@ -12,9 +12,15 @@ def directories_up(current: Path, stop: Path | None) -> Iterator[Path]:
     repository's top: ``.git``/``.hg``)."""
     while True:
         yield current
-        at_top = current == stop or (stop is not None and stop not in current.parents)
-        if stop is None:
-            at_top = any((current / marker).exists() for marker in (".git", ".hg"))
-        if at_top or current.parent == current:
+        if is_top(current, stop):
             return
         current = current.parent
+
+
+def is_top(current: Path, stop: Path | None) -> bool:
+    """Whether a walk up from below ends at ``current`` (see :func:`directories_up`)."""
+    if stop is None:
+        at_top = any((current / marker).exists() for marker in (".git", ".hg"))
+    else:
+        at_top = current == stop or stop not in current.parents
+    return at_top or current.parent == current

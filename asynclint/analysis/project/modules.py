@@ -27,8 +27,9 @@ def module_names(
     path: str, roots: Iterable[str] = (), known_packages: dict[Path, bool] | None = None
 ) -> tuple[list[str], bool]:
     """All dotted names a file is importable as (the package-walk name first), and
-    whether it is a package ``__init__``. ``known_packages``: which directories are packages,
-    shared by the calls of one index build (the files of a directory ask the same)."""
+    whether it is a package ``__init__``. ``roots``: absolute, normalised paths;
+    ``known_packages``: which directories are packages, shared by the calls of one index
+    build (the files of a directory ask the same)."""
     file = Path(os.path.abspath(path))
     is_package = file.stem == "__init__"
     directory = file.parent
@@ -39,8 +40,7 @@ def module_names(
     package_parts = list(directory.relative_to(top).parts)
     names = [".".join(package_parts + tail)]
     top_text = str(top)
-    for root in roots:
-        base = os.path.abspath(root)
+    for base in roots:
         if top_text == base or top_text.startswith(base.rstrip(os.sep) + os.sep):
             namespace = list(top.relative_to(base).parts)
             name = ".".join(namespace + package_parts + tail)

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from asynclint import _toml
-from asynclint.analysis.project.ancestors import directories_up
+from asynclint.analysis.project.ancestors import is_top
 
 STRICT = "strict"
 AUTO = "auto"
@@ -32,6 +32,7 @@ _CANDIDATES: tuple[tuple[str, str | None], ...] = (
     ("tox.ini", "pytest"),
     ("setup.cfg", "tool:pytest"),
 )
+CONFIG_FILES = tuple(name for name, _ in _CANDIDATES)
 # settings that change which files, classes and functions pytest collects
 _COLLECTION_KEYS = frozenset({"python_files", "python_classes", "python_functions"})
 _PLUGIN_NAME = re.compile(r"pytest[-_]asyncio", re.IGNORECASE)
@@ -74,15 +75,40 @@ def pytest_asyncio(directory: str, root: str | None) -> PytestAsyncio:
     """The settings for tests in ``directory``: from the nearest pytest configuration at or
     above it, up to ``root`` (without one, up to the repository's top: ``.git``/``.hg``);
     the plugin counts as configured when a dependency list on the way names it too."""
-    found: PytestAsyncio | None = None
-    declared = False
-    for current in directories_up(Path(directory), Path(root) if root else None):
-        for name, section in _CANDIDATES:
-            if found is None:
-                found = _read(current / name, section)
-        declared = declared or any(_names_plugin(current / name) for name in _DEPENDENCY_FILES)
+    found, declared = _nearest(Path(directory), Path(root) if root else None)
     found = found or DEFAULTS
     return dataclasses.replace(found, configured=True) if declared else found
+
+
+@lru_cache(maxsize=4096)
+def _nearest(current: Path, stop: Path | None) -> tuple[PytestAsyncio | None, bool]:
+    """(the nearest configuration at or above ``current``, whether a dependency list on the
+    way names the plugin): each directory listed once and its parent's answer reused, so a
+    3,000-file tree costs a listing per directory, not 15 opens per directory above each."""
+    present = _entries(current)
+    found = None
+    for name, section in _CANDIDATES:
+        found = _read(current / name, section) if name in present else None
+        if found is not None:
+            break
+    declared = any(_names_plugin(current / name) for name in _DEPENDENCY_FILES if name in present)
+    if not is_top(current, stop):
+        found_above, declared_above = _nearest(current.parent, stop)
+        found, declared = found or found_above, declared or declared_above
+    return found, declared
+
+
+def _entries(directory: Path) -> frozenset[str]:
+    try:
+        return frozenset(os.listdir(directory))
+    except OSError:
+        return frozenset()
+
+
+def forget() -> None:
+    """Read every configuration again (the language server, when one changed)."""
+    for cached in (pytest_asyncio, _nearest, _names_plugin, _read):
+        cached.cache_clear()
 
 
 @lru_cache(maxsize=4096)  # every directory of a project reads the same files above it
