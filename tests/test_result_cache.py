@@ -70,6 +70,25 @@ def test_editing_a_module_rechecks_the_files_that_read_it(tmp_path):
     assert _found(third, tmp_path) == _found(_lint(tmp_path, use_cache=False), tmp_path)
 
 
+def test_a_change_that_leaves_a_module_s_facts_alone_rechecks_only_that_module(tmp_path):
+    """Importers depend on what the index knows of a module (its summary), not on its text:
+    a comment or another line of code in a body re-checks the module itself; whatever moves
+    or changes a definition re-checks them."""
+    write_files(tmp_path, PROJECT)
+    first = _lint(tmp_path)
+    net = tmp_path / "app" / "net.py"
+    net.write_text(net.read_text(encoding="utf-8") + "# the one entry point\n", encoding="utf-8")
+    second = _lint(tmp_path)
+    assert _found(second, tmp_path) == _found(first, tmp_path)
+    assert second.cached_files == second.files - 1  # app/net.py alone
+    net.write_text("import asyncio\n\n\nasync def download(url):\n    await asyncio.sleep(1)\n    return url\n")
+    assert _lint(tmp_path).cached_files == second.files - 1  # the same facts again (another line of code)
+    net.write_text("async def download(url):\n    return url\n")  # lines moved: the facts changed
+    third = _lint(tmp_path)
+    assert third.cached_files < second.files - 1
+    assert _found(third, tmp_path) == _found(_lint(tmp_path, use_cache=False), tmp_path)
+
+
 def test_other_settings_check_again(tmp_path):
     write_files(tmp_path, PROJECT)
     _lint(tmp_path)

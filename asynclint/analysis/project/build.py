@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Optional
 
-from asynclint.analysis.project.index import ProjectIndex, build_index
+from asynclint.analysis.project.index import ProjectIndex, build_index, summary_digest
 from asynclint.analysis.project.modules import module_names
 from asynclint.analysis.project.summary import SUMMARY_FORMAT, Summary, summarize, summarize_checked
 from asynclint.cache_files import save_cache_file
@@ -80,8 +80,17 @@ class SummaryCache:
     def store(self, path: str, digest: str, summary: Summary | None, stamp: list[int]) -> None:
         """Remember a fresh summary (None: the file does not parse) for :meth:`save`, with the
         file's modification time and size and when it was read (``stamp``)."""
-        self.entries[path] = {"hash": digest, "summary": summary, "stamp": stamp}
+        self.entries[path] = {"hash": digest, "summary": summary, "stamp": stamp, "facts": summary_digest(summary)}
         self.dirty = True
+
+    def facts(self, path: str) -> str:
+        """The hash of the stored summary of ``path`` (see :func:`summary_digest`)."""
+        entry = self.entries[path]
+        value = entry.get("facts")
+        if not isinstance(value, str):  # an entry written before summaries were hashed
+            value = entry["facts"] = summary_digest(entry.get("summary"))  # type: ignore[arg-type]
+            self.dirty = True
+        return value
 
     def save(self, keep: Iterable[str]) -> None:
         """Write the cache atomically, with only the entries of ``keep`` (files that vanished
@@ -152,14 +161,16 @@ def index_files(
         found[absolute] = (digest, summary)
     summaries: dict[str, tuple[list[str], bool, Summary]] = {}
     digests: dict[str, str] = {}
+    facts: dict[str, str] = {}
     packages: dict[Path, bool] = {}
     for absolute, (digest, summary) in found.items():
         if summary is not None:
             names, is_package = module_names(absolute, root_list, packages)
             summaries[absolute] = (names, is_package, summary)
             digests[absolute] = digest
+            facts[absolute] = cache.facts(absolute)
     cache.save(found)  # the files that do not parse too: their None is remembered
-    return build_index(summaries, digests)
+    return build_index(summaries, digests, facts)
 
 
 def content_digest(content: bytes) -> str:

@@ -9,6 +9,8 @@ checked, and shared read-only by every check. Lookups follow imports, re-exports
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -31,6 +33,9 @@ class ModuleEntry:
     path: str
     summary: Summary
     digest: str = ""  # the file's content hash ("" for an in-memory module)
+    # the hash of the summary: all the index knows of the module, so all its importers' findings
+    # can depend on (a comment or a reformatted body leaves it, and them, alone)
+    facts: str = ""
 
     def absolute(self, ref: str) -> str:
         """A summary reference (``:name``, ``..pkg.x``, ``requests.get``) made absolute."""
@@ -75,12 +80,13 @@ class ProjectIndex:
     def with_module(self, path: str, summary: Summary, digest: str) -> ProjectIndex:
         """This index with the module at ``path`` (already in it) described by ``summary``: an
         editor buffer, or a file just saved, without rebuilding the rest."""
+        facts = summary_digest(summary)
         modules = {
-            name: replace(entry, summary=summary, digest=digest) if entry.path == path else entry
+            name: replace(entry, summary=summary, digest=digest, facts=facts) if entry.path == path else entry
             for name, entry in self.modules.items()
         }
         paths = dict(self.by_path)
-        paths[path] = replace(paths[path], summary=summary, digest=digest)
+        paths[path] = replace(paths[path], summary=summary, digest=digest, facts=facts)
         return ProjectIndex(modules, paths)
 
     # ------------------------------------------------------------------ what a file used
@@ -108,11 +114,11 @@ class ProjectIndex:
         kind, _, argument = key.partition(":")
         if kind == "path":
             entry = self.by_path.get(argument)
-            return entry.digest if entry is not None else None
+            return entry.facts if entry is not None else None
         if kind in _QUESTIONS:
             return self._answered(kind, argument)
         entry = self.modules.get(key)  # a module name: it has no colon
-        return entry.digest if entry is not None else None
+        return entry.facts if entry is not None else None
 
     def _note(self, found: Mapping[str, str | None]) -> None:
         if self._readers and found:
@@ -439,19 +445,30 @@ def _transparent(decorator: str) -> bool:
 
 
 def build_index(
-    summaries: Mapping[str, tuple[list[str], bool, Summary]], digests: Mapping[str, str] | None = None
+    summaries: Mapping[str, tuple[list[str], bool, Summary]],
+    digests: Mapping[str, str] | None = None,
+    facts: Mapping[str, str] | None = None,
 ) -> ProjectIndex:
-    """``path -> (module names, is_package, summary)`` (and the files' content hashes) to an index."""
+    """``path -> (module names, is_package, summary)`` (and the files' content hashes and
+    their summaries' hashes, see :func:`summary_digest`) to an index."""
     modules: dict[str, ModuleEntry] = {}
     paths: dict[str, ModuleEntry] = {}
     for path, (names, is_package, summary) in sorted(summaries.items()):
         digest = (digests or {}).get(path, "")
-        primary = ModuleEntry(names[0], is_package, path, summary, digest)
+        summarised = (facts or {}).get(path, "")
+        primary = ModuleEntry(names[0], is_package, path, summary, digest, summarised)
         paths[path] = primary
         for name in names:
-            alias = primary if name == names[0] else ModuleEntry(name, is_package, path, summary, digest)
+            alias = primary if name == names[0] else replace(primary, name=name)
             modules.setdefault(name, alias)
     return ProjectIndex(modules, paths)
+
+
+def summary_digest(summary: Summary | None) -> str:
+    """The hash of a summary (``""`` for none), as ``ModuleEntry.facts`` holds it."""
+    if summary is None:
+        return ""
+    return hashlib.sha1(json.dumps(summary, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
 def _imports_async_at(index: ProjectIndex, path: str) -> bool:
