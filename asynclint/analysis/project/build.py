@@ -162,7 +162,7 @@ def index_files(
     summaries: dict[str, tuple[list[str], bool, Summary]] = {}
     digests: dict[str, str] = {}
     facts: dict[str, str] = {}
-    packages: dict[Path, bool] = {}
+    packages: dict[str, bool] = {}
     for absolute, (digest, summary) in found.items():
         if summary is not None:
             names, is_package = module_names(absolute, root_list, packages)

@@ -11,42 +11,50 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from pathlib import Path
 
 
-def _is_package(directory: Path, known: dict[Path, bool] | None = None) -> bool:
+def _is_package(directory: str, known: dict[str, bool] | None = None) -> bool:
     if known is not None and directory in known:
         return known[directory]
-    found = (directory / "__init__.py").is_file() or (directory / "__init__.pyi").is_file()
+    found = os.path.isfile(os.path.join(directory, "__init__.py")) or os.path.isfile(
+        os.path.join(directory, "__init__.pyi")
+    )
     if known is not None:
         known[directory] = found
     return found
 
 
 def module_names(
-    path: str, roots: Iterable[str] = (), known_packages: dict[Path, bool] | None = None
+    path: str, roots: Iterable[str] = (), known_packages: dict[str, bool] | None = None
 ) -> tuple[list[str], bool]:
     """All dotted names a file is importable as (the package-walk name first), and
     whether it is a package ``__init__``. ``roots``: absolute, normalised paths;
     ``known_packages``: which directories are packages, shared by the calls of one index
-    build (the files of a directory ask the same)."""
-    file = Path(os.path.abspath(path))
-    is_package = file.stem == "__init__"
-    directory = file.parent
+    build (the files of a directory ask the same). Plain strings, not ``Path``: every file
+    of the project is named on every run."""
+    file = os.path.abspath(path)
+    directory, base_name = os.path.split(file)
+    stem = base_name.rpartition(".")[0] if "." in base_name.lstrip(".") else base_name
+    is_package = stem == "__init__"
     top = directory
-    while _is_package(top, known_packages) and top.parent != top:
-        top = top.parent
-    tail = [] if is_package else [file.stem]
-    package_parts = list(directory.relative_to(top).parts)
+    while _is_package(top, known_packages) and os.path.dirname(top) != top:
+        top = os.path.dirname(top)
+    tail = [] if is_package else [stem]
+    package_parts = _parts_below(directory, top)
     names = [".".join(package_parts + tail)]
-    top_text = str(top)
     for base in roots:
-        if top_text == base or top_text.startswith(base.rstrip(os.sep) + os.sep):
-            namespace = list(top.relative_to(base).parts)
-            name = ".".join(namespace + package_parts + tail)
+        if top == base or top.startswith(base.rstrip(os.sep) + os.sep):
+            name = ".".join(_parts_below(top, base) + package_parts + tail)
             if name and name not in names:
                 names.append(name)
-    return [n for n in names if n] or [file.stem], is_package
+    return [n for n in names if n] or [stem], is_package
+
+
+def _parts_below(path: str, top: str) -> list[str]:
+    """The components of ``path`` below its ancestor ``top`` (or ``path`` itself)."""
+    if path == top:
+        return []
+    return path[len(top.rstrip(os.sep)) + 1 :].split(os.sep)
 
 
 def absolute_name(target: str, module: str, is_package: bool) -> str:
