@@ -31,6 +31,8 @@ _SYNTAX_ADDED: dict[type, tuple[int, int]] = {
 }
 _TYPE_PARAMETERS_ADDED = (3, 12)
 _GENERIC_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# Scopes of their own: a function's summary leaves out what is inside them.
+_NESTED_SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
 Summary = dict[str, Any]
 
 
@@ -161,13 +163,12 @@ class _ModuleSummarizer:
             return "builtins." + dotted
         return None
 
-    def _function(self, node: ast.AST) -> tuple[dict[str, Any], list[ast.AST]]:
-        """The function's facts, and its own nodes (for callers that need more of them)."""
+    def _function(self, node: ast.AST) -> tuple[dict[str, Any], list[ast.Assign | ast.AnnAssign]]:
+        """The function's facts, and its own assignments (a method's ``self.x = ...``)."""
         assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         is_async = isinstance(node, ast.AsyncFunctionDef)
-        own = list(_own_nodes(node))
-        generator = any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own)
-        kind = ("agen" if generator else "async") if is_async else ("gen" if generator else "sync")
+        own = _OwnNodes(node)
+        kind = ("agen" if own.generator else "async") if is_async else ("gen" if own.generator else "sync")
         facts: dict[str, Any] = {
             "kind": kind,
             "line": node.lineno,
@@ -178,11 +179,11 @@ class _ModuleSummarizer:
             facts["returns"] = returns
         if kind == "sync":
             locals_, local_imports = _local_bindings(node, own)
-            depends = _argument_kind_dependent(node)
-            on_error = _error_path(own)
+            depends = _argument_kind_dependent(node, own)
+            on_error = _error_path(own.handlers)
             calls: list[tuple[bool, str, int]] = []
-            for n in own:
-                if isinstance(n, ast.Call) and id(n) not in depends:
+            for n in own.calls:
+                if id(n) not in depends:
                     target = self.ref(n.func, locals_, local_imports)
                     if target is None or (target in NON_BLOCKING_NAMES and says_non_blocking(target, _call_args(n))):
                         continue
@@ -191,7 +192,7 @@ class _ModuleSummarizer:
             # not the back-off ``time.sleep`` of a retry handler
             calls.sort(key=lambda call: call[0])  # stable: source order within each path
             facts["calls"] = [[target, line] for _, target, line in calls]
-        return facts, own
+        return facts, own.assignments
 
     def annotation(self, node: ast.AST | None, depth: int = 0) -> str | None:
         """The reference of the one class an annotation names (``Optional[T]``, ``T | None``,
@@ -223,7 +224,7 @@ class _ModuleSummarizer:
     def _annotated(self, found: dict[str, str], name: str, node: ast.AnnAssign) -> None:
         """Record ``name: T`` unless the value given may be a standard stream (``sys.stdout``)."""
         ref = self.annotation(node.annotation)
-        given = ast.walk(node.value) if node.value is not None else ()
+        given = _walk(node.value) if node.value is not None else ()
         if ref is not None and not any(self.ref(n, set()) in STANDARD_STREAMS for n in given):
             found[name] = ref
 
@@ -235,14 +236,12 @@ class _ModuleSummarizer:
         for item in node.body:
             if isinstance(item, (ast.Assign, ast.AnnAssign)):
                 targets = item.targets if isinstance(item, ast.Assign) else [item.target]
-                assigned += [name.id for target in targets for name in ast.walk(target) if isinstance(name, ast.Name)]
+                assigned += [name.id for target in targets for name in _walk(target) if type(name) is ast.Name]
             if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
                 self._annotated(annotated, item.target.id, item)
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                methods[item.name], own = self._function(item)
-                for n in own:
-                    if not isinstance(n, (ast.Assign, ast.AnnAssign)):
-                        continue
+                methods[item.name], assignments = self._function(item)
+                for n in assignments:
                     constructor = _constructor(self, n.value) if n.value is not None else None
                     for target in n.targets if isinstance(n, ast.Assign) else [n.target]:
                         if (
@@ -271,32 +270,27 @@ _KIND_TESTS = frozenset({"isinstance", "issubclass", "type", "hasattr", "callabl
 _KIND_METHODS = frozenset({"startswith", "endswith"})
 
 
-def _argument_kind_dependent(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[int]:
+def _argument_kind_dependent(function: ast.FunctionDef | ast.AsyncFunctionDef, own: _OwnNodes) -> set[int]:
     """Calls a helper makes only for some kinds of argument: in a branch of an ``if`` that tests
     a parameter's kind (``if isinstance(target, str): open(target)``), or after a guard that
     rejects the other kinds (``if not uri.startswith("data:"): raise ValueError``). Whether
-    they run depends on what the caller passes, so AIO209 does not claim the helper blocks."""
+    they run depends on what the caller passes, so AIO209 does not claim the helper blocks.
+    Only the ids of ``own`` calls are of use to the caller."""
     args = function.args
     params = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
     found: set[int] = set()
+    # Most functions test no parameter's kind anywhere: then no ``if`` needs a look. A test in
+    # a lambda (``if any(map(lambda: isinstance(p, str), ...))``) is not among the own calls.
+    in_lambdas = (n for lambda_ in own.lambdas for n in _walk(lambda_) if type(n) is ast.Call)
+    if not any(_kind_test(call, params) for call in own.calls) and not any(_kind_test(n, params) for n in in_lambdas):
+        return found
 
     def tests_kind(test: ast.AST) -> bool:
-        for n in ast.walk(test):
-            if not isinstance(n, ast.Call) or not n.args and not isinstance(n.func, ast.Attribute):
-                continue
-            func = n.func
-            if isinstance(func, ast.Name) and func.id in _KIND_TESTS:
-                first = n.args[0] if n.args else None
-                if isinstance(first, ast.Name) and first.id in params:
-                    return True
-            if isinstance(func, ast.Attribute) and func.attr in _KIND_METHODS:
-                if isinstance(func.value, ast.Name) and func.value.id in params:
-                    return True
-        return False
+        return any(type(n) is ast.Call and _kind_test(n, params) for n in _walk(test))
 
     def mark(nodes: list[ast.AST]) -> None:
         for node in nodes:
-            found.update(id(n) for n in ast.walk(node) if isinstance(n, ast.Call))
+            found.update(id(n) for n in _walk(node) if type(n) is ast.Call)
 
     def block(statements: list[ast.stmt]) -> None:
         for index, statement in enumerate(statements):
@@ -314,10 +308,22 @@ def _argument_kind_dependent(function: ast.FunctionDef | ast.AsyncFunctionDef) -
                 block(handler.body)
 
     block(function.body)
-    for n in ast.walk(function):
-        if isinstance(n, ast.IfExp) and tests_kind(n.test):
+    for n in own.if_exps:  # one outside ``own`` cannot hold an own call
+        if tests_kind(n.test):
             mark([n.body, n.orelse])
     return found
+
+
+def _kind_test(call: ast.Call, params: set[str]) -> bool:
+    """``isinstance(param, ...)``-like or ``param.startswith(...)``: tests a parameter's kind."""
+    func = call.func
+    if type(func) is ast.Name:
+        first = call.args[0] if call.args else None
+        return func.id in _KIND_TESTS and type(first) is ast.Name and first.id in params
+    if type(func) is ast.Attribute:
+        value = func.value
+        return func.attr in _KIND_METHODS and type(value) is ast.Name and value.id in params
+    return False
 
 
 def _call_args(call: ast.Call) -> tuple[Arg, ...]:
@@ -383,7 +389,7 @@ def _uses(tree: ast.Module) -> tuple[set[str], set[str], set[str], tuple[int, in
     syntax: tuple[int, int] | None = None
     outside: list[ast.AST] = [tree]
     inside: list[ast.AST] = []
-    children = ast.iter_child_nodes
+    push = _push_children
     while outside or inside:
         for stack, in_coroutine in ((outside, False), (inside, True)):
             while stack:
@@ -406,50 +412,120 @@ def _uses(tree: ast.Module) -> tuple[set[str], set[str], set[str], tuple[int, in
                 elif kind is ast.Name:
                     if type(node.ctx) is ast.Load and id(node) not in called:  # type: ignore[attr-defined]
                         values.add(node.id)  # type: ignore[attr-defined]
+                    continue  # no children worth a visit
                 elif kind is ast.Attribute:
                     if type(node.ctx) is ast.Load and id(node) not in called:  # type: ignore[attr-defined]
                         values.add(node.attr)  # type: ignore[attr-defined]
                 elif kind is ast.AsyncFunctionDef:
-                    inside.extend(children(node))
+                    push(inside, node)
                     continue
                 elif kind is ast.FunctionDef or kind is ast.Lambda:
-                    outside.extend(children(node))
+                    push(outside, node)
                     continue
-                stack.extend(children(node))
+                push(stack, node)
     return values, dropped, other, syntax
 
 
-def _error_path(own: list[ast.AST]) -> set[int]:
-    """The ids of the nodes (of ``own``) that run only when an exception is handled."""
-    handled: set[int] = set()
-    for node in own:
-        if isinstance(node, ast.ExceptHandler):
-            handled.update(id(child) for statement in node.body for child in ast.walk(statement))
-    return handled
+def _error_path(handlers: list[ast.ExceptHandler]) -> set[int]:
+    """The ids of the calls (of the handlers' function) that run only when an exception is handled."""
+    return {
+        id(n) for handler in handlers for statement in handler.body for n in _walk(statement) if type(n) is ast.Call
+    }
 
 
-def _own_nodes(function: ast.AST):
-    """Nodes of a function body, not descending into nested functions, lambdas or classes."""
-    stack = list(ast.iter_child_nodes(function))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        yield node
-        stack.extend(ast.iter_child_nodes(node))
+class _OwnNodes:
+    """A function's own nodes, not those of nested functions, lambdas or classes, in one walk
+    sorted into what the summary reads; each list in the order of that walk (``calls`` keeps
+    the order the summary has always listed them in, later assignments win)."""
+
+    def __init__(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self.generator = False
+        self.calls: list[ast.Call] = []
+        self.stored: set[str] = set()  # names assigned (``Name`` in a store context)
+        self.imports: list[ast.Import | ast.ImportFrom] = []
+        self.assignments: list[ast.Assign | ast.AnnAssign] = []
+        self.handlers: list[ast.ExceptHandler] = []
+        self.if_exps: list[ast.IfExp] = []
+        self.lambdas: list[ast.Lambda] = []  # skipped, like the other nested scopes
+        stack: list[Any] = []
+        _push_children(stack, function)
+        while stack:
+            node = stack.pop()
+            kind = type(node)
+            if kind is ast.Call:
+                self.calls.append(node)
+            elif kind is ast.Name:
+                if type(node.ctx) is ast.Store:
+                    self.stored.add(node.id)
+                continue  # no children worth a visit
+            elif kind in _NESTED_SCOPES:
+                if kind is ast.Lambda:
+                    self.lambdas.append(node)
+                continue
+            elif kind is ast.Yield or kind is ast.YieldFrom:
+                self.generator = True
+            elif kind is ast.Assign or kind is ast.AnnAssign:
+                self.assignments.append(node)
+            elif kind is ast.Import or kind is ast.ImportFrom:
+                self.imports.append(node)
+            elif kind is ast.ExceptHandler:
+                self.handlers.append(node)
+            elif kind is ast.IfExp:
+                self.if_exps.append(node)
+            _push_children(stack, node)
 
 
-def _local_bindings(function: ast.AST, own: list[ast.AST]):
+def _local_bindings(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, own: _OwnNodes
+) -> tuple[set[str], dict[str, str]]:
     """Names bound in the function (parameters, assignments) and its local imports."""
-    args = function.args  # type: ignore[attr-defined]
+    args = function.args
     names = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
     names.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
+    names |= own.stored
     imports: dict[str, str] = {}
-    for node in own:
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for local, target in _import_pairs(node):
-                if local != "*":
-                    imports[local] = target
+    for node in own.imports:
+        for local, target in _import_pairs(node):
+            if local != "*":
+                imports[local] = target
     return names - set(imports), imports
+
+
+# Fields that hold no node worth visiting: scalars (names, levels, flags, comments), and the
+# expression contexts and operators, leaves that nothing here reads through a walk.
+_LEAF_FIELDS = frozenset("ctx op ops id attr arg asname module level kind conversion is_async type_comment".split())
+
+
+class _ChildFields(dict[type[ast.AST], tuple[str, ...]]):
+    """The fields of each node type that may hold child nodes, worked out on first sight."""
+
+    def __missing__(self, kind: type[ast.AST]) -> tuple[str, ...]:
+        fields = self[kind] = tuple(field for field in kind._fields if field not in _LEAF_FIELDS)
+        return fields
+
+
+_CHILD_FIELDS = _ChildFields({ast.Constant: ()})  # its value is a Python object, never a node
+_AST = ast.AST
+
+
+def _push_children(stack: list[Any], node: ast.AST) -> None:
+    """``stack.extend(ast.iter_child_nodes(node))`` (same order), without its two generators
+    per node and the leaves of ``_LEAF_FIELDS``: walks are most of a summary's cost."""
+    for field in _CHILD_FIELDS[type(node)]:
+        value = getattr(node, field, None)
+        if type(value) is list:
+            stack.extend([item for item in value if isinstance(item, _AST)])
+        elif isinstance(value, _AST):
+            stack.append(value)
+
+
+def _walk(root: ast.AST) -> list[ast.AST]:
+    """The node and all below it, like ``ast.walk`` (in another order, without the leaves of
+    ``_LEAF_FIELDS``)."""
+    found: list[ast.AST] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        _push_children(stack, node)
+    return found
