@@ -72,3 +72,28 @@ def test_method_attributes_come_from_its_own_assignments():
     )["classes"]["Store"]
     assert store["attributes"] == {"db": "sqlite3.connect"}
     assert store["methods"]["open"]["calls"] == [["sqlite3.connect", 8]]
+
+
+def test_calls_are_listed_in_source_order_within_each_path():
+    """A chain names the first blocking call a helper makes, as the code reads."""
+    functions = _summary(
+        """
+        import os, time
+
+        def sync():
+            try:
+                time.sleep(1)
+                os.listdir(".")
+            except OSError:
+                time.sleep(2)
+                os.remove("x")
+            open("a").read()
+        """
+    )["functions"]
+    assert functions["sync"]["calls"] == [
+        ["time.sleep", 6],
+        ["os.listdir", 7],
+        ["builtins.open", 11],
+        ["time.sleep", 9],
+        ["os.remove", 10],
+    ]

@@ -20,7 +20,7 @@ from asynclint.analysis.tables.nonblocking import (
     says_non_blocking,
 )
 
-SUMMARY_FORMAT = 9
+SUMMARY_FORMAT = 10
 # Marks an attribute's type known from an annotation (``self.fh: TextIO``), not a constructor.
 ANNOTATED = "type "
 # Syntax that only parses on newer Pythons: a file using it cannot target an older one.
@@ -181,17 +181,17 @@ class _ModuleSummarizer:
             locals_, local_imports = _local_bindings(node, own)
             depends = _argument_kind_dependent(node, own)
             on_error = _error_path(own.handlers)
-            calls: list[tuple[bool, str, int]] = []
+            calls: list[tuple[bool, int, int, str]] = []
             for n in own.calls:
                 if id(n) not in depends:
                     target = self.ref(n.func, locals_, local_imports)
                     if target is None or (target in NON_BLOCKING_NAMES and says_non_blocking(target, _call_args(n))):
                         continue
-                    calls.append((id(n) in on_error, target, n.lineno))
+                    calls.append((id(n) in on_error, n.lineno, n.col_offset, target))
             # the calls every run makes first: a chain names the ``input()`` of the main path,
             # not the back-off ``time.sleep`` of a retry handler
-            calls.sort(key=lambda call: call[0])  # stable: source order within each path
-            facts["calls"] = [[target, line] for _, target, line in calls]
+            calls.sort()  # source order within each path (the walk meets them in no useful order)
+            facts["calls"] = [[target, line] for _, line, _, target in calls]
         return facts, own.assignments
 
     def annotation(self, node: ast.AST | None, depth: int = 0) -> str | None:
