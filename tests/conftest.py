@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -37,6 +38,15 @@ def assert_valid_python(code: str, name: str, notebook: bool = False) -> None:
         import libcst
 
         libcst.parse_module(code)
+
+
+def summary_of(source: str) -> dict:
+    """The index summary of a dedented snippet (which must parse)."""
+    from asynclint.analysis.project.summary import summarize
+
+    found = summarize(textwrap.dedent(source).encode())
+    assert found is not None
+    return found
 
 
 def write_files(root: Path, files: dict[str, str]) -> Path:

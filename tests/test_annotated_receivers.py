@@ -8,8 +8,9 @@ import textwrap
 
 import libcst as cst
 import pytest
+from conftest import summary_of
 
-from asynclint.analysis.project.summary import ANNOTATED, SUMMARY_FORMAT, _ModuleSummarizer, summarize
+from asynclint.analysis.project.summary import ANNOTATED, SUMMARY_FORMAT, _ModuleSummarizer
 from asynclint.analysis.python.annotations import annotated_class
 from asynclint.api import lint_paths
 from asynclint.config import Config
@@ -52,14 +53,8 @@ def test_annotated_class_unwraps_optional_union_and_strings(annotation, expected
     assert annotated_class(cst.parse_expression(annotation), _qualified) == expected
 
 
-def _summary(source: str) -> dict:
-    found = summarize(textwrap.dedent(source).encode())
-    assert found is not None
-    return found
-
-
 def test_summary_keeps_annotated_attributes_and_return_annotations():
-    summary = _summary(
+    summary = summary_of(
         """
         import sys
         from pathlib import Path
@@ -85,7 +80,7 @@ def test_summary_keeps_annotated_attributes_and_return_annotations():
 
 
 def test_summary_drops_constructors_whose_objects_touch_nothing():
-    summary = _summary(
+    summary = summary_of(
         """
         import sqlite3
 

@@ -5,19 +5,11 @@ when the kind test sits in a lambda), the error path's calls listed last, and a 
 
 from __future__ import annotations
 
-import textwrap
-
-from asynclint.analysis.project.summary import summarize
-
-
-def _summary(source: str) -> dict:
-    summary = summarize(textwrap.dedent(source).encode())
-    assert summary is not None
-    return summary
+from conftest import summary_of
 
 
 def test_calls_leave_out_nested_scopes_and_argument_kind_branches_and_list_the_error_path_last():
-    functions = _summary(
+    functions = summary_of(
         """
         import functools, os, time
 
@@ -59,7 +51,7 @@ def test_calls_leave_out_nested_scopes_and_argument_kind_branches_and_list_the_e
 
 
 def test_method_attributes_come_from_its_own_assignments():
-    store = _summary(
+    store = summary_of(
         """
         import sqlite3, socket
 
@@ -76,7 +68,7 @@ def test_method_attributes_come_from_its_own_assignments():
 
 def test_calls_are_listed_in_source_order_within_each_path():
     """A chain names the first blocking call a helper makes, as the code reads."""
-    functions = _summary(
+    functions = summary_of(
         """
         import os, time
 

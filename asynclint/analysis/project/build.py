@@ -87,7 +87,7 @@ class SummaryCache:
         """The hash of the stored summary of ``path`` (see :func:`summary_digest`)."""
         entry = self.entries[path]
         value = entry.get("facts")
-        if not isinstance(value, str):  # an entry written before summaries were hashed
+        if not isinstance(value, str):  # a damaged entry: the cache never costs more than a re-hash
             value = entry["facts"] = summary_digest(entry.get("summary"))  # type: ignore[arg-type]
             self.dirty = True
         return value

@@ -34,7 +34,7 @@ def module_names(
     of the project is named on every run."""
     file = os.path.abspath(path)
     directory, base_name = os.path.split(file)
-    stem = base_name.rpartition(".")[0] if "." in base_name.lstrip(".") else base_name
+    stem = os.path.splitext(base_name)[0]
     is_package = stem == "__init__"
     top = directory
     while _is_package(top, known_packages) and os.path.dirname(top) != top:

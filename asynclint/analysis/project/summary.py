@@ -435,8 +435,8 @@ def _error_path(handlers: list[ast.ExceptHandler]) -> set[int]:
 
 class _OwnNodes:
     """A function's own nodes, not those of nested functions, lambdas or classes, in one walk
-    sorted into what the summary reads; each list in the order of that walk (``calls`` keeps
-    the order the summary has always listed them in, later assignments win)."""
+    sorted into what the summary reads; each list in the order of that walk (which is not
+    source order: ``_function`` sorts the calls itself)."""
 
     def __init__(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.generator = False
