@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 
 import libcst as cst
 
+from asynclint import collector
 from asynclint.analysis.asyncio.legacy_coroutines import delegates_with_yield_from
 from asynclint.analysis.project.build import index_source
 from asynclint.analysis.project.index import ProjectIndex
@@ -166,6 +167,11 @@ def _too_dense(source: str | bytes, max_file_size: int) -> str | None:
 
 
 def _parse_and_check(source: str | bytes, path: str, index: ProjectIndex, options: LintOptions) -> FileResult:
+    with collector.paused():
+        return _parsed_and_checked(source, path, index, options)
+
+
+def _parsed_and_checked(source: str | bytes, path: str, index: ProjectIndex, options: LintOptions) -> FileResult:
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:

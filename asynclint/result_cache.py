@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from asynclint import collector
 from asynclint.analysis.project.index import ProjectIndex
 from asynclint.analysis.project.pytest_config import pytest_asyncio_for
 from asynclint.cache_files import files_fingerprint, save_cache_file
@@ -72,7 +73,8 @@ class ResultCache:
         self.entries: dict[str, dict[str, Any]] = {}
         self.dirty = False
         try:
-            data = json.loads(self.file.read_text(encoding="utf-8"))
+            with collector.paused():
+                data = json.loads(self.file.read_text(encoding="utf-8"))
             if isinstance(data, dict) and data.get("fingerprint") == code_fingerprint():
                 entries = data.get("files")
                 self.entries = entries if isinstance(entries, dict) else {}

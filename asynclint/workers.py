@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from asynclint import collector
+
 # lint_file or fix_file: (path, options) -> result; or an index summary: ((path, content), None)
 Task = Callable[[Any, Any], Any]
 Fallback = Callable[[Any, Any, str], Any]  # (item, options, why it was not analysed) -> result
@@ -116,7 +118,7 @@ class _Worker:
         self.process = multiprocessing.Process(target=_serve, args=(child, task, options), daemon=True)
         # SIGTERM waits until the worker has its own handler: arriving while the forked child
         # still runs the parent's (in threading's after-fork hook), it printed a traceback
-        with _sigterm_blocked():
+        with _sigterm_blocked(), collector.frozen():
             self.process.start()
         child.close()
         self.index: int | None = None

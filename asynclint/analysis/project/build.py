@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Optional
 
+from asynclint import collector
 from asynclint.analysis.project.index import ProjectIndex, build_index, summary_digest
 from asynclint.analysis.project.modules import module_names
 from asynclint.analysis.project.summary import SUMMARY_FORMAT, Summary, summarize, summarize_checked
@@ -46,7 +47,8 @@ class SummaryCache:
         self.dirty = False
         if self.file is not None:
             try:
-                data = json.loads(self.file.read_text(encoding="utf-8"))
+                with collector.paused():
+                    data = json.loads(self.file.read_text(encoding="utf-8"))
                 if data.get("asynclint") == __version__:
                     self.entries = data.get("files", {})
             except (OSError, ValueError, AttributeError):

@@ -13,6 +13,7 @@ import ast
 from collections.abc import Iterator
 from typing import Any
 
+from asynclint import collector
 from asynclint.analysis.tables.builtins import BUILTINS, STANDARD_STREAMS, TYPE_WRAPPERS
 from asynclint.analysis.tables.nonblocking import (
     NON_BLOCKING_NAMES,
@@ -46,8 +47,8 @@ def summarize_checked(source: bytes) -> tuple[Summary | None, bool]:
     """The summary, and whether Python itself finds the module nested too deeply to parse
     ("too many nested parentheses", a recursion limit): no other parser should try it."""
     try:
-        tree = ast.parse(source)
-        return _ModuleSummarizer(tree).summary, False
+        with collector.paused():
+            return _ModuleSummarizer(ast.parse(source)).summary, False
     except SyntaxError as error:
         return None, "too many nested" in str(error.msg)
     except (RecursionError, MemoryError):
