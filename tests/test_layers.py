@@ -55,7 +55,14 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("asynclint.analysis.python",),
     ("asynclint.analysis.project",),
     ("asynclint.analysis.tables",),
-    ("asynclint.version", "asynclint.diagnostics", "asynclint._toml", "asynclint.cache_files", "asynclint.collector", "asynclint.analysis"),
+    (
+        "asynclint.version",
+        "asynclint.diagnostics",
+        "asynclint._toml",
+        "asynclint.cache_files",
+        "asynclint.collector",
+        "asynclint.analysis",
+    ),
 )
 
 
