@@ -224,7 +224,9 @@ class Project:
             result.diagnostics.extend(file_result.diagnostics)
             result.internal_errors += file_result.internal_error
             if cache is not None and file_result.path in keys and file_result.reads is not None:
-                cache.store(file_result.path, *keys[file_result.path], file_result.reads, file_result.diagnostics)
+                cache.store(
+                    file_result.path, *keys[file_result.path], file_result.reads, file_result.diagnostics, index
+                )
         if cache is not None:
             cache.save([*index.by_path, *(os.path.abspath(path) for path in keys)])
         result.diagnostics.sort(key=lambda d: d.sort_key)
@@ -246,7 +248,9 @@ class Project:
 
         paths = list(paths)
         files, project = self.discover(paths)
-        lint_options = self.with_index(self.build_index(paths, files, use_cache, project, jobs)).options()
+        index = self.build_index(paths, files, use_cache, project, jobs)
+        index.load()  # before the workers fork (see _lint_files)
+        lint_options = self.with_index(index).options()
         options = FixOptions(lint_options, unsafe, write, force, add_noqa)
         result = FixResult()
         for file_fix in _run(files, options, jobs, fix_file, not_fixed, self.config.file_timeout):
@@ -346,10 +350,14 @@ def _not_summarized(module: tuple[str, bytes], options: None, reason: str) -> No
 def _lint_files(
     files: list[str], options: LintOptions, jobs: int | None, budget: float, done: Callable[[Any], None]
 ) -> list[FileResult]:
-    """Lint the files the result cache could not answer for (the engine imported only then)."""
+    """Lint the files the result cache could not answer for (the engine imported only then,
+    the index's summaries read only then, and before any worker forks)."""
     if not files:
         return []
     from asynclint.engine import lint_file, not_analysed
+
+    if options.index is not None:
+        options.index.load()
 
     return _run(files, options, jobs, lint_file, not_analysed, budget, abandon=True, done=done)
 

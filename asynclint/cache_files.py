@@ -17,7 +17,12 @@ from asynclint.version import __version__
 
 
 def save_cache_file(file: Path, payload: object) -> None:
-    """Write one of asynclint's JSON caches atomically (a renamed temporary file; the directory
+    """Write one of asynclint's JSON caches atomically (see :func:`save_cache_bytes`)."""
+    save_cache_bytes(file, json.dumps(payload, separators=(",", ":")).encode())  # the C encoder
+
+
+def save_cache_bytes(file: Path, data: bytes) -> None:
+    """Write one of asynclint's caches atomically (a renamed temporary file; the directory
     git-ignored); a failure only costs the next run its cache, never its results."""
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
@@ -26,8 +31,8 @@ def save_cache_file(file: Path, payload: object) -> None:
             ignore.write_text("# created by asynclint\n*\n", encoding="utf-8")
         handle, temporary = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(json.dumps(payload, separators=(",", ":")))  # the C encoder: dump() is pure Python
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
             os.replace(temporary, file)
         except BaseException:
             os.unlink(temporary)

@@ -3,8 +3,10 @@
 A file's entry holds its findings and what produced them: its content hash, the settings it was
 checked with (and asynclint's version, with a fingerprint of the installed checks and catalog),
 and every project-index fact the check read (``ProjectIndex.reads``: the modules it resolved
-names through, with their content hashes; the whole project for project-wide questions). So
-editing a module re-checks exactly the files that looked something up in it.
+names through, with their content hashes; project-wide questions by their answers). So
+editing a module re-checks exactly the files that looked something up in it. The answers are
+also kept by the index's fingerprint: finding one reads every module's summary, which a run
+over an unchanged project then never does.
 
 The cache is one JSON file in ``.asynclint_cache/``, written atomically (a renamed temporary
 file) with the entries of the project's current files only, so it never outgrows the project.
@@ -24,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from asynclint import collector
-from asynclint.analysis.project.index import ProjectIndex
+from asynclint.analysis.project.index import ProjectIndex, project_wide
 from asynclint.analysis.project.pytest_config import pytest_asyncio_for
 from asynclint.cache_files import files_fingerprint, save_cache_file
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
@@ -71,6 +73,7 @@ class ResultCache:
     def __init__(self, directory: Path) -> None:
         self.file = directory / FILE_NAME
         self.entries: dict[str, dict[str, Any]] = {}
+        self.answers = _Answers()
         self.dirty = False
         try:
             with collector.paused():
@@ -78,6 +81,7 @@ class ResultCache:
             if isinstance(data, dict) and data.get("fingerprint") == code_fingerprint():
                 entries = data.get("files")
                 self.entries = entries if isinstance(entries, dict) else {}
+                self.answers = _Answers.read(data.get("answers"))
         except (OSError, ValueError):
             self.entries = {}
 
@@ -89,19 +93,42 @@ class ResultCache:
             if entry is None or entry["digest"] != digest or entry["settings"] != key:
                 return None
             reads: Mapping[str, str | None] = entry["reads"]
-            if any(index.current(name) != value for name, value in reads.items()):
+            if any(self._current(index, name) != value for name, value in reads.items()):
                 return None
             return [dataclasses.replace(_diagnostic(item), path=path) for item in entry["diagnostics"]]
         except (KeyError, TypeError, ValueError, AttributeError):
             return None  # an entry in a shape this version does not write
 
-    def store(self, path: str, digest: str, key: str, reads: Mapping[str, str | None], found: list[Diagnostic]) -> None:
+    def _current(self, index: ProjectIndex, key: str) -> str | None:
+        """``index.current(key)``, a project-wide answer taken from the last run's while the
+        index is the one it was given under (finding it reads every module's summary)."""
+        if not project_wide(key):
+            return index.current(key)
+        known = self.answers.under(index.fingerprint)
+        if key not in known:
+            known[key] = index.current(key)
+            self.dirty = True
+        return known[key]
+
+    def store(
+        self,
+        path: str,
+        digest: str,
+        key: str,
+        reads: Mapping[str, str | None],
+        found: list[Diagnostic],
+        index: ProjectIndex,
+    ) -> None:
+        """Remember a file's findings and what they read (answers given by ``index``)."""
         self.entries[os.path.abspath(path)] = {
             "digest": digest,
             "settings": key,
             "reads": dict(reads),
             "diagnostics": [_record(d) for d in found],
         }
+        self.answers.under(index.fingerprint).update(
+            (name, value) for name, value in reads.items() if project_wide(name)
+        )
         self.dirty = True
 
     def save(self, keep: Iterable[str]) -> None:
@@ -112,8 +139,39 @@ class ResultCache:
         kept = set(keep)
         save_cache_file(
             self.file,
-            {"fingerprint": code_fingerprint(), "files": {p: e for p, e in self.entries.items() if p in kept}},
+            {
+                "fingerprint": code_fingerprint(),
+                "files": {p: e for p, e in self.entries.items() if p in kept},
+                "answers": self.answers.written(),
+            },
         )
+
+
+@dataclasses.dataclass
+class _Answers:
+    """The answers to project-wide questions (``ProjectIndex.reads`` keys such as
+    ``async-imports:<path>``) the files' checks were given, under the index fingerprint they
+    hold for: a run over an unchanged project revalidates its files without them."""
+
+    index: str | None = None
+    values: dict[str, str | None] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def read(cls, data: object) -> _Answers:
+        if isinstance(data, dict) and isinstance(data.get("index"), str) and isinstance(data.get("values"), dict):
+            return cls(data["index"], data["values"])
+        return cls()
+
+    def under(self, fingerprint: str | None) -> dict[str, str | None]:
+        """The answers known for an index with this fingerprint (None: a throwaway table)."""
+        if fingerprint is None:
+            return {}
+        if fingerprint != self.index:
+            self.index, self.values = fingerprint, {}
+        return self.values
+
+    def written(self) -> dict[str, object] | None:
+        return {"index": self.index, "values": self.values} if self.index is not None else None
 
 
 def _record(diagnostic: Diagnostic) -> dict[str, Any]:

@@ -177,7 +177,7 @@ def test_files_python_cannot_parse_are_cached_too(tmp_path):
     first, second = _lint(tmp_path), _lint(tmp_path)
     assert [code for _, _, code, _ in _found(first, tmp_path)] == ["AIO001", "AIO200"]
     assert _found(second, tmp_path) == _found(first, tmp_path) and second.cached_files == 2
-    (index,) = (tmp_path / ".asynclint_cache").glob("index-v*.json")
+    (index,) = (tmp_path / ".asynclint_cache").glob("index-v*.jsonl")
     written = index.stat().st_mtime_ns
     _lint(tmp_path)
     assert index.stat().st_mtime_ns == written  # a warm run writes nothing: "does not parse" is kept too
@@ -201,3 +201,55 @@ def test_a_change_elsewhere_keeps_the_files_whose_project_wide_answers_hold(tmp_
     last = _lint(tmp_path)
     assert ("jobs/nightly.py", "AIO100") not in [(path, code) for path, _, code, _ in _found(last, tmp_path)]
     assert _found(last, tmp_path) == _found(_lint(tmp_path, use_cache=False), tmp_path)
+
+
+def _index_file(root: Path) -> Path:
+    (index,) = (root / ".asynclint_cache").glob("index-v*.jsonl")
+    return index
+
+
+def test_a_broken_or_foreign_index_cache_is_ignored_and_rebuilt(tmp_path):
+    """The index cache is two JSON lines (each file's hash, stamp and facts; then the
+    summaries): whatever damage either line takes, the findings are those of a run without
+    a cache, and the cache is whole again afterwards."""
+    write_files(tmp_path, PROJECT)
+    expected = _found(_lint(tmp_path, use_cache=False), tmp_path)
+    for damage in ("truncated", "garbage", "summaries", "old", "shapes", "deleted"):
+        _lint(tmp_path)
+        index = _index_file(tmp_path)
+        head, summaries = index.read_bytes().split(b"\n")
+        data = json.loads(head)
+        if damage == "truncated":
+            index.write_bytes(head + b"\n" + summaries[: len(summaries) // 2])
+        elif damage == "garbage":
+            index.write_bytes(b"\x00\xff not json")
+        elif damage == "summaries":  # the length the first line expects, no longer JSON
+            index.write_bytes(head + b"\n" + b"x" * len(summaries))
+        elif damage == "old":
+            index.write_bytes(json.dumps({**data, "asynclint": "0.0.1"}).encode() + b"\n" + summaries)
+        elif damage == "shapes":
+            files = {path: {**entry, "stamp": 7} for path, entry in data["files"].items()}
+            index.write_bytes(json.dumps({**data, "files": files}).encode() + b"\n" + summaries)
+        else:
+            index.unlink()
+        (tmp_path / CACHE).unlink()  # every file checked: the index's summaries are read
+        assert _found(_lint(tmp_path), tmp_path) == expected, damage
+        _lint(tmp_path)  # the run after a damaged summaries line (removed when found) rebuilds it
+        head, summaries = _index_file(tmp_path).read_bytes().split(b"\n")
+        assert json.loads(head)["files"] and json.loads(summaries), damage
+
+
+def test_a_run_the_result_cache_answers_reads_no_summary(tmp_path):
+    """A warm run decodes none of the index's summaries (most of the cache's size): a summaries
+    line damaged behind a valid first line goes unnoticed, and the cache file is not rewritten."""
+    write_files(tmp_path, PROJECT)
+    for path in tmp_path.rglob("*.py"):  # settled files, trusted by their time and size
+        os.utime(path, ns=(1_600_000_000_000_000_000,) * 2)
+    expected = _found(_lint(tmp_path), tmp_path)
+    index = _index_file(tmp_path)
+    head, summaries = index.read_bytes().split(b"\n")
+    index.write_bytes(head + b"\n" + b"x" * len(summaries))
+    written = index.stat().st_mtime_ns
+    warm = _lint(tmp_path)
+    assert _found(warm, tmp_path) == expected and warm.cached_files == warm.files
+    assert index.stat().st_mtime_ns == written

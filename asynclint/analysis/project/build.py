@@ -1,6 +1,6 @@
 """Building the project index: which files, under which module names, from which cache.
 
-Summaries are cached on disk by content hash (``.asynclint_cache/index-v<N>.json`` in the
+Summaries are cached on disk by content hash (``.asynclint_cache/index-v<N>.jsonl`` in the
 project root), so an unchanged project is indexed without parsing; a changed module is
 re-summarised and every module that imports it sees the new facts, because the index
 itself is always rebuilt from the current summaries.
@@ -8,20 +8,21 @@ itself is always rebuilt from the current summaries.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import stat
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Optional
+from typing import Any, NamedTuple, Optional
 
 from asynclint import collector
-from asynclint.analysis.project.index import ProjectIndex, build_index, summary_digest
+from asynclint.analysis.project.index import ProjectIndex, build_index, index_of, summary_digest
 from asynclint.analysis.project.modules import module_names
 from asynclint.analysis.project.summary import SUMMARY_FORMAT, Summary, summarize, summarize_checked
-from asynclint.cache_files import save_cache_file
+from asynclint.cache_files import save_cache_bytes
 from asynclint.version import __version__
 
 CACHE_DIR_NAME = ".asynclint_cache"
@@ -39,70 +40,171 @@ def find_project_root(path: str) -> Path | None:
 
 
 class SummaryCache:
-    """``path -> (content hash, summary)``, persisted as one JSON file."""
+    """``path -> (content hash, summary)``, persisted as one file of two JSON lines: each file's
+    hash, stamp and facts, then the summaries, which are decoded only when one is read (see
+    :class:`StoredSummaries`)."""
 
     def __init__(self, directory: Path | None) -> None:
-        self.file = directory / f"index-v{SUMMARY_FORMAT}.json" if directory else None
-        self.entries: dict[str, dict[str, object]] = {}
+        self.file = directory / f"index-v{SUMMARY_FORMAT}.jsonl" if directory else None
+        self.entries: dict[str, dict[str, Any]] = {}  # path -> {"hash", "stamp", "facts"}
+        self.summaries = StoredSummaries(b"", set(), None)
         self.dirty = False
         if self.file is not None:
             try:
                 with collector.paused():
-                    data = json.loads(self.file.read_text(encoding="utf-8"))
-                if data.get("asynclint") == __version__:
-                    self.entries = data.get("files", {})
-            except (OSError, ValueError, AttributeError):
+                    head, _, rest = self.file.read_bytes().partition(b"\n")
+                    data = json.loads(head)
+                # the summaries line as long as it was written: a truncated file is no cache
+                if data.get("asynclint") == __version__ and data.get("summaries") == len(rest):
+                    self.entries = {path: entry for path, entry in data["files"].items() if _well_formed(entry)}
+                    self.summaries = StoredSummaries(
+                        rest, {p for p, e in self.entries.items() if e["facts"]}, self.file
+                    )
+            except (OSError, ValueError, AttributeError, KeyError, TypeError):
                 self.entries = {}
 
-    def cached(self, path: str, digest: str) -> tuple[bool, Summary | None]:
-        """Whether the cache holds the summary of content with this hash, and that summary
-        (None: the file does not parse, which is remembered too)."""
+    def cached(self, path: str, digest: str) -> bool:
+        """Whether the cache holds the summary (or the failure to parse) of content with this hash."""
         entry = self.entries.get(path)
-        if entry is not None and entry.get("hash") == digest:
-            return True, entry.get("summary")  # type: ignore[return-value]
-        return False, None
+        return entry is not None and entry["hash"] == digest
 
-    def unchanged(self, path: str, stamp: list[int]) -> tuple[str, Summary | None] | None:
-        """(content hash, summary) of a file whose modification time and size are those it had
-        when it was summarised, so it need not be read again, as git and ruff do; only when it
-        had not changed for ``_SETTLED_NS`` before it was read, since a file written within the
+    def unchanged(self, path: str, stamp: list[int]) -> str | None:
+        """The content hash of a file whose modification time and size are those it had when it
+        was summarised, so it need not be read again, as git and ruff do; only when it had not
+        changed for ``_SETTLED_NS`` before it was read, since a file written within the
         clock's granularity of that read could have changed without its time changing."""
         entry = self.entries.get(path)
-        seen = entry.get("stamp") if entry is not None else None
-        if (
-            entry is not None
-            and isinstance(seen, list)
-            and len(seen) == 3
-            and seen[:2] == stamp[:2]
-            and seen[0] < seen[2] - _SETTLED_NS
-        ):
-            return entry["hash"], entry.get("summary")  # type: ignore[return-value]
+        if entry is None:
+            return None
+        seen = entry["stamp"]
+        if len(seen) == 3 and seen[:2] == stamp[:2] and seen[0] < seen[2] - _SETTLED_NS:
+            return str(entry["hash"])
         return None
+
+    def parses(self, path: str) -> bool:
+        """Whether the cached file has a summary (Python parses it)."""
+        return bool(self.entries[path]["facts"])
+
+    def facts(self, path: str) -> str:
+        """The hash of the stored summary of ``path`` (see :func:`summary_digest`)."""
+        return str(self.entries[path]["facts"])
+
+    def touch(self, path: str, stamp: list[int]) -> None:
+        """The same content with a new modification time: remembered so it is not read again."""
+        self.entries[path] = {**self.entries[path], "stamp": stamp}
+        self.dirty = True
 
     def store(self, path: str, digest: str, summary: Summary | None, stamp: list[int]) -> None:
         """Remember a fresh summary (None: the file does not parse) for :meth:`save`, with the
         file's modification time and size and when it was read (``stamp``)."""
-        self.entries[path] = {"hash": digest, "summary": summary, "stamp": stamp, "facts": summary_digest(summary)}
+        self.entries[path] = {"hash": digest, "stamp": stamp, "facts": summary_digest(summary)}
+        self.summaries.add(path, summary)
         self.dirty = True
-
-    def facts(self, path: str) -> str:
-        """The hash of the stored summary of ``path`` (see :func:`summary_digest`)."""
-        entry = self.entries[path]
-        value = entry.get("facts")
-        if not isinstance(value, str):  # a damaged entry: the cache never costs more than a re-hash
-            value = entry["facts"] = summary_digest(entry.get("summary"))  # type: ignore[arg-type]
-            self.dirty = True
-        return value
 
     def save(self, keep: Iterable[str]) -> None:
         """Write the cache atomically, with only the entries of ``keep`` (files that vanished
         drop out); a failure only costs the next run a re-parse."""
         if self.file is None or not self.dirty:
             return
-        kept = set(keep)
-        save_cache_file(
-            self.file, {"asynclint": __version__, "files": {p: e for p, e in self.entries.items() if p in kept}}
-        )
+        kept = {path: self.entries[path] for path in keep if path in self.entries}
+        summaries = self.summaries.line(kept)
+        # an entry whose summary a damaged summaries line lost is left for the next run to read
+        files = {path: entry for path, entry in kept.items() if not entry["facts"] or path in summaries.paths}
+        head = json.dumps({"asynclint": __version__, "summaries": len(summaries.text), "files": files})
+        save_cache_bytes(self.file, head.encode() + b"\n" + summaries.text)
+
+
+class StoredSummaries(Mapping[str, Summary]):
+    """``path -> summary`` as the index cache holds it: the JSON line decoded when a summary is
+    first read (a run the result cache answers reads none: decoding them all takes several
+    times what checking one file does), and the modules summarised in this run. A line that
+    does not decode is as good as none: its modules are summarised again as they are read, and
+    the cache ``file`` is removed for the next run to rebuild."""
+
+    def __init__(self, text: bytes, paths: set[str], file: Path | None) -> None:
+        self._text: bytes | None = text or None
+        self._paths = paths  # what the line holds, as the cache's first line says
+        self._file = file
+        self._decoded: dict[str, Summary] = {}
+        self._fresh: dict[str, Summary | None] = {}  # summarised in this run (None: does not parse)
+
+    def add(self, path: str, summary: Summary | None) -> None:
+        self._fresh[path] = summary
+
+    def __getitem__(self, path: str) -> Summary:
+        if path in self._fresh:
+            found = self._fresh[path]
+        else:
+            found = self._all().get(path)
+            if found is None:  # lost with a damaged line: the file is summarised again
+                found = self._fresh[path] = _summarize_file(path)
+        if found is None:
+            raise KeyError(path)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._known())
+
+    def __len__(self) -> int:
+        return len(self._known())
+
+    def _known(self) -> dict[str, Summary]:
+        merged = {**self._all(), **self._fresh}
+        return {path: summary for path, summary in merged.items() if summary is not None}
+
+    def _all(self) -> dict[str, Summary]:
+        if self._text is not None:
+            try:
+                with collector.paused():
+                    decoded = json.loads(self._text)
+            except ValueError:
+                decoded = None
+            self._text = None
+            self._decoded = decoded if isinstance(decoded, dict) else {}
+            if not isinstance(decoded, dict) and self._file is not None:
+                with contextlib.suppress(OSError):
+                    self._file.unlink()
+        return self._decoded
+
+    def line(self, kept: Mapping[str, Mapping[str, Any]]) -> _Line:
+        """The summaries of the ``kept`` files that parse, as the cache's second line: the line
+        read, unchanged, when nothing was summarised and no file dropped out."""
+        parsed = {path for path, entry in kept.items() if entry["facts"]}
+        if self._text is not None and not self._fresh and parsed == self._paths:
+            return _Line(self._text, parsed)
+        known = self._known()
+        summaries = {path: known[path] for path in parsed if path in known}
+        return _Line(json.dumps(summaries, separators=(",", ":")).encode(), set(summaries))
+
+
+class _Line(NamedTuple):
+    text: bytes
+    paths: set[str]  # the files it holds the summaries of
+
+
+def _well_formed(entry: object) -> bool:
+    """An entry of the cache's first line in the shape this version writes."""
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("hash"), str)
+        and isinstance(entry.get("facts"), str)
+        and isinstance(entry.get("stamp"), list)
+    )
+
+
+def _summarize_file(path: str) -> Summary:
+    """A module's summary read from its file again (the cache lost it); an empty module's when
+    the file cannot be read or parsed now (it changed since the walk)."""
+    try:
+        with open(path, "rb") as handle:
+            content = handle.read()
+    except OSError:
+        content = b""
+    summary = summarize(content)
+    if summary is None:
+        summary = summarize(b"")
+    assert summary is not None  # an empty module parses
+    return summary
 
 
 # Summarises the modules the cache has no summary for: ``(path, content)`` in, in order, each
@@ -126,7 +228,7 @@ def index_files(
     each file read once, and parsed only when the cache has no summary of its content."""
     cache = SummaryCache(cache_dir)
     root_list = [os.path.abspath(root) for root in roots]
-    found: dict[str, tuple[str, Summary | None]] = {}  # path -> (content hash, summary)
+    found: dict[str, str] = {}  # path -> content hash, of the files read or known by their stamp
     missing: list[tuple[str, bytes]] = []
     stamps: dict[str, list[int]] = {}
     for path in paths:
@@ -150,29 +252,20 @@ def index_files(
             continue
         if max_bytes is not None and len(content) > max_bytes:
             continue  # grew while it was read: the lint step reports it
-        digest = content_digest(content)
-        hit, summary = cache.cached(absolute, digest)
-        found[absolute] = (digest, summary)
-        if hit:
-            cache.store(absolute, digest, summary, stamps[absolute])  # the same content, touched
+        found[absolute] = content_digest(content)
+        if cache.cached(absolute, found[absolute]):
+            cache.touch(absolute, stamps[absolute])  # the same content, touched
         else:
             missing.append((absolute, content))
     for (absolute, _), summary in zip(missing, summarize_all(missing)):
-        digest = found[absolute][0]
-        cache.store(absolute, digest, summary, stamps[absolute])
-        found[absolute] = (digest, summary)
-    summaries: dict[str, tuple[list[str], bool, Summary]] = {}
-    digests: dict[str, str] = {}
-    facts: dict[str, str] = {}
+        cache.store(absolute, found[absolute], summary, stamps[absolute])
+    names: dict[str, tuple[list[str], bool]] = {}
     packages: dict[str, bool] = {}
-    for absolute, (digest, summary) in found.items():
-        if summary is not None:
-            names, is_package = module_names(absolute, root_list, packages)
-            summaries[absolute] = (names, is_package, summary)
-            digests[absolute] = digest
-            facts[absolute] = cache.facts(absolute)
-    cache.save(found)  # the files that do not parse too: their None is remembered
-    return build_index(summaries, digests, facts)
+    for absolute in found:
+        if cache.parses(absolute):
+            names[absolute] = module_names(absolute, root_list, packages)
+    cache.save(found)  # the files that do not parse too: that they do not is remembered
+    return index_of(names, cache.summaries, found, {path: cache.facts(path) for path in names})
 
 
 def content_digest(content: bytes) -> str:

@@ -9,6 +9,7 @@ checked, and shared read-only by every check. Lookups follow imports, re-exports
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -31,11 +32,17 @@ class ModuleEntry:
     name: str
     is_package: bool
     path: str
-    summary: Summary
+    # path -> summary, shared by the index's entries: a cached index decodes its summaries when
+    # one is first read, and a run the result cache answers reads none
+    summaries: Mapping[str, Summary] = field(repr=False, compare=False)
     digest: str = ""  # the file's content hash ("" for an in-memory module)
     # the hash of the summary: all the index knows of the module, so all its importers' findings
     # can depend on (a comment or a reformatted body leaves it, and them, alone)
     facts: str = ""
+
+    @property
+    def summary(self) -> Summary:
+        return self.summaries[self.path]
 
     def absolute(self, ref: str) -> str:
         """A summary reference (``:name``, ``..pkg.x``, ``requests.get``) made absolute."""
@@ -80,14 +87,20 @@ class ProjectIndex:
     def with_module(self, path: str, summary: Summary, digest: str) -> ProjectIndex:
         """This index with the module at ``path`` (already in it) described by ``summary``: an
         editor buffer, or a file just saved, without rebuilding the rest."""
-        facts = summary_digest(summary)
+        changed = {"summaries": {path: summary}, "digest": digest, "facts": summary_digest(summary)}
         modules = {
-            name: replace(entry, summary=summary, digest=digest, facts=facts) if entry.path == path else entry
+            name: replace(entry, **changed) if entry.path == path else entry  # type: ignore[arg-type]
             for name, entry in self.modules.items()
         }
         paths = dict(self.by_path)
-        paths[path] = replace(paths[path], summary=summary, digest=digest, facts=facts)
+        paths[path] = replace(paths[path], **changed)  # type: ignore[arg-type]
         return ProjectIndex(modules, paths)
+
+    def load(self) -> None:
+        """Read every module's summary now: done before worker processes fork, so that they
+        share the parent's copy of a cached index instead of each decoding its own."""
+        for entry in self.by_path.values():
+            entry.summary  # noqa: B018 (the read is the point)
 
     # ------------------------------------------------------------------ what a file used
 
@@ -119,6 +132,17 @@ class ProjectIndex:
             return self._answered(kind, argument)
         entry = self.modules.get(key)  # a module name: it has no colon
         return entry.facts if entry is not None else None
+
+    @functools.cached_property
+    def fingerprint(self) -> str | None:
+        """A hash of everything the index knows (each module's names, path and facts): equal
+        fingerprints give equal answers to every question, so answers can be kept by it. None
+        when a module's facts are unknown (an index built from in-memory summaries)."""
+        if any(not entry.facts for entry in self.by_path.values()):
+            return None
+        by_path = sorted((path, entry.name, entry.is_package, entry.facts) for path, entry in self.by_path.items())
+        modules = sorted((name, entry.path) for name, entry in self.modules.items())
+        return hashlib.sha1(repr((by_path, modules)).encode("utf-8", "surrogateescape")).hexdigest()
 
     def _note(self, found: Mapping[str, str | None]) -> None:
         if self._readers and found:
@@ -451,15 +475,27 @@ def build_index(
 ) -> ProjectIndex:
     """``path -> (module names, is_package, summary)`` (and the files' content hashes and
     their summaries' hashes, see :func:`summary_digest`) to an index."""
+    names = {path: (found, is_package) for path, (found, is_package, _) in summaries.items()}
+    return index_of(names, {path: summary for path, (_, _, summary) in summaries.items()}, digests, facts)
+
+
+def index_of(
+    names: Mapping[str, tuple[list[str], bool]],
+    summaries: Mapping[str, Summary],
+    digests: Mapping[str, str] | None = None,
+    facts: Mapping[str, str] | None = None,
+) -> ProjectIndex:
+    """``path -> (module names, is_package)`` to an index whose entries read their summaries
+    from ``summaries`` (``path -> summary``) only when asked (see :class:`ModuleEntry`)."""
     modules: dict[str, ModuleEntry] = {}
     paths: dict[str, ModuleEntry] = {}
-    for path, (names, is_package, summary) in sorted(summaries.items()):
+    for path, (found, is_package) in sorted(names.items()):
         digest = (digests or {}).get(path, "")
         summarised = (facts or {}).get(path, "")
-        primary = ModuleEntry(names[0], is_package, path, summary, digest, summarised)
+        primary = ModuleEntry(found[0], is_package, path, summaries, digest, summarised)
         paths[path] = primary
-        for name in names:
-            alias = primary if name == names[0] else replace(primary, name=name)
+        for name in found:
+            alias = primary if name == found[0] else replace(primary, name=name)
             modules.setdefault(name, alias)
     return ProjectIndex(modules, paths)
 
@@ -486,5 +522,12 @@ _QUESTIONS: dict[str, Callable[[ProjectIndex, str], bool]] = {
     "mentions": ProjectIndex._mentions,
     "conftest": ProjectIndex._conftest_defines,
 }
+
+
+def project_wide(key: str) -> bool:
+    """Whether a key of :meth:`ProjectIndex.reads` is a project-wide question (its answer may
+    depend on any module, and takes the modules' summaries to find)."""
+    return key.partition(":")[0] in _QUESTIONS
+
 
 EMPTY_INDEX = ProjectIndex({}, {})
