@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from dataclasses import dataclass, field
 
 import pathspec
 
 IGNORE_FILES = (".gitignore", ".ignore")
-_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 logger = logging.getLogger("asynclint.files")
 
 
@@ -26,12 +24,11 @@ logger = logging.getLogger("asynclint.files")
 class IgnoreFiles:
     """The ignore rules in force during one walk, gathered directory by directory."""
 
-    # (directory, its rules, an expression matching where any of them does)
-    specs: list[tuple[str, pathspec.GitIgnoreSpec, re.Pattern[str]]] = field(default_factory=list)
+    specs: list[tuple[str, pathspec.GitIgnoreSpec]] = field(default_factory=list)  # (directory, rules)
     _read: set[str] = field(default_factory=set)
     # directory -> the specs that apply to its entries, deepest first: the entries of one
     # directory ask the same (cleared when a spec is added)
-    _applicable: dict[str, list[tuple[str, pathspec.GitIgnoreSpec, re.Pattern[str]]]] = field(default_factory=dict)
+    _applicable: dict[str, list[tuple[str, pathspec.GitIgnoreSpec]]] = field(default_factory=dict)
 
     @classmethod
     def for_walk(cls, top: str) -> IgnoreFiles:
@@ -71,15 +68,12 @@ class IgnoreFiles:
         applicable = self._applicable.get(parent)
         if applicable is None:
             applicable = self._applicable[parent] = [
-                (prefix, spec, anything)
-                for directory, spec, anything in reversed(self.specs)
+                (prefix, spec)
+                for directory, spec in reversed(self.specs)
                 if (parent + os.sep).startswith(prefix := directory.rstrip(os.sep) + os.sep)
             ]  # the walk meets the files of many directories: only those above ``path`` count
-        for prefix, spec, anything in applicable:
-            relative = path[len(prefix) :].replace(os.sep, "/") + ("/" if is_dir else "")
-            if anything.search(relative) is None:
-                continue  # no rule of the file matches: most paths, one search instead of one per rule
-            result = spec.check_file(relative)
+        for prefix, spec in applicable:
+            result = spec.check_file(path[len(prefix) :].replace(os.sep, "/") + ("/" if is_dir else ""))
             if result.include is not None:
                 return result.include
         return False
@@ -93,17 +87,5 @@ class IgnoreFiles:
         except OSError as error:
             logger.warning("%s: cannot be read (%s); its patterns are not applied", path, error.strerror or error)
             return
-        spec = pathspec.GitIgnoreSpec.from_lines(lines)
-        self.specs.append((directory, spec, _any_rule(spec)))
+        self.specs.append((directory, pathspec.GitIgnoreSpec.from_lines(lines)))
         self._applicable.clear()
-
-
-def _any_rule(spec: pathspec.GitIgnoreSpec) -> re.Pattern[str]:
-    """One expression that matches a path exactly when one of ``spec``'s rules does (their
-    expressions as alternatives, capturing groups made plain so that names do not clash);
-    where pathspec's expressions cannot be joined, one that matches everything."""
-    rules = [rule.regex.pattern for rule in spec.patterns if rule.include is not None and rule.regex is not None]
-    try:
-        return re.compile("|".join(f"(?:{_NAMED_GROUP.sub('(?:', rule)})" for rule in rules) or r"(?!)")
-    except (re.error, TypeError):
-        return re.compile("")
