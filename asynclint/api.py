@@ -96,16 +96,17 @@ class Project:
     def root_of(self, paths: Sequence[str]) -> Path | None:
         return self.config.root or (find_project_root(paths[0]) if paths else None)
 
-    def discover(self, paths: Sequence[str]) -> tuple[list[str], list[str]]:
+    def discover(self, paths: Sequence[str], use_cache: bool = False) -> tuple[list[str], list[str]]:
         """(the files to check, every file of the project) from one walk of the project root:
         a directory inside the root is read off that walk (paths spelt as the user gave
         them), unless it or a directory above it is excluded (a directory named on the command
-        line is checked even then) or lies outside the root; files named are always checked."""
+        line is checked even then) or lies outside the root; files named are always checked.
+        ``use_cache``: the walk of the root is remembered in its cache directory."""
         root = self.root_of(paths)
         if root is None:
             files = discover(paths, self.config)
             return files, files
-        project = discover([str(root)], self.config)
+        project = discover([str(root)], self.config, root / CACHE_DIR_NAME if use_cache else None)
         requested: list[str] = []
         for path in paths:
             real = os.path.realpath(path)
@@ -149,7 +150,9 @@ class Project:
         if root is None:
             to_index = list(files)
         else:
-            to_index = list(project if project is not None else discover([str(root)], config)) + list(files)
+            walk_cache = root / CACHE_DIR_NAME if use_cache else None
+            walked = project if project is not None else discover([str(root)], config, walk_cache)
+            to_index = list(walked) + list(files)
         base = config.root or Path.cwd()
         roots = [str(base / src) for src in config.src] + [p for p in paths if os.path.isdir(p)]
         cache_dir = (root or Path.cwd()) / CACHE_DIR_NAME if use_cache else None
@@ -186,7 +189,7 @@ class Project:
         before it (in the order of the result) are done."""
         paths = list(paths)
         started = time.perf_counter()
-        files, project = self.discover(paths)
+        files, project = self.discover(paths, use_cache)
         index = self.build_index(paths, files, use_cache, project, jobs)
         result = LintResult(
             files=len(files), indexed_files=len(index.by_path), index_seconds=time.perf_counter() - started
@@ -247,7 +250,7 @@ class Project:
         from asynclint.fixing import FixOptions, fix_file, not_fixed
 
         paths = list(paths)
-        files, project = self.discover(paths)
+        files, project = self.discover(paths, use_cache)
         index = self.build_index(paths, files, use_cache, project, jobs)
         index.load()  # before the workers fork (see _lint_files)
         lint_options = self.with_index(index).options()

@@ -82,7 +82,9 @@ def cli() -> None:
 @click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option(
-    "--no-cache", is_flag=True, help="Do not read or write the caches of the index and the results (.asynclint_cache)."
+    "--no-cache",
+    is_flag=True,
+    help="Do not read or write the caches of the walk, the index and the results (.asynclint_cache).",
 )
 @click.option(
     "--target-version",
@@ -415,8 +417,8 @@ def explain(rule: str) -> None:
 
 @cli.command(short_help="Remove the project's cache directory.")
 def clean() -> None:
-    """Remove the project's `.asynclint_cache` directory (the index and result caches); the next
-    run rebuilds it."""
+    """Remove the project's `.asynclint_cache` directory (the walk, index and result caches);
+    the next run rebuilds it."""
     import shutil
 
     from asynclint.analysis.project.build import CACHE_DIR_NAME

@@ -11,20 +11,24 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from asynclint.config import Config
 from asynclint.ignore_files import IgnoreFiles
 from asynclint.notebooks import SUFFIX as NOTEBOOK_SUFFIX
+from asynclint.walk_cache import Walk, remember, remembered, walk_key
 
 LINTED_SUFFIXES = (".py", ".pyi", NOTEBOOK_SUFFIX)
 logger = logging.getLogger(__name__)
 
 
-def discover(paths: Iterable[str], config: Config) -> list[str]:
+def discover(paths: Iterable[str], config: Config, cache_dir: Path | None = None) -> list[str]:
+    """The files of ``paths``, each once; ``cache_dir``: where a directory's walk is remembered
+    for the next run (see :mod:`asynclint.walk_cache`)."""
     seen = set()
     found: list[str] = []
     for path in paths:
-        for candidate in _expand(path, config):
+        for candidate in _expand(path, config, cache_dir):
             key = os.path.normcase(os.path.abspath(candidate))
             if key not in seen:
                 seen.add(key)
@@ -32,16 +36,28 @@ def discover(paths: Iterable[str], config: Config) -> list[str]:
     return found
 
 
-def _expand(path: str, config: Config) -> Iterator[str]:
+def _expand(path: str, config: Config, cache_dir: Path | None) -> Iterator[str]:
     if not os.path.isdir(path):
         yield path  # a file, or a missing path that will be reported when read
         return
-    ignore_files = IgnoreFiles.for_walk(path) if config.respect_gitignore else None
+    key = walk_key(repr(config))
+    found = remembered(cache_dir, path, key) if cache_dir is not None else None
+    if found is None:
+        walk = Walk()
+        found = list(_walk(path, config, walk))
+        if cache_dir is not None:
+            remember(cache_dir, path, key, walk, found)
+    yield from found
+
+
+def _walk(path: str, config: Config, walk: Walk) -> Iterator[str]:
+    ignore_files = IgnoreFiles.for_walk(path, walk) if config.respect_gitignore else None
     # os.walk's order (each directory's files, then its subdirectories, both sorted), from
     # one scandir per directory: its entries know their type without a stat per file
     stack = [path]
     while stack:
         root = stack.pop()
+        walk.saw(root)
         if ignore_files is not None:
             ignore_files.enter(root)
         try:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import pathspec
 
+from asynclint.walk_cache import Walk
+
 IGNORE_FILES = (".gitignore", ".ignore")
 logger = logging.getLogger("asynclint.files")
 
@@ -25,20 +27,24 @@ class IgnoreFiles:
     """The ignore rules in force during one walk, gathered directory by directory."""
 
     specs: list[tuple[str, pathspec.GitIgnoreSpec]] = field(default_factory=list)  # (directory, rules)
+    walk: Walk | None = None  # told each file read and each marker probed (it is remembered)
     _read: set[str] = field(default_factory=set)
     # directory -> the specs that apply to its entries, deepest first: the entries of one
     # directory ask the same (cleared when a spec is added)
     _applicable: dict[str, list[tuple[str, pathspec.GitIgnoreSpec]]] = field(default_factory=dict)
 
     @classmethod
-    def for_walk(cls, top: str) -> IgnoreFiles:
+    def for_walk(cls, top: str, walk: Walk | None = None) -> IgnoreFiles:
         """The rules of the directories above ``top`` (up to its repository's root)."""
-        found = cls()
+        found = cls(walk=walk)
         directory = os.path.abspath(top)
         chain = []
         while True:
             chain.append(directory)
-            if os.path.exists(os.path.join(directory, ".git")):
+            marker = os.path.join(directory, ".git")
+            if walk is not None:
+                walk.asked_exists(marker)
+            if os.path.exists(marker):
                 found._add(directory, os.path.join(directory, ".git", "info", "exclude"))
                 break
             parent = os.path.dirname(directory)
@@ -49,7 +55,7 @@ class IgnoreFiles:
         for directory in reversed(chain[1:]):
             found.enter(directory)
         if found.ignored(top, is_dir=True):  # named on the command line: checked all the same
-            return cls()
+            return cls(walk=walk)
         return found
 
     def enter(self, directory: str) -> None:
@@ -79,6 +85,8 @@ class IgnoreFiles:
         return False
 
     def _add(self, directory: str, path: str) -> None:
+        if self.walk is not None:
+            self.walk.saw(path)
         try:
             with open(path, encoding="utf-8", errors="surrogateescape") as handle:
                 lines = handle.read().splitlines()

@@ -35,6 +35,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "asynclint.prefilter",
         "asynclint.result_cache",
         "asynclint.ignore_files",
+        "asynclint.walk_cache",
         "asynclint.deep_stack",
         "asynclint.workers",
     ),

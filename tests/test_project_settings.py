@@ -144,7 +144,8 @@ def test_one_walk_of_the_project_finds_the_same_files_as_walking_each_path(tmp_p
     project = Project(Config())
     walks: list[list[str]] = []
     monkeypatch.setattr(
-        "asynclint.api.discover", lambda paths, config: walks.append(list(paths)) or discover(paths, config)
+        "asynclint.api.discover",
+        lambda paths, config, cache_dir=None: walks.append(list(paths)) or discover(paths, config, cache_dir),
     )
     for paths in (["."], ["app"], ["app/sub", "tests/test_a.py"], ["build"], ["../elsewhere"], ["app", "."]):
         walks.clear()
