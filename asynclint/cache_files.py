@@ -21,9 +21,10 @@ def save_cache_file(file: Path, payload: object) -> None:
     save_cache_bytes(file, json.dumps(payload, separators=(",", ":")).encode())  # the C encoder
 
 
-def save_cache_bytes(file: Path, data: bytes) -> None:
+def save_cache_bytes(file: Path, *chunks: bytes) -> None:
     """Write one of asynclint's caches atomically (a renamed temporary file; the directory
-    git-ignored); a failure only costs the next run its cache, never its results."""
+    git-ignored), from ``chunks`` written one after another (not joined: a cache can be
+    megabytes); a failure only costs the next run its cache, never its results."""
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         ignore = file.parent / ".gitignore"
@@ -32,7 +33,8 @@ def save_cache_bytes(file: Path, data: bytes) -> None:
         handle, temporary = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
-                out.write(data)
+                for chunk in chunks:
+                    out.write(chunk)
             os.replace(temporary, file)
         except BaseException:
             os.unlink(temporary)

@@ -111,7 +111,7 @@ class SummaryCache:
         # an entry whose summary a damaged summaries line lost is left for the next run to read
         files = {path: entry for path, entry in kept.items() if not entry["facts"] or path in summaries.paths}
         head = json.dumps({"asynclint": __version__, "summaries": len(summaries.text), "files": files})
-        save_cache_bytes(self.file, head.encode() + b"\n" + summaries.text)
+        save_cache_bytes(self.file, head.encode(), b"\n", summaries.text)
 
 
 class StoredSummaries(Mapping[str, Summary]):
@@ -259,6 +259,7 @@ def index_files(
             missing.append((absolute, content))
     for (absolute, _), summary in zip(missing, summarize_all(missing)):
         cache.store(absolute, found[absolute], summary, stamps[absolute])
+    del missing  # the files' contents: tens of megabytes, not needed while the cache is written
     names: dict[str, tuple[list[str], bool]] = {}
     packages: dict[str, bool] = {}
     for absolute in found:
