@@ -253,3 +253,20 @@ def test_a_run_the_result_cache_answers_reads_no_summary(tmp_path):
     warm = _lint(tmp_path)
     assert _found(warm, tmp_path) == expected and warm.cached_files == warm.files
     assert index.stat().st_mtime_ns == written
+
+
+def test_a_file_rewritten_as_it_was_leaves_the_index_cache_alone(tmp_path):
+    """Saving a file unchanged (an editor, a checkout) gives it a new time: its content is read
+    and hashed again, and while that time is too recent to be trusted the index cache is not
+    rewritten for it (megabytes, for a stamp the next run could not use)."""
+    write_files(tmp_path, PROJECT)
+    for path in tmp_path.rglob("*.py"):  # settled files, trusted by their time and size
+        os.utime(path, ns=(1_600_000_000_000_000_000,) * 2)
+    expected = _found(_lint(tmp_path), tmp_path)
+    index = _index_file(tmp_path)
+    written = index.stat().st_mtime_ns
+    net = tmp_path / "app" / "net.py"
+    net.write_text(net.read_text(encoding="utf-8"), encoding="utf-8")
+    again = _lint(tmp_path)
+    assert _found(again, tmp_path) == expected and again.cached_files == again.files
+    assert index.stat().st_mtime_ns == written

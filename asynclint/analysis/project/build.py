@@ -90,7 +90,11 @@ class SummaryCache:
         return str(self.entries[path]["facts"])
 
     def touch(self, path: str, stamp: list[int]) -> None:
-        """The same content with a new modification time: remembered so it is not read again."""
+        """The same content with a new modification time: remembered so it is not read again,
+        once the time had settled when it was read (an unsettled stamp is never trusted, so
+        writing it would only cost this run the cache's write: pre-commit's usual case)."""
+        if stamp[0] >= stamp[2] - _SETTLED_NS:
+            return
         self.entries[path] = {**self.entries[path], "stamp": stamp}
         self.dirty = True
 
