@@ -147,15 +147,13 @@ class Project:
         are left out: no module imports one (each is indexed on its own when it is linted)."""
         config = self.config
         root = self.root_of(paths)
+        cache_dir = (root or Path.cwd()) / CACHE_DIR_NAME if use_cache else None
         if root is None:
             to_index = list(files)
         else:
-            walk_cache = root / CACHE_DIR_NAME if use_cache else None
-            walked = project if project is not None else discover([str(root)], config, walk_cache)
-            to_index = list(walked) + list(files)
+            to_index = list(project if project is not None else discover([str(root)], config, cache_dir)) + list(files)
         base = config.root or Path.cwd()
         roots = [str(base / src) for src in config.src] + [p for p in paths if os.path.isdir(p)]
-        cache_dir = (root or Path.cwd()) / CACHE_DIR_NAME if use_cache else None
         modules = (path for path in to_index if not is_notebook(path))
         summarize_all = _summarizer(jobs, config.file_timeout)
         return index_files(dict.fromkeys(modules), roots, cache_dir, config.max_file_size, summarize_all)

@@ -15,6 +15,14 @@ from pathlib import Path
 
 from asynclint.version import __version__
 
+SETTLED_NS = 2_000_000_000  # a path unchanged this long before it was read is trusted by its stamp
+
+
+def settled(changed_ns: int, read_ns: int) -> bool:
+    """Whether a path last changed at ``changed_ns`` had settled when it was read at ``read_ns``
+    (a change within the clock's granularity of a read could leave its stamp as it was)."""
+    return changed_ns < read_ns - SETTLED_NS
+
 
 def save_cache_file(file: Path, payload: object) -> None:
     """Write one of asynclint's JSON caches atomically (see :func:`save_cache_bytes`)."""

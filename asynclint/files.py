@@ -40,13 +40,15 @@ def _expand(path: str, config: Config, cache_dir: Path | None) -> Iterator[str]:
     if not os.path.isdir(path):
         yield path  # a file, or a missing path that will be reported when read
         return
+    if cache_dir is None:
+        yield from _walk(path, config, Walk())
+        return
     key = walk_key(repr(config))
-    found = remembered(cache_dir, path, key) if cache_dir is not None else None
+    found = remembered(cache_dir, path, key)
     if found is None:
         walk = Walk()
         found = list(_walk(path, config, walk))
-        if cache_dir is not None:
-            remember(cache_dir, path, key, walk, found)
+        remember(cache_dir, path, key, walk, found)
     yield from found
 
 

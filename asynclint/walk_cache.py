@@ -21,12 +21,11 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from asynclint.cache_files import save_cache_file
+from asynclint.cache_files import save_cache_file, settled
 from asynclint.version import __version__
 
 WALK_FORMAT = 1
 FILE_NAME = f"walk-v{WALK_FORMAT}.json"
-_SETTLED_NS = 2_000_000_000
 
 
 class Walk:
@@ -76,8 +75,7 @@ def remember(cache_dir: Path, top: str, key: str, walk: Walk, files: Sequence[st
     except OSError:
         return  # a read-only checkout: walked every time
     stamps = {path: _stamp(path) for path in dict.fromkeys(walk.looked_at)}
-    settled = walk.started - _SETTLED_NS
-    if any(stamp is not None and max(stamp[0], stamp[1]) >= settled for stamp in stamps.values()):
+    if any(stamp is not None and not settled(max(stamp[0], stamp[1]), walk.started) for stamp in stamps.values()):
         return  # changed just before or during the walk: walked again next time
     exists = {path: os.path.exists(path) for path in walk.probed}
     save_cache_file(

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli, write_files
 
-from asynclint import files, walk_cache
+from asynclint import cache_files, files, walk_cache
 from asynclint.api import Project
 from asynclint.config import Config
 
@@ -41,7 +41,7 @@ def _relative(found: list[str], root: Path) -> list[str]:
 @pytest.fixture
 def settled(monkeypatch):
     """Stamps trusted at once (a real run trusts those two seconds older than the walk)."""
-    monkeypatch.setattr(walk_cache, "_SETTLED_NS", -(10**18))
+    monkeypatch.setattr(cache_files, "SETTLED_NS", -(10**18))
 
 
 def _not_walked(monkeypatch) -> None:

@@ -22,11 +22,10 @@ from asynclint import collector
 from asynclint.analysis.project.index import ProjectIndex, build_index, index_of, summary_digest
 from asynclint.analysis.project.modules import module_names
 from asynclint.analysis.project.summary import SUMMARY_FORMAT, Summary, summarize, summarize_checked
-from asynclint.cache_files import save_cache_bytes
+from asynclint.cache_files import save_cache_bytes, settled
 from asynclint.version import __version__
 
 CACHE_DIR_NAME = ".asynclint_cache"
-_SETTLED_NS = 2_000_000_000  # a file unchanged this long before it was read is trusted by its stamp
 _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", ".hg")
 
 
@@ -71,13 +70,13 @@ class SummaryCache:
     def unchanged(self, path: str, stamp: list[int]) -> str | None:
         """The content hash of a file whose modification time and size are those it had when it
         was summarised, so it need not be read again, as git and ruff do; only when it had not
-        changed for ``_SETTLED_NS`` before it was read, since a file written within the
-        clock's granularity of that read could have changed without its time changing."""
+        settled when it was read (:func:`~asynclint.cache_files.settled`), since a file written
+        within the clock's granularity of that read could have changed without its time changing."""
         entry = self.entries.get(path)
         if entry is None:
             return None
         seen = entry["stamp"]
-        if len(seen) == 3 and seen[:2] == stamp[:2] and seen[0] < seen[2] - _SETTLED_NS:
+        if len(seen) == 3 and seen[:2] == stamp[:2] and settled(seen[0], seen[2]):
             return str(entry["hash"])
         return None
 
@@ -93,7 +92,7 @@ class SummaryCache:
         """The same content with a new modification time: remembered so it is not read again,
         once the time had settled when it was read (an unsettled stamp is never trusted, so
         writing it would only cost this run the cache's write: pre-commit's usual case)."""
-        if stamp[0] >= stamp[2] - _SETTLED_NS:
+        if not settled(stamp[0], stamp[2]):
             return
         self.entries[path] = {**self.entries[path], "stamp": stamp}
         self.dirty = True
