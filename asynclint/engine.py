@@ -22,6 +22,7 @@ from asynclint.analysis.project.build import index_source
 from asynclint.analysis.project.index import ProjectIndex
 from asynclint.analysis.python.functions import has_yield
 from asynclint.analysis.python.names import ModuleSymbols
+from asynclint.analysis.python.parsing import parse_accepted_module
 from asynclint.analysis.python.scope import ScopeTracker
 from asynclint.analysis.python.traversal import visit_batched
 from asynclint.catalog import Rule
@@ -172,8 +173,9 @@ def _parse_and_check(source: str | bytes, path: str, index: ProjectIndex, option
 
 
 def _parsed_and_checked(source: str | bytes, path: str, index: ProjectIndex, options: LintOptions) -> FileResult:
+    accepted = index.module_for(os.path.abspath(path)) is not None  # Python parsed it (the index's summary)
     try:
-        module = cst.parse_module(source)
+        module = parse_accepted_module(source) if accepted else cst.parse_module(source)
     except cst.ParserSyntaxError as error:
         message, position = _syntax_error(source, error)
         return _file_problem(path, options, None, message, position, _line_of(source, position[0]))
