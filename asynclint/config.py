@@ -134,9 +134,9 @@ class Config:
         """``"test"`` (``test-paths``), ``"example"`` (``example-paths``) or ``"library"``,
         matched below the project root; test paths win."""
         relative = self.relative(path)
-        if any(path_matches(relative, pattern) for pattern in self.test_paths):
+        if matches_any(relative, self.test_paths):
             return "test"
-        if any(path_matches(relative, pattern) for pattern in self.example_paths):
+        if matches_any(relative, self.example_paths):
             return "example"
         return "library"
 
@@ -172,9 +172,15 @@ class Config:
 
 def path_matches(relative_path: str, pattern: str) -> bool:
     """gitignore-like: a pattern without '/' matches any path component."""
-    names, paths = _globs((pattern,))
-    if names is not None:
-        return any(names.match(part) for part in relative_path.split("/"))
+    return matches_any(relative_path, (pattern,))
+
+
+def matches_any(relative_path: str, patterns: tuple[str, ...]) -> bool:
+    """:func:`path_matches` of any of ``patterns``, tried as two regular expressions (every
+    file's rules depend on it, several times per file)."""
+    names, paths = _globs(patterns)
+    if names is not None and any(names.match(part) for part in relative_path.split("/")):
+        return True
     return paths is not None and paths.match(relative_path) is not None
 
 

@@ -34,7 +34,7 @@ from asynclint.analysis.tables.pytest_marks import (
     TEST_FUNCTION_PREFIX,
 )
 from asynclint.check import Check, FileContext
-from asynclint.fixes import NodeFix, module_ref, replace
+from asynclint.fixes import ModuleRef, NodeFix, module_ref, replace
 
 ASYNCIO = "asyncio"
 OTHER = "other"  # another plugin's mark, or marks that cannot be read: leave the tests alone
@@ -45,7 +45,9 @@ class _Marks:
     """The marks of a module or class: ``asyncio``, ``other`` or none."""
 
     kind: str | None = None
-    tests: list[tuple[cst.FunctionDef, NodeFix | None]] = field(default_factory=list)
+    # each test with the ``pytest`` its fix would use (read where the test is: the fix itself
+    # is built only for a test reported, and most files run in auto mode)
+    tests: list[tuple[cst.FunctionDef, ModuleRef | None]] = field(default_factory=list)
 
     def add(self, kind: str | None) -> None:
         if kind == OTHER or self.kind is None:
@@ -61,7 +63,7 @@ class UnmarkedAsyncTest(Check):
         self._tests = name.startswith(TEST_FILE_PREFIX) or name.endswith(TEST_FILE_SUFFIX)
         self._collected = self._tests or name == CONFTEST
         self._levels: list[_Marks] = [_Marks()]  # the module, then each enclosing test class
-        self._fixtures: list[tuple[cst.FunctionDef, NodeFix | None]] = []
+        self._fixtures: list[tuple[cst.FunctionDef, ModuleRef | None]] = []
         self._uses_plugin = False  # this file imports pytest_asyncio or uses its mark
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -115,21 +117,21 @@ class UnmarkedAsyncTest(Check):
         self._uses_plugin |= ASYNCIO in kinds
         if any(self._qualified(d.decorator) == PYTEST_FIXTURE for d in node.decorators):
             if len(kinds) == 1:
-                self._fixtures.append((node, self._fixture_fix(node)))
+                self._fixtures.append((node, module_ref(self.scope, PYTEST_ASYNCIO)))
             return
         if not self._tests or not node.name.value.startswith(TEST_FUNCTION_PREFIX) or any(kinds):
             return
-        self._levels[-1].tests.append((node, self._fix(node)))
+        self._levels[-1].tests.append((node, module_ref(self.scope, "pytest")))
 
     def leave_Module(self, original_node: cst.Module) -> None:
         marks = self._levels[0]
         if marks.kind is not None or not (marks.tests or self._fixtures) or not self._strict():
             return  # asks the project index only for a file with candidates
-        for test, fix in marks.tests:
-            self.report(test.name, fix=fix, function=test.name.value)
+        for test, pytest in marks.tests:
+            self.report(test.name, fix=_marked(test, pytest), function=test.name.value)
         if not any(self.context.index.mentions(name) for name in OTHER_ASYNC_PLUGINS):
-            for fixture, fix in self._fixtures:
-                self.report(fixture.name, "fixture", fix=fix, function=fixture.name.value)
+            for fixture, plugin in self._fixtures:
+                self.report(fixture.name, "fixture", fix=_plugin_fixture(fixture, plugin), function=fixture.name.value)
 
     def _strict(self) -> bool:
         """Strict mode is in force for this file and the project uses pytest-asyncio."""
@@ -158,22 +160,22 @@ class UnmarkedAsyncTest(Check):
             return OTHER
         return None
 
-    def _fix(self, node: cst.FunctionDef) -> NodeFix | None:
-        """``@pytest.mark.asyncio`` above the test's own marks."""
-        pytest = module_ref(self.scope, "pytest")
-        if pytest is None:
-            return None
-        mark = cst.parse_expression(f"{pytest.name}.mark.asyncio")
-        decorators = [cst.Decorator(mark), *node.decorators]
-        return replace(node, node.with_changes(decorators=decorators), pytest.header)
 
-    def _fixture_fix(self, node: cst.FunctionDef) -> NodeFix | None:
-        """``@pytest.fixture(...)`` -> ``@pytest_asyncio.fixture(...)``, the same arguments."""
-        plugin = module_ref(self.scope, PYTEST_ASYNCIO)
-        if plugin is None:
-            return None
-        decorator = node.decorators[0]
-        fixture = cst.Attribute(cst.Name(plugin.name), cst.Name("fixture"))
-        expr = decorator.decorator
-        new = expr.with_changes(func=fixture) if isinstance(expr, cst.Call) else fixture
-        return replace(node, node.with_changes(decorators=[decorator.with_changes(decorator=new)]), plugin.header)
+def _marked(node: cst.FunctionDef, pytest: ModuleRef | None) -> NodeFix | None:
+    """``@pytest.mark.asyncio`` above the test's own marks."""
+    if pytest is None:
+        return None
+    mark = cst.Attribute(cst.Attribute(cst.Name(pytest.name), cst.Name("mark")), cst.Name("asyncio"))
+    decorators = [cst.Decorator(mark), *node.decorators]
+    return replace(node, node.with_changes(decorators=decorators), pytest.header)
+
+
+def _plugin_fixture(node: cst.FunctionDef, plugin: ModuleRef | None) -> NodeFix | None:
+    """``@pytest.fixture(...)`` -> ``@pytest_asyncio.fixture(...)``, the same arguments."""
+    if plugin is None:
+        return None
+    decorator = node.decorators[0]
+    fixture = cst.Attribute(cst.Name(plugin.name), cst.Name("fixture"))
+    expr = decorator.decorator
+    new = expr.with_changes(func=fixture) if isinstance(expr, cst.Call) else fixture
+    return replace(node, node.with_changes(decorators=[decorator.with_changes(decorator=new)]), plugin.header)
