@@ -1,21 +1,24 @@
 """The runs users make, on the real-code review set, in one run, against the libcst parse floor.
 
-    python benchmarks/suite.py [--projects a,b] [--jobs 2] [--editor-file PATH] [--together]
+    python benchmarks/suite.py [--projects a,b] [--jobs 2] [--editor-file PATH] [--together] [--repeat 3]
 
 For every project of ``benchmarks/realcode/projects.tsv`` found in ``.cache/realcode/`` (see
 benchmarks/realcode/README.md), the real CLI (``python -m asynclint check .``, a fresh process
 each time, the project's own root) is timed:
 
-- **cold**: ``.asynclint_cache`` removed first; **warm**: again, nothing changed; **one file
+- **cold**: ``.asynclint_cache`` removed first (the median of ``--repeat`` runs, taken in turns
+  with the parse floor's); **warm**: again, nothing changed; **one file
   changed**: a comment appended to the project's largest file (taken out again afterwards);
 - **one file checked** in the warm project (what pre-commit does: the largest file, just
   written back; the median of five runs), against the start-up of ``python -c "import libcst"``
   (the best of five);
 - the **parse floor**: ``libcst.parse_module`` of every file the projects check, on ``--jobs``
-  processes: what any libcst linter pays. Each run's total is reported as a multiple of it;
+  processes: what any libcst linter pays (the median of ``--repeat``). Each run's total is
+  reported as a multiple of it;
 - **peak memory**: the largest resident set of any asynclint process (workers included) in
-  the cold runs;
-- **findings** of the cold, warm, changed and ``--no-prefilter`` runs, which must be identical;
+  the cold runs (the largest of them);
+- **findings** of every cold run and the warm, changed and ``--no-prefilter`` runs, which must
+  be identical;
 - **editor latency**: ``benchmarks/editor_latency.py`` on a ~1,000-line file of the set.
 
 asynclint's modules are byte-compiled first, as an installed wheel's are.
@@ -103,8 +106,11 @@ def parse_floor(files: list[str], jobs: int) -> float:
         return time.perf_counter() - started
 
 
-def measure(names: list[str], jobs: int, editor_file: Path, together: bool = False) -> dict[str, object]:
+def measure(
+    names: list[str], jobs: int, editor_file: Path, together: bool = False, repeat: int = 3
+) -> dict[str, object]:
     totals = {"cold": 0.0, "warm": 0.0, "changed": 0.0}
+    floor_total = 0.0
     one_file: list[float] = []
     peak = 0
     same = True
@@ -120,8 +126,18 @@ def measure(names: list[str], jobs: int, editor_file: Path, together: bool = Fal
             files, _ = project.discover([str(directory / path) for path in paths])
             all_files += files
             lines += sum(Path(path).read_bytes().count(b"\n") for path in files)
-            shutil.rmtree(directory / CACHE_DIR_NAME, ignore_errors=True)
-            cold, cold_found, cold_peak = check(directory, "-j", str(jobs), *paths)
+            # the cold run and the floor, taken in turns and each the median of `repeat`: the
+            # machine's speed drifts by a fifth within minutes, and a ratio of two single runs
+            # taken minutes apart measured that drift as much as asynclint
+            colds, floors = [], []
+            for _ in range(repeat):
+                floors.append(parse_floor(files, jobs))
+                shutil.rmtree(directory / CACHE_DIR_NAME, ignore_errors=True)
+                colds.append(check(directory, "-j", str(jobs), *paths))
+            cold, cold_found, cold_peak = sorted(colds)[len(colds) // 2]
+            cold_peak = max(run[2] for run in colds)  # memory: the worst of them
+            floor_total += statistics.median(floors)
+            same_cold = all(run[1] == cold_found for run in colds)
             warm, warm_found, _ = check(directory, "-j", str(jobs), *paths)
             largest = Path(max(files, key=os.path.getsize))
             original = largest.read_bytes()
@@ -141,11 +157,10 @@ def measure(names: list[str], jobs: int, editor_file: Path, together: bool = Fal
         totals["changed"] += changed
         one_file.append(one)
         peak = max(peak, cold_peak)
-        agree = cold_found == warm_found == unfiltered and len(changed_found) == len(cold_found)
+        agree = same_cold and cold_found == warm_found == unfiltered and len(changed_found) == len(cold_found)
         same = same and agree
         rows.append((label, len(files), cold, warm, changed, one, len(cold_found), agree))
         print(f"suite: {label}: {len(files)} files, cold {cold:.2f} s, warm {warm:.2f} s", file=sys.stderr)
-    floor = parse_floor(all_files, jobs)
     startup = min(timed(lambda: subprocess.run([sys.executable, "-c", "import libcst"], check=True)) for _ in range(5))
     editor = editor_latency.measure(editor_file) if editor_file.is_file() else {}
     return {
@@ -157,7 +172,8 @@ def measure(names: list[str], jobs: int, editor_file: Path, together: bool = Fal
         "together": together,
         "files": len(all_files),
         "lines": lines,
-        "parse_floor_seconds": floor,
+        "repeat": repeat,
+        "parse_floor_seconds": floor_total,
         "cold_seconds": totals["cold"],
         "warm_seconds": totals["warm"],
         "one_changed_seconds": totals["changed"],
@@ -189,8 +205,8 @@ def render(f: dict[str, object]) -> str:
         "",
         "| run | seconds | × parse floor |",
         "|---|---:|---:|",
-        f"| libcst parse floor ({f['jobs']} processes) | {floor:.2f} | 1.00× |",
-        f"| cold (no cache) | {float(f['cold_seconds']):.2f} | {ratio('cold_seconds')} |",  # type: ignore[arg-type]
+        f"| libcst parse floor ({f['jobs']} processes, median of {f['repeat']}) | {floor:.2f} | 1.00× |",
+        f"| cold (no cache, median of {f['repeat']}, in turns with the floor) | {float(f['cold_seconds']):.2f} | {ratio('cold_seconds')} |",  # type: ignore[arg-type]
         f"| warm (nothing changed) | {float(f['warm_seconds']):.2f} | {ratio('warm_seconds')} |",  # type: ignore[arg-type]
         f"| one file changed | {float(f['one_changed_seconds']):.2f} | {ratio('one_changed_seconds')} |",  # type: ignore[arg-type]
         "",
@@ -225,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--editor-file", type=Path, default=EDITOR_FILE, help="the file the editor latency opens")
     parser.add_argument("--together", action="store_true", help="one run over all the projects (one root, one index)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--repeat", type=int, default=3, help="cold runs and parse floors, in turns (medians)")
     args = parser.parse_args(argv)
     names = project_names(args.projects)
     if not names:
@@ -233,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     # environment sets PYTHONDONTWRITEBYTECODE would compile asynclint's modules on every start
     # (about 0.1 s), which `import libcst`, installed with its bytecode, does not pay
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "asynclint")], check=True)
-    figures = measure(names, args.jobs, args.editor_file, args.together)
+    figures = measure(names, args.jobs, args.editor_file, args.together, args.repeat)
     print(json.dumps(figures, indent=2) if args.json else render(figures))
     return 0
 
