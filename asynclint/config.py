@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -115,20 +115,14 @@ class Config:
         """Whether a path found while walking ``walked_from`` is excluded. Name patterns
         (no ``/``) only look at the components below ``walked_from``, so a directory named
         on the command line is checked even if it is itself excluded."""
-        names, paths = _globs(self.exclude + self.extend_exclude)
         below = os.path.relpath(path, walked_from).replace(os.sep, "/")
-        if names is not None and any(names.match(part) for part in below.split("/")):
-            return True
-        return paths is not None and paths.match(self.relative(path)) is not None
+        return _glob_match(self.exclude + self.extend_exclude, below.split("/"), lambda: self.relative(path))
 
     def is_excluded_entry(self, name: str, path: str) -> bool:
         """:meth:`is_excluded` for an entry ``name`` (at ``path``) of a directory the walk
         entered: the directories above it passed already, so name patterns look at ``name``
         alone (a walk judges every file and directory: this is its hot path)."""
-        names, paths = _globs(self.exclude + self.extend_exclude)
-        if names is not None and names.match(name):
-            return True
-        return paths is not None and paths.match(self.relative(path)) is not None
+        return _glob_match(self.exclude + self.extend_exclude, (name,), lambda: self.relative(path))
 
     def code_kind(self, path: str) -> str:
         """``"test"`` (``test-paths``), ``"example"`` (``example-paths``) or ``"library"``,
@@ -178,10 +172,16 @@ def path_matches(relative_path: str, pattern: str) -> bool:
 def matches_any(relative_path: str, patterns: tuple[str, ...]) -> bool:
     """:func:`path_matches` of any of ``patterns``, tried as two regular expressions (every
     file's rules depend on it, several times per file)."""
+    return _glob_match(patterns, relative_path.split("/"), lambda: relative_path)
+
+
+def _glob_match(patterns: tuple[str, ...], names_below: Iterable[str], relative: Callable[[], str]) -> bool:
+    """Whether a name pattern of ``patterns`` matches one of ``names_below`` or a path pattern
+    the path ``relative()`` gives (below the project root; worked out only when asked)."""
     names, paths = _globs(patterns)
-    if names is not None and any(names.match(part) for part in relative_path.split("/")):
+    if names is not None and any(names.match(name) for name in names_below):
         return True
-    return paths is not None and paths.match(relative_path) is not None
+    return paths is not None and paths.match(relative()) is not None
 
 
 @lru_cache(maxsize=64)
