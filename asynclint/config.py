@@ -164,14 +164,10 @@ class Config:
         return rel.replace(os.sep, "/")
 
 
-def path_matches(relative_path: str, pattern: str) -> bool:
-    """gitignore-like: a pattern without '/' matches any path component."""
-    return matches_any(relative_path, (pattern,))
-
-
 def matches_any(relative_path: str, patterns: tuple[str, ...]) -> bool:
-    """:func:`path_matches` of any of ``patterns``, tried as two regular expressions (every
-    file's rules depend on it, several times per file)."""
+    """Whether any of ``patterns`` matches, gitignore-like: a pattern without '/' matches any
+    path component. Tried as two regular expressions (every file's rules depend on it,
+    several times per file)."""
     return _glob_match(patterns, relative_path.split("/"), lambda: relative_path)
 
 

@@ -15,7 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from asynclint.catalog import Rule, check_rule_options
-from asynclint.config import Config, ConfigError, path_matches
+from asynclint.config import Config, ConfigError, matches_any
 
 if TYPE_CHECKING:
     from asynclint.check import Check
@@ -58,7 +58,7 @@ def ignored_for(config: Config, path: str, catalog: Mapping[str, Rule]) -> froze
     candidate = config.relative(path)
     codes: set[str] = set()
     for pattern, selectors in config.per_file_ignores:
-        if path_matches(candidate, pattern):
+        if matches_any(candidate, (pattern,)):
             codes |= expand_codes(selectors, catalog, "per-file-ignores")
     return frozenset(codes)
 

@@ -134,7 +134,7 @@ def measure(
                 floors.append(parse_floor(files, jobs))
                 shutil.rmtree(directory / CACHE_DIR_NAME, ignore_errors=True)
                 colds.append(check(directory, "-j", str(jobs), *paths))
-            cold, cold_found, cold_peak = sorted(colds)[len(colds) // 2]
+            cold, cold_found, _ = sorted(colds, key=lambda run: run[0])[len(colds) // 2]
             cold_peak = max(run[2] for run in colds)  # memory: the worst of them
             floor_total += statistics.median(floors)
             same_cold = all(run[1] == cold_found for run in colds)

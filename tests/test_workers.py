@@ -43,8 +43,3 @@ def test_a_worker_trims_its_heap_after_a_long_task_only(monkeypatch: pytest.Monk
     workers._serve(connection, task, None)  # type: ignore[arg-type]
     assert connection.sent == [0.01, workers._TRIM_AFTER, 0.2]
     assert trims == [f"after {0.01 + workers._TRIM_AFTER:g}"]
-
-
-def test_trimming_the_heap_is_harmless_where_there_is_nothing_to_trim() -> None:
-    workers._release_free_memory()
-    workers._release_free_memory()

@@ -3,7 +3,7 @@
 Every libcst node checks its own fields when it is built (``CSTNode._validate``: a name is an
 identifier, parentheses pair up, whitespace is where the grammar allows it). That guards trees
 built by hand; a tree the parser builds from source that Python's own parser accepted is valid
-by construction, and the checks are about 30% of ``parse_module``'s time. A file Python
+by construction, and the checks are 15-30% of ``parse_module``'s time. A file Python
 rejected is parsed with them, so that whatever libcst makes of it is still checked.
 """
 
