@@ -22,7 +22,7 @@ from asynclint.analysis.project.build import (
     summarize_serially,
 )
 from asynclint.analysis.project.index import ProjectIndex
-from asynclint.analysis.project.summary import Summary, summarize
+from asynclint.analysis.project.summary import Summary, compact, summarize
 from asynclint.catalog import Rule, load_catalog
 from asynclint.config import Config, ConfigError, find_config_file, load_config, placed
 from asynclint.deep_stack import run_deep
@@ -329,10 +329,13 @@ def _summarizer(jobs: int | None, budget: float) -> SummarizeAll:
         workers = max(1, min(jobs or os.cpu_count() or 1, len(modules)))
         if workers == 1 or sum(len(content) for _, content in modules) < _PARALLEL_INDEX:
             return summarize_serially(modules)
+        strings: dict[str, str] = {}
         return _largest_first(
             modules,
             lambda module: len(module[1]),
-            lambda batch: run_in_workers(batch, None, workers, _summarize_module, _not_summarized, budget),
+            lambda batch: run_in_workers(
+                batch, None, workers, _summarize_module, _not_summarized, budget, received=lambda s: compact(s, strings)
+            ),
         )
 
     return summarize_all

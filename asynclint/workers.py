@@ -36,9 +36,11 @@ def run_in_workers(
     fallback: Fallback,
     budget: float,
     done: Callable[[Any], None] | None = None,
+    received: Callable[[Any], Any] | None = None,
 ) -> list[Any]:
     """``[task(path, options) for path in files]`` on ``jobs`` worker processes; ``done`` is
-    called with each result as it arrives (a progress line)."""
+    called with each result as it arrives (a progress line), after ``received`` has replaced
+    it (a compacted summary: see :func:`~asynclint.analysis.project.summary.compact`)."""
     results: list[Any] = [None] * len(files)
     pending = iter(range(len(files)))
     _release_free_memory()
@@ -60,6 +62,9 @@ def run_in_workers(
                     except (EOFError, OSError):
                         results[index] = fallback(files[index], options, _died(worker))
                         worker = workers[position] = worker.replaced()
+                    else:
+                        if received is not None:
+                            results[index] = received(results[index])
                 elif time.monotonic() >= worker.deadline:
                     results[index] = fallback(files[index], options, too_slow(budget))
                     worker = workers[position] = worker.replaced()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, run_cli
 
+from asynclint.analysis.project.index import summary_digest
+from asynclint.analysis.project.summary import compact, summarize
 from asynclint.api import lint_paths
 from asynclint.config import Config
 
@@ -71,6 +75,31 @@ def test_explicit_files_still_use_the_whole_project(tmp_path):
     assert any(line.startswith("shop/handlers.py:21:5: AIO100") for line in lines)
 
 
+def _values(summary: object) -> Iterator[object]:
+    """Every value nested in a summary."""
+    yield summary
+    items = summary.values() if isinstance(summary, dict) else summary if isinstance(summary, (list, tuple)) else ()
+    for item in items:
+        yield from _values(item)
+
+
+def test_a_compacted_summary_shares_strings_holds_tuples_and_hashes_the_same():
+    """What the index keeps of a summary takes less memory (tuples, one object per string across
+    modules) and is the same summary: equal JSON, so the same facts hash and cache line."""
+    first = summarize(b"from os import path\n\ndef read(name):\n    return path.join(name, 'a')\n")
+    second = summarize(b"from os import path\n\ndef write(name):\n    path.join(name, 'b')\n")
+    strings: dict[str, str] = {}
+    compacted = [compact(first, strings), compact(second, strings)]
+    assert [json.dumps(s, sort_keys=True) for s in compacted] == [
+        json.dumps(s, sort_keys=True) for s in (first, second)
+    ]
+    assert [summary_digest(s) for s in compacted] == [summary_digest(first), summary_digest(second)]
+    assert compacted[0]["imports"]["path"] is compacted[1]["imports"]["path"]
+    assert first["imports"]["path"] is not second["imports"]["path"]  # what the parser gave: two copies
+    assert not any(isinstance(value, list) for summary in compacted for value in _values(summary))
+    assert compact(None, strings) is None
+
+
 def test_a_cold_index_summarised_in_worker_processes_equals_the_serial_one(tmp_path, monkeypatch):
     """Past ``_PARALLEL_INDEX`` bytes to summarise, the index of a cold project is built on the
     worker processes: each module parsed once, in some process, with the same summary."""
@@ -90,9 +119,9 @@ def test_a_cold_index_summarised_in_worker_processes_equals_the_serial_one(tmp_p
     shared_out = []
     run_in_workers = api.run_in_workers
 
-    def spy(items, *args):
+    def spy(items, *args, **kwargs):
         shared_out.append(len(items))
-        return run_in_workers(items, *args)
+        return run_in_workers(items, *args, **kwargs)
 
     monkeypatch.setattr(api, "run_in_workers", spy)
     parallel = session.build_index([str(project)], use_cache=False, jobs=2)
@@ -101,6 +130,12 @@ def test_a_cold_index_summarised_in_worker_processes_equals_the_serial_one(tmp_p
         p: (e.name, e.digest, e.summary) for p, e in serial.by_path.items()
     }
     assert str(project / "broken.py") not in parallel.by_path
+    # compacted as they arrived: one string object per name across modules, no lists
+    first, second = (parallel.by_path[str(project / f"generated_{n}.py")].summary for n in (0, 1))
+    assert [name for name in first["functions"] if name == "helper_7"][0] is [
+        name for name in second["functions"] if name == "helper_7"
+    ][0]
+    assert not any(isinstance(value, list) for value in _values(first))
     assert findings_in(project) == Counter(
         (str(Path(d.path).relative_to(project)), d.line, d.code)
         for d in session.lint_paths([str(project)], jobs=2, use_cache=False).diagnostics

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple, Optional
 from asynclint import collector
 from asynclint.analysis.project.index import ProjectIndex, build_index, index_of, summary_digest
 from asynclint.analysis.project.modules import module_names
-from asynclint.analysis.project.summary import SUMMARY_FORMAT, Summary, summarize, summarize_checked
+from asynclint.analysis.project.summary import SUMMARY_FORMAT, Summary, compact, summarize, summarize_checked
 from asynclint.cache_files import save_cache_bytes, settled
 from asynclint.version import __version__
 
@@ -211,13 +211,14 @@ def _summarize_file(path: str) -> Summary:
 
 
 # Summarises the modules the cache has no summary for: ``(path, content)`` in, in order, each
-# one's summary (None: Python cannot parse it) out. The API layer spreads a cold project over
-# its worker processes; this layer knows no processes.
+# one's summary (None: Python cannot parse it), compacted (see :func:`compact`), out. The API
+# layer spreads a cold project over its worker processes; this layer knows no processes.
 SummarizeAll = Callable[[list[tuple[str, bytes]]], list[Optional[Summary]]]
 
 
 def summarize_serially(modules: list[tuple[str, bytes]]) -> list[Summary | None]:
-    return [summarize(content) for _, content in modules]
+    strings: dict[str, str] = {}
+    return [compact(summarize(content), strings) for _, content in modules]
 
 
 def index_files(

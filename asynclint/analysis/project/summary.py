@@ -57,6 +57,29 @@ def summarize_checked(source: bytes) -> tuple[Summary | None, bool]:
         return None, False
 
 
+def compact(summary: Summary | None, strings: dict[str, str]) -> Summary | None:
+    """The summary as the index holds it: its lists as tuples, each string the one object of
+    its value in ``strings``, which the summaries of a run share.
+
+    A project's summaries repeat the same names (``self``, module paths, decorators), and a
+    summary that comes from another process has its own copy of every one. Sharing the
+    strings and replacing lists with tuples cut the benchmark's 2,963 summaries from 39 to
+    about 21 MB. That memory is in every worker process. Each summary is compacted as it
+    arrives, so the next summary's allocations reuse the memory its copies freed."""
+    return None if summary is None else _compacted(summary, strings)
+
+
+def _compacted(value: Any, strings: dict[str, str]) -> Any:
+    kind = type(value)
+    if kind is str:
+        return strings.setdefault(value, value)
+    if kind is dict:
+        return {strings.setdefault(key, key): _compacted(item, strings) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return tuple([_compacted(item, strings) for item in value])
+    return value
+
+
 def _dotted(node: ast.AST) -> str | None:
     if isinstance(node, ast.Name):
         return node.id
