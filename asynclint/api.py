@@ -389,7 +389,7 @@ def _run(
                 done(results[-1])
         return results
     return _largest_first(
-        files, _size, lambda batch: run_in_workers(batch, options, workers, task, fallback, budget, done)
+        files, _size, lambda batch: run_in_workers(batch, options, workers, task, fallback, budget, done, ahead=1)
     )
 
 
