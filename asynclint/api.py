@@ -15,14 +15,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from asynclint.analysis.project.build import (
     CACHE_DIR_NAME,
+    Outcome,
     SummarizeAll,
+    compacted,
     content_digest,
     find_project_root,
     index_files,
+    read_and_summarize,
     summarize_serially,
 )
 from asynclint.analysis.project.index import ProjectIndex
-from asynclint.analysis.project.summary import Summary, compact, summarize
 from asynclint.catalog import Rule, load_catalog
 from asynclint.config import Config, ConfigError, find_config_file, load_config, placed
 from asynclint.deep_stack import run_deep
@@ -323,29 +325,34 @@ def _digest(path: str, index: ProjectIndex, limit: int) -> str | None:
 
 def _summarizer(jobs: int | None, budget: float) -> SummarizeAll:
     """How the index summarises a cold project: on ``jobs`` worker processes (None: every
-    core) when there is enough to share out, each module under the time budget a lint has."""
+    core) when there is enough to share out, each module under the time budget a lint has.
+    A worker reads its files itself and is sent only their paths, so it can hold the next
+    one while it works (``ahead``), as a lint's workers do."""
 
-    def summarize_all(modules: list[tuple[str, bytes]]) -> list[Summary | None]:
+    def summarize_all(modules: list[tuple[str, int]], max_bytes: int | None) -> list[Outcome]:
         workers = max(1, min(jobs or os.cpu_count() or 1, len(modules)))
-        if workers == 1 or sum(len(content) for _, content in modules) < _PARALLEL_INDEX:
-            return summarize_serially(modules)
+        if workers == 1 or sum(size for _, size in modules) < _PARALLEL_INDEX:
+            return summarize_serially(modules, max_bytes)
         strings: dict[str, str] = {}
         return _largest_first(
             modules,
-            lambda module: len(module[1]),
+            lambda module: module[1],
             lambda batch: run_in_workers(
-                batch, None, workers, _summarize_module, _not_summarized, budget, received=lambda s: compact(s, strings)
+                [path for path, _ in batch],
+                max_bytes,
+                workers,
+                read_and_summarize,
+                _not_summarized,
+                budget,
+                received=lambda outcome: compacted(outcome, strings),
+                ahead=1,
             ),
         )
 
     return summarize_all
 
 
-def _summarize_module(module: tuple[str, bytes], options: None) -> Summary | None:
-    return summarize(module[1])
-
-
-def _not_summarized(module: tuple[str, bytes], options: None, reason: str) -> None:
+def _not_summarized(path: str, max_bytes: int | None, reason: str) -> None:
     """A module past the budget (or whose worker died) stays out of the index; linting it
     reports why."""
     return None

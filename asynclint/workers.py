@@ -24,7 +24,7 @@ from typing import Any
 
 from asynclint import collector
 
-# lint_file or fix_file: (path, options) -> result; or an index summary: ((path, content), None)
+# lint_file or fix_file: (path, options) -> result; or an index summary: (path, max_bytes) -> outcome
 Task = Callable[[Any, Any], Any]
 Fallback = Callable[[Any, Any, str], Any]  # (item, options, why it was not analysed) -> result
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from collections import Counter
@@ -169,6 +170,49 @@ def test_an_unchanged_file_is_known_by_its_time_and_size_without_being_read(tmp_
     assert coroutine_functions() == ["fetch"]  # not read: its stamp is the one summarised
     net.write_text("async def fetcH():\n    pass\n")  # written now: a new time
     assert coroutine_functions() == ["fetcH"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_is_read_where_it_is_summarised_and_by_the_parent_only_when_the_cache_knew_it(
+    tmp_path, monkeypatch, jobs
+):
+    """Cold, the parent reads no file: each is read once, by the process summarising it (on
+    2 jobs, a worker: the parent's reads are counted, the workers' are not). A file the
+    cache knows whose stamp changed is read by the parent to compare its content: touched, it
+    is not summarised again; changed, it is read again where it is."""
+    from asynclint.analysis.project import build
+    from asynclint.api import Project
+
+    project = tmp_path / "pkg"
+    project.mkdir()
+    filler = "".join(f"def helper_{n}(value):\n    return value + {n}\n\n" for n in range(3000))
+    for number in range(5):  # past _PARALLEL_INDEX: the workers take the summaries on 2 jobs
+        (project / f"generated_{number}.py").write_text(filler)
+    net = project / "net.py"
+    net.write_text("async def fetch():\n    pass\n")
+    old = 1_600_000_000_000_000_000
+    for path in project.iterdir():  # settled stamps: trusted by the next run
+        os.utime(path, ns=(old, old))
+    reads: list[str] = []
+    read = build._read
+
+    def spy(path, max_bytes):
+        reads.append(os.path.basename(path))
+        return read(path, max_bytes)
+
+    monkeypatch.setattr(build, "_read", spy)
+    session = Project(Config(root=tmp_path))
+    session.build_index([str(tmp_path)], jobs=jobs)
+    assert sorted(reads) == ([] if jobs == 2 else [*(f"generated_{n}.py" for n in range(5)), "net.py"])
+    reads.clear()
+    os.utime(net)  # touched: the same content, a new time
+    index = session.build_index([str(tmp_path)], jobs=jobs)
+    assert reads == ["net.py"] and sorted(index.by_path[str(net)].summary["functions"]) == ["fetch"]
+    reads.clear()
+    net.write_text("async def fetcH():\n    pass\n")
+    index = session.build_index([str(tmp_path)], jobs=jobs)
+    assert reads == ["net.py", "net.py"]  # compared, then summarised (one small file: here)
+    assert sorted(index.by_path[str(net)].summary["functions"]) == ["fetcH"]
 
 
 def test_each_module_is_summarised_once_when_the_paths_are_relative(tmp_path, monkeypatch):

@@ -18,6 +18,7 @@ def _found(comment: str) -> list[tuple[str, int, int]]:
 def test_a_stale_code_is_found_in_any_letter_case():
     assert _found("# NoQA: aio200, aio300") == [("AIO002", 5, 36)]
     assert _found("# asynclint: ignore[blocking-sleeep]") == [("AIO200", 5, 5), ("AIO002", 5, 40)]
+    assert _found("# NOQA: E501, Aio300") == [("AIO200", 5, 5), ("AIO002", 5, 34)]
 
 
 def test_comments_that_name_no_asynclint_code_are_not_tokenized(monkeypatch):

@@ -80,6 +80,10 @@ class SummaryCache:
             return str(entry["hash"])
         return None
 
+    def knows(self, path: str) -> bool:
+        """Whether the cache has an entry for the path (whatever content it had)."""
+        return path in self.entries
+
     def parses(self, path: str) -> bool:
         """Whether the cached file has a summary (Python parses it)."""
         return bool(self.entries[path]["facts"])
@@ -210,15 +214,42 @@ def _summarize_file(path: str) -> Summary:
     return summary
 
 
-# Summarises the modules the cache has no summary for: ``(path, content)`` in, in order, each
-# one's summary (None: Python cannot parse it), compacted (see :func:`compact`), out. The API
-# layer spreads a cold project over its worker processes; this layer knows no processes.
-SummarizeAll = Callable[[list[tuple[str, bytes]]], list[Optional[Summary]]]
+# Summarises the modules the cache has no summary for: ``(path, size)`` in (the size its stat
+# gave, to share the work out by), and the largest file size to read; in order, each file's
+# :func:`read_and_summarize` out, its summary compacted (see :func:`compact`). The API layer
+# spreads a cold project over its worker processes; this layer knows no processes.
+Outcome = Optional[tuple[str, Optional[Summary]]]
+SummarizeAll = Callable[[list[tuple[str, int]], Optional[int]], list[Outcome]]
 
 
-def summarize_serially(modules: list[tuple[str, bytes]]) -> list[Summary | None]:
+def read_and_summarize(path: str, max_bytes: int | None) -> Outcome:
+    """(the content hash, the summary: None when Python cannot parse it) of the file as read
+    now, where it is summarised: a worker process reads it itself, so that a cold index sends
+    paths, not contents, and the parent reads no file before the work is shared out. None:
+    the file cannot be read or has grown past ``max_bytes`` (the lint step reports it)."""
+    content = _read(path, max_bytes)
+    return None if content is None else (content_digest(content), summarize(content))
+
+
+def compacted(outcome: Outcome, strings: dict[str, str]) -> Outcome:
+    """:func:`read_and_summarize`'s outcome with its summary compacted (see :func:`compact`)."""
+    return None if outcome is None else (outcome[0], compact(outcome[1], strings))
+
+
+def summarize_serially(modules: list[tuple[str, int]], max_bytes: int | None) -> list[Outcome]:
     strings: dict[str, str] = {}
-    return [compact(summarize(content), strings) for _, content in modules]
+    return [compacted(read_and_summarize(path, max_bytes), strings) for path, _ in modules]
+
+
+def _read(path: str, max_bytes: int | None) -> bytes | None:
+    """The file's bytes, or None when it cannot be read or has more than ``max_bytes`` (read no
+    further: it may grow while it is read)."""
+    try:
+        with open(path, "rb") as handle:
+            content = handle.read(-1 if max_bytes is None else max_bytes + 1)
+    except OSError:
+        return None
+    return None if max_bytes is not None and len(content) > max_bytes else content
 
 
 def index_files(
@@ -228,12 +259,14 @@ def index_files(
     max_bytes: int | None = None,
     summarize_all: SummarizeAll = summarize_serially,
 ) -> ProjectIndex:
-    """Summarise every readable, parseable file (of at most ``max_bytes``) and build the index:
-    each file read once, and parsed only when the cache has no summary of its content."""
+    """Summarise every readable, parseable file (of at most ``max_bytes``) and build the index,
+    each file parsed only when the cache has no summary of its content. A file the cache has
+    never seen is read only where it is summarised; one it knows, whose stamp changed, is read
+    here to see whether its content did (and, if so, read again where it is summarised)."""
     cache = SummaryCache(cache_dir)
     root_list = [os.path.abspath(root) for root in roots]
     found: dict[str, str] = {}  # path -> content hash, of the files read or known by their stamp
-    missing: list[tuple[str, bytes]] = []
+    missing: list[tuple[str, int]] = []  # (path, size) to summarise
     stamps: dict[str, list[int]] = {}
     for path in paths:
         absolute = os.path.abspath(path)
@@ -241,29 +274,33 @@ def index_files(
             continue  # named twice (``./a.py`` and ``/root/a.py``): read and summarised once
         try:
             status = os.stat(absolute)
-            if not stat.S_ISREG(status.st_mode):
-                continue  # a FIFO, device or socket named *.py: reading it would block or never end
-            if max_bytes is not None and status.st_size > max_bytes:
-                continue  # the lint step reports it
-            stamps[absolute] = [status.st_mtime_ns, status.st_size, time.time_ns()]
-            unchanged = cache.unchanged(absolute, stamps[absolute])
-            if unchanged is not None:
-                found[absolute] = unchanged
-                continue
-            with open(absolute, "rb") as handle:
-                content = handle.read(-1 if max_bytes is None else max_bytes + 1)
         except OSError:
             continue
-        if max_bytes is not None and len(content) > max_bytes:
-            continue  # grew while it was read: the lint step reports it
-        found[absolute] = content_digest(content)
-        if cache.cached(absolute, found[absolute]):
+        if not stat.S_ISREG(status.st_mode):
+            continue  # a FIFO, device or socket named *.py: reading it would block or never end
+        if max_bytes is not None and status.st_size > max_bytes:
+            continue  # the lint step reports it
+        stamps[absolute] = [status.st_mtime_ns, status.st_size, time.time_ns()]
+        unchanged = cache.unchanged(absolute, stamps[absolute])
+        if unchanged is not None:
+            found[absolute] = unchanged
+            continue
+        if not cache.knows(absolute):
+            missing.append((absolute, status.st_size))
+            continue
+        content = _read(absolute, max_bytes)
+        if content is None:
+            continue  # unreadable now, or grown past the limit: the lint step reports it
+        digest = content_digest(content)
+        if cache.cached(absolute, digest):
+            found[absolute] = digest
             cache.touch(absolute, stamps[absolute])  # the same content, touched
         else:
-            missing.append((absolute, content))
-    for (absolute, _), summary in zip(missing, summarize_all(missing)):
-        cache.store(absolute, found[absolute], summary, stamps[absolute])
-    del missing  # the files' contents: tens of megabytes, not needed while the cache is written
+            missing.append((absolute, len(content)))
+    for (absolute, _), outcome in zip(missing, summarize_all(missing, max_bytes)):
+        if outcome is not None:
+            found[absolute], summary = outcome
+            cache.store(absolute, found[absolute], summary, stamps[absolute])
     names: dict[str, tuple[list[str], bool]] = {}
     packages: dict[str, bool] = {}
     for absolute in found:
