@@ -47,8 +47,8 @@ def run_in_workers(
     ``ahead``: items sent to a worker beyond the one it works on, so that it starts the next
     as soon as it has sent a result instead of waiting for the parent to take it and send
     another (about 0.5 ms per file, more than a file the prefilter skips takes). Only for
-    small items such as paths: a send that fills the pipe while the worker waits to send a large result to
-    the parent would block both."""
+    small items such as paths: a send that fills the pipe while the worker waits to send a
+    large result to the parent would block both."""
     results: list[Any] = [None] * len(files)
     pending = collections.deque(range(len(files)))
     _release_free_memory()

@@ -202,12 +202,7 @@ def _well_formed(entry: object) -> bool:
 def _summarize_file(path: str) -> Summary:
     """A module's summary read from its file again (the cache lost it); an empty module's when
     the file cannot be read or parsed now (it changed since the walk)."""
-    try:
-        with open(path, "rb") as handle:
-            content = handle.read()
-    except OSError:
-        content = b""
-    summary = summarize(content)
+    summary = summarize(_read(path, None) or b"")
     if summary is None:
         summary = summarize(b"")
     assert summary is not None  # an empty module parses
