@@ -37,6 +37,7 @@ from asynclint.result_cache import ResultCache, SettingsKeys
 from asynclint.workers import Fallback, Task, run_in_workers, too_slow
 
 if TYPE_CHECKING:
+    from asynclint.analysis.python.reparse import Reparser
     from asynclint.fixing import FileFix
 
 # The engine and the fixer (libcst, the checks) are imported where a file is parsed, so that a
@@ -160,12 +161,20 @@ class Project:
         summarize_all = _summarizer(jobs, config.file_timeout)
         return index_files(dict.fromkeys(modules), roots, cache_dir, config.max_file_size, summarize_all)
 
-    def lint_source(self, source: str | bytes, path: str = "<string>", honour_noqa: bool = True) -> list[Diagnostic]:
+    def lint_source(
+        self,
+        source: str | bytes,
+        path: str = "<string>",
+        honour_noqa: bool = True,
+        reparser: Reparser | None = None,
+    ) -> list[Diagnostic]:
         """Lint one in-memory source (a notebook's JSON when ``path`` ends in ``.ipynb``). Without
-        an index (or one that does not cover ``path``), only same-module facts are used."""
+        an index (or one that does not cover ``path``), only same-module facts are used.
+        ``reparser``: where the last tree of a text being edited is kept, to parse the next from."""
         from asynclint.engine import lint_contents
 
-        return lint_contents(source, path, self.options(honour_noqa)).diagnostics
+        options = replace(self.options(honour_noqa), reparser=reparser)
+        return lint_contents(source, path, options).diagnostics
 
     def fix_source(self, source: str, path: str, unsafe: bool = False) -> FileFix:
         """The source with the selected fixes applied in rounds (nothing is written)."""

@@ -17,7 +17,7 @@ import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from asynclint.analysis.project import pytest_config
 from asynclint.analysis.project.build import content_digest, find_project_root
@@ -28,6 +28,9 @@ from asynclint.catalog import load_catalog
 from asynclint.config import Config, ConfigError, declared_target
 from asynclint.diagnostics import PARSE_ERROR, Diagnostic
 from asynclint.registry import expand_codes
+
+if TYPE_CHECKING:
+    from asynclint.analysis.python.reparse import Reparser
 
 _INTERNAL = "internal"  # AIO001's variant for "asynclint failed on this file"
 CONFIG_FILE = "pyproject.toml"
@@ -115,6 +118,7 @@ class Projects:
         self._indexes: dict[Path, ProjectIndex | None] = {}  # None: the build failed
         self._building: dict[Path, bool] = {}  # root -> rebuild again when done
         self.settings = Settings()
+        self._reparser: Reparser | None = None  # made on the first lint: it imports libcst
 
     def forget(self, settings: Settings | None = None) -> None:
         """A config file (or the editor's ``settings``) changed: re-read configs, re-resolve
@@ -250,12 +254,25 @@ class Projects:
             index = self.index_for(directory)
             if index is not None:
                 index = with_buffer(index, path, source)
-            diagnostics = tuple(Project(config, index).lint_source(source, path))
+            diagnostics = tuple(Project(config, index).lint_source(source, path, reparser=self._reparsing()))
         except Exception as error:  # noqa: BLE001 - asynclint itself failed (checks are caught by the engine)
             summary = f"{type(error).__name__}: {error}"
             return Outcome((internal_diagnostic(path, summary),), internal_error=traceback.format_exc())
         internal = next((d.message for d in diagnostics if is_internal(d)), None)
         return Outcome(diagnostics, internal_error=internal)
+
+    def _reparsing(self) -> Reparser:
+        """Where each document's last tree is kept: an edit reparses only what it touched."""
+        if self._reparser is None:
+            from asynclint.analysis.python.reparse import Reparser
+
+            self._reparser = Reparser()
+        return self._reparser
+
+    def closed(self, path: str) -> None:
+        """The document is no longer edited: its last tree can go."""
+        if self._reparser is not None:
+            self._reparser.forget(os.path.abspath(path))
 
     def fix_all(self, source: str, path: str, directory: Path) -> str | None:
         """The editor's text with every safe fix applied as ``asynclint fix`` applies them

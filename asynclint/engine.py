@@ -175,7 +175,7 @@ def _parse_and_check(source: str | bytes, path: str, index: ProjectIndex, option
 def _parsed_and_checked(source: str | bytes, path: str, index: ProjectIndex, options: LintOptions) -> FileResult:
     accepted = index.module_for(os.path.abspath(path)) is not None  # Python parsed it (the index's summary)
     try:
-        module = parse_accepted_module(source) if accepted else cst.parse_module(source)
+        module = _parse(source, path, accepted, options)
     except cst.ParserSyntaxError as error:
         message, position = _syntax_error(source, error)
         return _file_problem(path, options, None, message, position, _line_of(source, position[0]))
@@ -199,6 +199,16 @@ def _parsed_and_checked(source: str | bytes, path: str, index: ProjectIndex, opt
         result = _file_problem(path, options, "internal", " | ".join(detail[-3:]))
         result.internal_error = True
         return result
+
+
+def _parse(source: str | bytes, path: str, accepted: bool, options: LintOptions) -> cst.Module:
+    """libcst's tree of the file: validated unless Python accepted it, and in the editor
+    parsed from the document's last tree where only part of its text changed."""
+    if not accepted:
+        return cst.parse_module(source)
+    if options.reparser is not None and isinstance(source, str):
+        return options.reparser.parse(os.path.abspath(path), source, parse_accepted_module)
+    return parse_accepted_module(source)
 
 
 def _after_bom(diagnostic: Diagnostic) -> Diagnostic:

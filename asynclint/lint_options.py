@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asynclint.analysis.project.index import ProjectIndex
 from asynclint.catalog import Rule
 from asynclint.config import Config
 from asynclint.diagnostics import Diagnostic
 from asynclint.registry import enabled_codes, ignored_for, rule_options
+
+if TYPE_CHECKING:
+    from asynclint.analysis.python.reparse import Reparser
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,8 @@ class LintOptions:
     rule_options: Mapping[str, Any] = field(default_factory=dict)
     prefilter: bool = True  # skip files of the index no enabled rule can fire on (asynclint.prefilter)
     record_reads: bool = False  # note what each file read from the index (for the result cache)
+    # the editor's: each document's next text is parsed from its last tree (never sent to workers)
+    reparser: Reparser | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def create(

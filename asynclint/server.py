@@ -634,8 +634,10 @@ def create_server() -> AsyncLintServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     @_guarded(None)
     async def did_close(ls: AsyncLintServer, params: types.DidCloseTextDocumentParams) -> None:
-        ls.uris.pop(unquote(params.text_document.uri), None)
-        ls.clear(params.text_document.uri)
+        uri = params.text_document.uri
+        ls.uris.pop(unquote(uri), None)
+        ls.clear(uri)
+        ls.projects.closed(ls.location(uri)[0])
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     @_guarded(None)

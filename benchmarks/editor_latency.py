@@ -7,6 +7,11 @@ index is built and warm, as in an editor after start-up); then ``--edits`` edits
 at a time, each adding a line at the end, and the time from sending ``didChange`` to receiving
 the ``publishDiagnostics`` of that version is recorded. Also timed: ``initialize``, and the
 first ``didOpen`` to its diagnostics. Speaks plain JSON-RPC, so it needs no LSP client library.
+
+The project is checked with the default configuration (a ``[tool.asynclint]`` file written in
+its root for the run, passed as the ``configuration`` setting), whatever config lies above it: a project kept inside
+another's tree (``.cache/realcode/`` inside asynclint's) would otherwise be checked with that
+config, whose excludes leave the file out of the index the measurement is meant to warm.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any, BinaryIO
+
+CONFIG_NAME = ".asynclint-editor.toml"  # the project's config for the run (the config root is its root)
 
 
 class Client:
@@ -93,11 +100,26 @@ def measure(path: Path, lines: int = 1000, edits: int = 30, python: str = sys.ex
     ):
         root = root.parent
     uri = path.resolve().as_uri()
+    config = root / CONFIG_NAME
+    config.write_text("[tool.asynclint]\n", encoding="utf-8")
+    try:
+        return _measure(uri, text, root, edits, python, config) | {"editor_file": str(path)}
+    finally:
+        config.unlink(missing_ok=True)
+
+
+def _measure(uri: str, text: str, root: Path, edits: int, python: str, config: Path) -> dict[str, object]:
     started = time.perf_counter()
     client = Client([python, "-m", "asynclint", "server"], root)
     try:
         capabilities = {"textDocument": {"publishDiagnostics": {"versionSupport": True}}}
-        client.request("initialize", {"processId": os.getpid(), "rootUri": root.as_uri(), "capabilities": capabilities})
+        initialize = {
+            "processId": os.getpid(),
+            "rootUri": root.as_uri(),
+            "capabilities": capabilities,
+            "initializationOptions": {"configuration": str(config)},
+        }
+        client.request("initialize", initialize)
         client.notify("initialized", {})
         initialized = time.perf_counter() - started
         opened_at = time.perf_counter()
@@ -120,7 +142,6 @@ def measure(path: Path, lines: int = 1000, edits: int = 30, python: str = sys.ex
         client.close()
     ordered = sorted(timings)
     return {
-        "editor_file": str(path),
         "editor_lines": text.count("\n"),
         "editor_initialize_seconds": initialized,
         "editor_open_seconds": opened,
