@@ -4,8 +4,9 @@
 
 The file's first ``--lines`` lines are opened as a document in its own project (so the project
 index is built and warm, as in an editor after start-up); then ``--edits`` edits are made one
-at a time, each adding a line at the end, and the time from sending ``didChange`` to receiving
-the ``publishDiagnostics`` of that version is recorded. Also timed: ``initialize``, and the
+at a time, each adding a line inside the function body nearest the middle of the text (where
+typing is: not the end of the file, the cheapest place to reparse), and the time from sending
+``didChange`` to receiving the ``publishDiagnostics`` of that version is recorded. Also timed: ``initialize``, and the
 first ``didOpen`` to its diagnostics. Speaks plain JSON-RPC, so it needs no LSP client library.
 
 The project is checked with the default configuration (a ``[tool.asynclint]`` file written in
@@ -17,6 +18,7 @@ config, whose excludes leave the file out of the index the measurement is meant 
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import statistics
@@ -91,6 +93,24 @@ def published(uri: str, version: int) -> Any:
     )
 
 
+def typing_place(text: str) -> tuple[int, str]:
+    """The line (0-based) of the simple statement in a function body nearest the middle of
+    ``text``, and its indentation: a line inserted before it, so indented, is still valid."""
+    lines = text.splitlines(keepends=True)
+    places = [
+        (statement.lineno - 1, statement.col_offset)
+        for function in ast.walk(ast.parse(text))
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+        for statement in function.body
+        if isinstance(statement, (ast.Assign, ast.Expr, ast.Return, ast.AugAssign))
+        and lines[statement.lineno - 1][: statement.col_offset].strip() == ""
+    ]
+    if not places:
+        return len(lines), ""
+    line, column = min(places, key=lambda place: abs(place[0] - len(lines) // 2))
+    return line, lines[line][:column]
+
+
 def measure(path: Path, lines: int = 1000, edits: int = 30, python: str = sys.executable) -> dict[str, object]:
     """Latencies in seconds (``edit_p50``/``edit_p95``: didChange to that version's diagnostics)."""
     text = "".join(path.read_text(encoding="utf-8").splitlines(keepends=True)[:lines])
@@ -130,8 +150,10 @@ def _measure(uri: str, text: str, root: Path, edits: int, python: str, config: P
         client.wait(published(uri, 1))
         opened = time.perf_counter() - opened_at
         timings = []
+        line, indentation = typing_place(text)
         for version in range(2, edits + 2):
-            text += f"edited_{version} = {version}\n"
+            lines = text.splitlines(keepends=True)
+            text = "".join([*lines[:line], f"{indentation}edited_{version} = {version}\n", *lines[line:]])
             sent = time.perf_counter()
             change = {"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}
             client.notify("textDocument/didChange", change)
