@@ -130,7 +130,7 @@ def noqa_edits(source: str, diagnostics: Iterable[Diagnostic]) -> list[Edit]:
     return edits
 
 
-def _may_be_stale(source: str) -> bool:
+def may_be_stale(source: str) -> bool:
     """Whether a comment may name an asynclint code or rule: ``asynclint:``, or ``noqa`` with
     ``aio`` after it on its line, in any case. Searched in the case-folded text (a superset of
     what a case-insensitive pattern matches): the one case-insensitive expression over the
@@ -156,7 +156,7 @@ def stale_suppressions(
     """The asynclint codes and rule names in ``# noqa:`` and ``# asynclint: ignore[...]``
     comments that silence no finding on their line (``used``: line -> codes it silenced), or
     that name no rule. Other tools' codes and rules not run on this file are left alone."""
-    if not _may_be_stale(source):
+    if not may_be_stale(source):
         return []  # most files: tokenizing one (the comments' places) costs tens of milliseconds
     lines = split_lines(source)
     found: list[Stale] = []

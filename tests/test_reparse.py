@@ -69,12 +69,15 @@ async def main():
 FLAT = "import os\nimport sys\n\nx = 1\ny = 2\n\n\ndef f():\n    return x\nz = 3"
 TABS = "import os\n\n\nclass A:\n\tdef f(self):\n\t\treturn 1\n\n\tdef g(self):\n\t\treturn 2\n\n\ndef h():\n\tpass\n"
 FIRST_BLOCK = "import os\nimport sys\nx = 1\n\n\ndef f():\n  return 1\n\n\ndef g():\n    return 2\n"
+# the first indented block sets the default indentation every other block is read against
+WITH_FIRST = "import sys\n\nwith open(sys.argv[1]) as file:\n    data = file.read()\n\nif data:\n    sys.exit(1)\nelse:\n    sys.exit(0)\n"
 SOURCES = {
     "classes": CLASSES,
     "crlf": CLASSES.replace("\n", "\r\n"),
     "no final newline": FLAT,
     "tabs": TABS,
     "first block two spaces": FIRST_BLOCK,
+    "first block at the top level": WITH_FIRST,
 }
 INSERTED = ("x = 1", "# note", "    # note", "        # deep", "", "    pass", "if x:", "    y = 2")
 
@@ -90,6 +93,7 @@ def line_edits(text: str) -> Iterator[str]:
         yield "".join([*lines[:number], *lines[number + 1 :]])
         yield "".join([*lines[:number], "    " + line, *lines[number + 1 :]])
         yield "".join([*lines[:number], line[4:] if line.startswith("    ") else line.lstrip(), *lines[number + 1 :]])
+        yield "".join([*lines[:number], line[1:] if line.startswith(" ") else line, *lines[number + 1 :]])
         middle = len(line.rstrip()) // 2
         yield "".join([*lines[:number], line[:middle] + "q" + line[middle:], *lines[number + 1 :]])
     yield text + "edited = 1" + newline

@@ -245,13 +245,13 @@ def _parse_at_top(piece: str, module: cst.Module, first: int, last: int, parse: 
     if not alone.body or alone.default_newline != module.default_newline:
         return None
     indent = _default_indent(module, first, last, alone)
-    if indent is None:
-        return None
+    if indent != module.default_indent:
+        return None  # unknown, or changed: every block indented by the old default says so with None
     layout = measure(alone)
     assert layout.body is not None
     statements = _indented_as(alone.body, alone.default_indent, indent)
     layouts = list(layout.body)
-    changes: dict[str, Any] = {"default_indent": indent}
+    changes: dict[str, Any] = {}
     if first:  # the lines before the first statement are its own, not a header
         statements[0] = statements[0].with_changes(leading_lines=(*alone.header, *_leading_lines(statements[0])))
         layouts[0] = _grown(layouts[0], layout.head)
