@@ -14,7 +14,7 @@ import pytest
 from conftest import FIXTURES
 
 from asynclint.analysis.python.parsing import parse_accepted_module
-from asynclint.analysis.python.reparse import Reparser, measure, parse_whole, reparse
+from asynclint.analysis.python.reparse import Parsed, Reparser, measure, reparse
 from asynclint.api import Project
 from asynclint.documents import Projects
 
@@ -99,6 +99,11 @@ def line_edits(text: str) -> Iterator[str]:
     yield text + "edited = 1" + newline
 
 
+def parse_whole(text: str) -> Parsed:
+    module = parse_accepted_module(text)
+    return Parsed(text, module, measure(module))
+
+
 def accepted(text: str) -> bool:
     """What the engine reparses: text Python's parser accepts (and libcst parses)."""
     try:
@@ -117,7 +122,7 @@ def same_tree(mine: cst.Module, theirs: cst.Module) -> bool:
 @pytest.mark.parametrize("name", SOURCES)
 def test_every_line_edit_gives_the_tree_of_a_whole_parse(name: str) -> None:
     text = SOURCES[name]
-    previous = parse_whole(text, parse_accepted_module)
+    previous = parse_whole(text)
     reparsed = 0
     for edited in filter(accepted, line_edits(text)):
         result = reparse(previous, edited, parse_accepted_module)
@@ -132,7 +137,7 @@ def test_every_line_edit_gives_the_tree_of_a_whole_parse(name: str) -> None:
 
 
 def test_edits_in_a_row_build_on_each_other() -> None:
-    previous = parse_whole(CLASSES, parse_accepted_module)
+    previous = parse_whole(CLASSES)
     text = CLASSES
     for step in range(12):
         text = text.replace("return self.size\n", f"return self.size + {step}\n        # step {step}\n", 1)
@@ -143,7 +148,7 @@ def test_edits_in_a_row_build_on_each_other() -> None:
 
 
 def test_typing_in_a_method_reparses_only_the_methods_around_it() -> None:
-    previous = parse_whole(CLASSES, parse_accepted_module)
+    previous = parse_whole(CLASSES)
     edited = CLASSES.replace("            return 1\n", "            return 10\n")
     result = reparse(previous, edited, parse_accepted_module)
     assert result is not None
@@ -162,7 +167,7 @@ def test_typing_in_a_method_reparses_only_the_methods_around_it() -> None:
     ],
 )
 def test_edits_that_need_the_whole_text_are_parsed_whole_or_right(edited: str) -> None:
-    previous = parse_whole(CLASSES, parse_accepted_module)
+    previous = parse_whole(CLASSES)
     result = reparse(previous, edited, parse_accepted_module)
     assert result is None or same_tree(result.module, cst.parse_module(edited))
 
@@ -176,6 +181,15 @@ def test_the_reparser_keeps_the_last_good_tree_and_raises_the_parse_error() -> N
     edited = CLASSES.replace("size = 1", "size = 2")
     tree = reparser.parse("a.py", edited, parse_accepted_module)
     assert same_tree(tree, cst.parse_module(edited)) and tree.body[0] is first.body[0]
+
+
+def test_a_tree_nested_too_deep_to_measure_is_still_given_and_parsed_whole_next_time() -> None:
+    deep = "x = " + " and ".join(["a"] * 3000) + "\n"
+    reparser = Reparser()
+    first = reparser.parse("deep.py", deep, parse_accepted_module)  # its code generation recurses too deep
+    assert isinstance(first, cst.Module) and len(first.body) == 1
+    second = reparser.parse("deep.py", deep + "y = 1\n", parse_accepted_module)
+    assert len(second.body) == 2 and second.body[0] is not first.body[0]  # parsed whole
 
 
 def test_the_reparser_keeps_a_few_documents_and_forgets_closed_ones() -> None:

@@ -74,7 +74,12 @@ class Reparser:
             except Exception:  # noqa: BLE001 - a shortcut: whatever goes wrong, the whole parse is right
                 parsed = None
         if parsed is None:
-            parsed = parse_whole(source, parse)
+            module = parse(source)
+            try:
+                parsed = Parsed(source, module, measure(module))
+            except RecursionError:  # nested too deep to measure (as to reparse): parsed whole next time
+                self.forget(key)
+                return module
         with self._lock:
             self._last[key] = parsed
             self._last.move_to_end(key)
@@ -85,11 +90,6 @@ class Reparser:
     def forget(self, key: str) -> None:
         with self._lock:
             self._last.pop(key, None)
-
-
-def parse_whole(source: str, parse: Parse) -> Parsed:
-    module = parse(source)
-    return Parsed(source, module, measure(module))
 
 
 def reparse(previous: Parsed, source: str, parse: Parse) -> Parsed | None:
