@@ -13,8 +13,9 @@ compare the two under random edits of real files. Blank and comment lines belong
 statement after them, or at the end of a block to the block, so the unchanged neighbours keep
 their ownership inside the parsed piece; where the piece's edges could still parse differently
 alone, and where the edit reaches what libcst detects from the whole text (the newline and
-encoding of the first lines, the indentation of the first indented block), the whole text is
-parsed.
+encoding of the first lines, the indentation of the first indented block), or where libcst's
+code of a tree is not the text it parsed (it drops some comments indented at the end of a
+text, so the lengths measured would be wrong), the whole text is parsed.
 """
 
 from __future__ import annotations
@@ -76,10 +77,13 @@ class Reparser:
         if parsed is None:
             module = parse(source)
             try:
-                parsed = Parsed(source, module, measure(module))
-            except RecursionError:  # nested too deep to measure (as to reparse): parsed whole next time
+                layout = measure(module, source)
+            except RecursionError:  # nested too deep to measure (as to reparse)
+                layout = None
+            if layout is None:  # parsed whole next time
                 self.forget(key)
                 return module
+            parsed = Parsed(source, module, layout)
         with self._lock:
             self._last[key] = parsed
             self._last.move_to_end(key)
@@ -221,7 +225,8 @@ def _touched(layouts: Sequence[Layout], offset: int, start: int, end: int) -> li
 def _parse_in_block(piece: str, module: cst.Module, path: Sequence[int], parse: Parse) -> _PieceParse | None:
     """``piece``, a run of the statements of the body at ``path``, parsed in a wrapper block;
     None unless they are indented as that body's were."""
-    wrapper = parse(_WRAPPER + module.default_newline + piece)
+    text = _WRAPPER + module.default_newline + piece
+    wrapper = parse(text)
     if len(wrapper.body) != 1 or wrapper.header or wrapper.footer or wrapper.default_newline != module.default_newline:
         return None  # lines less indented than the block after its last statement
     block = wrapper.body[0]
@@ -231,8 +236,10 @@ def _parse_in_block(piece: str, module: cst.Module, path: Sequence[int], parse: 
     indentation = body.indent if body.indent is not None else wrapper.default_indent
     if indentation != _indentation(module, path):
         return None
-    layout_of = _measurer(wrapper)
-    layouts = [layout_of(statement) for statement in body.body]
+    measured = _measured(wrapper, text)
+    if measured is None:
+        return None
+    layouts = [measured[0](statement) for statement in body.body]
     statements = _indented_as(body.body, wrapper.default_indent, module.default_indent)
     trailing_length = len(piece) - sum(layout.length for layout in layouts)
     return _PieceParse(statements, layouts, body.footer, trailing_length)
@@ -247,7 +254,9 @@ def _parse_at_top(piece: str, module: cst.Module, first: int, last: int, parse: 
     indent = _default_indent(module, first, last, alone)
     if indent != module.default_indent:
         return None  # unknown, or changed: every block indented by the old default says so with None
-    layout = measure(alone)
+    layout = measure(alone, piece)
+    if layout is None:
+        return None
     assert layout.body is not None
     statements = _indented_as(alone.body, alone.default_indent, indent)
     layouts = list(layout.body)
@@ -387,28 +396,26 @@ class _Measuring(CodegenState):
             self.spans[id(node)] = (self._starts.pop(id(node)), len(self.tokens))
 
 
-def measure(module: cst.Module) -> Layout:
-    """The layout of a module, from one generation of its code."""
-    layout_of, span = _measured(module)
-    body = tuple(layout_of(statement) for statement in module.body)
-    return Layout(span(None)[1], span(module.body[0])[0] if module.body else 0, body)
+def measure(module: cst.Module, text: str) -> Layout | None:
+    """The layout of a module parsed from ``text``, from one generation of its code; None when
+    that code is not ``text`` (libcst drops a comment indented past a block at the end)."""
+    measured = _measured(module, text)
+    if measured is None:
+        return None
+    layout_of, head = measured
+    return Layout(len(text), head, tuple(layout_of(statement) for statement in module.body))
 
 
-def _measurer(module: cst.Module) -> Callable[[cst.BaseStatement], Layout]:
-    return _measured(module)[0]
-
-
-def _measured(
-    module: cst.Module,
-) -> tuple[Callable[[cst.BaseStatement], Layout], Callable[[cst.BaseStatement | None], tuple[int, int]]]:
-    """The layout of any statement of ``module``, and its span in the text (None: the text's)."""
+def _measured(module: cst.Module, text: str) -> tuple[Callable[[cst.BaseStatement], Layout], int] | None:
+    """The layout of any statement of ``module`` and where its first statement starts, or None
+    when its code is not ``text``."""
     state = _Measuring(module)
     module._codegen(state)
+    if "".join(state.tokens) != text:
+        return None
     ends = list(itertools.accumulate(map(len, state.tokens), initial=0))
 
-    def span(statement: cst.BaseStatement | None) -> tuple[int, int]:
-        if statement is None:
-            return 0, ends[-1]
+    def span(statement: cst.BaseStatement) -> tuple[int, int]:
         first, last = state.spans[id(statement)]
         return ends[first], ends[min(last, len(ends) - 1)]  # the text's last newline may be dropped
 
@@ -420,7 +427,7 @@ def _measured(
         body = tuple(layout_of(child) for child in block.body)
         return Layout(end - start, span(block.body[0])[0] - start, body)
 
-    return layout_of, span
+    return layout_of, span(module.body[0])[0] if module.body else 0
 
 
 def _common_prefix(old: str, new: str) -> int:
