@@ -2,20 +2,20 @@
 
 In the editor a document is linted after every edit, and libcst's parse of the whole text is
 most of that time. An edit changes a few lines; the statements before and after it are what
-they were. The statements it touched, with one unchanged neighbour on each side, are parsed
-alone and put in place of the old ones in the previous tree, the rest of which is shared
-(libcst's trees are immutable). The edit is located in the innermost class or function body
-that holds it with a statement to spare after it, so typing in a method reparses a few
-methods, not the class.
+they were. The statements it touched are parsed alone and put in place of the old ones in the
+previous tree, the rest of which is shared (libcst's trees are immutable). The edit is located
+in the innermost class or function body that holds it with a statement after it, so typing in
+a method reparses that method, not the class.
 
 The result must be the tree ``parse_module`` makes of the new text, node for node: the tests
-compare the two under random edits of real files. Blank and comment lines belong to the
-statement after them, or at the end of a block to the block, so the unchanged neighbours keep
-their ownership inside the parsed piece; where the piece's edges could still parse differently
-alone, and where the edit reaches what libcst detects from the whole text (the newline and
+compare the two under every line edit of sources shaped for it (and a script did under random
+edits of the real-code set). Blank and comment lines belong to the statement after them, but
+those indented past a block that ends before them belong to that block: the lines after the
+piece go to the next statement, and where a block on either side of an edge could claim a
+line, where the edit reaches what libcst detects from the whole text (the newline and
 encoding of the first lines, the indentation of the first indented block), or where libcst's
 code of a tree is not the text it parsed (it drops some comments indented at the end of a
-text, so the lengths measured would be wrong), the whole text is parsed.
+text, so the lengths measured from it would be wrong), the whole text is parsed.
 """
 
 from __future__ import annotations
