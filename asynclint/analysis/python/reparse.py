@@ -8,8 +8,8 @@ in the innermost class or function body that holds it with a statement after it,
 a method reparses that method, not the class.
 
 The result must be the tree ``parse_module`` makes of the new text, node for node: the tests
-compare the two under every line edit of sources shaped for it (and a script did under random
-edits of the real-code set). Blank and comment lines belong to the statement after them, but
+compare the two under every line edit of sources shaped for it, and
+``benchmarks/realcode/reparse_check.py`` under random edits of the real-code set. Blank and comment lines belong to the statement after them, but
 those indented past a block that ends before them belong to that block: the lines after the
 piece go to the next statement, and where a block on either side of an edge could claim a
 line, where the edit reaches what libcst detects from the whole text (the newline and
