@@ -9,13 +9,14 @@ a method reparses that method, not the class.
 
 The result must be the tree ``parse_module`` makes of the new text, node for node: the tests
 compare the two under every line edit of sources shaped for it, and
-``benchmarks/realcode/reparse_check.py`` under random edits of the real-code set. Blank and comment lines belong to the statement after them, but
-those indented past a block that ends before them belong to that block: the lines after the
-piece go to the next statement, and where a block on either side of an edge could claim a
-line, where the edit reaches what libcst detects from the whole text (the newline and
-encoding of the first lines, the indentation of the first indented block), or where libcst's
-code of a tree is not the text it parsed (it drops some comments indented at the end of a
-text, so the lengths measured from it would be wrong), the whole text is parsed.
+``benchmarks/realcode/reparse_check.py`` under random edits of the real-code set. Blank and
+comment lines belong to the statement after them, but those indented past a block that ends
+before them belong to that block: the lines after the piece go to the next statement, and
+where a block on either side of an edge could claim a line, where the edit reaches what
+libcst detects from the whole text (the newline and encoding of the first lines, the
+indentation of the first indented block), or where libcst's code of a tree is not the text
+it parsed (it drops some comments indented at the end of a text, so the lengths measured
+from it would be wrong), the whole text is parsed.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class Parsed:
 class Reparser:
     """The last parse of each of the few documents being edited, to parse their next text from."""
 
-    def __init__(self, documents: int = 8) -> None:
+    def __init__(self, documents: int = 8) -> None:  # a 1,000-line tree takes about 1 MB
         self._documents = documents
         self._last: OrderedDict[str, Parsed] = OrderedDict()
         self._lock = threading.Lock()
