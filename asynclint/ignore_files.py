@@ -13,10 +13,12 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from asynclint.walk_cache import Walk
+
+if TYPE_CHECKING:  # imported where an ignore file is read: a remembered walk reads none
+    import pathspec
 
 IGNORE_FILES = (".gitignore", ".ignore")
 logger = logging.getLogger("asynclint.files")
@@ -95,5 +97,7 @@ class IgnoreFiles:
         except OSError as error:
             logger.warning("%s: cannot be read (%s); its patterns are not applied", path, error.strerror or error)
             return
+        import pathspec
+
         self.specs.append((directory, pathspec.GitIgnoreSpec.from_lines(lines)))
         self._applicable.clear()

@@ -374,7 +374,7 @@ def test_version_rules_and_explain_start_without_the_linting_machinery():
         "from asynclint.cli import cli\n"
         "for args in (['--version'], ['rules'], ['explain', 'AIO200']):\n"
         "    assert CliRunner().invoke(cli, args).exit_code == 0, args\n"
-        "print(sorted(m for m in ('asyncio', 'libcst', 'asynclint.engine', 'asynclint.checks') if m in sys.modules))\n"
+        "print(sorted(m for m in ('asyncio', 'libcst', 'pathspec', 'asynclint.engine', 'asynclint.checks') if m in sys.modules))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout == "[]\n"
@@ -389,18 +389,21 @@ def test_a_check_answered_by_the_result_cache_never_imports_the_parser(tmp_path)
 
     (tmp_path / "pyproject.toml").write_text("[tool.asynclint]\n")
     (tmp_path / "app.py").write_text("import time\n\nasync def main():\n    time.sleep(1)\n")
+    (tmp_path / ".gitignore").write_text("build/\n")  # read by the walk, not by a remembered one
     probe = (
         "import sys\n"
         "from click.testing import CliRunner\n"
         "from asynclint.cli import cli\n"
+        "import asynclint.cache_files\n"
+        "asynclint.cache_files.SETTLED_NS = -(10**18)  # the files were just written: trust their stamps\n"
         "result = CliRunner().invoke(cli, ['check', 'app.py', '--format', 'concise'])\n"
         "print(result.exit_code, result.output.splitlines()[0])\n"
-        "print(sorted(m for m in ('asyncio', 'libcst', 'asynclint.engine', 'asynclint.checks') if m in sys.modules))\n"
+        "print(sorted(m for m in ('asyncio', 'libcst', 'pathspec', 'asynclint.engine', 'asynclint.checks') if m in sys.modules))\n"
     )
     cold = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path)
     warm = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path)
     finding = "1 app.py:4:5: AIO200 [*] `time.sleep()` blocks the event loop in coroutine `main`"
-    assert cold.stdout.splitlines() == [finding, "['asynclint.checks', 'asynclint.engine', 'libcst']"]
+    assert cold.stdout.splitlines() == [finding, "['asynclint.checks', 'asynclint.engine', 'libcst', 'pathspec']"]
     assert warm.stdout.splitlines() == [finding, "[]"]
 
 
