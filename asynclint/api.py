@@ -34,14 +34,15 @@ from asynclint.lint_options import FileResult, LintOptions, enabled_for
 from asynclint.notebooks import is_notebook
 from asynclint.registry import validate_selection
 from asynclint.result_cache import ResultCache, SettingsKeys
-from asynclint.workers import Fallback, Task, run_in_workers, too_slow
 
 if TYPE_CHECKING:
     from asynclint.analysis.python.reparse import Reparser
     from asynclint.fixing import FileFix
+    from asynclint.workers import Fallback, Task
 
-# The engine and the fixer (libcst, the checks) are imported where a file is parsed, so that a
-# run whose findings all come from the result cache starts as fast as the CLI itself.
+# The engine and the fixer (libcst, the checks) are imported where a file is parsed, and the
+# worker processes (multiprocessing) where files are shared out, so that a run whose findings
+# all come from the result cache starts as fast as the CLI itself.
 
 Progress = Callable[[int, int, int], None]  # (files done, files, findings so far)
 Stream = Callable[[list[Diagnostic]], None]  # one file's findings, in the run's final order
@@ -342,6 +343,8 @@ def _summarizer(jobs: int | None, budget: float) -> SummarizeAll:
         workers = max(1, min(jobs or os.cpu_count() or 1, len(modules)))
         if workers == 1 or sum(size for _, size in modules) < _PARALLEL_INDEX:
             return summarize_serially(modules, max_bytes)
+        from asynclint.workers import run_in_workers
+
         strings: dict[str, str] = {}
         return _largest_first(
             modules,
@@ -404,6 +407,8 @@ def _run(
             if done is not None:
                 done(results[-1])
         return results
+    from asynclint.workers import run_in_workers
+
     return _largest_first(
         files, _size, lambda batch: run_in_workers(batch, options, workers, task, fallback, budget, done, ahead=1)
     )
@@ -432,6 +437,8 @@ def _in_process(task: Task, path: str, options: Any, fallback: Fallback, budget:
     try:
         return run_deep(task, path, options, timeout=budget)
     except TimeoutError:
+        from asynclint.workers import too_slow
+
         return fallback(path, options, too_slow(budget))
 
 

@@ -374,7 +374,7 @@ def test_version_rules_and_explain_start_without_the_linting_machinery():
         "from asynclint.cli import cli\n"
         "for args in (['--version'], ['rules'], ['explain', 'AIO200']):\n"
         "    assert CliRunner().invoke(cli, args).exit_code == 0, args\n"
-        "print(sorted(m for m in ('asyncio', 'libcst', 'pathspec', 'asynclint.engine', 'asynclint.checks') if m in sys.modules))\n"
+        "print(sorted(m for m in ('asyncio', 'libcst', 'multiprocessing', 'pathspec', 'asynclint.engine', 'asynclint.checks') if m in sys.modules))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout == "[]\n"
@@ -398,7 +398,7 @@ def test_a_check_answered_by_the_result_cache_never_imports_the_parser(tmp_path)
         "asynclint.cache_files.SETTLED_NS = -(10**18)  # the files were just written: trust their stamps\n"
         "result = CliRunner().invoke(cli, ['check', 'app.py', '--format', 'concise'])\n"
         "print(result.exit_code, result.output.splitlines()[0])\n"
-        "print(sorted(m for m in ('asyncio', 'libcst', 'pathspec', 'asynclint.engine', 'asynclint.checks') if m in sys.modules))\n"
+        "print(sorted(m for m in ('asyncio', 'libcst', 'multiprocessing', 'pathspec', 'asynclint.engine', 'asynclint.checks') if m in sys.modules))\n"
     )
     cold = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path)
     warm = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path)

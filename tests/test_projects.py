@@ -104,7 +104,7 @@ def test_a_compacted_summary_shares_strings_holds_tuples_and_hashes_the_same():
 def test_a_cold_index_summarised_in_worker_processes_equals_the_serial_one(tmp_path, monkeypatch):
     """Past ``_PARALLEL_INDEX`` bytes to summarise, the index of a cold project is built on the
     worker processes: each module parsed once, in some process, with the same summary."""
-    from asynclint import api
+    from asynclint import api, workers
     from asynclint.api import Project
 
     project = tmp_path / "shop"
@@ -118,13 +118,13 @@ def test_a_cold_index_summarised_in_worker_processes_equals_the_serial_one(tmp_p
     session = Project(Config(select=CROSS_MODULE))
     serial = session.build_index([str(project)], use_cache=False, jobs=1)
     shared_out = []
-    run_in_workers = api.run_in_workers
+    run_in_workers = workers.run_in_workers
 
     def spy(items, *args, **kwargs):
         shared_out.append(len(items))
         return run_in_workers(items, *args, **kwargs)
 
-    monkeypatch.setattr(api, "run_in_workers", spy)
+    monkeypatch.setattr(workers, "run_in_workers", spy)  # imported by the index where it shares out
     parallel = session.build_index([str(project)], use_cache=False, jobs=2)
     assert shared_out == [len(serial.by_path) + 1]  # every module, the broken one too
     assert {p: (e.name, e.digest, e.summary) for p, e in parallel.by_path.items()} == {
