@@ -108,8 +108,7 @@ def reparse(previous: Parsed, source: str, parse: Parse) -> Parsed | None:
     found = _innermost_block(module, previous.layout, start, end)
     if found is None:
         return None
-    path, statements, layouts, offset = found
-    touched = _touched(layouts, offset, start, end)
+    path, statements, layouts, offset, touched = found
     first, last = touched[0], touched[-1]
     starts = list(itertools.accumulate((layout.length for layout in layouts), initial=offset))
     at_start, at_end = not path and first == 0, not path and last == len(statements) - 1
@@ -179,31 +178,31 @@ def _indented_further(lines: Sequence[cst.EmptyLine]) -> bool:
 
 def _innermost_block(
     module: cst.Module, layout: Layout, start: int, end: int
-) -> tuple[list[int], Sequence[cst.BaseStatement], Sequence[Layout], int] | None:
+) -> tuple[list[int], Sequence[cst.BaseStatement], Sequence[Layout], int, list[int]] | None:
     """The path (body statement indexes) to the innermost body holding the edit with a
-    statement after it untouched, and that body: its statements, their layouts and where the
-    first starts. At the top, every edit is held (the header and footer with it)."""
+    statement after it untouched, and that body: its statements, their layouts, where the
+    first starts and the statements the edit touched. At the top, every edit is held (the
+    header and footer with it)."""
     assert layout.body is not None
     statements: Sequence[cst.BaseStatement] = module.body
     layouts, offset = layout.body, layout.head
     if not statements:
         return None
     path: list[int] = []
-    while True:
-        touched = _touched(layouts, offset, start, end)
-        if len(touched) != 1:
-            return path, statements, layouts, offset
+    touched = _touched(layouts, offset, start, end)
+    while len(touched) == 1:
         (index,) = touched
         inner, statement = layouts[index], statements[index]
         if inner.body is None or not isinstance(statement, _NESTED):
-            return path, statements, layouts, offset
+            break
         body_offset = offset + sum(layout.length for layout in layouts[:index]) + inner.head
         inner_touched = _touched(inner.body, body_offset, start, end)
-        if start <= body_offset or not inner_touched or inner_touched[-1] >= len(inner.body) - 1:
-            return path, statements, layouts, offset
+        if start <= body_offset or inner_touched[-1] >= len(inner.body) - 1:
+            break
         assert isinstance(statement.body, cst.IndentedBlock)
         path.append(index)
-        statements, layouts, offset = statement.body.body, inner.body, body_offset
+        statements, layouts, offset, touched = statement.body.body, inner.body, body_offset, inner_touched
+    return path, statements, layouts, offset, touched
 
 
 def _touched(layouts: Sequence[Layout], offset: int, start: int, end: int) -> list[int]:
