@@ -6,13 +6,15 @@ The file's first ``--lines`` lines are opened as a document in its own project (
 index is built and warm, as in an editor after start-up); then ``--edits`` edits are made one
 at a time, each adding a line inside the function body nearest the middle of the text (where
 typing is: not the end of the file, the cheapest place to reparse), and the time from sending
-``didChange`` to receiving the ``publishDiagnostics`` of that version is recorded. Also timed: ``initialize``, and the
-first ``didOpen`` to its diagnostics. Speaks plain JSON-RPC, so it needs no LSP client library.
+``didChange`` to receiving the ``publishDiagnostics`` of that version is recorded. Also timed:
+``initialize``, and the first ``didOpen`` to its diagnostics. Speaks plain JSON-RPC, so it
+needs no LSP client library.
 
 The project is checked with the default configuration (a ``[tool.asynclint]`` file written in
-its root for the run, passed as the ``configuration`` setting), whatever config lies above it: a project kept inside
-another's tree (``.cache/realcode/`` inside asynclint's) would otherwise be checked with that
-config, whose excludes leave the file out of the index the measurement is meant to warm.
+its root for the run, passed as the ``configuration`` setting), whatever config lies above
+it: a project kept inside another's tree (``.cache/realcode/`` inside asynclint's) would
+otherwise be checked with that config, whose excludes leave the file out of the index the
+measurement is meant to warm.
 """
 
 from __future__ import annotations

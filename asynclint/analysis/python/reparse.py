@@ -298,10 +298,15 @@ def _opens_block(node: cst.CSTNode) -> bool:
     return any(_opens_block(clause) for clause in _clauses(node))
 
 
+# a compound statement's clauses after its first: one (``else``/``elif``, ``finally``), or a list
+_CLAUSE = ("orelse", "finalbody")
+_CLAUSES = ("handlers", "cases")
+
+
 def _clauses(node: cst.CSTNode) -> list[cst.CSTNode]:
     """A compound statement's clauses after its first: ``else``/``elif``, handlers, ``finally``, cases."""
-    clauses = [getattr(node, "orelse", None), getattr(node, "finalbody", None)]
-    clauses += [*getattr(node, "handlers", ()), *getattr(node, "cases", ())]
+    clauses = [getattr(node, name, None) for name in _CLAUSE]
+    clauses += [clause for name in _CLAUSES for clause in getattr(node, name, ())]
     return [clause for clause in clauses if isinstance(clause, cst.CSTNode)]
 
 
@@ -320,11 +325,11 @@ def _reindented(node: Any, parsed: str, default: str) -> Any:
         indent = parsed if block.indent is None else block.indent
         inner = [_reindented(statement, parsed, default) for statement in block.body]
         changes["body"] = block.with_changes(indent=None if indent == default else indent, body=inner)
-    for name in ("orelse", "finalbody"):
+    for name in _CLAUSE:
         clause = getattr(node, name, None)
         if isinstance(clause, cst.CSTNode):
             changes[name] = _reindented(clause, parsed, default)
-    for name in ("handlers", "cases"):
+    for name in _CLAUSES:
         clauses = getattr(node, name, None)
         if clauses:
             changes[name] = [_reindented(clause, parsed, default) for clause in clauses]
