@@ -2,7 +2,7 @@
 
     python benchmarks/suite.py [--projects a,b] [--jobs 2] [--editor-file PATH] [--together] [--repeat 3]
 
-For every project of ``benchmarks/realcode/projects.tsv`` found in ``.cache/realcode/`` (see
+For every project of ``benchmarks/realcode/projects.tsv`` marked ``timed`` and found in ``.cache/realcode/`` (see
 benchmarks/realcode/README.md), the real CLI (``python -m asynclint check .``, a fresh process
 each time, the project's own root) is timed:
 
@@ -65,9 +65,16 @@ _PEAK = (
 
 
 def project_names(wanted: str | None) -> list[str]:
-    rows = [line.split("\t")[0] for line in PROJECTS_TSV.read_text(encoding="utf-8").splitlines()[1:] if line]
-    names = [name for name in rows if (SOURCES / name).is_dir()]
-    return [name for name in names if name in wanted.split(",")] if wanted else names
+    """The fetched projects asked for, by default those marked ``timed``: the suite's corpus
+    stays fixed, so that its figures compare across sessions, while the review set grows."""
+    lines = PROJECTS_TSV.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    rows = [dict(zip(header, line.split("\t"))) for line in lines[1:] if line]
+    names = [row["name"] for row in rows if (SOURCES / row["name"]).is_dir()]
+    if wanted:
+        return [name for name in names if name in wanted.split(",")]
+    timed = {row["name"] for row in rows if row.get("timed") == "yes"}
+    return [name for name in names if name in timed]
 
 
 def check(directory: Path, *args: str, peak: bool = True) -> tuple[float, list[tuple[str, int, int, str]], int]:
@@ -241,7 +248,7 @@ def render(f: dict[str, object]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--projects", help="comma-separated names (default: every fetched project)")
+    parser.add_argument("--projects", help="comma-separated names (default: every fetched project marked timed)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes (default: every core)")
     parser.add_argument("--editor-file", type=Path, default=EDITOR_FILE, help="the file the editor latency opens")
     parser.add_argument("--together", action="store_true", help="one run over all the projects (one root, one index)")

@@ -9,7 +9,10 @@ throw the exception in themselves (``agen.athrow(...)``), handlers that fail the
 (``self.fail``), modules written for trio or curio, and swallows that are the task's last act:
 a handler that returns, or breaks out of the coroutine's own main ``while`` loop, or a last
 ``try`` of the coroutine that passes. The task then stops as asked; only ``task.cancelled()``
-reports it wrongly, while a swallow deeper in the stack lets the caller carry on.
+reports it wrongly, while a swallow deeper in the stack lets the caller carry on. A coroutine
+the module runs only as a task (``create_task(self._loop())``) is stopped by its owner's
+``cancel()`` on purpose: there any handler after which it ends without suspending again, or
+that returns (a value too: it goes to the owner), is that stop.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import libcst as cst
 
 from asynclint.analysis.asyncio.frameworks import runs_on_other_loop_library
-from asynclint.analysis.asyncio.tasks import awaits_existing_future
+from asynclint.analysis.asyncio.tasks import awaits_existing_future, task_bodies
 from asynclint.analysis.python.exceptions import (
     CANCELLED_ERRORS,
     RAISING_CALLS,
@@ -41,6 +44,7 @@ class SwallowedCancellation(Check):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._asyncio = not runs_on_other_loop_library(context.symbols)
+        self._task_bodies: frozenset[str] | None = None
 
     def visit_Try(self, node: cst.Try) -> None:
         self._check(node)
@@ -65,10 +69,12 @@ class SwallowedCancellation(Check):
             return
         if _throws_in(node.body):
             return  # ``await agen.athrow(CancelledError())``: the handler catches what the code threw
-        main_loop = _task_exit_point(node, self.scope.function.node if self.scope.function else None)
+        function = self.scope.function.node if self.scope.function else None
         if raises(handler.body) or self._calls_raising(handler.body):
             return
-        if main_loop and _ends_task(handler, main_loop):
+        task = isinstance(function, cst.FunctionDef) and function.name.value in self._tasks()
+        main_loop = _task_exit_point(node, function, task)
+        if main_loop and _ends_task(handler, main_loop, task):
             return  # the task's last act: it stops (only ``task.cancelled()`` is lost)
         if _inspects_cancellation(handler.body) or _hands_on(handler):
             return
@@ -82,6 +88,11 @@ class SwallowedCancellation(Check):
             self.report(handler.type, clause=clause)
         else:
             self.report(handler.type, "base_exception", clause=clause)
+
+    def _tasks(self) -> frozenset[str]:
+        if self._task_bodies is None:
+            self._task_bodies = task_bodies(self.context.module)
+        return self._task_bodies
 
     def _calls_raising(self, body: cst.CSTNode) -> bool:
         """``pytest.fail(...)``, ``sys.exit(...)``, unittest's ``self.fail(...)``: the handler
@@ -110,48 +121,81 @@ def _throws_in(body: cst.CSTNode) -> bool:
     )
 
 
-def _task_exit_point(node: cst.Try | cst.TryStar, function: cst.CSTNode | None) -> str | None:
+def _task_exit_point(node: cst.Try | cst.TryStar, function: cst.CSTNode | None, task: bool) -> str | None:
     """Where the ``try`` sits when its handler can end the whole coroutine: ``"body"`` when it is
-    the coroutine's last statement, ``"loop"`` when it is inside the coroutine's own main
-    ``while`` loop (a worker's ``while True: try: await queue.get() ...``, through ``if``/``try``/
-    ``with`` blocks but no inner loop), ``"function"`` elsewhere (only a ``return`` ends it). None
-    for a coroutine that returns values: its callers await it for a result."""
+    the coroutine's last statement (for a ``task`` body: when nothing after it can suspend),
+    ``"loop"`` when it is inside the coroutine's own main ``while`` loop (a worker's ``while
+    True: try: await queue.get() ...``, through ``if``/``try``/``with`` blocks but no inner loop),
+    ``"function"`` elsewhere (only a ``return`` ends it). None for a coroutine that returns
+    values to callers that await it for a result (a ``task`` returns them to its owner)."""
     if not isinstance(function, cst.FunctionDef) or not isinstance(function.body, cst.IndentedBlock):
         return None
-    if any(isinstance(child, cst.Return) and child.value is not None for child in own_nodes(function.body)):
+    returns = any(isinstance(child, cst.Return) and child.value is not None for child in own_nodes(function.body))
+    if returns and not task:
         return None  # it returns results to an awaiting caller: a swallow lets that caller carry on
     statements = function.body.body
-    if statements and statements[-1] is node:
+    if (statements and statements[-1] is node) or (task and _ends_after(node, function.body)):
         return "body"
     for statement in statements:
-        if isinstance(statement, cst.While) and _within_loop_body(node, statement.body):
+        if isinstance(statement, cst.While) and _holds(node, statement.body):
             return "loop"
     return "function"
 
 
-def _within_loop_body(node: cst.CSTNode, block: cst.BaseSuite) -> bool:
+def _holds(node: cst.CSTNode, block: cst.BaseSuite) -> bool:
     """``node`` is a statement of ``block`` or of the blocks of its ``if``/``try``/``with``
-    statements, so that a ``break`` there leaves the loop owning ``block``."""
+    statements (no inner loop: a ``break`` there leaves the loop owning ``block``)."""
     if not isinstance(block, cst.IndentedBlock):
         return False
-    for statement in block.body:
-        if statement is node:
-            return True
-        if isinstance(statement, (cst.If, cst.Try, cst.TryStar, cst.With)):
-            blocks: list[cst.BaseSuite] = [statement.body]
-            if isinstance(statement, cst.If) and statement.orelse is not None:
-                blocks.append(statement.orelse.body)
-            if isinstance(statement, (cst.Try, cst.TryStar)):
-                blocks += [handler.body for handler in statement.handlers]
-                blocks += [part.body for part in (statement.orelse, statement.finalbody) if part is not None]
-            if any(_within_loop_body(node, inner) for inner in blocks):
-                return True
+    return any(
+        statement is node or any(_holds(node, inner) for inner in _inner_blocks(statement)) for statement in block.body
+    )
+
+
+def _ends_after(node: cst.CSTNode, block: cst.BaseSuite) -> bool:
+    """``node`` is a statement of ``block`` or of the blocks of its ``if``/``try``/``with``
+    statements, and nothing after it (up to the end of ``block``) can suspend: once it is
+    done, the coroutine runs to its end without giving the loop a chance to deliver more."""
+    if not isinstance(block, cst.IndentedBlock):
+        return False
+    for position, statement in enumerate(block.body):
+        if statement is node or any(_ends_after(node, inner) for inner in _inner_blocks(statement)):
+            if isinstance(statement, cst.With) and statement.asynchronous is not None and statement is not node:
+                return False  # leaving the block suspends (``__aexit__``)
+            later = _runs_after(node, statement) if isinstance(statement, (cst.Try, cst.TryStar)) else []
+            return not any(suspends(after) for after in [*later, *block.body[position + 1 :]])
     return False
 
 
-def _ends_task(handler: Handler, where: str) -> bool:
+def _runs_after(node: cst.CSTNode, statement: cst.Try | cst.TryStar) -> list[cst.CSTNode]:
+    """The parts of ``statement`` that may run after ``node``, which it holds: ``else`` and
+    ``finally`` after its body or a handler, ``finally`` after its ``else``, none after those."""
+    if node is statement:
+        return []  # its own ``finally`` runs whatever the handler does
+    orelse, final = statement.orelse, statement.finalbody
+    if final is not None and _holds(node, final.body):
+        return []
+    if orelse is not None and _holds(node, orelse.body):
+        return [final] if final is not None else []
+    return [part for part in (orelse, final) if part is not None]
+
+
+def _inner_blocks(statement: cst.CSTNode) -> list[cst.BaseSuite]:
+    """The blocks of an ``if``/``try``/``with`` statement (each runs at most once)."""
+    if not isinstance(statement, (cst.If, cst.Try, cst.TryStar, cst.With)):
+        return []
+    blocks: list[cst.BaseSuite] = [statement.body]
+    if isinstance(statement, cst.If) and statement.orelse is not None:
+        blocks.append(statement.orelse.body)
+    if isinstance(statement, (cst.Try, cst.TryStar)):
+        blocks += [handler.body for handler in statement.handlers]
+        blocks += [part.body for part in (statement.orelse, statement.finalbody) if part is not None]
+    return blocks
+
+
+def _ends_task(handler: Handler, where: str, task: bool) -> bool:
     """The handler's last statement ends the coroutine: a ``return``, a ``break`` out of its main
-    loop, or ``pass`` in its last statement."""
+    loop, or ``pass`` in its last statement (for a ``task`` body: any handler there)."""
     body = handler.body
     if not isinstance(body, cst.IndentedBlock) or not body.body:
         return False
@@ -159,7 +203,7 @@ def _ends_task(handler: Handler, where: str) -> bool:
     small = last.body[-1] if isinstance(last, cst.SimpleStatementLine) and last.body else None
     if isinstance(small, cst.Return) or (where == "loop" and isinstance(small, cst.Break)):
         return True
-    return where == "body" and isinstance(small, cst.Pass)
+    return where == "body" and (task or isinstance(small, cst.Pass))
 
 
 def _inspects_cancellation(body: cst.CSTNode) -> bool:

@@ -18,7 +18,7 @@ from asynclint.analysis.asyncio.awaitables import COROUTINE, FUTURE, awaitable_k
 from asynclint.analysis.asyncio.library_types import receiver_type
 from asynclint.analysis.project.index import ProjectIndex
 from asynclint.analysis.python.functions import own_nodes
-from asynclint.analysis.python.nodes import dotted_key, method_call
+from asynclint.analysis.python.nodes import descendants, dotted_key, method_call
 from asynclint.analysis.python.scope import ScopeTracker
 from asynclint.analysis.tables.asyncio_api import (
     AS_COMPLETED,
@@ -232,3 +232,37 @@ def is_none(expr: cst.BaseExpression) -> bool:
 
 def is_true(expr: cst.BaseExpression) -> bool:
     return isinstance(expr, cst.Name) and expr.value == "True"
+
+
+# A call whose name says it starts a task: ``create_task``, ``loop.create_task``,
+# ``start_pending_task(coro)``, ``asyncio.Task(coro)``, ``ensure_future``, ``spawn``.
+_STARTS_TASK_WORDS = ("task", "ensure_future", "spawn", "run_coroutine_threadsafe")
+
+
+def task_bodies(module: cst.Module) -> frozenset[str]:
+    """Names of functions that the module runs only as tasks: each call of the name (``x()``,
+    ``self.x()``) is handed straight to a call that starts a task, none awaited or used
+    otherwise. Such a coroutine's return and its cancellation go to the task's owner."""
+    handed: set[int] = set()
+    calls: list[cst.Call] = []
+    for node in descendants(module):
+        if isinstance(node, cst.Call):
+            calls.append(node)
+            callee = _callee_name(node)
+            if callee is not None and any(word in callee.lower() for word in _STARTS_TASK_WORDS):
+                handed.update(id(arg.value) for arg in node.args if isinstance(arg.value, cst.Call))
+    started: set[str] = set()
+    other: set[str] = set()
+    for call in calls:
+        name = _callee_name(call)
+        if name is not None:
+            (started if id(call) in handed else other).add(name)
+    return frozenset(started - other)
+
+
+def _callee_name(call: cst.Call) -> str | None:
+    """``x`` for ``x(...)`` and ``obj.x(...)``."""
+    func = call.func
+    if isinstance(func, cst.Name):
+        return func.value
+    return func.attr.value if isinstance(func, cst.Attribute) else None
