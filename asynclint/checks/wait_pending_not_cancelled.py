@@ -20,6 +20,10 @@ from asynclint.fixes import NodeFix, StatementLineTracker, fresh_name, replace, 
 
 _NOT_HANDLING = frozenset({STORE, TRUTH, LEN})
 _CANCEL = "for {task} in {pending}:\n    {task}.cancel()\n"
+# Calls that build a new collection out of the tasks of others (``set(chain(self._tasks, extra))``).
+_COLLECTION_BUILDERS = frozenset(
+    {"builtins.set", "builtins.list", "builtins.tuple", "builtins.frozenset", "builtins.sorted", "itertools.chain"}
+)
 
 
 class WaitPendingNotCancelled(Check):
@@ -156,13 +160,24 @@ class WaitPendingNotCancelled(Check):
         first = call.args[0].value
         if isinstance(first, cst.Name):  # ``tasks = [getter, self.done]`` then ``wait(tasks)``
             first = self.scope.local_value(first.value) or first
-        elements = [e.value for e in first.elements] if isinstance(first, (cst.List, cst.Tuple, cst.Set)) else [first]
-        for element in elements:
+        for element in self._sources(first):
             if isinstance(element, (cst.Attribute, cst.Subscript)):
                 return True
             if isinstance(element, cst.Name) and sum(1 for k in usage.kinds(element.value) if k != STORE) > 1:
                 return True
         return False
+
+    def _sources(self, expr: cst.BaseExpression) -> list[cst.BaseExpression]:
+        """What a fresh collection is built from: the elements of a literal, the contents of
+        ``*tasks`` in one, the arguments of ``set(...)``, ``list(...)``, ``chain(...)``."""
+        if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
+            found: list[cst.BaseExpression] = []
+            for element in expr.elements:
+                found += self._sources(element.value) if isinstance(element, cst.StarredElement) else [element.value]
+            return found
+        if isinstance(expr, cst.Call) and self.scope.qualified_name(expr.func) in _COLLECTION_BUILDERS:
+            return [source for arg in expr.args for source in self._sources(arg.value)]
+        return [expr]
 
 
 def _literal_index(subscript: cst.Subscript) -> int | None:
