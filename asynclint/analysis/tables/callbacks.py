@@ -24,6 +24,9 @@ SYNC_CALLBACKS: dict[str, Slots] = {
     "builtins.min": ((), ("key",)),
     "builtins.max": ((), ("key",)),
 }
+# Of those, the ones that hand back the callable's results: a coroutine function mapped gives
+# coroutines, which the code may await (``gather(*map(fetch, urls))``).
+RESULT_MAPS = frozenset({"builtins.map"})
 # Event-loop methods (receiver recognised as a loop) taking a sync callable.
 SYNC_CALLBACK_LOOP_METHODS: dict[str, Slots] = {
     "run_in_executor": ((1,), ()),
