@@ -11,11 +11,14 @@ a handler that returns, or breaks out of the coroutine's own main ``while`` loop
 ``try`` of the coroutine that passes. The task then stops as asked; only ``task.cancelled()``
 reports it wrongly, while a swallow deeper in the stack lets the caller carry on. A coroutine
 the module runs only as a task (``create_task(self._loop())``) is stopped by its owner's
-``cancel()`` on purpose: there any handler after which it ends without suspending again, or
-that returns (a value too: it goes to the owner), is that stop.
+``cancel()`` on purpose: there any handler outside the coroutine's loops with no loop after it
+(the clean-up after it runs once, and the task ends), or that returns (a value too: it goes
+to the owner), is that stop; one that lets a loop go on is still a swallow.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import libcst as cst
 
@@ -123,9 +126,11 @@ def _throws_in(body: cst.CSTNode) -> bool:
 
 def _task_exit_point(node: cst.Try | cst.TryStar, function: cst.CSTNode | None, task: bool) -> str | None:
     """Where the ``try`` sits when its handler can end the whole coroutine: ``"body"`` when it is
-    the coroutine's last statement (for a ``task`` body: when nothing after it can suspend),
-    ``"loop"`` when it is inside the coroutine's own main ``while`` loop (a worker's ``while
-    True: try: await queue.get() ...``, through ``if``/``try``/``with`` blocks but no inner loop),
+    the coroutine's last statement (for a ``task`` body: anywhere outside its loops with no loop
+    after it, so that the clean-up after it, awaited or not, runs once and the task ends),
+    ``"loop"`` when it is inside one of the coroutine's own main ``while`` loops (a worker's
+    ``while True: try: await queue.get() ...``, through ``if``/``try``/``with`` blocks but no
+    inner loop, on either side),
     ``"function"`` elsewhere (only a ``return`` ends it). None for a coroutine that returns
     values to callers that await it for a result (a ``task`` returns them to its owner)."""
     if not isinstance(function, cst.FunctionDef) or not isinstance(function.body, cst.IndentedBlock):
@@ -136,10 +141,21 @@ def _task_exit_point(node: cst.Try | cst.TryStar, function: cst.CSTNode | None, 
     statements = function.body.body
     if (statements and statements[-1] is node) or (task and _ends_after(node, function.body)):
         return "body"
-    for statement in statements:
-        if isinstance(statement, cst.While) and _holds(node, statement.body):
-            return "loop"
+    if any(_holds(node, loop.body) for loop in _main_loops(function.body)):
+        return "loop"
     return "function"
+
+
+def _main_loops(block: cst.BaseSuite) -> Iterator[cst.While]:
+    """The ``while`` loops of a coroutine's body that are inside no other loop (also in its
+    ``if``/``try``/``with`` blocks: ``try: while self.running: ... finally: ...``)."""
+    if not isinstance(block, cst.IndentedBlock):
+        return
+    for statement in block.body:
+        if isinstance(statement, cst.While):
+            yield statement
+        for inner in _inner_blocks(statement):
+            yield from _main_loops(inner)
 
 
 def _holds(node: cst.CSTNode, block: cst.BaseSuite) -> bool:
@@ -154,30 +170,18 @@ def _holds(node: cst.CSTNode, block: cst.BaseSuite) -> bool:
 
 def _ends_after(node: cst.CSTNode, block: cst.BaseSuite) -> bool:
     """``node`` is a statement of ``block`` or of the blocks of its ``if``/``try``/``with``
-    statements, and nothing after it (up to the end of ``block``) can suspend: once it is
-    done, the coroutine runs to its end without giving the loop a chance to deliver more."""
+    statements (no loop around it), and no loop comes after it: once it is done, what is left
+    of the coroutine runs once."""
     if not isinstance(block, cst.IndentedBlock):
         return False
     for position, statement in enumerate(block.body):
         if statement is node or any(_ends_after(node, inner) for inner in _inner_blocks(statement)):
-            if isinstance(statement, cst.With) and statement.asynchronous is not None and statement is not node:
-                return False  # leaving the block suspends (``__aexit__``)
-            later = _runs_after(node, statement) if isinstance(statement, (cst.Try, cst.TryStar)) else []
-            return not any(suspends(after) for after in [*later, *block.body[position + 1 :]])
+            return not any(_loops(after) for after in block.body[position + 1 :])
     return False
 
 
-def _runs_after(node: cst.CSTNode, statement: cst.Try | cst.TryStar) -> list[cst.CSTNode]:
-    """The parts of ``statement`` that may run after ``node``, which it holds: ``else`` and
-    ``finally`` after its body or a handler, ``finally`` after its ``else``, none after those."""
-    if node is statement:
-        return []  # its own ``finally`` runs whatever the handler does
-    orelse, final = statement.orelse, statement.finalbody
-    if final is not None and _holds(node, final.body):
-        return []
-    if orelse is not None and _holds(node, orelse.body):
-        return [final] if final is not None else []
-    return [part for part in (orelse, final) if part is not None]
+def _loops(node: cst.CSTNode) -> bool:
+    return any(isinstance(child, (cst.For, cst.While)) for child in (node, *own_nodes(node)))
 
 
 def _inner_blocks(statement: cst.CSTNode) -> list[cst.BaseSuite]:
