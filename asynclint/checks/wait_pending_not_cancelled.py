@@ -20,6 +20,7 @@ from asynclint.fixes import NodeFix, StatementLineTracker, fresh_name, replace, 
 
 _NOT_HANDLING = frozenset({STORE, TRUTH, LEN})
 _CANCEL = "for {task} in {pending}:\n    {task}.cancel()\n"
+_EMPTY_BUILDERS = frozenset({"builtins.set", "builtins.list", "builtins.dict"})
 # Calls that build a new collection out of the tasks of others (``set(chain(self._tasks, extra))``).
 _COLLECTION_BUILDERS = frozenset(
     {"builtins.set", "builtins.list", "builtins.tuple", "builtins.frozenset", "builtins.sorted", "itertools.chain"}
@@ -158,14 +159,21 @@ class WaitPendingNotCancelled(Check):
         if not call.args:
             return False
         first = call.args[0].value
-        if isinstance(first, cst.Name):  # ``tasks = [getter, self.done]`` then ``wait(tasks)``
-            first = self.scope.local_value(first.value) or first
+        value = self.scope.local_value(first.value) if isinstance(first, cst.Name) else None
+        if value is not None and not self._is_empty(value):
+            first = value  # ``tasks = [getter, self.done]`` then ``wait(tasks)``: what it holds
         for element in self._sources(first):
             if isinstance(element, (cst.Attribute, cst.Subscript)):
                 return True
             if isinstance(element, cst.Name) and sum(1 for k in usage.kinds(element.value) if k != STORE) > 1:
                 return True
         return False
+
+    def _is_empty(self, expr: cst.BaseExpression) -> bool:
+        """``{}``, ``[]``, ``set()``: a collection filled later, known only by its name."""
+        if isinstance(expr, (cst.List, cst.Tuple, cst.Set, cst.Dict)):
+            return not expr.elements
+        return isinstance(expr, cst.Call) and not expr.args and self.scope.qualified_name(expr.func) in _EMPTY_BUILDERS
 
     def _sources(self, expr: cst.BaseExpression) -> list[cst.BaseExpression]:
         """What a fresh collection is built from: the elements of a literal, the contents of
