@@ -140,8 +140,9 @@ class Config:
 
     def target_source(self, path: str) -> tuple[tuple[int, int], str]:
         """(the oldest Python a file must run on, where that comes from): ``target-version``
-        when set, else the ``requires-python`` of the nearest ``pyproject.toml`` above it
-        (inside the project root: a subpackage of a monorepo may declare its own), else 3.9."""
+        when set, else the ``requires-python`` of the nearest ``pyproject.toml`` above it (or the
+        ``python_requires`` of a setup.cfg or setup.py there; inside the project root: a
+        subpackage of a monorepo may declare its own), else 3.9."""
         if self.target_version is not None:
             return self.target_version, "target-version"
         if path.startswith("<"):
@@ -149,7 +150,8 @@ class Config:
         found = declared_target(os.path.dirname(os.path.abspath(path)), str(self.root) if self.root else None)
         if found is None:
             return MIN_TARGET, "the default (oldest supported)"
-        return found[0], f"requires-python in {found[1]}"
+        key = "requires-python" if found[1].endswith(".toml") else "python_requires"
+        return found[0], f"{key} in {found[1]}"
 
     def relative(self, path: str) -> str:
         absolute = os.path.abspath(path)
@@ -408,35 +410,50 @@ def requires_python_minimum(spec: str) -> tuple[int, int] | None:
     return None if found is None or found[0] != 3 else min(found, MAX_TARGET)
 
 
-def _requires_python_in(pyproject: Path) -> tuple[int, int] | None:
-    """The oldest Python a ``pyproject.toml`` declares, parsed once per version of the file
-    (every directory below it asks: 500 parses of the same files on a 3,000-file tree)."""
+def _requires_python_in(declaration: Path) -> tuple[int, int] | None:
+    """The oldest Python a ``pyproject.toml`` (or setup.cfg, setup.py) declares, parsed once per
+    version of the file (every directory below it asks: 500 parses of the same files on a
+    3,000-file tree)."""
     try:
-        status = pyproject.stat()
+        status = declaration.stat()
     except OSError:
         return None
-    return _parsed_requires_python(str(pyproject), status.st_mtime_ns, status.st_size)
+    return _parsed_requires_python(str(declaration), status.st_mtime_ns, status.st_size)
 
 
 @lru_cache(maxsize=1024)
 def _parsed_requires_python(path: str, mtime_ns: int, size: int) -> tuple[int, int] | None:
     try:
-        project = _toml.loads(Path(path).read_text(encoding="utf-8")).get("project", {})
-    except (OSError, UnicodeDecodeError, _toml.TOMLDecodeError):
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not path.endswith(".toml"):  # ``python_requires=">=3.11"`` in setup.py or setup.cfg
+        match = _PYTHON_REQUIRES.search(text)
+        return requires_python_minimum((match.group(1) or match.group(2)).strip()) if match else None
+    try:
+        project = _toml.loads(text).get("project", {})
+    except _toml.TOMLDecodeError:
         project = {}
     spec = project.get("requires-python") if isinstance(project, dict) else None
     return requires_python_minimum(spec) if isinstance(spec, str) else None
 
 
+# Where a project declares the oldest Python it supports, in the order each directory is asked:
+# ``[project] requires-python``, then setuptools' ``python_requires`` (setup.cfg, setup.py).
+_DECLARATIONS = ("pyproject.toml", "setup.cfg", "setup.py")
+_PYTHON_REQUIRES = re.compile(r"""\bpython_requires["']?\s*[=:]\s*(?:["']([^"'\n]+)["']|([^\s#"'][^\n#]*))""")
+
+
 @lru_cache(maxsize=1024)
 def declared_target(directory: str, root: str | None) -> tuple[tuple[int, int], str] | None:
-    """(version, the pyproject.toml saying so) for the nearest ``requires-python`` at or above
-    ``directory``, up to ``root`` (without one, up to the repository's top: ``.git``/``.hg``);
-    None when none declares one."""
+    """(version, the file saying so) for the nearest ``requires-python`` (or ``python_requires``)
+    at or above ``directory``, up to ``root`` (without one, up to the repository's top:
+    ``.git``/``.hg``); None when none declares one."""
     for current in directories_up(Path(directory), Path(root) if root else None):
-        pyproject = current / "pyproject.toml"
-        if pyproject.is_file():
-            version = _requires_python_in(pyproject)
-            if version is not None:
-                return version, str(pyproject)
+        for name in _DECLARATIONS:
+            declaration = current / name
+            if declaration.is_file():
+                version = _requires_python_in(declaration)
+                if version is not None:
+                    return version, str(declaration)
     return None

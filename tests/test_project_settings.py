@@ -43,6 +43,37 @@ def test_target_version_comes_from_requires_python(tmp_path):
     assert codes(forced) == [("app/a.py", "AIO404", 7)]
 
 
+def test_target_version_comes_from_setuptools_python_requires(tmp_path):
+    # a project configured by setup.py or setup.cfg declares it there (a setup.py may build a dict)
+    write_files(
+        tmp_path,
+        {
+            "pyproject.toml": "[tool.asynclint]\n",
+            "setup.py": 'from setuptools import setup\n\nsetup_kwargs = {"python_requires": ">=3.11"}\nsetup(**setup_kwargs)\n',
+            "a.py": TIMEOUT_AROUND_WAIT_FOR,
+            "legacy/setup.cfg": "[metadata]\nname = legacy\n\n[options]\npython_requires = >=3.8\n",
+            "legacy/b.py": TIMEOUT_AROUND_WAIT_FOR,
+        },
+    )
+    assert codes(run_cli("check", "--format", "json", ".", cwd=tmp_path)) == [("legacy/b.py", "AIO404", 7)]
+    shown = run_cli("check", "--show-settings", "a.py", cwd=tmp_path)
+    assert "target version: py311 (from python_requires in " in shown.stdout
+    assert "setup.py;" in shown.stdout
+
+
+def test_requires_python_comes_before_python_requires_of_the_same_directory(tmp_path):
+    write_files(
+        tmp_path,
+        {
+            "pyproject.toml": "[project]\nname = 'app'\nrequires-python = '>=3.10'\n",
+            "setup.py": "from setuptools import setup\n\nsetup(python_requires='>=3.12')\n",
+            "a.py": "",
+        },
+    )
+    shown = run_cli("check", "--show-settings", "a.py", cwd=tmp_path)
+    assert "target version: py310 (from requires-python in " in shown.stdout
+
+
 def test_newer_syntax_raises_the_target_of_its_file(tmp_path):
     write_files(
         tmp_path,
