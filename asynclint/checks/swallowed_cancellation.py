@@ -1,19 +1,21 @@
 """AIO400 swallowed-cancellation: a coroutine catches its own cancellation and carries on.
 
 A bare ``except:``, ``except BaseException`` or ``except asyncio.CancelledError`` (or their
-``except*`` forms) around code that suspends, in a coroutine, whose handler never re-raises. Not flagged: handlers of a
-``try`` that awaits an existing task or future (``task.cancel(); await task``: the
-``CancelledError`` is that task's), handlers that ask ``cancelling()``/``uncancel()``, and
-``try`` bodies that never suspend (cancellation is delivered only at ``await``), bodies that
-throw the exception in themselves (``agen.athrow(...)``), handlers that fail the test
-(``self.fail``), modules written for trio or curio, and swallows that are the task's last act:
-a handler that returns, or breaks out of the coroutine's own main ``while`` loop, or a last
-``try`` of the coroutine that passes. The task then stops as asked; only ``task.cancelled()``
-reports it wrongly, while a swallow deeper in the stack lets the caller carry on. A coroutine
-the module runs only as a task (``create_task(self._loop())``) is stopped by its owner's
-``cancel()`` on purpose: there any handler outside the coroutine's loops with no loop after it
-(the clean-up after it runs once, and the task ends), or that returns (a value too: it goes
-to the owner), is that stop; one that lets a loop go on is still a swallow.
+``except*`` forms) around code that suspends, in a coroutine, whose handler never re-raises.
+Not flagged: handlers of a ``try`` that awaits an existing task or future (``task.cancel();
+await task``: the ``CancelledError`` is that task's), handlers that ask
+``cancelling()``/``uncancel()``, and ``try`` bodies that never suspend (cancellation is
+delivered only at ``await``), bodies that throw the exception in themselves
+(``agen.athrow(...)``), handlers that fail the test (``self.fail``), modules written for trio
+or curio, and swallows that are the task's last act: a handler that returns, or ends the
+coroutine's own main ``while`` loop (``break``, or the flag its test reads set to the value
+that ends it), or a last ``try`` of the coroutine that passes. The task then stops as asked;
+only ``task.cancelled()`` reports it wrongly, while a swallow deeper in the stack lets the
+caller carry on. A coroutine the module runs only as a task (``create_task(self._loop())``) is
+stopped by its owner's ``cancel()`` on purpose: there any handler outside the coroutine's
+loops with no loop after it (the clean-up after it runs once, and the task ends), or that
+returns (a value too: it goes to the owner), is that stop; one that lets a loop go on is still
+a swallow.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from asynclint.analysis.python.exceptions import (
     catches_cancellation,
 )
 from asynclint.analysis.python.functions import own_nodes, raises, suspends
+from asynclint.analysis.python.nodes import dotted_key
 from asynclint.check import Check, FileContext
 
 _CANCELLATION_STATE = frozenset({"cancelling", "uncancel"})
@@ -77,7 +80,10 @@ class SwallowedCancellation(Check):
             return
         task = isinstance(function, cst.FunctionDef) and function.name.value in self._tasks()
         main_loop = _task_exit_point(node, function, task)
-        if main_loop and _ends_task(handler, main_loop, task):
+        loop = (
+            _main_loop(node, function.body) if main_loop == "loop" and isinstance(function, cst.FunctionDef) else None
+        )
+        if main_loop and _ends_task(handler, main_loop, task, loop):
             return  # the task's last act: it stops (only ``task.cancelled()`` is lost)
         if _inspects_cancellation(handler.body) or _hands_on(handler):
             return
@@ -141,9 +147,14 @@ def _task_exit_point(node: cst.Try | cst.TryStar, function: cst.CSTNode | None, 
     statements = function.body.body
     if (statements and statements[-1] is node) or (task and _ends_after(node, function.body)):
         return "body"
-    if any(_holds(node, loop.body) for loop in _main_loops(function.body)):
+    if _main_loop(node, function.body) is not None:
         return "loop"
     return "function"
+
+
+def _main_loop(node: cst.CSTNode, body: cst.BaseSuite) -> cst.While | None:
+    """The coroutine's own main ``while`` loop that holds ``node``, if any."""
+    return next((loop for loop in _main_loops(body) if _holds(node, loop.body)), None)
 
 
 def _main_loops(block: cst.BaseSuite) -> Iterator[cst.While]:
@@ -197,17 +208,48 @@ def _inner_blocks(statement: cst.CSTNode) -> list[cst.BaseSuite]:
     return blocks
 
 
-def _ends_task(handler: Handler, where: str, task: bool) -> bool:
-    """The handler's last statement ends the coroutine: a ``return``, a ``break`` out of its main
-    loop, or ``pass`` in its last statement (for a ``task`` body: any handler there)."""
+def _ends_task(handler: Handler, where: str, task: bool, loop: cst.While | None) -> bool:
+    """The handler ends the coroutine: its last statement is a ``return``, a ``break`` out of
+    the main ``loop``, or ``pass`` in the coroutine's last statement (for a ``task`` body: any
+    handler there); or it sets the flag that the main loop's test reads to the value that ends
+    it (``self.keep_alive = False`` under ``while self.keep_alive:``)."""
     body = handler.body
     if not isinstance(body, cst.IndentedBlock) or not body.body:
         return False
+    if loop is not None and _stops(body, dict(_stopping_values(loop.test))):
+        return True
     last = body.body[-1]
     small = last.body[-1] if isinstance(last, cst.SimpleStatementLine) and last.body else None
     if isinstance(small, cst.Return) or (where == "loop" and isinstance(small, cst.Break)):
         return True
     return where == "body" and (task or isinstance(small, cst.Pass))
+
+
+def _stopping_values(test: cst.BaseExpression) -> Iterator[tuple[str, bool]]:
+    """The flags a loop's test reads, each with the value that ends the loop: ``keep_alive``
+    in ``while keep_alive and ...`` ends it as False, ``aborted`` in ``while not aborted`` as
+    True (one operand of an ``or`` cannot end it alone)."""
+    if isinstance(test, cst.BooleanOperation):
+        if isinstance(test.operator, cst.And):
+            yield from _stopping_values(test.left)
+            yield from _stopping_values(test.right)
+        return
+    negated = isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)
+    key = dotted_key(test.expression if isinstance(test, cst.UnaryOperation) and negated else test)
+    if key is not None:
+        yield key, negated
+
+
+def _stops(body: cst.CSTNode, stopping: dict[str, bool]) -> bool:
+    """``body`` gives one of the flags the value that ends the loop (``True``, or ``False``/``None``)."""
+    for child in own_nodes(body):
+        if isinstance(child, cst.Assign) and isinstance(child.value, cst.Name):
+            value = child.value.value
+            for target in child.targets:
+                key = dotted_key(target.target)
+                if key in stopping and (value == "True" if stopping[key] else value in ("False", "None")):
+                    return True
+    return False
 
 
 def _inspects_cancellation(body: cst.CSTNode) -> bool:
