@@ -52,7 +52,20 @@ MAX_TARGET = (3, 14)
 # tests by default stay silent there (``include-tests`` turns them on).
 DEFAULT_TEST_PATHS: tuple[str, ...] = ("tests", "test", "test_*.py", "*_test.py", "conftest.py")
 # Example and documentation code: scripts that show an API, not code that serves requests.
-DEFAULT_EXAMPLE_PATHS: tuple[str, ...] = ("examples", "example", "docs", "doc", "demo", "demos")
+# Code that shows or measures an API rather than serving its users: examples and docs, demos,
+# benchmark and experiment scripts, a project's own ``<name>_examples`` package.
+DEFAULT_EXAMPLE_PATHS: tuple[str, ...] = (
+    "examples",
+    "example",
+    "*_examples",
+    "docs",
+    "doc",
+    "demo",
+    "demos",
+    "benchmark",
+    "benchmarks",
+    "experiments",
+)
 # A lower bound in ``requires-python`` (``>=3.11``, ``~=3.10``, ``==3.12.*``, poetry's ``^3.9``).
 _LOWER_BOUND_RE = re.compile(r"^\s*(>=|>|~=|===|==|\^|~)?\s*(\d+)(?:\.(\d+))?")
 

@@ -122,6 +122,16 @@ def test_example_code_is_held_to_the_example_bar(tmp_path):
     assert "example code: yes" in run_cli("check", "--show-settings", "examples/poll.py", cwd=tmp_path).stdout
 
 
+def test_benchmarks_experiments_and_example_packages_are_example_code(tmp_path):
+    files = {"pyproject.toml": "[project]\nname = 'app'\n", "app/poll.py": BLOCKING}
+    for directory in ("benchmarks", "benchmark", "experiments", "client_examples"):
+        files[f"{directory}/poll.py"] = BLOCKING
+    files["app_examples_kept/poll.py"] = BLOCKING  # only a name ending in _examples
+    write_files(tmp_path, files)
+    found = codes(run_cli("check", "--format", "json", ".", cwd=tmp_path))
+    assert found == [("app/poll.py", "AIO200", 5), ("app_examples_kept/poll.py", "AIO200", 5)]
+
+
 def test_test_paths_are_configurable(tmp_path):
     write_files(
         tmp_path,
