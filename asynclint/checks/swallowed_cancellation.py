@@ -135,10 +135,10 @@ def _task_exit_point(node: cst.Try | cst.TryStar, function: cst.CSTNode | None, 
     the coroutine's last statement (for a ``task`` body: anywhere outside its loops with no loop
     after it, so that the clean-up after it, awaited or not, runs once and the task ends),
     ``"loop"`` when it is inside one of the coroutine's own main ``while`` loops (a worker's
-    ``while True: try: await queue.get() ...``, through ``if``/``try``/``with`` blocks but no
-    inner loop, on either side),
-    ``"function"`` elsewhere (only a ``return`` ends it). None for a coroutine that returns
-    values to callers that await it for a result (a ``task`` returns them to its owner)."""
+    ``while True: try: await queue.get() ...``; the loop and the ``try`` may each sit in
+    ``if``/``try``/``with`` blocks, but in no other loop), ``"function"`` elsewhere (only a
+    ``return`` ends it). None for a coroutine that returns values to callers that await it for
+    a result (a ``task`` returns them to its owner)."""
     if not isinstance(function, cst.FunctionDef) or not isinstance(function.body, cst.IndentedBlock):
         return None
     returns = any(isinstance(child, cst.Return) and child.value is not None for child in own_nodes(function.body))
