@@ -34,7 +34,7 @@ from asynclint.analysis.python.exceptions import (
     catches_cancellation,
 )
 from asynclint.analysis.python.functions import own_nodes, raises, suspends
-from asynclint.analysis.python.nodes import dotted_key
+from asynclint.analysis.python.nodes import callee_name, dotted_key
 from asynclint.check import Check, FileContext
 
 _CANCELLATION_STATE = frozenset({"cancelling", "uncancel"})
@@ -272,7 +272,7 @@ def _hands_on(handler: Handler) -> bool:
     for child in own_nodes(handler.body):
         if isinstance(child, (cst.Assign, cst.AnnAssign)) and child.value is not None and _mentions(child.value, name):
             return True
-        if isinstance(child, cst.Call) and _callee(child) not in _REPORTING:
+        if isinstance(child, cst.Call) and callee_name(child) not in _REPORTING:
             if any(_mentions(arg.value, name) for arg in child.args):
                 return True
     return False
@@ -285,10 +285,3 @@ def _mentions(expr: cst.CSTNode, name: str) -> bool:
     if isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
         return any(_mentions(element.value, name) for element in expr.elements)
     return False
-
-
-def _callee(call: cst.Call) -> str:
-    func = call.func
-    if isinstance(func, cst.Attribute):
-        return func.attr.value
-    return func.value if isinstance(func, cst.Name) else ""

@@ -18,7 +18,7 @@ from asynclint.analysis.asyncio.awaitables import COROUTINE, FUTURE, awaitable_k
 from asynclint.analysis.asyncio.library_types import receiver_type
 from asynclint.analysis.project.index import ProjectIndex
 from asynclint.analysis.python.functions import own_nodes
-from asynclint.analysis.python.nodes import descendants, dotted_key, method_call
+from asynclint.analysis.python.nodes import callee_name, descendants, dotted_key, method_call
 from asynclint.analysis.python.scope import ScopeTracker
 from asynclint.analysis.tables.asyncio_api import (
     AS_COMPLETED,
@@ -244,25 +244,13 @@ def task_bodies(module: cst.Module) -> frozenset[str]:
     ``self.x()``) is handed straight to a call that starts a task, none awaited or used
     otherwise. Such a coroutine's return and its cancellation go to the task's owner."""
     handed: set[int] = set()
-    calls: list[cst.Call] = []
+    named: list[tuple[cst.Call, str]] = []
     for node in descendants(module):
-        if isinstance(node, cst.Call):
-            calls.append(node)
-            callee = _callee_name(node)
-            if callee is not None and any(word in callee.lower() for word in _STARTS_TASK_WORDS):
-                handed.update(id(arg.value) for arg in node.args if isinstance(arg.value, cst.Call))
-    started: set[str] = set()
-    other: set[str] = set()
-    for call in calls:
-        name = _callee_name(call)
-        if name is not None:
-            (started if id(call) in handed else other).add(name)
+        if not isinstance(node, cst.Call) or (name := callee_name(node)) is None:
+            continue
+        named.append((node, name))
+        if any(word in name.lower() for word in _STARTS_TASK_WORDS):
+            handed.update(id(arg.value) for arg in node.args if isinstance(arg.value, cst.Call))
+    started = {name for call, name in named if id(call) in handed}
+    other = {name for call, name in named if id(call) not in handed}
     return frozenset(started - other)
-
-
-def _callee_name(call: cst.Call) -> str | None:
-    """``x`` for ``x(...)`` and ``obj.x(...)``."""
-    func = call.func
-    if isinstance(func, cst.Name):
-        return func.value
-    return func.attr.value if isinstance(func, cst.Attribute) else None

@@ -56,6 +56,14 @@ def assigned_name(node: cst.Assign) -> str | None:
     return target.value if isinstance(target, cst.Name) else None
 
 
+def callee_name(call: cst.Call) -> str | None:
+    """``x`` for ``x(...)`` and ``obj.x(...)``, else None."""
+    func = call.func
+    if isinstance(func, cst.Name):
+        return func.value
+    return func.attr.value if isinstance(func, cst.Attribute) else None
+
+
 def method_call(node: cst.CSTNode) -> tuple[cst.BaseExpression, str] | None:
     """``(receiver, method)`` for ``receiver.method(...)``, else None."""
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
