@@ -46,7 +46,7 @@ class CoroutineFunctionAsSyncCallback(Check):
         name = self.scope.qualified_name(node.func)
         if name in _AWAITS_EACH:
             self._note_awaited(node)
-        slots = self._callback_slots(node)
+        slots = self._callback_slots(node, name)
         if slots is None:
             return
         for argument in slot_arguments(node, slots):
@@ -83,9 +83,9 @@ class CoroutineFunctionAsSyncCallback(Check):
     def _report(self, argument: cst.BaseExpression, call: cst.Call) -> None:
         self.report(argument, function=self.context.code(argument), api=self.context.code(call.func))
 
-    def _callback_slots(self, node: cst.Call) -> Slots | None:
+    def _callback_slots(self, node: cst.Call, name: str | None) -> Slots | None:
+        """Where ``node`` (whose callee is ``name``, qualified) takes a sync callable."""
         func = node.func
-        name = self.scope.qualified_name(func)
         if name in SYNC_CALLBACKS:
             return SYNC_CALLBACKS[name]
         if not isinstance(func, cst.Attribute):
