@@ -79,11 +79,8 @@ class SwallowedCancellation(Check):
         if raises(handler.body) or self._calls_raising(handler.body):
             return
         task = isinstance(function, cst.FunctionDef) and function.name.value in self._tasks()
-        main_loop = _task_exit_point(node, function, task)
-        loop = (
-            _main_loop(node, function.body) if main_loop == "loop" and isinstance(function, cst.FunctionDef) else None
-        )
-        if main_loop and _ends_task(handler, main_loop, task, loop):
+        exit_point = _task_exit_point(node, function, task)
+        if exit_point is not None and _ends_task(handler, *exit_point, task):
             return  # the task's last act: it stops (only ``task.cancelled()`` is lost)
         if _inspects_cancellation(handler.body) or _hands_on(handler):
             return
@@ -130,15 +127,17 @@ def _throws_in(body: cst.CSTNode) -> bool:
     )
 
 
-def _task_exit_point(node: cst.Try | cst.TryStar, function: cst.CSTNode | None, task: bool) -> str | None:
+def _task_exit_point(
+    node: cst.Try | cst.TryStar, function: cst.CSTNode | None, task: bool
+) -> tuple[str, cst.While | None] | None:
     """Where the ``try`` sits when its handler can end the whole coroutine: ``"body"`` when it is
     the coroutine's last statement (for a ``task`` body: anywhere outside its loops with no loop
     after it, so that the clean-up after it, awaited or not, runs once and the task ends),
     ``"loop"`` when it is inside one of the coroutine's own main ``while`` loops (a worker's
     ``while True: try: await queue.get() ...``; the loop and the ``try`` may each sit in
-    ``if``/``try``/``with`` blocks, but in no other loop), ``"function"`` elsewhere (only a
-    ``return`` ends it). None for a coroutine that returns values to callers that await it for
-    a result (a ``task`` returns them to its owner)."""
+    ``if``/``try``/``with`` blocks, but in no other loop; that loop comes with it), ``"function"``
+    elsewhere (only a ``return`` ends it). None for a coroutine that returns values to callers
+    that await it for a result (a ``task`` returns them to its owner)."""
     if not isinstance(function, cst.FunctionDef) or not isinstance(function.body, cst.IndentedBlock):
         return None
     returns = any(isinstance(child, cst.Return) and child.value is not None for child in own_nodes(function.body))
@@ -146,15 +145,9 @@ def _task_exit_point(node: cst.Try | cst.TryStar, function: cst.CSTNode | None, 
         return None  # it returns results to an awaiting caller: a swallow lets that caller carry on
     statements = function.body.body
     if (statements and statements[-1] is node) or (task and _ends_after(node, function.body)):
-        return "body"
-    if _main_loop(node, function.body) is not None:
-        return "loop"
-    return "function"
-
-
-def _main_loop(node: cst.CSTNode, body: cst.BaseSuite) -> cst.While | None:
-    """The coroutine's own main ``while`` loop that holds ``node``, if any."""
-    return next((loop for loop in _main_loops(body) if _holds(node, loop.body)), None)
+        return "body", None
+    loop = next((loop for loop in _main_loops(function.body) if _holds(node, loop.body)), None)
+    return ("loop", loop) if loop is not None else ("function", None)
 
 
 def _main_loops(block: cst.BaseSuite) -> Iterator[cst.While]:
@@ -208,7 +201,7 @@ def _inner_blocks(statement: cst.CSTNode) -> list[cst.BaseSuite]:
     return blocks
 
 
-def _ends_task(handler: Handler, where: str, task: bool, loop: cst.While | None) -> bool:
+def _ends_task(handler: Handler, where: str, loop: cst.While | None, task: bool) -> bool:
     """The handler ends the coroutine: its last statement is a ``return``, a ``break`` out of
     the main ``loop``, or ``pass`` in the coroutine's last statement (for a ``task`` body: any
     handler there); or it sets the flag that the main loop's test reads to the value that ends
@@ -234,10 +227,12 @@ def _stopping_values(test: cst.BaseExpression) -> Iterator[tuple[str, bool]]:
             yield from _stopping_values(test.left)
             yield from _stopping_values(test.right)
         return
-    negated = isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)
-    key = dotted_key(test.expression if isinstance(test, cst.UnaryOperation) and negated else test)
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        key, ends_as = dotted_key(test.expression), True
+    else:
+        key, ends_as = dotted_key(test), False
     if key is not None:
-        yield key, negated
+        yield key, ends_as
 
 
 def _stops(body: cst.CSTNode, stopping: dict[str, bool]) -> bool:
