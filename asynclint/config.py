@@ -51,7 +51,6 @@ MAX_TARGET = (3, 14)
 # Where test code lives by default (pytest's own conventions): rules that do not report in
 # tests by default stay silent there (``include-tests`` turns them on).
 DEFAULT_TEST_PATHS: tuple[str, ...] = ("tests", "test", "test_*.py", "*_test.py", "conftest.py")
-# Example and documentation code: scripts that show an API, not code that serves requests.
 # Code that shows or measures an API rather than serving its users: examples and docs, demos,
 # benchmark and experiment scripts, a project's own ``<name>_examples`` package.
 DEFAULT_EXAMPLE_PATHS: tuple[str, ...] = (
@@ -465,8 +464,7 @@ def declared_target(directory: str, root: str | None) -> tuple[tuple[int, int], 
     for current in directories_up(Path(directory), Path(root) if root else None):
         for name in _DECLARATIONS:
             declaration = current / name
-            if declaration.is_file():
-                version = _requires_python_in(declaration)
-                if version is not None:
-                    return version, str(declaration)
+            version = _requires_python_in(declaration)  # None too when the file is not there
+            if version is not None:
+                return version, str(declaration)
     return None
