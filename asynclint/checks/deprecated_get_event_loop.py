@@ -57,7 +57,7 @@ class DeprecatedGetEventLoop(Check):
             return
         if name not in DEPRECATED_LOOP_GETTERS:
             return
-        gate = self.version_gates.runs_only_before()
+        gate = self.version_gates.runs_only_before(node)
         if (gate is not None and gate <= GET_EVENT_LOOP_DEPRECATED_IN) or self.expected_errors.active:
             return
         if self._legacy is None:

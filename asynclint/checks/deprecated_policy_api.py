@@ -84,7 +84,7 @@ class DeprecatedPolicyApi(Check):
         name = self.scope.qualified_name(expr)
         if name not in _DEPRECATED:
             return None
-        gate = self.version_gates.runs_only_before()
+        gate = self.version_gates.runs_only_before(expr)
         return None if gate is not None and gate <= POLICY_API_DEPRECATED_IN else name
 
     def _report(self, expr: cst.BaseExpression, name: str, call: cst.Call | None) -> None:

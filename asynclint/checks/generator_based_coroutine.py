@@ -41,7 +41,7 @@ class GeneratorBasedCoroutine(Check):
         if kind == TYPES_COROUTINE:
             variant: str | None = "types_coroutine"
         else:
-            gate = self.version_gates.runs_only_before(decorating=node)
+            gate = self.version_gates.runs_only_before(decorator, decorating=node)
             if gate is not None and gate <= ASYNCIO_COROUTINE_REMOVED_IN:
                 return
             variant = None if self.context.target_version >= ASYNCIO_COROUTINE_REMOVED_IN else "deprecated"

@@ -29,7 +29,7 @@ class PreferGetRunningLoop(Check):
             return
         if self.scope.qualified_name(node.func) not in DEPRECATED_LOOP_GETTERS:
             return
-        gate = self.version_gates.runs_only_before()
+        gate = self.version_gates.runs_only_before(node)
         if (gate is not None and gate <= GET_EVENT_LOOP_DEPRECATED_IN) or self.expected_errors.active:
             return
         self.report(

@@ -51,7 +51,7 @@ class PreferTaskgroup(Check):
             return
         if self.context.target_version < TASKGROUP_ADDED_IN or not self.scope.in_coroutine or self._cleanup:
             return
-        bound = self.version_gates.runs_only_before()
+        bound = self.version_gates.runs_only_before(node)
         if bound is not None and bound <= TASKGROUP_ADDED_IN:
             return
         returned = keyword(call, RETURN_EXCEPTIONS)

@@ -33,7 +33,7 @@ class RemovedLoopArgument(Check):
         argument = keyword(node, "loop")
         if argument is None or self.scope.qualified_name(node.func) not in LOOP_ARGUMENT_REMOVED:
             return
-        gated = self.version_gates.runs_only_before()
+        gated = self.version_gates.runs_only_before(node)
         if (gated is not None and gated <= LOOP_ARGUMENT_REMOVED_IN) or self.expected_errors.active:
             return
         variant = "deprecated" if self.context.target_version < LOOP_ARGUMENT_REMOVED_IN else None

@@ -9,7 +9,9 @@ O(1) work per ``if``/``try`` (a check declares :class:`VersionGateTracker` or
   ``PY310 = sys.version_info >= (3, 10)`` or an imported ``PY_310``) only runs on older
   Pythons, so code using an API removed in 3.10 is deliberate there; so does the body of a
   test skipped on newer Pythons (``@pytest.mark.skipif(sys.version_info >= (3, 11), ...)``,
-  ``@unittest.skipIf``/``skipUnless``);
+  ``@unittest.skipIf``/``skipUnless``), and the operand a version test short-circuits
+  (``sys.version_info < (3, 14) and asyncio.iscoroutinefunction(f)``, either branch of
+  ``x if sys.version_info < (3, 14) else y``);
 - :class:`ExceptionGuards`: the body of a ``try`` whose handlers catch ``RuntimeError``
   probes on purpose (``try: asyncio.get_running_loop() except RuntimeError: ...``), and such
   a handler runs when the probe failed (no loop is running there).
@@ -24,6 +26,7 @@ from typing import ClassVar
 import libcst as cst
 
 from asynclint.analysis.python.exceptions import catches_any
+from asynclint.analysis.python.nodes import descendants
 from asynclint.analysis.python.scope import ScopeTracker, Tracker
 
 Version = tuple[int, int]
@@ -55,6 +58,16 @@ class _Gate:
         return self.else_bound if self.in_else else self.body_bound
 
 
+@dataclass
+class _Operand:
+    """An operand that only runs when the version test beside it allows: the right of
+    ``test and x`` / ``test or x``, a branch of ``x if test else y``."""
+
+    owner: cst.BooleanOperation | cst.IfExp
+    operand: cst.BaseExpression
+    bound: Version
+
+
 class VersionGates:
     """Knows whether the statement being visited only runs on Pythons older than some version."""
 
@@ -63,6 +76,7 @@ class VersionGates:
         self._flags: dict[str, cst.BaseExpression] = {}
         self._gates: list[_Gate] = []
         self._skipped: list[tuple[cst.FunctionDef, Version]] = []  # tests skipped on newer Pythons
+        self._operands: list[_Operand] = []  # inside the expressions being visited
 
     def assign(self, node: cst.Assign) -> None:
         """Remember module-level flags (``PY310 = sys.version_info >= (3, 10)``)."""
@@ -84,6 +98,17 @@ class VersionGates:
         if self._gates and self._gates[-1].node is node:
             self._gates.pop()
 
+    def enter_expression(self, node: cst.BooleanOperation | cst.IfExp) -> None:
+        if isinstance(node, cst.BooleanOperation):
+            gated = [(node.right, self.upper_bound(node.left, negated=isinstance(node.operator, cst.Or)))]
+        else:
+            gated = [(node.body, self.upper_bound(node.test)), (node.orelse, self.upper_bound(node.test, negated=True))]
+        self._operands += [_Operand(node, operand, bound) for operand, bound in gated if bound is not None]
+
+    def leave_expression(self, node: cst.BooleanOperation | cst.IfExp) -> None:
+        while self._operands and self._operands[-1].owner is node:
+            self._operands.pop()
+
     def enter_function(self, node: cst.FunctionDef) -> None:
         """A test function skipped on newer Pythons gates its body (not its decorators)."""
         for decorator in node.decorators:
@@ -101,12 +126,14 @@ class VersionGates:
         if self._skipped and self._skipped[-1][0] is node:
             self._skipped.pop()
 
-    def runs_only_before(self, decorating: cst.FunctionDef | None = None) -> Version | None:
-        """The tightest exclusive upper bound on the Python version, if the code is gated. For
-        the decorators of ``decorating`` (which run where the function is defined), that
-        function's own skip gate does not count."""
+    def runs_only_before(self, node: cst.CSTNode, decorating: cst.FunctionDef | None = None) -> Version | None:
+        """The tightest exclusive upper bound on the Python version ``node`` (being visited)
+        runs on, if it is gated. For the decorators of ``decorating`` (which run where the
+        function is defined), that function's own skip gate does not count."""
         bounds = [gate.bound for gate in self._gates if gate.bound is not None]
         bounds += [bound for function, bound in self._skipped if function is not decorating]
+        # rare (a version test in an expression around ``node``): search the operand only then
+        bounds += [gate.bound for gate in self._operands if any(n is node for n in descendants(gate.operand))]
         return min(bounds) if bounds else None
 
     def upper_bound(self, test: cst.BaseExpression, negated: bool = False, depth: int = 0) -> Version | None:
@@ -265,6 +292,18 @@ class VersionGateTracker(Tracker):
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.state.leave_function(original_node)
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        self.state.enter_expression(node)
+
+    def leave_BooleanOperation(self, original_node: cst.BooleanOperation) -> None:
+        self.state.leave_expression(original_node)
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self.state.enter_expression(node)
+
+    def leave_IfExp(self, original_node: cst.IfExp) -> None:
+        self.state.leave_expression(original_node)
 
 
 class ExceptionGuardTracker(Tracker):
