@@ -20,6 +20,7 @@ from asynclint.analysis.asyncio.sessions import (
     SESSION_BORROWERS,
     session_type,
 )
+from asynclint.analysis.python.functions import parameter_names
 from asynclint.analysis.python.loops import (
     Loop,
     LoopNode,
@@ -123,13 +124,12 @@ class ClientSessionPerRequest(Check):
 
     def _parameters(self, function: cst.FunctionDef) -> set[str]:
         """The function's parameters, but the ``self``/``cls`` of a method (call on leave)."""
-        params = function.params
-        names = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
+        names = parameter_names(function.params)
         frames = self.scope.frames
         static = any(self.scope.qualified_name(d.decorator) == "builtins.staticmethod" for d in function.decorators)
-        if names and len(frames) > 1 and frames[-2].kind == "class" and not static:
+        positional = function.params.posonly_params or function.params.params
+        if positional and len(frames) > 1 and frames[-2].kind == "class" and not static:
             names = names[1:]
-        names += [star.name.value for star in (params.star_arg, params.star_kwarg) if isinstance(star, cst.Param)]
         return set(names)
 
     @staticmethod

@@ -131,23 +131,38 @@ def _task_exit_point(
     node: cst.Try | cst.TryStar, function: cst.CSTNode | None, task: bool
 ) -> tuple[str, cst.While | None] | None:
     """Where the ``try`` sits when its handler can end the whole coroutine: ``"body"`` when it is
-    the coroutine's last statement (for a ``task`` body: anywhere outside its loops with no loop
-    after it, so that the clean-up after it, awaited or not, runs once and the task ends),
-    ``"loop"`` when it is inside one of the coroutine's own main ``while`` loops (a worker's
-    ``while True: try: await queue.get() ...``; the loop and the ``try`` may each sit in
-    ``if``/``try``/``with`` blocks, but in no other loop; that loop comes with it), ``"function"``
-    elsewhere (only a ``return`` ends it). None for a coroutine that returns values to callers
-    that await it for a result (a ``task`` returns them to its owner)."""
+    the coroutine's last act (its last statement, or the last of a block of that statement: a
+    ``try`` in the last handler or in the ``finally``; for a ``task`` body: anywhere outside its
+    loops with no loop after it, so that the clean-up after it, awaited or not, runs once and
+    the task ends), ``"loop"`` when it is inside one of the coroutine's own main ``while`` loops
+    (a worker's ``while True: try: await queue.get() ...``; the loop and the ``try`` may each sit
+    in ``if``/``try``/``with`` blocks, but in no other loop; that loop comes with it),
+    ``"function"`` elsewhere (only a ``return`` ends it). None for a coroutine that returns
+    values to callers that await it for a result (a ``task`` returns them to its owner)."""
     if not isinstance(function, cst.FunctionDef) or not isinstance(function.body, cst.IndentedBlock):
         return None
     returns = any(isinstance(child, cst.Return) and child.value is not None for child in own_nodes(function.body))
     if returns and not task:
         return None  # it returns results to an awaiting caller: a swallow lets that caller carry on
-    statements = function.body.body
-    if (statements and statements[-1] is node) or (task and _ends_after(node, function.body)):
+    if _last_act(node, function.body) or (task and _ends_after(node, function.body)):
         return "body", None
     loop = next((loop for loop in _main_loops(function.body) if _holds(node, loop.body)), None)
     return ("loop", loop) if loop is not None else ("function", None)
+
+
+def _last_act(node: cst.CSTNode, block: cst.BaseSuite) -> bool:
+    """``node`` is the last statement of ``block``, or the last of a block of the
+    ``if``/``try``/``with`` that is (a ``try`` in the last handler, in the ``finally``):
+    after it nothing of the coroutine runs, but the ``finally`` blocks around it."""
+    if not isinstance(block, cst.IndentedBlock) or not block.body:
+        return False
+    last = block.body[-1]
+    if last is node:
+        return True
+    blocks = _inner_blocks(last)
+    if isinstance(last, (cst.Try, cst.TryStar)) and last.orelse is not None:
+        blocks = blocks[1:]  # the ``else`` runs after the body
+    return any(_last_act(node, inner) for inner in blocks)
 
 
 def _main_loops(block: cst.BaseSuite) -> Iterator[cst.While]:

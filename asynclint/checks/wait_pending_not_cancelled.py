@@ -13,6 +13,7 @@ from typing import cast
 import libcst as cst
 
 from asynclint.analysis.asyncio.awaitables import is_event_loop
+from asynclint.analysis.python.functions import parameter_names
 from asynclint.analysis.python.usage import LEN, STORE, TRUTH, Usage
 from asynclint.analysis.tables.asyncio_api import ALL_COMPLETED, WAIT
 from asynclint.check import Check, Collected, FileContext
@@ -116,7 +117,7 @@ class WaitPendingNotCancelled(Check):
             return
         usage = self.context.usage(original_node)
         for pending, call, reason in candidates:
-            if self._collection_used_elsewhere(call, usage):
+            if self._collection_used_elsewhere(call, usage, original_node):
                 continue  # the tasks are handled by name (cancelled, awaited again, kept on self)
             fix = self._cancel_pending(call, pending, usage)
             if pending is None:
@@ -152,13 +153,17 @@ class WaitPendingNotCancelled(Check):
             line = line.with_changes(body=[statement])
         return replace(original, [line, *statements(_CANCEL.format(task=task, pending=pending))])
 
-    def _collection_used_elsewhere(self, call: cst.Call, usage: Usage) -> bool:
+    def _collection_used_elsewhere(self, call: cst.Call, usage: Usage, function: cst.FunctionDef) -> bool:
         """The pending set is dropped, but the awaited tasks are reachable elsewhere (``tasks``
-        or ``fut`` referenced again, or ``self.task`` state), where they can still be checked,
-        awaited again or cancelled: a fix that cancels them could cancel work the code needs."""
+        or ``fut`` referenced again, ``self.task`` state, or a parameter: the caller's tasks),
+        where they can still be checked, awaited again or cancelled: a fix that cancels them
+        could cancel work the code needs."""
         if not call.args:
             return False
         first = call.args[0].value
+        if isinstance(first, cst.Name) and first.value in parameter_names(function.params):
+            if usage.kinds(first.value).count(STORE) == 1:  # bound once, by the call
+                return True  # ``wait_any(self, tasks)``: the caller still holds its tasks
         value = self.scope.local_value(first.value) if isinstance(first, cst.Name) else None
         if value is not None and not self._is_empty(value):
             first = value  # ``tasks = [getter, self.done]`` then ``wait(tasks)``: what it holds

@@ -20,7 +20,7 @@ from __future__ import annotations
 import libcst as cst
 
 from asynclint.analysis.asyncio.locks import acquired_receiver
-from asynclint.analysis.python.functions import own_nodes
+from asynclint.analysis.python.functions import own_nodes, parameter_names
 from asynclint.analysis.python.loops import LoopStack
 from asynclint.analysis.python.names import ModuleSymbols
 from asynclint.analysis.python.nodes import descendants
@@ -152,10 +152,7 @@ def touches_shared_state(function: cst.FunctionDef, scope: ScopeTracker, constan
     """The function's own code declares ``global``/``nonlocal``, or reads a module-level
     variable other than a literal constant (a connection, a counter, a cache): state that
     several concurrent calls would share, and whose order of use may matter."""
-    parameters = {
-        param.name.value
-        for param in (*function.params.posonly_params, *function.params.params, *function.params.kwonly_params)
-    }
+    parameters = set(parameter_names(function.params, starred=False))
     symbols = scope.symbols
     for node in own_nodes(function.body):
         if isinstance(node, (cst.Global, cst.Nonlocal)):

@@ -23,6 +23,7 @@ from asynclint.analysis.asyncio.library_types import receiver_type
 from asynclint.analysis.asyncio.loop_ownership import drives_event_loop
 from asynclint.analysis.project.index import ProjectIndex
 from asynclint.analysis.project.summary import ANNOTATED
+from asynclint.analysis.python.functions import parameter_names
 from asynclint.analysis.python.nodes import slot_arguments
 from asynclint.analysis.python.scope import ScopeNode, ScopeTracker
 from asynclint.analysis.tables.asyncio_api import FUTURE_CLASS, TASK_FACTORIES
@@ -180,9 +181,7 @@ class ThreadTargets:
         if isinstance(expr, cst.Call) and expr.args and self.scope.qualified_name(expr.func) == PARTIAL:
             expr = expr.args[0].value
         elif isinstance(expr, cst.Lambda) and isinstance(expr.body, cst.Call):
-            parameters = {
-                p.name.value for p in (*expr.params.posonly_params, *expr.params.params, *expr.params.kwonly_params)
-            }
+            parameters = set(parameter_names(expr.params, starred=False))
             callee = expr.body.func
             if isinstance(callee, cst.Name) and callee.value in parameters:
                 return None

@@ -13,6 +13,15 @@ _NESTED_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 _NESTED_SCOPE_TYPES = frozenset(_NESTED_SCOPES)
 
 
+def parameter_names(params: cst.Parameters, *, starred: bool = True) -> list[str]:
+    """The names a ``def`` or ``lambda`` binds for its arguments, in order; ``*args`` and
+    ``**kwargs`` last unless ``starred`` is False."""
+    names = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
+    if starred:
+        names += [star.name.value for star in (params.star_arg, params.star_kwarg) if isinstance(star, cst.Param)]
+    return names
+
+
 @lru_cache(maxsize=2048)  # nodes hash by identity; the cache keeps them alive meanwhile
 def has_yield(function: cst.FunctionDef) -> bool:
     """Whether the function is a generator (``yield`` in its own body)."""

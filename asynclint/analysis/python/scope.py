@@ -18,6 +18,7 @@ from typing import Union
 import libcst as cst
 
 from asynclint.analysis.python.annotations import annotated_class
+from asynclint.analysis.python.functions import parameter_names
 from asynclint.analysis.python.names import (
     ClassInfo,
     ModuleSymbols,
@@ -293,14 +294,6 @@ def _first_param(node: cst.FunctionDef) -> str | None:
     return params[0].name.value if params else None
 
 
-def _param_names(params: cst.Parameters) -> list[str]:
-    names = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
-    for star in (params.star_arg, params.star_kwarg):
-        if isinstance(star, cst.Param):
-            names.append(star.name.value)
-    return names
-
-
 def _mark_body(tracker: ScopeTracker, suite: cst.BaseSuite, inside: bool) -> None:
     """Entering or leaving the body of the ``def`` that owns the current frame."""
     frame = tracker.frame
@@ -320,7 +313,7 @@ class _Enter(cst.BatchableCSTVisitor):
         tracker = self.tracker
         tracker.bind(node.name)
         frame = Frame(node, "function", is_async=node.asynchronous is not None, in_body=False)
-        for name in _param_names(node.params):
+        for name in parameter_names(node.params):
             frame.bind(name)
         for param in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params):
             if param.annotation is not None:  # not ``*args: T``: that annotates each element
@@ -338,7 +331,7 @@ class _Enter(cst.BatchableCSTVisitor):
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
         frame = Frame(node, "lambda")
-        for name in _param_names(node.params):
+        for name in parameter_names(node.params):
             frame.bind(name)
         self.tracker.push(frame)
 
