@@ -3,7 +3,10 @@ condition, released later in the same function but not in a ``finally``.
 
 An exception (or a cancellation) between the two skips ``release()`` and the lock stays held.
 Only pairs in one function are judged: a lock acquired in ``__aenter__`` and released in
-``__aexit__``, or released by a callback, is a deliberate cross-function hand-off.
+``__aexit__``, or released by a callback, is a deliberate cross-function hand-off; so is a
+``self.<attr>`` permit that another method of the class releases without acquiring it (a
+prefetcher acquires, the runner it feeds releases), even when the acquiring method releases
+it on some paths itself.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from asynclint.analysis.asyncio.locks import (
     released_right_after,
 )
 from asynclint.analysis.python.functions import own_nodes
-from asynclint.analysis.python.nodes import dotted_key, owning_statement
+from asynclint.analysis.python.names import ClassInfo
+from asynclint.analysis.python.nodes import descendants, dotted_key, owning_statement
 from asynclint.check import Check, Collected, FileContext
 from asynclint.fixes import NodeFix, replace
 
@@ -31,8 +35,9 @@ class ManualLockAcquire(Check):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        # per function: (receiver key, lock type, the ``await ...acquire()``)
-        self._acquires: Collected[cst.FunctionDef, tuple[str, str, cst.Await]] = Collected()
+        # per function: (receiver key, lock type, the ``await ...acquire()``, the class of a
+        # ``self.<attr>`` receiver)
+        self._acquires: Collected[cst.FunctionDef, tuple[str, str, cst.Await, ClassInfo | None]] = Collected()
 
     def visit_Await(self, node: cst.Await) -> None:
         receiver = acquired_receiver(node)
@@ -42,19 +47,34 @@ class ManualLockAcquire(Check):
         kind = lock_type(receiver, self.scope, self.context.index) if key else None
         function = self.scope.function
         if kind is not None and key is not None and function is not None and isinstance(function.node, cst.FunctionDef):
-            self._acquires.add(function.node, (key, kind, node))
+            owner = self.scope.self_class(receiver.value) if isinstance(receiver, cst.Attribute) else None
+            self._acquires.add(function.node, (key, kind, node, owner))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         acquires = self._acquires.take(original_node)
         if not acquires:
             return
-        for key, kind, node in acquires:
+        for key, kind, node, owner in acquires:
             protection = release_protection(original_node.body, key, node)
             if not protection or any(protection):  # released elsewhere, or on every path
                 continue
+            if owner is not None and _released_by_another_method(owner, original_node, key):
+                continue  # a permit handed on with the work (a prefetcher and the runner it feeds)
             if released_right_after(original_node.body, node, key):
                 continue
             self.report(node, fix=_with_statement(original_node, node, key), lock=key, kind=kind)
+
+
+def _released_by_another_method(owner: ClassInfo, acquiring: cst.FunctionDef, key: str) -> bool:
+    """Another method of the class releases ``self.<attr>`` without acquiring it: the
+    acquiring method hands the permit on, and its own releases cover only some paths."""
+    for method in owner.methods.values():
+        if method is acquiring:
+            continue
+        nodes = list(descendants(method.body))
+        if any(is_call_on(n, key, RELEASE) for n in nodes) and not any(is_call_on(n, key, ACQUIRE) for n in nodes):
+            return True
+    return False
 
 
 def _with_statement(function: cst.FunctionDef, acquire: cst.Await, key: str) -> NodeFix | None:

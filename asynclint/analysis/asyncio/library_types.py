@@ -27,8 +27,10 @@ def receiver_type(
     expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex, depth: int = 0, declared: bool = True
 ) -> str | None:
     """The library type or project class (qualified name) of a receiver known by construction
-    or, when ``declared``, by an explicit annotation (rules about who owns an object, such as
-    "nothing here calls ``task_done()``", pass False: an annotated parameter comes from elsewhere)."""
+    or, when ``declared``, by an explicit annotation, a project function's return annotation
+    included (rules about who owns an object, such as "nothing here calls ``task_done()``" or
+    "nothing closes this session", pass False: an annotated parameter comes from elsewhere, and
+    a getter annotated to return a session may hand out the one it keeps)."""
     if depth > 4:
         return None
     own = scope.self_class(expr)
@@ -43,11 +45,11 @@ def receiver_type(
                 return types[position] if position < len(types) else None
             return None
         local = scope.local_value(expr.value)
-        found = _value_type(local, scope, index, depth) if local is not None else None
+        found = _value_type(local, scope, index, depth, declared) if local is not None else None
         annotated = scope.annotated_class(expr.value) if found is None and declared else None
         return _annotated_type(annotated, index) if annotated else found
     if isinstance(expr, (cst.Call, cst.Await)):
-        return _value_type(expr, scope, index, depth)
+        return _value_type(expr, scope, index, depth, declared)
     if isinstance(expr, cst.Attribute):
         owner = scope.self_class(expr.value)
         if owner is not None:
@@ -57,11 +59,13 @@ def receiver_type(
             if constructor is not None:
                 awaited = constructor.startswith("await ")
                 name = constructor[len("await ") :] if awaited else constructor
-                return _named_type(name, awaited, index)
+                return _named_type(name, awaited, index, declared)
     return None
 
 
-def _value_type(value: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex, depth: int) -> str | None:
+def _value_type(
+    value: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex, depth: int, declared: bool
+) -> str | None:
     awaited = isinstance(value, cst.Await)
     if awaited:
         value = value.expression  # type: ignore[attr-defined]
@@ -72,10 +76,10 @@ def _value_type(value: cst.BaseExpression, scope: ScopeTracker, index: ProjectIn
     if name is None and isinstance(func, cst.Attribute):
         owner = receiver_type(func.value, scope, index, depth + 1)
         name = f"{owner}.{func.attr.value}" if owner else None
-    return _named_type(name, awaited, index) if name else None
+    return _named_type(name, awaited, index, declared) if name else None
 
 
-def _named_type(name: str, awaited: bool, index: ProjectIndex) -> str | None:
+def _named_type(name: str, awaited: bool, index: ProjectIndex, declared: bool) -> str | None:
     if awaited:
         return AWAIT_RESULTS.get(name)
     if name in CALL_RESULTS:
@@ -85,7 +89,7 @@ def _named_type(name: str, awaited: bool, index: ProjectIndex) -> str | None:
         return None
     if target.kind == "class":
         return target.qualname
-    returns = target.facts.get("returns") if target.kind in ("function", "method") else None
+    returns = target.facts.get("returns") if declared and target.kind in ("function", "method") else None
     return _annotated_type(target.module.absolute(returns), index) if returns else None
 
 

@@ -25,11 +25,12 @@ SESSION_BORROWERS: frozenset[str] = frozenset()
 
 
 def session_type(expr: cst.BaseExpression, scope: ScopeTracker, index: ProjectIndex) -> str | None:
-    """``aiohttp.ClientSession`` or ``httpx.AsyncClient`` when ``expr`` is a call that makes one,
+    """``aiohttp.ClientSession`` or ``httpx.AsyncClient`` when ``expr`` is a call that makes one
+    (by construction: a getter annotated to return a session may hand out the one it keeps),
     named as the file names a renamed library (``httpx2.AsyncClient``)."""
     if not isinstance(expr, cst.Call):
         return None
-    found = receiver_type(expr, scope, index)
+    found = receiver_type(expr, scope, index, declared=False)
     if found not in SESSION_TYPES:
         return None
     written = scope.written_name(expr.func)
