@@ -7,7 +7,9 @@ loop (or the executor) only logs it and the rest of the callback never runs. Sil
 callback asks ``fut.cancelled()`` anywhere, or when the call sits in a ``try`` whose handler
 catches the cancellation (``CancelledError``, ``BaseException``, a bare ``except``, or
 ``Exception``, which catches ``concurrent.futures``' own ``CancelledError``), or under
-``contextlib.suppress`` of one of those. One finding per callback, at its first such call.
+``contextlib.suppress`` of one of those, and on a future the class keeps to itself and never
+cancels (``self._closed = loop.create_future()``, only set and waited for). One finding per
+callback, at its first such call.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Union
 import libcst as cst
 
 from asynclint.analysis.asyncio.locks import is_call_on
+from asynclint.analysis.asyncio.tasks import uncancellable_future
 from asynclint.analysis.python.exceptions import CANCELLED_ERRORS, CATCH_ALL, catches_any
 from asynclint.analysis.python.functions import own_nodes
 from asynclint.analysis.python.nodes import NESTED_SCOPES, children, slot_arguments
@@ -57,6 +60,8 @@ class DoneCallbackResultUnchecked(Check):
         func = node.func
         if not isinstance(func, cst.Attribute) or func.attr.value != DONE_CALLBACK:
             return
+        if self._never_cancelled(func.value):
+            return
         for argument in slot_arguments(node, SYNC_CALLBACK_METHODS[DONE_CALLBACK]):
             resolved = self._callback(argument)
             if resolved is None or id(resolved[0]) in self._reported:
@@ -67,6 +72,14 @@ class DoneCallbackResultUnchecked(Check):
                 self._reported.add(id(callback))
                 name = callback.name.value if isinstance(callback, cst.FunctionDef) else "<lambda>"
                 self.report(call, call=self.context.code(call.func), callback=name, future=param)
+
+    def _never_cancelled(self, future: cst.BaseExpression) -> bool:
+        """``self._closed.add_done_callback(...)`` on a future the class keeps to itself and
+        never cancels: its callback cannot meet a cancelled future."""
+        if not isinstance(future, cst.Attribute):
+            return False
+        owner = self.scope.self_class(future.value)
+        return owner is not None and uncancellable_future(owner, future.attr.value, self.scope)
 
     def _callback(self, expr: cst.BaseExpression) -> tuple[Callback, str] | None:
         """The callback's code and the name of its future parameter."""

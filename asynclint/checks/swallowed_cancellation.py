@@ -15,7 +15,9 @@ caller carry on. A coroutine the module runs only as a task (``create_task(self.
 stopped by its owner's ``cancel()`` on purpose: there any handler outside the coroutine's
 loops with no loop after it (the clean-up after it runs once, and the task ends), or that
 returns (a value too: it goes to the owner), is that stop; one that lets a loop go on is still
-a swallow.
+a swallow. A handler in a ``finally:`` whose ``try`` body never completes (``while True:``
+with no ``break``) catches only a second cancellation: the first is in flight, and Python
+re-raises it when the ``finally`` ends.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from asynclint.analysis.python.exceptions import (
     catches_cancellation,
 )
 from asynclint.analysis.python.functions import own_nodes, raises, suspends
+from asynclint.analysis.python.loops import exits_early
 from asynclint.analysis.python.nodes import callee_name, dotted_key
 from asynclint.check import Check, FileContext
 
@@ -51,9 +54,24 @@ class SwallowedCancellation(Check):
         super().__init__(context)
         self._asyncio = not runs_on_other_loop_library(context.symbols)
         self._task_bodies: frozenset[str] | None = None
+        # ``finally:`` blocks that run only with an exception in flight, which Python re-raises
+        # when they end (their ``try`` body never completes); the innermost last, with its function
+        self._raising_finally: set[int] = set()
+        self._in_flight: list[tuple[cst.Finally, cst.CSTNode | None]] = []
 
     def visit_Try(self, node: cst.Try) -> None:
+        if node.finalbody is not None and _only_left_by_raising(node.body):
+            self._raising_finally.add(id(node.finalbody))
         self._check(node)
+
+    def visit_Finally(self, node: cst.Finally) -> None:
+        if id(node) in self._raising_finally:
+            function = self.scope.function
+            self._in_flight.append((node, function.node if function else None))
+
+    def leave_Finally(self, original_node: cst.Finally) -> None:
+        if self._in_flight and self._in_flight[-1][0] is original_node:
+            self._in_flight.pop()
 
     def visit_TryStar(self, node: cst.TryStar) -> None:
         # ``except* CancelledError:`` takes the cancellation out of the group (a bare one is
@@ -76,6 +94,8 @@ class SwallowedCancellation(Check):
         if _throws_in(node.body):
             return  # ``await agen.athrow(CancelledError())``: the handler catches what the code threw
         function = self.scope.function.node if self.scope.function else None
+        if any(owner is function for _, owner in self._in_flight):
+            return  # only a second cancellation is caught: the first is re-raised after the ``finally``
         if raises(handler.body) or self._calls_raising(handler.body):
             return
         task = isinstance(function, cst.FunctionDef) and function.name.value in self._tasks()
@@ -110,6 +130,20 @@ class SwallowedCancellation(Check):
         )
 
 
+def _only_left_by_raising(body: cst.BaseSuite) -> bool:
+    """The ``try`` body never completes: no ``return``, and it ends in a ``while True:`` that
+    nothing breaks out of, or in ``raise``; its ``finally`` runs only while an exception is in
+    flight."""
+    if not isinstance(body, cst.IndentedBlock) or not body.body:
+        return False
+    if any(isinstance(node, cst.Return) for node in own_nodes(body)):
+        return False
+    last = body.body[-1]
+    if isinstance(last, cst.While):
+        return isinstance(last.test, cst.Name) and last.test.value == "True" and not exits_early(last)
+    return isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], cst.Raise)
+
+
 def _unittest_failure(func: cst.BaseExpression) -> bool:
     return (
         isinstance(func, cst.Attribute)
@@ -131,38 +165,23 @@ def _task_exit_point(
     node: cst.Try | cst.TryStar, function: cst.CSTNode | None, task: bool
 ) -> tuple[str, cst.While | None] | None:
     """Where the ``try`` sits when its handler can end the whole coroutine: ``"body"`` when it is
-    the coroutine's last act (its last statement, or the last of a block of that statement: a
-    ``try`` in the last handler or in the ``finally``; for a ``task`` body: anywhere outside its
-    loops with no loop after it, so that the clean-up after it, awaited or not, runs once and
-    the task ends), ``"loop"`` when it is inside one of the coroutine's own main ``while`` loops
-    (a worker's ``while True: try: await queue.get() ...``; the loop and the ``try`` may each sit
-    in ``if``/``try``/``with`` blocks, but in no other loop; that loop comes with it),
-    ``"function"`` elsewhere (only a ``return`` ends it). None for a coroutine that returns
-    values to callers that await it for a result (a ``task`` returns them to its owner)."""
+    the coroutine's last statement (for a ``task`` body: anywhere outside its loops with no loop
+    after it, so that the clean-up after it, awaited or not, runs once and the task ends),
+    ``"loop"`` when it is inside one of the coroutine's own main ``while`` loops (a worker's
+    ``while True: try: await queue.get() ...``; the loop and the ``try`` may each sit in
+    ``if``/``try``/``with`` blocks, but in no other loop; that loop comes with it), ``"function"``
+    elsewhere (only a ``return`` ends it). None for a coroutine that returns values to callers
+    that await it for a result (a ``task`` returns them to its owner)."""
     if not isinstance(function, cst.FunctionDef) or not isinstance(function.body, cst.IndentedBlock):
         return None
     returns = any(isinstance(child, cst.Return) and child.value is not None for child in own_nodes(function.body))
     if returns and not task:
         return None  # it returns results to an awaiting caller: a swallow lets that caller carry on
-    if _last_act(node, function.body) or (task and _ends_after(node, function.body)):
+    statements = function.body.body
+    if (statements and statements[-1] is node) or (task and _ends_after(node, function.body)):
         return "body", None
     loop = next((loop for loop in _main_loops(function.body) if _holds(node, loop.body)), None)
     return ("loop", loop) if loop is not None else ("function", None)
-
-
-def _last_act(node: cst.CSTNode, block: cst.BaseSuite) -> bool:
-    """``node`` is the last statement of ``block``, or the last of a block of the
-    ``if``/``try``/``with`` that is (a ``try`` in the last handler, in the ``finally``):
-    after it nothing of the coroutine runs, but the ``finally`` blocks around it."""
-    if not isinstance(block, cst.IndentedBlock) or not block.body:
-        return False
-    last = block.body[-1]
-    if last is node:
-        return True
-    blocks = _inner_blocks(last)
-    if isinstance(last, (cst.Try, cst.TryStar)) and last.orelse is not None:
-        blocks = blocks[1:]  # the ``else`` runs after the body
-    return any(_last_act(node, inner) for inner in blocks)
 
 
 def _main_loops(block: cst.BaseSuite) -> Iterator[cst.While]:

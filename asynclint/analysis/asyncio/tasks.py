@@ -18,7 +18,8 @@ from asynclint.analysis.asyncio.awaitables import COROUTINE, FUTURE, awaitable_k
 from asynclint.analysis.asyncio.library_types import receiver_type
 from asynclint.analysis.project.index import ProjectIndex
 from asynclint.analysis.python.functions import own_nodes
-from asynclint.analysis.python.nodes import callee_name, descendants, dotted_key, method_call
+from asynclint.analysis.python.names import ClassInfo
+from asynclint.analysis.python.nodes import callee_name, children, descendants, dotted_key, method_call
 from asynclint.analysis.python.scope import ScopeTracker
 from asynclint.analysis.tables.asyncio_api import (
     AS_COMPLETED,
@@ -241,16 +242,89 @@ _STARTS_TASK_WORDS = ("task", "ensure_future", "spawn", "run_coroutine_threadsaf
 
 def task_bodies(module: cst.Module) -> frozenset[str]:
     """Names of functions that the module runs only as tasks: each call of the name (``x()``,
-    ``self.x()``) is handed straight to a call that starts a task, none awaited or used
+    ``self.x()``) is handed to a call that starts a task, straight or through the local name it
+    is bound to (``wrapped = self._run(...)``, ``create_task(wrapped)``), none awaited or used
     otherwise. Such a coroutine's return and its cancellation go to the task's owner."""
     handed: set[int] = set()
     named: list[tuple[cst.Call, str]] = []
-    for node in descendants(module):
+    # ``wrapped = self._run(...)`` then ``create_task(wrapped)``: the call through its name
+    bound: dict[tuple[int, str], cst.Call] = {}
+    handed_names: set[tuple[int, str]] = set()
+    for node, function in _with_function(module, id(module)):
+        if isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.value, cst.Call):
+            target = node.targets[0].target
+            if isinstance(target, cst.Name):
+                bound[(function, target.value)] = node.value
         if not isinstance(node, cst.Call) or (name := callee_name(node)) is None:
             continue
         named.append((node, name))
         if any(word in name.lower() for word in _STARTS_TASK_WORDS):
             handed.update(id(arg.value) for arg in node.args if isinstance(arg.value, cst.Call))
+            handed_names.update((function, arg.value.value) for arg in node.args if isinstance(arg.value, cst.Name))
+    handed.update(id(bound[key]) for key in handed_names if key in bound)
     started = {name for call, name in named if id(call) in handed}
     other = {name for call, name in named if id(call) not in handed}
     return frozenset(started - other)
+
+
+def _with_function(node: cst.CSTNode, owner: int) -> Iterator[tuple[cst.CSTNode, int]]:
+    """Every node below ``node`` with the id of the function it is in (``owner`` at the top)."""
+    yield node, owner
+    inner = id(node) if isinstance(node, cst.FunctionDef) else owner
+    for child in children(node):
+        yield from _with_function(child, inner)
+
+
+CREATE_FUTURE = "create_future"
+# What a future's holder may call on it without ever cancelling it.
+_NON_CANCELLING_METHODS = frozenset(
+    {"done", "cancelled", "result", "exception", "set_result", "set_exception", "add_done_callback", "get_loop"}
+)
+_TESTS = (cst.If, cst.While, cst.IfExp, cst.BooleanOperation, cst.Comparison, cst.ComparisonTarget, cst.UnaryOperation)
+
+
+def uncancellable_future(owner: ClassInfo, attribute: str, scope: ScopeTracker) -> bool:
+    """``self.<attribute>`` is a plain future the class keeps to itself (``self._closed =
+    loop.create_future()``, a private name) that nothing can cancel: no ``cancel()``, never
+    awaited (cancelling the awaiting task would cancel it), never handed out; ``asyncio.wait``
+    does not cancel what it waits for, so a wait on it is safe too."""
+    if not attribute.startswith("_"):
+        return False
+    methods = list(owner.methods.values())
+    waited = {id(item) for method in methods for item in _waited_items(method, scope)}
+    made = False
+    for method in methods:
+        for parent in descendants(method):
+            for use in children(parent):
+                if not (_is_self_attribute(use, attribute) and id(use) not in waited):
+                    continue
+                if isinstance(parent, cst.AssignTarget):
+                    continue  # judged by its ``Assign``, below
+                if isinstance(parent, cst.Attribute) and parent.attr.value in _NON_CANCELLING_METHODS:
+                    continue
+                if not isinstance(parent, _TESTS):
+                    return False
+            if isinstance(parent, cst.Assign) and any(_is_self_attribute(t.target, attribute) for t in parent.targets):
+                call = method_call(parent.value)
+                if call is None or call[1] != CREATE_FUTURE:  # an event loop's: the name says it
+                    return False
+                made = True
+    return made
+
+
+def _is_self_attribute(node: cst.CSTNode, attribute: str) -> bool:
+    return (
+        isinstance(node, cst.Attribute)
+        and node.attr.value == attribute
+        and isinstance(node.value, cst.Name)
+        and node.value.value == "self"
+    )
+
+
+def _waited_items(method: cst.FunctionDef, scope: ScopeTracker) -> Iterator[cst.BaseExpression]:
+    """The elements of a literal collection handed to ``asyncio.wait`` in ``method``."""
+    for node in descendants(method):
+        if isinstance(node, cst.Call) and node.args and scope.qualified_name(node.func) == WAIT:
+            items = node.args[0].value
+            if isinstance(items, (cst.List, cst.Tuple, cst.Set)):
+                yield from (element.value for element in items.elements)
