@@ -12,6 +12,7 @@ from asynclint.analysis.asyncio.blocking import (
     blocking_call,
     blocking_with,
     non_blocking_switch,
+    one_off_step,
 )
 from asynclint.analysis.asyncio.entry_points import EntryCoroutineTracker
 from asynclint.analysis.python.expected_errors import ExpectedErrorTracker
@@ -31,6 +32,9 @@ class BlockingCallCheck(Check):
 
     # Rules whose calls may be moved to a thread as they are (``to_thread``, an unsafe fix).
     OFFLOAD = False
+    # Rules whose calls cost little once: not reported in a start-up or shutdown step
+    # (``async def start(self)``), which runs once per service.
+    ONCE_IS_CHEAP = False
     USES: ClassVar[tuple[type[Tracker], ...]] = (ExpectedErrorTracker, EntryCoroutineTracker, LoopTracker)
     _statement_value: cst.BaseExpression | None = None
 
@@ -65,6 +69,8 @@ class BlockingCallCheck(Check):
     def visit_Call(self, node: cst.Call) -> None:
         function = self.scope.function
         if function is None or not function.is_async:
+            return
+        if self.ONCE_IS_CHEAP and one_off_step(function.function_name):
             return
         found = blocking_call(node, self.scope, self.context.index)
         if found is None or found.code != self.CODE or self.runs_alone(node):

@@ -11,3 +11,4 @@ from asynclint.checks._blocking import BlockingCallCheck
 class BlockingFileOpen(BlockingCallCheck):
     CODE = "AIO201"
     OFFLOAD = True
+    ONCE_IS_CHEAP = True

@@ -11,3 +11,4 @@ from asynclint.checks._blocking import BlockingCallCheck
 class BlockingFilesystem(BlockingCallCheck):
     CODE = "AIO202"
     OFFLOAD = True
+    ONCE_IS_CHEAP = True

@@ -20,6 +20,7 @@ from asynclint.analysis.tables.blocking_calls import (
     BLOCKS_WHEN_BUILT_WITH,
     DATABASE_TYPES,
     NON_BLOCKING_MODE,
+    ONE_OFF_STEPS,
     SYNC_CLIENTS,
     VARIANTS,
 )
@@ -87,6 +88,14 @@ def _method_receiver(call: cst.Call, scope: ScopeTracker, index: ProjectIndex) -
     if not isinstance(func, cst.Attribute) or scope.qualified_name(func) is not None:
         return None
     return built(func.value, scope, index)
+
+
+def one_off_step(function_name: str) -> bool:
+    """A coroutine named as a start-up or shutdown step: ``start``, ``_cleanup``,
+    ``on_shutdown`` (see :data:`ONE_OFF_STEPS`); not ``start_download``, which may run per
+    request."""
+    name = function_name.lstrip("_")
+    return name.removeprefix("on_") in ONE_OFF_STEPS
 
 
 def blocking_code(call: cst.Call, scope: ScopeTracker, index: ProjectIndex = EMPTY_INDEX) -> str | None:

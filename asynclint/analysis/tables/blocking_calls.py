@@ -22,6 +22,13 @@ _TEMP_FILES = "TemporaryFile NamedTemporaryFile"  # opened files: AIO201
 _TEMP_PATHS = "mkstemp mkdtemp TemporaryDirectory"  # a file or directory made: AIO202
 _POOL_REQUESTS = "request urlopen request_encode_url request_encode_body"
 
+# The names of a coroutine that is a start-up or shutdown step (``start``, ``_cleanup``,
+# ``on_shutdown``): it runs once per service, so a file or filesystem call there (a socket's
+# chmod, a certificate read) costs once (AIO201, AIO202).
+ONE_OFF_STEPS: frozenset[str] = frozenset(
+    {"start", "startup", "stop", "shutdown", "close", "aclose", "cleanup", "teardown", "setup"}
+)
+
 # Sync clients (AIO207): constructor -> the asyncio replacement named in the message.
 SYNC_CLIENTS: dict[str, str] = {
     **dict.fromkeys(
