@@ -12,12 +12,13 @@ coroutine's own main ``while`` loop (``break``, or the flag its test reads set t
 that ends it), or a last ``try`` of the coroutine that passes. The task then stops as asked;
 only ``task.cancelled()`` reports it wrongly, while a swallow deeper in the stack lets the
 caller carry on. A coroutine the module runs only as a task (``create_task(self._loop())``) is
-stopped by its owner's ``cancel()`` on purpose: there any handler outside the coroutine's
-loops with no loop after it (the clean-up after it runs once, and the task ends), or that
-returns (a value too: it goes to the owner), is that stop; one that lets a loop go on is still
-a swallow. A handler in a ``finally:`` whose ``try`` body never completes (``while True:``
-with no ``break``) catches only a second cancellation: the first is in flight, and Python
-re-raises it when the ``finally`` ends.
+stopped by its owner's ``cancel()`` on purpose (so is a script's entry coroutine, which
+``asyncio.run`` cancels on Ctrl-C: swallowed as its last act, the run ends quietly): there
+any handler outside the coroutine's loops with no loop after it (the clean-up after it runs
+once, and the task ends), or that returns (a value too: it goes to the owner), is that stop;
+one that lets a loop go on is still a swallow. A handler in a ``finally:`` whose ``try`` body
+never completes (``while True:`` with no ``break``) catches only a second cancellation: the
+first is in flight, and Python re-raises it when the ``finally`` ends.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from asynclint.analysis.asyncio.entry_points import EntryCoroutineTracker
 from asynclint.analysis.asyncio.frameworks import runs_on_other_loop_library
 from asynclint.analysis.asyncio.tasks import awaits_existing_future, task_bodies
 from asynclint.analysis.python.exceptions import (
@@ -34,6 +36,7 @@ from asynclint.analysis.python.exceptions import (
     Handler,
     catches_any,
     catches_cancellation,
+    is_unittest_failure,
 )
 from asynclint.analysis.python.functions import own_nodes, raises, suspends
 from asynclint.analysis.python.loops import exits_early
@@ -41,7 +44,6 @@ from asynclint.analysis.python.nodes import callee_name, dotted_key
 from asynclint.check import Check, FileContext
 
 _CANCELLATION_STATE = frozenset({"cancelling", "uncancel"})
-_UNITTEST_FAILURES = frozenset({"fail", "skipTest"})
 _THROWS = frozenset({"athrow", "throw"})
 # Calls that only report the caught exception (``log.exception(...)``, ``print(exc)``).
 _REPORTING = frozenset({"print", "debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
@@ -49,6 +51,7 @@ _REPORTING = frozenset({"print", "debug", "info", "warning", "warn", "error", "e
 
 class SwallowedCancellation(Check):
     CODE = "AIO400"
+    USES = (EntryCoroutineTracker,)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
@@ -98,7 +101,9 @@ class SwallowedCancellation(Check):
             return  # only a second cancellation is caught: the first is re-raised after the ``finally``
         if raises(handler.body) or self._calls_raising(handler.body):
             return
-        task = isinstance(function, cst.FunctionDef) and function.name.value in self._tasks()
+        task = isinstance(function, cst.FunctionDef) and (
+            function.name.value in self._tasks() or self._is_entry(function)
+        )
         exit_point = _task_exit_point(node, function, task)
         if exit_point is not None and _ends_task(handler, *exit_point, task):
             return  # the task's last act: it stops (only ``task.cancelled()`` is lost)
@@ -115,6 +120,11 @@ class SwallowedCancellation(Check):
         else:
             self.report(handler.type, "base_exception", clause=clause)
 
+    def _is_entry(self, function: cst.FunctionDef) -> bool:
+        """A module-level coroutine only ``asyncio.run(...)`` starts: the runner owns it like a
+        task's owner, and a cancellation it swallows as its last act ends the run quietly."""
+        return len(self.scope.frames) == 2 and function.name.value in self.entry_coroutines.entry_names
+
     def _tasks(self) -> frozenset[str]:
         if self._task_bodies is None:
             self._task_bodies = task_bodies(self.context.module)
@@ -125,7 +135,7 @@ class SwallowedCancellation(Check):
         does not carry on."""
         return any(
             isinstance(child, cst.Call)
-            and (self.scope.qualified_name(child.func) in RAISING_CALLS or _unittest_failure(child.func))
+            and (self.scope.qualified_name(child.func) in RAISING_CALLS or is_unittest_failure(child.func))
             for child in own_nodes(body)
         )
 
@@ -142,15 +152,6 @@ def _only_left_by_raising(body: cst.BaseSuite) -> bool:
     if isinstance(last, cst.While):
         return isinstance(last.test, cst.Name) and last.test.value == "True" and not exits_early(last)
     return isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], cst.Raise)
-
-
-def _unittest_failure(func: cst.BaseExpression) -> bool:
-    return (
-        isinstance(func, cst.Attribute)
-        and isinstance(func.value, cst.Name)
-        and func.value.value == "self"
-        and func.attr.value in _UNITTEST_FAILURES
-    )
 
 
 def _throws_in(body: cst.CSTNode) -> bool:

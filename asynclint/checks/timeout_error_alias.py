@@ -3,7 +3,8 @@ on Pythons older than 3.11.
 
 Before 3.11 ``asyncio.TimeoutError`` is its own class, not the builtin ``TimeoutError``: the
 handler misses the timeout. Only with ``target-version`` below py311, and only when no handler
-of the same ``try`` catches the asyncio spelling or everything (``Exception``).
+of the same ``try`` catches the asyncio spelling or everything (``Exception``). A handler that
+only fails the test (``pytest.fail(...)``) is left alone: the missed timeout fails it too.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from asynclint.analysis.python.exceptions import (
     BUILTIN_TIMEOUT_ERROR,
     CATCH_ALL,
     catches_any,
+    only_fails_test,
 )
 from asynclint.analysis.python.functions import own_nodes
 from asynclint.analysis.tables.asyncio_versions import TIMEOUT_ERROR_ALIASED_IN
@@ -39,7 +41,9 @@ class TimeoutErrorAlias(Check):
         wrong = [
             handler.type
             for handler in handlers
-            if handler.type is not None and catches_any(handler, _BUILTIN, self.scope)
+            if handler.type is not None
+            and catches_any(handler, _BUILTIN, self.scope)
+            and not only_fails_test(handler, self.scope)
         ]
         if wrong and raises_timeout(node.body, self.scope, blocks=False) and not self._needs_311(node.body):
             for kind in wrong:

@@ -57,6 +57,37 @@ Handler = Union[cst.ExceptHandler, cst.ExceptStarHandler]
 RAISING_CALLS: frozenset[str] = frozenset(
     {"pytest.fail", "pytest.skip", "pytest.xfail", "pytest.exit", "sys.exit", "os._exit", "os.abort"}
 )
+PYTEST_FAIL = "pytest.fail"
+# unittest's ``self.fail(...)``/``self.skipTest(...)``: they raise.
+_UNITTEST_FAILURES = frozenset({"fail", "skipTest"})
+
+
+def is_unittest_failure(func: cst.BaseExpression) -> bool:
+    """``self.fail`` or ``self.skipTest`` (called: it raises)."""
+    return (
+        isinstance(func, cst.Attribute)
+        and isinstance(func.value, cst.Name)
+        and func.value.value == "self"
+        and func.attr.value in _UNITTEST_FAILURES
+    )
+
+
+def only_fails_test(handler: Handler, scope: ScopeTracker) -> bool:
+    """The handler does nothing but fail the test (``pytest.fail(...)``, ``self.fail(...)``):
+    an exception it misses fails the test as well, with a traceback instead of the message."""
+    body = handler.body
+    if not isinstance(body, cst.IndentedBlock) or not body.body:
+        return False
+    for line in body.body:
+        if not isinstance(line, cst.SimpleStatementLine):
+            return False
+        for small in line.body:
+            call = small.value if isinstance(small, cst.Expr) else None
+            if not isinstance(call, cst.Call):
+                return False
+            if not (scope.qualified_name(call.func) == PYTEST_FAIL or is_unittest_failure(call.func)):
+                return False
+    return True
 
 
 def handler_types(handler: Handler, scope: ScopeTracker) -> tuple[str | None, ...] | None:
