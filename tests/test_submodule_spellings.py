@@ -21,8 +21,8 @@ CASES = [
     ),
     (
         "AIO301",
-        "import asyncio\n\nasync def main(ts):\n    done, pending = await asyncio.tasks.wait(ts, timeout=1)\n"
-        "    return done\n",
+        "import asyncio\n\nasync def main(coros):\n    ts = [asyncio.ensure_future(c) for c in coros]\n"
+        "    done, pending = await asyncio.tasks.wait(ts, timeout=1)\n    return done\n",
     ),
     (
         "AIO303",

@@ -100,6 +100,8 @@ class VersionGates:
 
     def enter_expression(self, node: cst.BooleanOperation | cst.IfExp) -> None:
         if isinstance(node, cst.BooleanOperation):
+            if isinstance(node.left, cst.BooleanOperation):
+                return  # ``a and b and c`` nests to the left: read each test once, not per level
             gated = [(node.right, self.upper_bound(node.left, negated=isinstance(node.operator, cst.Or)))]
         else:
             gated = [(node.body, self.upper_bound(node.test)), (node.orelse, self.upper_bound(node.test, negated=True))]
