@@ -14,7 +14,7 @@ import libcst as cst
 
 from asynclint.analysis.asyncio.library_types import receiver_type
 from asynclint.analysis.project.index import ProjectIndex
-from asynclint.analysis.python.nodes import children, descendants
+from asynclint.analysis.python.nodes import TESTING_PARENTS, children, descendants
 from asynclint.analysis.python.scope import ScopeTracker
 from asynclint.analysis.tables.asyncio_names import renamed
 
@@ -76,14 +76,4 @@ def _releases(parent: cst.CSTNode, use: cst.Attribute) -> bool:
     return not isinstance(parent, _HARMLESS_PARENTS)
 
 
-_HARMLESS_PARENTS = (
-    cst.If,
-    cst.While,
-    cst.IfExp,
-    cst.Assert,
-    cst.BooleanOperation,
-    cst.Comparison,
-    cst.ComparisonTarget,
-    cst.UnaryOperation,
-    cst.Del,
-)
+_HARMLESS_PARENTS = (*TESTING_PARENTS, cst.Del)

@@ -19,7 +19,14 @@ from asynclint.analysis.asyncio.library_types import receiver_type
 from asynclint.analysis.project.index import ProjectIndex
 from asynclint.analysis.python.functions import own_nodes
 from asynclint.analysis.python.names import ClassInfo
-from asynclint.analysis.python.nodes import callee_name, children, descendants, dotted_key, method_call
+from asynclint.analysis.python.nodes import (
+    TESTING_PARENTS,
+    callee_name,
+    children,
+    descendants,
+    dotted_key,
+    method_call,
+)
 from asynclint.analysis.python.scope import ScopeTracker
 from asynclint.analysis.tables.asyncio_api import (
     AS_COMPLETED,
@@ -280,7 +287,6 @@ CREATE_FUTURE = "create_future"
 _NON_CANCELLING_METHODS = frozenset(
     {"done", "cancelled", "result", "exception", "set_result", "set_exception", "add_done_callback", "get_loop"}
 )
-_TESTS = (cst.If, cst.While, cst.IfExp, cst.BooleanOperation, cst.Comparison, cst.ComparisonTarget, cst.UnaryOperation)
 
 
 def uncancellable_future(owner: ClassInfo, attribute: str, scope: ScopeTracker) -> bool:
@@ -302,7 +308,7 @@ def uncancellable_future(owner: ClassInfo, attribute: str, scope: ScopeTracker) 
                     continue  # judged by its ``Assign``, below
                 if isinstance(parent, cst.Attribute) and parent.attr.value in _NON_CANCELLING_METHODS:
                     continue
-                if not isinstance(parent, _TESTS):
+                if not isinstance(parent, TESTING_PARENTS):
                     return False
             if isinstance(parent, cst.Assign) and any(_is_self_attribute(t.target, attribute) for t in parent.targets):
                 call = method_call(parent.value)

@@ -28,6 +28,20 @@ def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
             yield from (item for item in value if isinstance(item, cst.CSTNode))
 
 
+# Parents under which a value is only tested or compared (``if x``, ``x and y``, ``x is None``,
+# ``not x``): it is read there, never handed on.
+TESTING_PARENTS = (
+    cst.If,
+    cst.While,
+    cst.IfExp,
+    cst.Assert,
+    cst.BooleanOperation,
+    cst.Comparison,
+    cst.ComparisonTarget,
+    cst.UnaryOperation,
+)
+
+
 def descendants(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """``node`` and every node below it, nested scopes included."""
     yield node
