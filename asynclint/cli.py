@@ -21,7 +21,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -469,13 +469,44 @@ def main() -> None:
     except click.ClickException as error:
         error.show()
         code = error.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
-        click.echo("\nasynclint: interrupted", err=True)
-        code = EXIT_INTERRUPTED
-    except _Terminated:
-        click.echo("asynclint: terminated", err=True)
-        code = EXIT_TERMINATED
+    except click.exceptions.Abort:  # click turns Ctrl-C into Abort
+        _leave_now(KeyboardInterrupt)
+    except BaseException as error:
+        signal_raised = _signal_behind(error)
+        if signal_raised is None:
+            raise
+        _leave_now(signal_raised)
     sys.exit(code)
+
+
+def _signal_behind(error: BaseException) -> type[BaseException] | None:
+    """``KeyboardInterrupt`` or ``_Terminated`` when one is ``error`` or its cause (Python
+    wraps one raised while a class is created, in ``__set_name__``, in a ``RuntimeError``)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        for signal_raised in _SIGNAL_EXITS:
+            if isinstance(current, signal_raised):
+                return signal_raised
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _leave_now(signal_raised: type[BaseException]) -> NoReturn:
+    """Say why and exit with the signal's code, without the interpreter's shutdown: after a
+    KeyboardInterrupt it may end by re-raising SIGINT on itself (one run in three under load),
+    which callers see as "killed by SIGINT" instead of 130. The workers are stopped first."""
+    from asynclint.workers import stop_every_worker
+
+    said, code = _SIGNAL_EXITS[signal_raised]
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    click.echo(said, err=True)
+    stop_every_worker()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 class _Terminated(BaseException):
@@ -484,3 +515,10 @@ class _Terminated(BaseException):
 
 def _terminated(signum: int, frame: object) -> None:
     raise _Terminated
+
+
+# what each signal's exception makes the run say, and its exit code
+_SIGNAL_EXITS: dict[type[BaseException], tuple[str, int]] = {
+    KeyboardInterrupt: ("\nasynclint: interrupted", EXIT_INTERRUPTED),
+    _Terminated: ("asynclint: terminated", EXIT_TERMINATED),
+}

@@ -168,15 +168,26 @@ class _Worker:
         return _Worker(self.task, self.options)
 
     def stop(self) -> None:
-        """SIGTERM: it ends a worker at once, also inside native code, except while it
-        rewrites a file in place (deferred until the file is whole)."""
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join(timeout=5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
+        _stop(self.process)
         self.connection.close()
+
+
+def _stop(process: multiprocessing.process.BaseProcess) -> None:
+    """SIGTERM: it ends a worker at once, also inside native code, except while it rewrites a
+    file in place (deferred until the file is whole); SIGKILL if it is still there after 5 s."""
+    if process.is_alive():
+        process.terminate()
+    process.join(timeout=5)
+    if process.is_alive():
+        process.kill()
+        process.join()
+
+
+def stop_every_worker() -> None:
+    """Stop the workers a signal left running (it can arrive inside :meth:`_Worker.stop`), so
+    that the process can leave at once without leaving them behind."""
+    for process in multiprocessing.active_children():
+        _stop(process)
 
 
 @contextlib.contextmanager

@@ -108,3 +108,23 @@ def test_a_worker_stopped_as_it_starts_dies_quietly():
     result = subprocess.run([sys.executable, "-c", RACE], capture_output=True, text=True, timeout=120)
     assert result.stdout == "done\n"
     assert "Exception ignored" not in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_a_signal_wrapped_by_python_still_reads_as_that_signal():
+    """A Ctrl-C inside ``__set_name__`` (a class being created during a lazy import) reaches
+    the CLI as the ``RuntimeError`` Python raises from it: still an interruption, not a crash."""
+    from asynclint import cli
+
+    def wrapped(signal_error: BaseException) -> BaseException:
+        try:
+            try:
+                raise signal_error
+            except BaseException as error:
+                raise RuntimeError("Error calling __set_name__") from error
+        except RuntimeError as outer:
+            return outer
+
+    assert cli._signal_behind(wrapped(KeyboardInterrupt())) is KeyboardInterrupt
+    assert cli._signal_behind(wrapped(cli._Terminated())) is cli._Terminated
+    assert cli._signal_behind(RuntimeError("a bug")) is None
+    assert cli._SIGNAL_EXITS[KeyboardInterrupt][1] == 130 and cli._SIGNAL_EXITS[cli._Terminated][1] == 143
