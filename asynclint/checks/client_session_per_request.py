@@ -30,6 +30,7 @@ from asynclint.analysis.python.loops import (
     has_loop,
 )
 from asynclint.analysis.python.nodes import assigned_name
+from asynclint.analysis.python.scope import STATICMETHOD
 from asynclint.analysis.python.usage import collect_usage
 from asynclint.check import Check, Collected, FileContext
 
@@ -126,7 +127,7 @@ class ClientSessionPerRequest(Check):
         """The function's parameters, but the ``self``/``cls`` of a method (call on leave)."""
         names = parameter_names(function.params)
         frames = self.scope.frames
-        static = any(self.scope.qualified_name(d.decorator) == "builtins.staticmethod" for d in function.decorators)
+        static = any(self.scope.qualified_name(d.decorator) == STATICMETHOD for d in function.decorators)
         positional = function.params.posonly_params or function.params.params
         if positional and len(frames) > 1 and frames[-2].kind == "class" and not static:
             names = names[1:]

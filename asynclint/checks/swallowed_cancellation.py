@@ -41,10 +41,12 @@ from asynclint.analysis.python.exceptions import (
 from asynclint.analysis.python.functions import own_nodes, raises, suspends
 from asynclint.analysis.python.loops import exits_early
 from asynclint.analysis.python.nodes import callee_name, dotted_key
+from asynclint.analysis.python.scope import ScopeTracker
 from asynclint.check import Check, FileContext
 
 _CANCELLATION_STATE = frozenset({"cancelling", "uncancel"})
 _THROWS = frozenset({"athrow", "throw"})
+_CURRENT_EXCEPTION = frozenset({"sys.exc_info", "sys.exception"})
 # Calls that only report the caught exception (``log.exception(...)``, ``print(exc)``).
 _REPORTING = frozenset({"print", "debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 
@@ -107,7 +109,7 @@ class SwallowedCancellation(Check):
         exit_point = _task_exit_point(node, function, task)
         if exit_point is not None and _ends_task(handler, *exit_point, task):
             return  # the task's last act: it stops (only ``task.cancelled()`` is lost)
-        if _inspects_cancellation(handler.body) or _hands_on(handler):
+        if _inspects_cancellation(handler.body) or _hands_on(handler, self.scope):
             return
         if handler.type is None:
             self.report(handler, "bare")
@@ -293,19 +295,27 @@ def _inspects_cancellation(body: cst.CSTNode) -> bool:
     )
 
 
-def _hands_on(handler: Handler) -> bool:
+def _hands_on(handler: Handler, scope: ScopeTracker) -> bool:
     """``except BaseException as exc: errors.append(exc)``: the exception is kept (stored,
-    or passed to a call other than a log or ``print``), typically to be raised later."""
-    if handler.name is None or not isinstance(handler.name.name, cst.Name):
-        return False
-    name = handler.name.name.value
+    or passed to a call other than a log or ``print``), typically to be raised later; also
+    through ``sys.exc_info()``/``sys.exception()`` (``state.set_exception(sys.exc_info())``)."""
+    name = handler.name.name.value if handler.name and isinstance(handler.name.name, cst.Name) else None
+
+    def keeps(expr: cst.BaseExpression) -> bool:
+        return (name is not None and _mentions(expr, name)) or _current_exception(expr, scope)
+
     for child in own_nodes(handler.body):
-        if isinstance(child, (cst.Assign, cst.AnnAssign)) and child.value is not None and _mentions(child.value, name):
+        if isinstance(child, (cst.Assign, cst.AnnAssign)) and child.value is not None and keeps(child.value):
             return True
         if isinstance(child, cst.Call) and callee_name(child) not in _REPORTING:
-            if any(_mentions(arg.value, name) for arg in child.args):
+            if any(keeps(arg.value) for arg in child.args):
                 return True
     return False
+
+
+def _current_exception(expr: cst.BaseExpression, scope: ScopeTracker) -> bool:
+    """``sys.exc_info()`` or ``sys.exception()``: the exception being handled."""
+    return isinstance(expr, cst.Call) and scope.qualified_name(expr.func) in _CURRENT_EXCEPTION
 
 
 def _mentions(expr: cst.CSTNode, name: str) -> bool:

@@ -30,6 +30,7 @@ from asynclint.analysis.python.nodes import descendants
 from asynclint.analysis.tables.asyncio_names import canonical, renamed
 from asynclint.analysis.tables.builtins import BUILTINS, STANDARD_STREAMS
 
+STATICMETHOD = "builtins.staticmethod"
 ScopeNode = Union[cst.Module, cst.FunctionDef, cst.Lambda, cst.ClassDef]
 # An annotated binding: (the annotation, the value or default given with it)
 AnnotatedBinding = tuple[cst.BaseExpression, Union[cst.BaseExpression, None]]
@@ -238,6 +239,8 @@ class ScopeTracker:
             if parent.kind == "class" and type(frame.node) is cst.FunctionDef:
                 if _first_param(frame.node) != name or frame.values.get(name) is not None:
                     return None
+                if any(self.qualified_name(d.decorator) == STATICMETHOD for d in frame.node.decorators):
+                    return None  # its first parameter is an ordinary argument
                 return parent.class_info
             if name in frame.values:
                 return None  # rebound in a nested function
