@@ -318,6 +318,27 @@ def uncancellable_future(owner: ClassInfo, attribute: str, scope: ScopeTracker) 
     return made
 
 
+def cancel_flags(owner: ClassInfo) -> frozenset[str]:
+    """The ``self.<flag>`` set to ``True`` by a method that also cancels something
+    (``self.disconnected = True`` then ``self.ws_future.cancel()``): a callback that reads a
+    future's outcome only under ``not self.<flag>`` never meets the cancellation."""
+    flags: set[str] = set()
+    for method in owner.methods.values():
+        nodes = list(descendants(method.body))
+        if not any((call := method_call(node)) is not None and call[1] == "cancel" for node in nodes):
+            continue
+        for node in nodes:
+            if isinstance(node, cst.Assign) and isinstance(node.value, cst.Name) and node.value.value == "True":
+                flags.update(
+                    target.target.attr.value
+                    for target in node.targets
+                    if isinstance(target.target, cst.Attribute)
+                    and isinstance(target.target.value, cst.Name)
+                    and target.target.value.value == "self"
+                )
+    return frozenset(flags)
+
+
 def _is_self_attribute(node: cst.CSTNode, attribute: str) -> bool:
     return (
         isinstance(node, cst.Attribute)
