@@ -15,7 +15,6 @@ callback, at its first such call.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Union
 
 import libcst as cst
@@ -68,9 +67,7 @@ class DoneCallbackResultUnchecked(Check):
             if resolved is None or id(resolved[0]) in self._reported:
                 continue
             callback, param = resolved
-            owner = self.scope.self_class(cst.Name("self"))
-            guards = _Guards(param, self.scope, cancel_flags(owner) if owner else frozenset())
-            call = _unchecked_outcome(callback, guards)
+            call = _unchecked_outcome(callback, param, self.scope)
             if call is not None:
                 self._reported.add(id(callback))
                 name = callback.name.value if isinstance(callback, cst.FunctionDef) else "<lambda>"
@@ -105,68 +102,57 @@ class DoneCallbackResultUnchecked(Check):
         return callback, params[skip].name.value
 
 
-@dataclass(frozen=True)
-class _Guards:
-    """What protects a callback's outcome calls: the future's parameter name, and the
-    ``self.<flag>`` its class sets before it cancels (:func:`cancel_flags`)."""
-
-    param: str
-    scope: ScopeTracker
-    cancel_flags: frozenset[str]
-
-
-def _unchecked_outcome(callback: Callback, guards: _Guards) -> cst.Call | None:
+def _unchecked_outcome(callback: Callback, param: str, scope: ScopeTracker) -> cst.Call | None:
     """The first ``<param>.result()``/``.exception()`` of the callback that a cancelled future
     makes raise, unless the callback asks ``<param>.cancelled()``."""
-    if any(is_call_on(node, guards.param, CANCELLED_METHOD) for node in own_nodes(callback.body)):
+    if any(is_call_on(node, param, CANCELLED_METHOD) for node in own_nodes(callback.body)):
         return None
-    return _first_unprotected(callback.body, guards)
+    return _first_unprotected(callback.body, param, scope)
 
 
-def _first_unprotected(node: cst.CSTNode, guards: _Guards) -> cst.Call | None:
+def _first_unprotected(node: cst.CSTNode, param: str, scope: ScopeTracker) -> cst.Call | None:
     if isinstance(node, NESTED_SCOPES):
         return None
-    if any(is_call_on(node, guards.param, method) for method in OUTCOME_METHODS):
+    if any(is_call_on(node, param, method) for method in OUTCOME_METHODS):
         return node  # type: ignore[return-value]
     if isinstance(node, cst.Try):
-        if any(h.type is None or catches_any(h, _CANCELLATION_CATCHERS, guards.scope) for h in node.handlers):
+        if any(h.type is None or catches_any(h, _CANCELLATION_CATCHERS, scope) for h in node.handlers):
             rest: list[cst.CSTNode] = [*node.handlers, *filter(None, (node.orelse, node.finalbody))]
         else:
             rest = list(children(node))
-        return _first(rest, guards)
-    if isinstance(node, cst.With) and any(_suppresses_cancellation(item.item, guards.scope) for item in node.items):
-        return _first([item.item for item in node.items], guards)
+        return _first(rest, param, scope)
+    if isinstance(node, cst.With) and any(_suppresses_cancellation(item.item, scope) for item in node.items):
+        return _first([item.item for item in node.items], param, scope)
     if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.And):
-        if _not_cancelled_by_us(node.left, guards.cancel_flags):
-            return _first_unprotected(node.left, guards)  # ``not self.disconnected and fut.exception()``
-    if isinstance(node, cst.If) and _guarded(node.test, guards.cancel_flags):
-        return _first([node.test, *filter(None, [node.orelse])], guards)  # the body runs only under the guard
-    return _first(children(node), guards)
+        if _not_cancelled_by_us(node.left, scope):
+            return _first_unprotected(node.left, param, scope)  # ``not self.disconnected and fut.exception()``
+    if isinstance(node, cst.If) and _guarded(node.test, scope):
+        return _first([node.test, *filter(None, [node.orelse])], param, scope)  # the body runs only under the guard
+    return _first(children(node), param, scope)
 
 
-def _guarded(test: cst.BaseExpression, flags: frozenset[str]) -> bool:
+def _guarded(test: cst.BaseExpression, scope: ScopeTracker) -> bool:
     """``not self.<flag>``, alone or first in an ``and`` chain."""
     while isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
         test = test.left
-    return _not_cancelled_by_us(test, flags)
+    return _not_cancelled_by_us(test, scope)
 
 
-def _not_cancelled_by_us(test: cst.BaseExpression, flags: frozenset[str]) -> bool:
-    """``not self.<flag>``, the flag being one the class sets before it cancels."""
+def _not_cancelled_by_us(test: cst.BaseExpression, scope: ScopeTracker) -> bool:
+    """``not self.<flag>``, the flag being one the class sets before it cancels
+    (:func:`cancel_flags`; the class is read only when a callback tests such a flag)."""
     if not (isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)):
         return False
     flag = test.expression
-    return (
-        isinstance(flag, cst.Attribute)
-        and isinstance(flag.value, cst.Name)
-        and flag.value.value == "self"
-        and flag.attr.value in flags
-    )
+    if not isinstance(flag, cst.Attribute):
+        return False
+    owner = scope.self_class(flag.value)
+    return owner is not None and flag.attr.value in cancel_flags(owner)
 
 
-def _first(nodes: Iterable[cst.CSTNode], guards: _Guards) -> cst.Call | None:
+def _first(nodes: Iterable[cst.CSTNode], param: str, scope: ScopeTracker) -> cst.Call | None:
     for child in nodes:
-        found = _first_unprotected(child, guards)
+        found = _first_unprotected(child, param, scope)
         if found is not None:
             return found
     return None

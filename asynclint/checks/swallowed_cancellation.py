@@ -29,7 +29,7 @@ import libcst as cst
 
 from asynclint.analysis.asyncio.entry_points import EntryCoroutineTracker
 from asynclint.analysis.asyncio.frameworks import runs_on_other_loop_library
-from asynclint.analysis.asyncio.tasks import awaits_existing_future, task_bodies
+from asynclint.analysis.asyncio.tasks import awaits_existing_future, is_true, task_bodies
 from asynclint.analysis.python.exceptions import (
     CANCELLED_ERRORS,
     RAISING_CALLS,
@@ -152,7 +152,7 @@ def _only_left_by_raising(body: cst.BaseSuite) -> bool:
         return False
     last = body.body[-1]
     if isinstance(last, cst.While):
-        return isinstance(last.test, cst.Name) and last.test.value == "True" and not exits_early(last)
+        return is_true(last.test) and not exits_early(last)
     return isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], cst.Raise)
 
 

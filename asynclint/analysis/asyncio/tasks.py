@@ -26,6 +26,7 @@ from asynclint.analysis.python.nodes import (
     descendants,
     dotted_key,
     method_call,
+    self_attribute,
 )
 from asynclint.analysis.python.scope import ScopeTracker
 from asynclint.analysis.tables.asyncio_api import (
@@ -302,7 +303,7 @@ def uncancellable_future(owner: ClassInfo, attribute: str, scope: ScopeTracker) 
     for method in methods:
         for parent in descendants(method):
             for use in children(parent):
-                if not (_is_self_attribute(use, attribute) and id(use) not in waited):
+                if not (self_attribute(use) == attribute and id(use) not in waited):
                     continue
                 if isinstance(parent, cst.AssignTarget):
                     continue  # judged by its ``Assign``, below
@@ -310,7 +311,7 @@ def uncancellable_future(owner: ClassInfo, attribute: str, scope: ScopeTracker) 
                     continue
                 if not isinstance(parent, TESTING_PARENTS):
                     return False
-            if isinstance(parent, cst.Assign) and any(_is_self_attribute(t.target, attribute) for t in parent.targets):
+            if isinstance(parent, cst.Assign) and any(self_attribute(t.target) == attribute for t in parent.targets):
                 call = method_call(parent.value)
                 if call is None or call[1] != CREATE_FUTURE:  # an event loop's: the name says it
                     return False
@@ -328,24 +329,9 @@ def cancel_flags(owner: ClassInfo) -> frozenset[str]:
         if not any((call := method_call(node)) is not None and call[1] == "cancel" for node in nodes):
             continue
         for node in nodes:
-            if isinstance(node, cst.Assign) and isinstance(node.value, cst.Name) and node.value.value == "True":
-                flags.update(
-                    target.target.attr.value
-                    for target in node.targets
-                    if isinstance(target.target, cst.Attribute)
-                    and isinstance(target.target.value, cst.Name)
-                    and target.target.value.value == "self"
-                )
+            if isinstance(node, cst.Assign) and is_true(node.value):
+                flags.update(filter(None, (self_attribute(target.target) for target in node.targets)))
     return frozenset(flags)
-
-
-def _is_self_attribute(node: cst.CSTNode, attribute: str) -> bool:
-    return (
-        isinstance(node, cst.Attribute)
-        and node.attr.value == attribute
-        and isinstance(node.value, cst.Name)
-        and node.value.value == "self"
-    )
 
 
 def _waited_items(method: cst.FunctionDef, scope: ScopeTracker) -> Iterator[cst.BaseExpression]:

@@ -11,6 +11,7 @@ from typing import Union
 import libcst as cst
 
 from asynclint.analysis.python.functions import own_nodes
+from asynclint.analysis.python.nodes import self_attribute
 from asynclint.analysis.python.scope import ScopeTracker
 
 BUILTIN_TIMEOUT_ERROR = "builtins.TimeoutError"
@@ -54,22 +55,17 @@ TASK_GROUP_ESCAPES: frozenset[str] = (
 Handler = Union[cst.ExceptHandler, cst.ExceptStarHandler]
 
 # Calls that never return: they raise (or end the process), like a ``raise`` statement.
-RAISING_CALLS: frozenset[str] = frozenset(
-    {"pytest.fail", "pytest.skip", "pytest.xfail", "pytest.exit", "sys.exit", "os._exit", "os.abort"}
-)
 PYTEST_FAIL = "pytest.fail"
+RAISING_CALLS: frozenset[str] = frozenset(
+    {PYTEST_FAIL, "pytest.skip", "pytest.xfail", "pytest.exit", "sys.exit", "os._exit", "os.abort"}
+)
 # unittest's ``self.fail(...)``/``self.skipTest(...)``: they raise.
 _UNITTEST_FAILURES = frozenset({"fail", "skipTest"})
 
 
 def is_unittest_failure(func: cst.BaseExpression) -> bool:
     """``self.fail`` or ``self.skipTest`` (called: it raises)."""
-    return (
-        isinstance(func, cst.Attribute)
-        and isinstance(func.value, cst.Name)
-        and func.value.value == "self"
-        and func.attr.value in _UNITTEST_FAILURES
-    )
+    return self_attribute(func) in _UNITTEST_FAILURES
 
 
 def only_fails_test(handler: Handler, scope: ScopeTracker) -> bool:

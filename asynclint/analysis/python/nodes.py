@@ -42,6 +42,13 @@ TESTING_PARENTS = (
 )
 
 
+def self_attribute(expr: cst.CSTNode) -> str | None:
+    """``name`` for ``self.name``; None for anything else."""
+    if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) and expr.value.value == "self":
+        return expr.attr.value
+    return None
+
+
 def descendants(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """``node`` and every node below it, nested scopes included."""
     yield node
